@@ -1,0 +1,21 @@
+import { testLogger } from '../../testing/logger.ts';
+import { killRedisConnections, testRedisUrl, uniqueKeyPrefix } from '../../testing/redis.ts';
+import { testBus } from './bus.contract.ts';
+import { createRedisBus } from './redis-bus.ts';
+
+testBus('redis', async () => {
+  const keyPrefix = uniqueKeyPrefix('redis-bus');
+  const name = `test-${crypto.randomUUID().slice(0, 8)}`;
+  const bus = createRedisBus({ url: testRedisUrl, keyPrefix, logger: testLogger, connectionName: `${name}-a` });
+  const peer = createRedisBus({ url: testRedisUrl, keyPrefix, logger: testLogger, connectionName: `${name}-b` });
+  return {
+    bus,
+    peer,
+    dropConnection: async () => {
+      await killRedisConnections(`${name}-a-`);
+    },
+    dispose: async () => {
+      await Promise.all([bus.close(), peer.close()]);
+    },
+  };
+});

@@ -1,0 +1,19 @@
+import type { DatabaseConfig } from '../../env.ts';
+import type { DatabaseHandle } from './database.ts';
+import { openPglite } from './pglite.ts';
+import { openPostgres } from './postgres.ts';
+
+export type { Database, DatabaseHandle } from './database.ts';
+export { DataDirInUseError } from './data-dir-lock.ts';
+export { resolveMigrationsDir } from './migrations.ts';
+
+export async function openDatabase(config: DatabaseConfig, migrationsDir: string): Promise<DatabaseHandle> {
+  switch (config.kind) {
+    case 'pglite':
+      return openPglite({ dataDir: config.dataDir, migrationsDir });
+    case 'postgres':
+      return openPostgres({ url: config.url, poolSize: config.poolSize, migrationsDir });
+    default:
+      return config satisfies never;
+  }
+}

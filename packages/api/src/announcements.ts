@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Longest announcement text, in characters (after trimming). */
+export const ANNOUNCEMENT_MAX_LENGTH = 500;
+
+export const ZPostAnnouncementInput = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1, 'Write something to announce.')
+    .max(ANNOUNCEMENT_MAX_LENGTH, `Keep it under ${ANNOUNCEMENT_MAX_LENGTH} characters.`),
+});
+export type TPostAnnouncementInput = z.infer<typeof ZPostAnnouncementInput>;
+
+export const ZListAnnouncementsInput = z
+  .object({
+    limit: z.number().int().min(1).max(100).default(20),
+  })
+  .default({ limit: 20 });
+
+/**
+ * Resume point of the live stream. tRPC's client fills `lastEventId` in by
+ * itself when it reconnects, from the id of the last tracked event it saw.
+ */
+export const ZAnnouncementStreamInput = z
+  .object({
+    lastEventId: z.string().regex(/^\d+$/, 'lastEventId is a decimal id').nullish(),
+  })
+  .optional();
+
+export interface Announcement {
+  /** Decimal string of a monotonically increasing bigint; also the stream event id. */
+  id: string;
+  text: string;
+  createdAt: string;
+}
