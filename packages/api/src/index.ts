@@ -1,2 +1,3 @@
 export * from './announcements.ts';
 export * from './errors.ts';
+export * from './system.ts';

@@ -1,16 +1,13 @@
-import { bigint, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * Server-wide announcements: a small append-only stream. Its ids are the
- * event ids of the live `announcements.stream`, so they must become visible
- * in id order (the service serialises writers to guarantee that).
+ * Server-wide announcements: a small append-only stream. Ids are gap-free
+ * and become visible in id order (the repository allocates them under a
+ * transaction-scoped lock), so a subscriber that sees id N knows every id
+ * below N is already readable: the live stream can detect and fill holes.
  */
-export const announcements = pgTable(
-  'announcements',
-  {
-    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
-    text: text('text').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  },
-  (table) => [index('announcements_created_at_idx').on(table.createdAt)],
-);
+export const announcements = pgTable('announcements', {
+  id: bigint('id', { mode: 'bigint' }).primaryKey(),
+  text: text('text').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});

@@ -1,0 +1,3 @@
+export { createAnnouncementRepo } from './repo.ts';
+export { announcementsRouter } from './router.ts';
+export { type AnnouncementService, createAnnouncementService } from './service.ts';

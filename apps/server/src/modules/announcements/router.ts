@@ -1,0 +1,22 @@
+import { ZAnnouncementStreamInput, ZListAnnouncementsInput, ZPostAnnouncementInput } from '@gopherchat/api';
+import { tracked } from '@trpc/server';
+import { publicProcedure, router } from '../../trpc/init.ts';
+
+export const announcementsRouter = router({
+  list: publicProcedure
+    .input(ZListAnnouncementsInput)
+    .query(({ ctx, input }) => ctx.services.announcements.listRecent(input.limit)),
+
+  post: publicProcedure
+    .input(ZPostAnnouncementInput)
+    .mutation(({ ctx, input }) => ctx.services.announcements.postAnnouncement(input)),
+
+  /** Live announcements as tracked events; a reconnecting client resumes after its last id. */
+  stream: publicProcedure.input(ZAnnouncementStreamInput).subscription(async function* ({ ctx, input, signal }) {
+    const after = input?.lastEventId ? BigInt(input.lastEventId) : undefined;
+    const abort = signal ?? new AbortController().signal;
+    for await (const announcement of ctx.services.announcements.streamAnnouncements({ after, signal: abort })) {
+      yield tracked(announcement.id, announcement);
+    }
+  }),
+});

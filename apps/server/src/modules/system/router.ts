@@ -1,0 +1,5 @@
+import { publicProcedure, router } from '../../trpc/init.ts';
+
+export const systemRouter = router({
+  info: publicProcedure.query(({ ctx }) => ctx.services.system.describe()),
+});

@@ -1,0 +1,49 @@
+import type { SystemInfo } from '@gopherchat/api';
+import type { Bus } from '../../platform/bus/index.ts';
+import type { DatabaseHandle } from '../../platform/database/index.ts';
+
+export interface ReadinessReport {
+  isReady: boolean;
+  checks: Record<'database' | 'bus', { ok: boolean; error?: string }>;
+}
+
+async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await probe();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export function createSystemService(deps: {
+  database: DatabaseHandle;
+  bus: Bus;
+  busKind: SystemInfo['bus'];
+  version: string;
+  instanceId: string;
+  startedAt: Date;
+  now?: () => Date;
+}) {
+  const now = deps.now ?? (() => new Date());
+  return {
+    describe(): SystemInfo {
+      return {
+        name: 'GopherChat',
+        version: deps.version,
+        instanceId: deps.instanceId,
+        database: deps.database.kind,
+        bus: deps.busKind,
+        startedAt: deps.startedAt.toISOString(),
+        uptimeSeconds: Math.floor((now().getTime() - deps.startedAt.getTime()) / 1000),
+      };
+    },
+
+    async checkReadiness(): Promise<ReadinessReport> {
+      const [database, bus] = await Promise.all([check(() => deps.database.ping()), check(() => deps.bus.ping())]);
+      return { isReady: database.ok && bus.ok, checks: { database, bus } };
+    },
+  };
+}
+
+export type SystemService = ReturnType<typeof createSystemService>;

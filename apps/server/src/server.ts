@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import { type App, createApp } from './app.ts';
+import type { Config } from './env.ts';
+import { requestIdFor } from './http.ts';
+
+export interface RunningServer {
+  app: App;
+  url: URL;
+  port: number;
+  /**
+   * Drains and stops: refuses new work, asks WebSocket clients to reconnect,
+   * lets in-flight mutations finish, then closes pools. Resolves true when
+   * everything finished within the deadline.
+   */
+  shutdown(reason: string): Promise<boolean>;
+}
+
+function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([work.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function startServer(config: Config, deps: { logger: Logger }): Promise<RunningServer> {
+  const { logger } = deps;
+  const app = await createApp(config, { logger });
+
+  const server = Bun.serve({
+    hostname: config.host,
+    port: config.port,
+    // Never share the port: a stale instance would silently take half the traffic.
+    reusePort: false,
+    fetch(request, server) {
+      const url = new URL(request.url);
+      if (url.pathname === '/trpc' && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+        return app.websockets.upgrade(request, server, requestIdFor(request));
+      }
+      return app.http.handle(request);
+    },
+    websocket: app.websockets.websocket,
+  });
+
+  let shutdownPromise: Promise<boolean> | undefined;
+
+  async function shutdown(reason: string): Promise<boolean> {
+    const startedAt = Date.now();
+    const remaining = () => Math.max(0, config.shutdownTimeoutMs - (Date.now() - startedAt));
+    logger.info(
+      { reason, inFlight: app.lifecycle.inFlight, sockets: app.websockets.connectionCount },
+      'shutting down: draining',
+    );
+    app.lifecycle.beginDrain();
+    // Stop listening; the promise settles when open HTTP exchanges are done.
+    const stopped = server.stop(false);
+    app.websockets.closeAll('server restarting');
+    let isClean = await withDeadline(app.lifecycle.whenIdle(), remaining());
+    isClean = (await withDeadline(stopped, remaining())) && isClean;
+    if (!isClean) {
+      logger.warn({ inFlight: app.lifecycle.inFlight }, 'shutdown deadline passed; closing connections');
+      await server.stop(true);
+    }
+    await app.close();
+    logger.info({ ms: Date.now() - startedAt, isClean }, 'shut down');
+    return isClean;
+  }
+
+  const port = server.port ?? config.port;
+  return {
+    app,
+    port,
+    url: new URL(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`),
+    shutdown(reason) {
+      shutdownPromise ??= shutdown(reason);
+      return shutdownPromise;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { AppErrorData } from '@gopherchat/api';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { AppError, appCodeForTrpcCode, TRPC_CODE_BY_APP_CODE } from '../errors.ts';
+import { DrainingError } from '../lifecycle.ts';
+import type { Context } from './context.ts';
+
+const INTERNAL_USER_MESSAGE = 'Something went wrong on our side. Please try again.';
+
+function describeError(error: TRPCError): Pick<AppErrorData, 'appCode' | 'userMessage'> {
+  const { cause } = error;
+  if (cause instanceof AppError) return { appCode: cause.code, userMessage: cause.userMessage };
+  if (cause instanceof ZodError) {
+    const first = cause.issues[0];
+    return { appCode: 'INVALID_INPUT', userMessage: first?.message ?? 'The request is not valid.' };
+  }
+  const appCode = appCodeForTrpcCode(error.code);
+  return { appCode, userMessage: appCode === 'INTERNAL' ? INTERNAL_USER_MESSAGE : error.message };
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error, ctx }) {
+    const described = describeError(error);
+    const data: AppErrorData & typeof shape.data = {
+      ...shape.data,
+      ...described,
+      requestId: ctx?.requestId,
+    };
+    // Internal details (and stacks) stay in the log.
+    delete data.stack;
+    return {
+      ...shape,
+      // Validation failures would otherwise carry the raw issue list as their message.
+      message: described.appCode === 'INTERNAL' || described.appCode === 'INVALID_INPUT' ? described.userMessage : shape.message,
+      data,
+    };
+  },
+});
+
+/** Services throw AppError; this gives it the matching tRPC code (and so HTTP status). */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE_BY_APP_CODE[cause.code], message: cause.userMessage, cause });
+  }
+  return result;
+});
+
+/**
+ * Mutations are admitted into the lifecycle so that a graceful shutdown
+ * waits for them; once draining, new ones are refused with a retryable error.
+ */
+const trackMutations = t.middleware(async ({ ctx, type, next }) => {
+  if (type !== 'mutation') return next();
+  let done: () => void;
+  try {
+    done = ctx.lifecycle.admit();
+  } catch (error) {
+    if (!(error instanceof DrainingError)) throw error;
+    throw new AppError('UNAVAILABLE', 'The server is restarting. Please try again in a moment.', { cause: error });
+  }
+  try {
+    return await next();
+  } finally {
+    done();
+  }
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapAppErrors).use(trackMutations);

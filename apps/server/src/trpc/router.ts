@@ -1,0 +1,11 @@
+import { announcementsRouter } from '../modules/announcements/index.ts';
+import { systemRouter } from '../modules/system/index.ts';
+import { router } from './init.ts';
+
+export const appRouter = router({
+  system: systemRouter,
+  announcements: announcementsRouter,
+});
+
+/** The whole API's type: the SDK and the web client are typed from it. */
+export type AppRouter = typeof appRouter;

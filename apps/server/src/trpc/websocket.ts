@@ -1,0 +1,178 @@
+import type { AnyRouter } from '@trpc/server';
+import { getWSConnectionHandler, type WSSHandlerOptions } from '@trpc/server/adapters/ws';
+import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
+import type { Logger } from 'pino';
+import type { Lifecycle } from '../lifecycle.ts';
+
+type Listener = (...args: never[]) => void;
+
+/**
+ * The slice of the `ws` package's socket that tRPC's connection handler
+ * uses, over a Bun ServerWebSocket. Bun hands us raw frames, so nothing is
+ * parsed twice, and its backpressure signals stay within reach.
+ */
+class TrpcSocket {
+  readyState: 0 | 1 | 2 | 3 = 1;
+  private readonly listeners = new Map<string, Array<{ fn: Listener; once: boolean }>>();
+
+  constructor(private readonly raw: ServerWebSocket<SocketData>) {}
+
+  send(data: string | Uint8Array) {
+    if (this.readyState !== 1) return;
+    this.raw.send(data);
+  }
+
+  close(code?: number, reason?: string) {
+    if (this.readyState >= 2) return;
+    this.readyState = 2;
+    this.raw.close(code, reason);
+  }
+
+  terminate() {
+    this.readyState = 2;
+    this.raw.terminate();
+  }
+
+  on(event: string, fn: Listener) {
+    return this.addListener(event, fn, false);
+  }
+
+  once(event: string, fn: Listener) {
+    return this.addListener(event, fn, true);
+  }
+
+  private addListener(event: string, fn: Listener, once: boolean) {
+    const list = this.listeners.get(event) ?? [];
+    list.push({ fn, once });
+    this.listeners.set(event, list);
+    return this;
+  }
+
+  emit(event: string, ...args: unknown[]) {
+    const list = this.listeners.get(event);
+    if (!list) return;
+    this.listeners.set(
+      event,
+      list.filter((entry) => !entry.once),
+    );
+    for (const entry of list) (entry.fn as (...a: unknown[]) => void)(...args);
+  }
+}
+
+interface SocketData {
+  requestId: string;
+  /** What tRPC reads of the upgrade request: the URL (for `?connectionParams=1`) and headers. */
+  request: { url: string; headers: Record<string, string> };
+  socket?: TrpcSocket;
+}
+
+export interface WebSocketContextInput {
+  requestId: string;
+  connectionParams: Record<string, string | undefined> | null;
+}
+
+/** Close code for "server restarting, come back": clients reconnect (and resume) elsewhere. */
+export const CLOSE_SERVICE_RESTART = 1012;
+
+export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options: {
+  router: TRouter;
+  createContext: (input: WebSocketContextInput) => unknown;
+  allowedOrigins: readonly string[];
+  lifecycle: Lifecycle;
+  logger: Logger;
+}) {
+  const { lifecycle, logger } = options;
+  const allowedOrigins = new Set(options.allowedOrigins);
+  const sockets = new Set<ServerWebSocket<SocketData>>();
+
+  type ConnectionHandler = ReturnType<typeof getWSConnectionHandler<TRouter>>;
+  type TrpcClient = Parameters<ConnectionHandler>[0];
+  type TrpcUpgradeRequest = Parameters<ConnectionHandler>[1];
+
+  const handleConnection: ConnectionHandler = getWSConnectionHandler<TRouter>({
+    router: options.router,
+    // Typed as required, but only applyWSSHandler reads it: Bun.serve owns the sockets here.
+    wss: undefined as unknown as WSSHandlerOptions<TRouter>['wss'],
+    createContext: ({ info, req }) =>
+      options.createContext({
+        requestId: (req as unknown as { requestId: string }).requestId,
+        connectionParams: info.connectionParams,
+      }) as never,
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path }, 'websocket procedure failed');
+    },
+  });
+
+  /** Browsers always send Origin on a WebSocket upgrade; other clients (SDK, bots) send none. */
+  function isOriginAllowed(request: Request): boolean {
+    const origin = request.headers.get('origin');
+    if (origin === null) return true;
+    if (allowedOrigins.has(origin)) return true;
+    try {
+      return new URL(origin).host === request.headers.get('host');
+    } catch {
+      return false;
+    }
+  }
+
+  const websocket: WebSocketHandler<SocketData> = {
+    open(ws) {
+      const socket = new TrpcSocket(ws);
+      ws.data.socket = socket;
+      sockets.add(ws);
+      const req = { ...ws.data.request, requestId: ws.data.requestId, socket: {} };
+      handleConnection(socket as unknown as TrpcClient, req as unknown as TrpcUpgradeRequest);
+    },
+    message(ws, message) {
+      // tRPC's handler expects `ws`-style Buffers for text frames.
+      ws.data.socket?.emit('message', typeof message === 'string' ? Buffer.from(message) : message, false);
+    },
+    close(ws, code, reason) {
+      sockets.delete(ws);
+      const socket = ws.data.socket;
+      if (!socket) return;
+      socket.readyState = 3;
+      socket.emit('close', code, reason);
+    },
+  };
+
+  return {
+    websocket,
+
+    /** Handles an upgrade request; undefined means Bun took the connection over. */
+    upgrade(request: Request, server: Server<SocketData>, requestId: string): Response | undefined {
+      if (!isOriginAllowed(request)) {
+        logger.warn({ origin: request.headers.get('origin'), requestId }, 'websocket origin refused');
+        return new Response('Origin not allowed', { status: 403 });
+      }
+      if (lifecycle.isDraining) return new Response('Server is restarting', { status: 503 });
+      const url = new URL(request.url);
+      const isUpgraded = server.upgrade(request, {
+        data: {
+          requestId,
+          request: { url: url.pathname + url.search, headers: Object.fromEntries(request.headers) },
+        },
+      });
+      return isUpgraded ? undefined : new Response('Expected a WebSocket upgrade', { status: 426 });
+    },
+
+    get connectionCount() {
+      return sockets.size;
+    },
+
+    /**
+     * Asks every client to reconnect (tRPC's reconnect notification), then
+     * closes with 1012; subscriptions end, and clients resume elsewhere from
+     * their last event id.
+     */
+    closeAll(reason: string) {
+      const notification = JSON.stringify({ id: null, method: 'reconnect' });
+      for (const ws of sockets) {
+        ws.send(notification);
+        ws.data.socket?.close(CLOSE_SERVICE_RESTART, reason);
+      }
+    },
+  };
+}
+
+export type TrpcWebSocketTransport = ReturnType<typeof createTrpcWebSocketTransport>;
