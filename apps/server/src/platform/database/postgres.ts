@@ -21,15 +21,14 @@ export function openPostgres(options: { url: string; poolSize: number; migration
     db,
     async migrate() {
       // Two instances starting together would both try to create the same
-      // tables; a session-level advisory lock on one reserved connection
-      // makes the second wait and then find nothing to do.
-      const reserved = await client.reserve();
+      // tables; a session-level advisory lock on a dedicated one-connection
+      // client makes the second wait, then find nothing to do.
+      const migrator = postgres(options.url, { max: 1, onnotice: () => {} });
       try {
-        await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-        await migrate(drizzle({ client: reserved, schema }), { migrationsFolder: options.migrationsDir });
+        await migrator`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migrate(drizzle({ client: migrator, schema }), { migrationsFolder: options.migrationsDir });
       } finally {
-        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
-        reserved.release();
+        await migrator.end();
       }
     },
     async ping() {

@@ -1,0 +1,77 @@
+import type { AppRouter } from '@gopherchat/server/router';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  splitLink,
+  type TRPCClient,
+  wsLink,
+} from '@trpc/client';
+import { backoffDelay } from './backoff.ts';
+
+export type ConnectionState = 'idle' | 'connecting' | 'pending';
+
+export interface GopherClientOptions {
+  /** The server's base URL, e.g. `http://localhost:3000` (HTTP and WebSocket share it). */
+  url: string | URL;
+  /** Sent with every WebSocket connection (e.g. an access token, once identity lands). */
+  connectionParams?: () => Record<string, string> | Promise<Record<string, string>>;
+  /** For runtimes without a global WebSocket. */
+  WebSocket?: typeof WebSocket;
+  /** Reconnect delay per attempt; defaults to capped exponential backoff with jitter. */
+  retryDelayMs?: (attempt: number) => number;
+  /** Told about every change of the WebSocket's state. */
+  onConnectionStateChange?: (state: ConnectionState) => void;
+}
+
+export interface GopherClient {
+  /** The typed API: `client.api.announcements.post.mutate({ text })`. */
+  api: TRPCClient<AppRouter>;
+  /** Closes the WebSocket; pending subscriptions end. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * A typed client for a GopherChat server: queries and mutations over HTTP
+ * (batched), subscriptions over one WebSocket that reconnects with backoff and
+ * resumes tracked streams from the last event id it saw.
+ */
+export function createGopherClient(options: GopherClientOptions): GopherClient {
+  const base = new URL(options.url);
+  const httpUrl = new URL('/trpc', base);
+  const wsUrl = new URL('/trpc', base);
+  wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+
+  const wsClient = createWSClient({
+    url: wsUrl.href,
+    WebSocket: options.WebSocket,
+    connectionParams: options.connectionParams,
+    retryDelayMs: options.retryDelayMs ?? ((attempt) => backoffDelay(attempt)),
+    // Open on first subscription; keep the socket a little after the last one ends.
+    lazy: { enabled: true, closeMs: 10_000 },
+    keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
+  });
+
+  const stateSubscription = options.onConnectionStateChange
+    ? wsClient.connectionState.subscribe({
+        next: (value) => options.onConnectionStateChange?.(value.state),
+      })
+    : undefined;
+
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: wsLink<AppRouter>({ client: wsClient }),
+        false: httpBatchLink<AppRouter>({ url: httpUrl.href }),
+      }),
+    ],
+  });
+
+  const close = async () => {
+    stateSubscription?.unsubscribe();
+    await wsClient.close();
+  };
+  return { api, close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,9 @@
+import type { AppRouter } from '@gopherchat/server/router';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+
+export { backoffDelay } from './backoff.ts';
+export { type ConnectionState, createGopherClient, type GopherClient, type GopherClientOptions } from './client.ts';
+export { toAppError } from './errors.ts';
+export type { AppRouter };
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
