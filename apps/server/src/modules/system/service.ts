@@ -7,12 +7,21 @@ export interface ReadinessReport {
   checks: Record<'database' | 'bus', { ok: boolean; error?: string }>;
 }
 
+/** A dependency that hangs is as unready as one that fails, and must not hang the probe. */
+const CHECK_TIMEOUT_MS = 2_000;
+
 async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
   try {
-    await probe();
+    await Promise.race([probe(), timeout]);
     return { ok: true };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
