@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Longest announcement text, in characters (after trimming). */
-export const ANNOUNCEMENT_MAX_LENGTH = 500;
+import { ANNOUNCEMENT_MAX_LENGTH } from './limits.ts';
 
 export const ZPostAnnouncementInput = z.object({
   text: z

@@ -1,3 +1,4 @@
 export * from './announcements.ts';
 export * from './errors.ts';
+export * from './limits.ts';
 export * from './system.ts';

@@ -1,0 +1,6 @@
+/** Test fixtures other workspaces (the web e2e suite) use to run the real server. */
+export { collect, eventually } from './collect.ts';
+export { createTestDatabase, type TestDatabase } from './database.ts';
+export { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './redis.ts';
+export { type SpawnedServer, spawnServer } from './spawn-server.ts';
+export { startTestServer, type TestServer } from './test-server.ts';

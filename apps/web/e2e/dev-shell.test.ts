@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'bun:test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGopherClient } from '@gopherchat/sdk';
+import { freePort, launchBrowser, REPO_ROOT, saveScreenshot } from './browser.ts';
+
+/**
+ * `bun run dev` from the repository root, as a developer on a bare machine
+ * runs it: no DATABASE_URL, no REDIS_URL, nothing but PATH and HOME.
+ */
+async function startDevStack() {
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const child = spawn('bun', ['run', 'dev'], {
+    cwd: REPO_ROOT,
+    detached: true, // its own process group, so the whole tree stops together
+    env: {
+      PATH: Bun.env.PATH,
+      HOME: Bun.env.HOME,
+      PORT: String(apiPort),
+      WEB_PORT: String(webPort),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-dev-')),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const deadline = Date.now() + 30_000;
+  while (!(output.includes('GopherChat server listening') && output.includes('Local:'))) {
+    if (child.exitCode !== null) throw new Error(`bun run dev exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`bun run dev did not come up:\n${output}`);
+    await Bun.sleep(100);
+  }
+  const stop = async () => {
+    if (child.pid === undefined || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  };
+  return { webUrl: `http://127.0.0.1:${webPort}`, output: () => output, [Symbol.asyncDispose]: stop };
+}
+
+describe('bun run dev (embedded defaults)', () => {
+  it('serves the shell: a typed query result and a live subscription, with no services', async () => {
+    await using dev = await startDevStack();
+    await using browser = await launchBrowser();
+    const page = await browser.newPage();
+    await page.goto(dev.webUrl);
+
+    await expect(page.getByTestId('server-database').textContent()).resolves.toBe('Embedded PostgreSQL (PGlite)');
+    await expect(page.getByTestId('server-bus').textContent()).resolves.toBe('In-process bus');
+    await page.getByTestId('feed-status').getByText('Live').waitFor();
+
+    // Posted from the page: shown once the mutation returns.
+    await page.getByLabel('New announcement').fill('Hello from the browser');
+    await page.getByLabel('New announcement').press('Enter');
+    await page.getByText('Hello from the browser').waitFor();
+
+    // Posted by someone else (the SDK, through the dev proxy): arrives over the subscription.
+    await using other = createGopherClient({ url: dev.webUrl });
+    await other.api.announcements.post.mutate({ text: 'Hello from a bot, live' });
+    await page.getByText('Hello from a bot, live').waitFor({ timeout: 5_000 });
+
+    await expect(page.getByTestId('announcement').count()).resolves.toBe(2);
+    await saveScreenshot(page, 'dev-shell');
+  });
+});

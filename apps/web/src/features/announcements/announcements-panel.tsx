@@ -1,0 +1,131 @@
+import { ANNOUNCEMENT_MAX_LENGTH, type Announcement } from '@gopherchat/api';
+import { createSignal, For, Show } from 'solid-js';
+import { createAnnouncementFeed, type FeedStatus } from './store.ts';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+const STATUS_LABEL: Record<FeedStatus, string> = {
+  loading: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+};
+
+function AnnouncementItem(props: { announcement: Announcement }) {
+  return (
+    <li class="flex gap-3 rounded-xl px-3 py-2.5 transition hover:bg-slate-50 dark:hover:bg-slate-800/60" data-testid="announcement">
+      <span class="mt-0.5 h-8 w-8 flex shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent dark:bg-accent-softDark">
+        #{props.announcement.id}
+      </span>
+      <div class="min-w-0 flex-1">
+        <p class="whitespace-pre-wrap break-words text-sm leading-relaxed">{props.announcement.text}</p>
+        <time class="text-xs text-slate-500 dark:text-slate-400" dateTime={props.announcement.createdAt}>
+          {timeFormat.format(new Date(props.announcement.createdAt))}
+        </time>
+      </div>
+    </li>
+  );
+}
+
+export function AnnouncementsPanel() {
+  const feed = createAnnouncementFeed();
+  const [draft, setDraft] = createSignal('');
+  const [formError, setFormError] = createSignal<string>();
+  const [isPosting, setIsPosting] = createSignal(false);
+
+  async function submit(event?: Event) {
+    event?.preventDefault();
+    if (isPosting()) return;
+    setIsPosting(true);
+    const error = await feed.post(draft());
+    setIsPosting(false);
+    setFormError(error);
+    if (!error) setDraft('');
+  }
+
+  return (
+    <section class="card flex flex-col gap-4" aria-labelledby="announcements-title">
+      <header class="flex items-center justify-between">
+        <h2 id="announcements-title" class="card-title">
+          Announcements
+        </h2>
+        <span
+          class="inline-flex items-center gap-1.5 text-xs font-medium"
+          classList={{
+            'text-emerald-600 dark:text-emerald-400': feed.status() === 'live',
+            'text-amber-600 dark:text-amber-400': feed.status() !== 'live',
+          }}
+          data-testid="feed-status"
+        >
+          <span
+            class="h-2 w-2 rounded-full"
+            classList={{ 'bg-emerald-500 animate-pulse': feed.status() === 'live', 'bg-amber-500': feed.status() !== 'live' }}
+          />
+          {STATUS_LABEL[feed.status()]}
+        </span>
+      </header>
+
+      <form class="flex flex-col gap-2" onSubmit={submit}>
+        <label for="announcement-text" class="sr-only">
+          New announcement
+        </label>
+        <textarea
+          id="announcement-text"
+          class="field min-h-20 resize-y"
+          placeholder="Share something with everyone on this server…"
+          maxLength={ANNOUNCEMENT_MAX_LENGTH * 2}
+          value={draft()}
+          onInput={(event) => setDraft(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            // Enter posts, Shift+Enter adds a line, as in every chat app.
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) void submit(event);
+          }}
+          aria-invalid={formError() ? 'true' : undefined}
+          aria-describedby="announcement-hint announcement-error"
+        />
+        <div class="flex items-center justify-between gap-3">
+          <span
+            id="announcement-hint"
+            class="text-xs"
+            classList={{
+              'text-red-600': draft().trim().length > ANNOUNCEMENT_MAX_LENGTH,
+              'text-slate-500 dark:text-slate-400': draft().trim().length <= ANNOUNCEMENT_MAX_LENGTH,
+            }}
+          >
+            {draft().trim().length}/{ANNOUNCEMENT_MAX_LENGTH} · Enter to post, Shift+Enter for a new line
+          </span>
+          <button type="submit" class="btn-primary" disabled={isPosting()}>
+            {isPosting() ? 'Posting…' : 'Post'}
+          </button>
+        </div>
+        <Show when={formError()}>
+          {(message) => (
+            <p id="announcement-error" role="alert" class="text-sm text-red-600 dark:text-red-400">
+              {message()}
+            </p>
+          )}
+        </Show>
+      </form>
+
+      <Show when={feed.loadError()}>
+        {(message) => (
+          <p role="alert" class="rounded-xl bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300">
+            {message()}
+          </p>
+        )}
+      </Show>
+
+      <ul class="-mx-2 flex flex-col" aria-live="polite" aria-label="Latest announcements">
+        <For
+          each={feed.announcements()}
+          fallback={
+            <li class="px-3 py-6 text-center text-sm text-slate-500 dark:text-slate-400">
+              Nothing announced yet. Be the first.
+            </li>
+          }
+        >
+          {(announcement) => <AnnouncementItem announcement={announcement} />}
+        </For>
+      </ul>
+    </section>
+  );
+}
