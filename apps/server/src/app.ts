@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from './env.ts';
-import { createHttpApp } from './http.ts';
+import { embeddedFiles } from './embedded.ts';
+import { createHttpApp, type WebFiles } from './http.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { createAnnouncementRepo, createAnnouncementService } from './modules/announcements/index.ts';
 import { createSystemService } from './modules/system/index.ts';
@@ -12,6 +13,14 @@ import type { Context, Services } from './trpc/context.ts';
 import { appRouter } from './trpc/router.ts';
 import { createTrpcWebSocketTransport } from './trpc/websocket.ts';
 
+/** An explicit WEB_DIST_DIR wins; else what the binary embeds; else the repository's build. */
+function webFilesFor(config: Config): WebFiles {
+  if (config.webDistDir) return { kind: 'dir', dir: config.webDistDir };
+  const { web } = embeddedFiles();
+  if (web.size > 0) return { kind: 'embedded', files: web };
+  return { kind: 'dir', dir: resolve(import.meta.dir, '../../web/dist') };
+}
+
 /**
  * The composition root: picks an implementation for every port from the
  * config, wires the modules, and returns what the process serves.
@@ -19,7 +28,7 @@ import { createTrpcWebSocketTransport } from './trpc/websocket.ts';
 export async function createApp(config: Config, deps: { logger: Logger }) {
   const { logger } = deps;
   const instanceId = crypto.randomUUID().slice(0, 8);
-  const database = await openDatabase(config.database, resolveMigrationsDir(config.migrationsDir));
+  const database = await openDatabase(config.database, await resolveMigrationsDir(config.migrationsDir));
   await database.migrate();
   const bus = createBus(config.bus, logger);
   const lifecycle = createLifecycle();
@@ -47,7 +56,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     router: appRouter,
     createContext: contextFor,
     checkReadiness: () => services.system.checkReadiness(),
-    webDistDir: config.webDistDir ?? resolve(import.meta.dir, '../../web/dist'),
+    webFiles: webFilesFor(config),
     logger,
   });
 

@@ -14,24 +14,47 @@ export function requestIdFor(request: Request): string {
   return given && REQUEST_ID_PATTERN.test(given) ? given : crypto.randomUUID();
 }
 
+/** Where the built web app comes from: a folder on disk, or the files embedded in the binary. */
+export type WebFiles = { kind: 'dir'; dir: string } | { kind: 'embedded'; files: ReadonlyMap<string, string> };
+
+function openWebFiles(source: WebFiles): ((relativePath: string) => string | undefined) | undefined {
+  switch (source.kind) {
+    case 'embedded':
+      return source.files.has('index.html') ? (path) => source.files.get(path) : undefined;
+    case 'dir': {
+      const root = resolve(source.dir);
+      if (!existsSync(join(root, 'index.html'))) return undefined;
+      return (path) => {
+        const candidate = normalize(join(root, path));
+        // normalize() has resolved any "..": refuse what ends up outside the root.
+        if (!candidate.startsWith(`${root}/`)) return undefined;
+        return existsSync(candidate) && statSync(candidate).isFile() ? candidate : undefined;
+      };
+    }
+    default:
+      return source satisfies never;
+  }
+}
+
 /** Serves the built web app, falling back to index.html for client-side routes. */
-function createStaticHandler(dir: string) {
-  const root = resolve(dir);
-  const indexFile = join(root, 'index.html');
+function createStaticHandler(source: WebFiles) {
+  const lookup = openWebFiles(source);
+  if (!lookup) return undefined;
   return (pathname: string): Response | undefined => {
-    const candidate = normalize(join(root, decodeURIComponent(pathname)));
-    if (!candidate.startsWith(root)) return undefined;
-    if (existsSync(candidate) && statSync(candidate).isFile()) {
-      const isHashed = pathname.startsWith('/assets/');
-      return new Response(Bun.file(candidate), {
+    const relativePath = decodeURIComponent(pathname).replace(/^\/+/, '');
+    const file = relativePath === '' ? undefined : lookup(relativePath);
+    if (file) {
+      const isHashed = relativePath.startsWith('assets/');
+      return new Response(Bun.file(file), {
         headers: {
           'cache-control': isHashed ? 'public, max-age=31536000, immutable' : 'no-cache',
           'x-content-type-options': 'nosniff',
         },
       });
     }
-    if (/\.[a-z0-9]+$/i.test(pathname)) return undefined;
-    return new Response(Bun.file(indexFile), { headers: { 'cache-control': 'no-cache' } });
+    if (/\.[a-z0-9]+$/i.test(relativePath)) return undefined;
+    const index = lookup('index.html');
+    return index ? new Response(Bun.file(index), { headers: { 'cache-control': 'no-cache' } }) : undefined;
   };
 }
 
@@ -39,14 +62,11 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
   router: TRouter;
   createContext: (requestId: string) => unknown;
   checkReadiness: () => Promise<ReadinessReport>;
-  webDistDir: string | undefined;
+  webFiles: WebFiles;
   logger: Logger;
 }) {
   const { logger } = options;
-  const serveStatic =
-    options.webDistDir && existsSync(join(options.webDistDir, 'index.html'))
-      ? createStaticHandler(options.webDistDir)
-      : undefined;
+  const serveStatic = createStaticHandler(options.webFiles);
 
   const handleTrpc = ({ request, requestId }: { request: Request; requestId: string }) =>
     fetchRequestHandler({

@@ -8,7 +8,7 @@ import { openDatabase, resolveMigrationsDir } from './platform/database/index.ts
  */
 async function migrateOnly() {
   const config = loadConfig();
-  const database = await openDatabase(config.database, resolveMigrationsDir(config.migrationsDir));
+  const database = await openDatabase(config.database, await resolveMigrationsDir(config.migrationsDir));
   try {
     await database.migrate();
     console.log(`Migrations applied (${config.database.kind}).`);

@@ -16,12 +16,19 @@ export interface SpawnedServer extends AsyncDisposable {
 }
 
 /**
- * Runs `bun src/main.ts` as a real separate process (signals, exit codes and
+ * Runs the server (`bun src/main.ts` by default) as a real separate process (signals, exit codes and
  * all) and waits until it listens. The environment is exactly `env` plus
  * PATH, so nothing leaks in from the developer's shell.
  */
-export async function spawnServer(env: Record<string, string>, options: { waitForListening?: boolean } = {}) {
-  const child = Bun.spawn(['bun', MAIN], {
+export async function spawnServer(
+  env: Record<string, string>,
+  options: {
+    waitForListening?: boolean;
+    /** Runs this instead of `bun src/main.ts`, e.g. the compiled binary. */
+    command?: string[];
+  } = {},
+) {
+  const child = Bun.spawn(options.command ?? ['bun', MAIN], {
     env: { PATH: Bun.env.PATH ?? '/usr/bin:/bin', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdin: 'ignore',
     stdout: 'pipe',

@@ -1,11 +1,28 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { schema } from '@gopherchat/db';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { embeddedFiles } from '../../embedded.ts';
 import type { DatabaseHandle } from './database.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
+
+/** In the compiled binary, PGlite's assets come from the executable instead of node_modules. */
+async function embeddedAssets(): Promise<PGliteOptions> {
+  const files = embeddedFiles().pglite;
+  const path = (name: string) => {
+    const found = files.get(name);
+    if (!found) throw new Error(`the binary embeds no ${name}`);
+    return found;
+  };
+  if (files.size === 0) return {};
+  return {
+    pgliteWasmModule: await WebAssembly.compile(await Bun.file(path('pglite.wasm')).arrayBuffer()),
+    initdbWasmModule: await WebAssembly.compile(await Bun.file(path('initdb.wasm')).arrayBuffer()),
+    fsBundle: Bun.file(path('pglite.data')),
+  };
+}
 
 /**
  * The embedded default: PostgreSQL compiled to WASM, file-backed under
@@ -22,7 +39,7 @@ export async function openPglite(options: {
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(options.dataDir);
+    client = await PGlite.create(options.dataDir, await embeddedAssets());
   } catch (error) {
     releaseLock();
     throw error;

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { resolve } from 'node:path';
+import {
+  createTestDatabase,
+  deleteKeysWithPrefix,
+  spawnServer,
+  type TestDatabase,
+  testRedisUrl,
+  uniqueKeyPrefix,
+} from '@gopherchat/server/testing';
+import { launchBrowser, REPO_ROOT, saveScreenshot } from './browser.ts';
+
+const BINARY = resolve(REPO_ROOT, 'apps/server/dist/gopherchat-server');
+
+/**
+ * The production shape: `bun run build` (web app, then the compiled server
+ * that embeds it), run against the real PostgreSQL and Redis.
+ */
+describe('compiled server binary on PostgreSQL and Redis', () => {
+  let database: TestDatabase;
+  const keyPrefix = uniqueKeyPrefix('production');
+
+  beforeAll(async () => {
+    const build = Bun.spawnSync(['bun', 'run', 'build'], { cwd: REPO_ROOT, stdout: 'pipe', stderr: 'pipe' });
+    if (build.exitCode !== 0) throw new Error(`bun run build failed:\n${build.stderr.toString()}`);
+    database = await createTestDatabase('production');
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+    await deleteKeysWithPrefix(keyPrefix);
+  });
+
+  it('serves the web app it embeds, and two people see each other’s posts live', async () => {
+    await using server = await spawnServer(
+      { DATABASE_URL: database.url, REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: keyPrefix, NODE_ENV: 'production' },
+      { command: [BINARY] },
+    );
+    await using browser = await launchBrowser();
+    const alice = await (await browser.newContext()).newPage();
+    const bob = await (await browser.newContext({ colorScheme: 'dark', viewport: { width: 390, height: 780 } })).newPage();
+    for (const page of [alice, bob]) {
+      await page.goto(server.url.href);
+      await page.getByTestId('feed-status').getByText('Live').waitFor();
+    }
+    await expect(alice.getByTestId('server-database').textContent()).resolves.toBe('PostgreSQL');
+    await expect(alice.getByTestId('server-bus').textContent()).resolves.toBe('Redis pub/sub');
+
+    await alice.getByLabel('New announcement').fill('Deploy finished, all green');
+    await alice.getByRole('button', { name: 'Post' }).click();
+    await bob.getByText('Deploy finished, all green').waitFor({ timeout: 5_000 });
+
+    await bob.getByLabel('New announcement').fill('   ');
+    await bob.getByLabel('New announcement').press('Enter');
+    await expect(bob.getByRole('alert').textContent()).resolves.toBe('Write something to announce.');
+
+    await saveScreenshot(alice, 'production-light-desktop');
+    await saveScreenshot(bob, 'production-dark-phone');
+
+    server.process.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+});
