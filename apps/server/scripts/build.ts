@@ -56,4 +56,6 @@ const build = Bun.spawnSync(['bun', 'build', '--compile', '--minify', '--sourcem
   stderr: 'inherit',
 });
 if (build.exitCode !== 0) process.exit(build.exitCode ?? 1);
-console.log(`Built ${relative(repoRoot, outFile)} (${webFiles.length} web files, ${migrationFiles.length} migration files)`);
+console.log(
+  `Built ${relative(repoRoot, outFile)} (${webFiles.length} web files, ${migrationFiles.length} migration files)`,
+);

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
-import type { Config } from './env.ts';
 import { embeddedFiles } from './embedded.ts';
+import type { Config } from './env.ts';
 import { createHttpApp, type WebFiles } from './http.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { createAnnouncementRepo, createAnnouncementService } from './modules/announcements/index.ts';

@@ -78,7 +78,11 @@ describe('HTTP surface', () => {
   });
 
   it('serves the built web app with SPA fallback, long-lived asset caching and no path traversal', async () => {
-    await using t = await startTestServer({ label: 'http-static', database: 'pglite', env: { WEB_DIST_DIR: makeWebDist() } });
+    await using t = await startTestServer({
+      label: 'http-static',
+      database: 'pglite',
+      env: { WEB_DIST_DIR: makeWebDist() },
+    });
     const index = await fetch(new URL('/', t.url));
     expect(await index.text()).toContain('<title>GopherChat</title>');
     const deepLink = await fetch(new URL('/conversations/123', t.url));

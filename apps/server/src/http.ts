@@ -79,39 +79,41 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
       },
     });
 
-  return new Elysia()
-    .derive({ as: 'global' }, ({ request, set }) => {
-      const requestId = requestIdFor(request);
-      set.headers['x-request-id'] = requestId;
-      return { requestId, receivedAt: performance.now() };
-    })
-    .onAfterResponse({ as: 'global' }, ({ request, requestId, receivedAt, set, responseValue }) => {
-      const url = new URL(request.url);
-      if (url.pathname === '/healthz' || url.pathname === '/readyz') return;
-      logger.info(
-        {
-          requestId,
-          method: request.method,
-          path: url.pathname,
-          status: responseValue instanceof Response ? responseValue.status : set.status,
-          ms: Math.round((performance.now() - receivedAt) * 10) / 10,
-        },
-        'request',
-      );
-    })
-    .get('/healthz', () => ({ status: 'ok' }))
-    .get('/readyz', async ({ set }) => {
-      const report = await options.checkReadiness();
-      set.status = report.isReady ? 200 : 503;
-      return report;
-    })
-    // Queries are GETs, mutations POSTs; the body stays unread for tRPC to parse.
-    .get('/trpc/*', handleTrpc)
-    .post('/trpc/*', handleTrpc, { parse: 'none' })
-    .get('/*', ({ request, set }) => {
-      const response = serveStatic?.(new URL(request.url).pathname);
-      if (response) return response;
-      set.status = 404;
-      return { error: 'Not found' };
-    });
+  return (
+    new Elysia()
+      .derive({ as: 'global' }, ({ request, set }) => {
+        const requestId = requestIdFor(request);
+        set.headers['x-request-id'] = requestId;
+        return { requestId, receivedAt: performance.now() };
+      })
+      .onAfterResponse({ as: 'global' }, ({ request, requestId, receivedAt, set, responseValue }) => {
+        const url = new URL(request.url);
+        if (url.pathname === '/healthz' || url.pathname === '/readyz') return;
+        logger.info(
+          {
+            requestId,
+            method: request.method,
+            path: url.pathname,
+            status: responseValue instanceof Response ? responseValue.status : set.status,
+            ms: Math.round((performance.now() - receivedAt) * 10) / 10,
+          },
+          'request',
+        );
+      })
+      .get('/healthz', () => ({ status: 'ok' }))
+      .get('/readyz', async ({ set }) => {
+        const report = await options.checkReadiness();
+        set.status = report.isReady ? 200 : 503;
+        return report;
+      })
+      // Queries are GETs, mutations POSTs; the body stays unread for tRPC to parse.
+      .get('/trpc/*', handleTrpc)
+      .post('/trpc/*', handleTrpc, { parse: 'none' })
+      .get('/*', ({ request, set }) => {
+        const response = serveStatic?.(new URL(request.url).pathname);
+        if (response) return response;
+        set.status = 404;
+        return { error: 'Not found' };
+      })
+  );
 }

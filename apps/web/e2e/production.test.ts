@@ -38,7 +38,9 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
     );
     await using browser = await launchBrowser();
     const alice = await (await browser.newContext()).newPage();
-    const bob = await (await browser.newContext({ colorScheme: 'dark', viewport: { width: 390, height: 780 } })).newPage();
+    const bob = await (
+      await browser.newContext({ colorScheme: 'dark', viewport: { width: 390, height: 780 } })
+    ).newPage();
     for (const page of [alice, bob]) {
       await page.goto(server.url.href);
       await page.getByTestId('feed-status').getByText('Live').waitFor();

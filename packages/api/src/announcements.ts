@@ -12,7 +12,12 @@ export type TPostAnnouncementInput = z.infer<typeof ZPostAnnouncementInput>;
 
 export const ZListAnnouncementsInput = z
   .object({
-    limit: z.number().int().min(1, 'Ask for at least one announcement.').max(100, 'Ask for at most 100 announcements at a time.').default(20),
+    limit: z
+      .number()
+      .int()
+      .min(1, 'Ask for at least one announcement.')
+      .max(100, 'Ask for at most 100 announcements at a time.')
+      .default(20),
   })
   .default({ limit: 20 });
 

@@ -1,12 +1,5 @@
 import type { AppRouter } from '@gopherchat/server/router';
-import {
-  createTRPCClient,
-  createWSClient,
-  httpBatchLink,
-  splitLink,
-  type TRPCClient,
-  wsLink,
-} from '@trpc/client';
+import { createTRPCClient, createWSClient, httpBatchLink, splitLink, type TRPCClient, wsLink } from '@trpc/client';
 import { backoffDelay } from './backoff.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'pending';

@@ -4,11 +4,13 @@ import { eventually } from '../platform/bus/bus.contract.ts';
 export { eventually };
 
 /** Collects a subscription's events; `started` resolves once the server has set it up. */
-export function collect<T>(subscribe: (handlers: {
-  onStarted: () => void;
-  onData: (value: T) => void;
-  onError: (error: unknown) => void;
-}) => Unsubscribable) {
+export function collect<T>(
+  subscribe: (handlers: {
+    onStarted: () => void;
+    onData: (value: T) => void;
+    onError: (error: unknown) => void;
+  }) => Unsubscribable,
+) {
   const events: T[] = [];
   const errors: unknown[] = [];
   let markStarted = () => {};

@@ -11,7 +11,10 @@ export interface TestDatabase extends AsyncDisposable {
 
 /** A brand-new, empty database on the real PostgreSQL, dropped on dispose. */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   const name = `gc_test_${safeLabel}_${crypto.randomUUID().replaceAll('-', '').slice(0, 10)}`;
   const admin = postgres(postgresAdminUrl, { max: 1, onnotice: () => {} });
   try {

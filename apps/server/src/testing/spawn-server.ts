@@ -66,7 +66,8 @@ export async function spawnServer(
     for (;;) {
       const found = logs.find((line) => line.msg === message);
       if (found) return found;
-      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before logging "${message}": ${stderrText}`);
+      if (child.exitCode !== null)
+        throw new Error(`server exited (${child.exitCode}) before logging "${message}": ${stderrText}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for log "${message}"`);
       await Bun.sleep(20);
     }

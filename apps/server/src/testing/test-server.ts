@@ -40,7 +40,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     ownDatabase = await createTestDatabase(options.label);
     databaseUrl = ownDatabase.url;
   }
-  const ownKeyPrefix = busKind === 'redis' && !options.shared?.redisKeyPrefix ? uniqueKeyPrefix(options.label) : undefined;
+  const ownKeyPrefix =
+    busKind === 'redis' && !options.shared?.redisKeyPrefix ? uniqueKeyPrefix(options.label) : undefined;
   const redisKeyPrefix = busKind === 'redis' ? (options.shared?.redisKeyPrefix ?? ownKeyPrefix) : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'gopherchat-test-'));
 

@@ -31,7 +31,10 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       // Validation failures would otherwise carry the raw issue list as their message.
-      message: described.appCode === 'INTERNAL' || described.appCode === 'INVALID_INPUT' ? described.userMessage : shape.message,
+      message:
+        described.appCode === 'INTERNAL' || described.appCode === 'INVALID_INPUT'
+          ? described.userMessage
+          : shape.message,
       data,
     };
   },

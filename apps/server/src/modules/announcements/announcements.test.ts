@@ -25,7 +25,10 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
   it('rejects an empty announcement with a typed, readable error', async () => {
     await using t = await start();
     const failure = await t.client.api.announcements.post.mutate({ text: '   ' }).catch((error: unknown) => error);
-    expect(toAppError(failure)).toMatchObject({ appCode: 'INVALID_INPUT', userMessage: 'Write something to announce.' });
+    expect(toAppError(failure)).toMatchObject({
+      appCode: 'INVALID_INPUT',
+      userMessage: 'Write something to announce.',
+    });
     expect(await t.client.api.announcements.list.query()).toEqual([]);
   });
 

@@ -3,8 +3,8 @@ import type { DatabaseHandle } from './database.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 
-export type { Database, DatabaseHandle } from './database.ts';
 export { DataDirInUseError } from './data-dir-lock.ts';
+export type { Database, DatabaseHandle } from './database.ts';
 export { resolveMigrationsDir } from './migrations.ts';
 
 export async function openDatabase(config: DatabaseConfig, migrationsDir: string): Promise<DatabaseHandle> {

@@ -11,7 +11,9 @@ import { embeddedFiles } from '../../embedded.ts';
  */
 async function extractEmbeddedMigrations(files: ReadonlyMap<string, string>): Promise<string> {
   const contents = await Promise.all(
-    [...files].sort(([a], [b]) => a.localeCompare(b)).map(async ([name, path]) => [name, await Bun.file(path).bytes()] as const),
+    [...files]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(async ([name, path]) => [name, await Bun.file(path).bytes()] as const),
   );
   const hash = createHash('sha256');
   for (const [name, bytes] of contents) hash.update(name).update(bytes);
@@ -31,7 +33,9 @@ export async function resolveMigrationsDir(configured: string | undefined): Prom
   const embedded = embeddedFiles().migrations;
   const dir =
     configured ??
-    (embedded.size > 0 ? await extractEmbeddedMigrations(embedded) : resolve(import.meta.dir, '../../../../../db/migrations'));
+    (embedded.size > 0
+      ? await extractEmbeddedMigrations(embedded)
+      : resolve(import.meta.dir, '../../../../../db/migrations'));
   if (!existsSync(resolve(dir, 'meta/_journal.json'))) {
     throw new Error(`No migrations found in ${dir} (expected meta/_journal.json); set MIGRATIONS_DIR`);
   }

@@ -5,8 +5,8 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { embeddedFiles } from '../../embedded.ts';
-import type { DatabaseHandle } from './database.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
+import type { DatabaseHandle } from './database.ts';
 
 /** In the compiled binary, PGlite's assets come from the executable instead of node_modules. */
 async function embeddedAssets(): Promise<PGliteOptions> {

@@ -12,7 +12,10 @@ const STATUS_LABEL: Record<FeedStatus, string> = {
 
 function AnnouncementItem(props: { announcement: Announcement }) {
   return (
-    <li class="flex gap-3 rounded-xl px-3 py-2.5 transition hover:bg-slate-50 dark:hover:bg-slate-800/60" data-testid="announcement">
+    <li
+      class="flex gap-3 rounded-xl px-3 py-2.5 transition hover:bg-slate-50 dark:hover:bg-slate-800/60"
+      data-testid="announcement"
+    >
       <span class="mt-0.5 h-8 w-8 flex shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent dark:bg-accent-softDark">
         #{props.announcement.id}
       </span>
@@ -58,7 +61,10 @@ export function AnnouncementsPanel() {
         >
           <span
             class="h-2 w-2 rounded-full"
-            classList={{ 'bg-emerald-500 animate-pulse': feed.status() === 'live', 'bg-amber-500': feed.status() !== 'live' }}
+            classList={{
+              'bg-emerald-500 animate-pulse': feed.status() === 'live',
+              'bg-amber-500': feed.status() !== 'live',
+            }}
           />
           {STATUS_LABEL[feed.status()]}
         </span>
@@ -108,7 +114,10 @@ export function AnnouncementsPanel() {
 
       <Show when={feed.loadError()}>
         {(message) => (
-          <p role="alert" class="rounded-xl bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300">
+          <p
+            role="alert"
+            class="rounded-xl bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300"
+          >
             {message()}
           </p>
         )}

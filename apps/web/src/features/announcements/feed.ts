@@ -7,7 +7,11 @@ export const FEED_CAP = 100;
  * Merges fetched and live announcements: newest first, each id once (the
  * initial list and the live stream may overlap), capped at `cap`.
  */
-export function mergeAnnouncements(current: readonly Announcement[], incoming: readonly Announcement[], cap = FEED_CAP) {
+export function mergeAnnouncements(
+  current: readonly Announcement[],
+  incoming: readonly Announcement[],
+  cap = FEED_CAP,
+) {
   const byId = new Map<string, Announcement>();
   for (const announcement of [...current, ...incoming]) byId.set(announcement.id, announcement);
   return [...byId.values()]
