@@ -1,0 +1,137 @@
+/**
+ * RPC round trips and live delivery through the whole stack: the SDK (HTTP
+ * and WebSocket) against a real server process, on the embedded default
+ * (PGlite, memory bus) and on the real services (PostgreSQL, Redis).
+ *
+ *   bun run bench -- [--seconds 5] [--concurrency 16] [--backend pglite|postgres|all]
+ *
+ * Prints one JSON line per backend and scenario.
+ */
+import { parseArgs } from 'node:util';
+import { createGopherClient } from '@gopherchat/sdk';
+import {
+  createTestDatabase,
+  deleteKeysWithPrefix,
+  type SpawnedServer,
+  spawnServer,
+  testRedisUrl,
+  uniqueKeyPrefix,
+} from '@gopherchat/server/testing';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '16' },
+    backend: { type: 'string', default: 'all' },
+  },
+});
+const seconds = Number(values.seconds);
+const concurrency = Number(values.concurrency);
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function summarize(latencies: number[], elapsedMs: number) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    ops: latencies.length,
+    ops_per_s: Math.round((latencies.length / elapsedMs) * 1000),
+    p50_ms: round(percentile(sorted, 50)),
+    p95_ms: round(percentile(sorted, 95)),
+    p99_ms: round(percentile(sorted, 99)),
+  };
+}
+
+/** `concurrency` workers calling `operation` back to back for the bench duration. */
+async function closedLoop(operation: () => Promise<unknown>) {
+  const latencies: number[] = [];
+  const startedAt = performance.now();
+  const endAt = startedAt + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < endAt) {
+        const begin = performance.now();
+        await operation();
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  return summarize(latencies, performance.now() - startedAt);
+}
+
+/** CPU seconds and resident memory of the server process so far, from /proc (Linux). */
+async function serverUsage(server: SpawnedServer) {
+  const pid = server.process.pid;
+  const stat = (await Bun.file(`/proc/${pid}/stat`).text()).split(') ')[1]?.split(' ') ?? [];
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const cpuTicks = Number(stat[11]) + Number(stat[12]); // utime + stime
+  const status = await Bun.file(`/proc/${pid}/status`).text();
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return { server_cpu_s: Math.round((cpuTicks / ticksPerSecond) * 100) / 100, server_rss_mb: Math.round(rssKb / 1024) };
+}
+
+async function benchBackend(backend: 'pglite' | 'postgres') {
+  const database = backend === 'postgres' ? await createTestDatabase('bench') : undefined;
+  const keyPrefix = uniqueKeyPrefix('bench');
+  const dataDir = `${process.env.TMPDIR ?? '/tmp'}/gopherchat-bench-${crypto.randomUUID().slice(0, 8)}`;
+  const env: Record<string, string> =
+    backend === 'postgres' && database
+      ? { DATABASE_URL: database.url, REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: keyPrefix }
+      : { DATA_DIR: dataDir };
+  const server = await spawnServer(env);
+  const client = createGopherClient({ url: server.url });
+  const subscriber = createGopherClient({ url: server.url });
+  try {
+    const emit = (scenario: string, result: object) =>
+      console.log(JSON.stringify({ backend, scenario, seconds, concurrency, ...result }));
+
+    emit('query system.info', await closedLoop(() => client.api.system.info.query()));
+    emit(
+      'mutation announcements.post',
+      await closedLoop(() => client.api.announcements.post.mutate({ text: 'benchmark' })),
+    );
+
+    // Live delivery: the time from a post's start to its arrival on another client's subscription.
+    const sentAt = new Map<string, number>();
+    const deliveryLatencies: number[] = [];
+    let ready = () => {};
+    const started = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
+    const subscription = subscriber.api.announcements.stream.subscribe(undefined, {
+      onStarted: () => ready(),
+      onData: ({ data }) => {
+        const begin = sentAt.get(data.text);
+        if (begin !== undefined) deliveryLatencies.push(performance.now() - begin);
+      },
+    });
+    await started;
+    let sequence = 0;
+    const deliveryStart = performance.now();
+    await closedLoop(async () => {
+      const text = `live ${sequence++}`;
+      sentAt.set(text, performance.now());
+      await client.api.announcements.post.mutate({ text });
+    });
+    await Bun.sleep(500);
+    subscription.unsubscribe();
+    emit('post → subscriber delivery', {
+      ...summarize(deliveryLatencies, performance.now() - deliveryStart),
+      lost: sentAt.size - deliveryLatencies.length,
+      ...(await serverUsage(server)),
+    });
+  } finally {
+    await client.close();
+    await subscriber.close();
+    server.process.kill('SIGTERM');
+    await server.exited;
+    await database?.drop();
+    await deleteKeysWithPrefix(keyPrefix);
+  }
+}
+
+const backends = values.backend === 'all' ? (['pglite', 'postgres'] as const) : [values.backend as 'pglite' | 'postgres'];
+for (const backend of backends) await benchBackend(backend);
