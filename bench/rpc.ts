@@ -133,5 +133,12 @@ async function benchBackend(backend: 'pglite' | 'postgres') {
   }
 }
 
-const backends = values.backend === 'all' ? (['pglite', 'postgres'] as const) : [values.backend as 'pglite' | 'postgres'];
+const BACKENDS = ['pglite', 'postgres'] as const;
+const isBackend = (value: string | undefined): value is (typeof BACKENDS)[number] =>
+  (BACKENDS as readonly string[]).includes(value ?? '');
+if (values.backend !== 'all' && !isBackend(values.backend)) {
+  console.error(`--backend must be one of: all, ${BACKENDS.join(', ')}`);
+  process.exit(2);
+}
+const backends = isBackend(values.backend) ? [values.backend] : BACKENDS;
 for (const backend of backends) await benchBackend(backend);
