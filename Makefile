@@ -6,7 +6,7 @@
 POSTGRES_PORT ?= 5432
 DATABASE_URL ?= postgres://gopherchat:gopherchat@127.0.0.1:$(POSTGRES_PORT)/gopherchat
 
-.PHONY: help install dev up down logs migrate generate test lint typecheck bench build
+.PHONY: help install dev up down logs migrate seed generate test lint typecheck bench build
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -28,6 +28,9 @@ logs: ## Follow the compose stack's logs
 
 migrate: ## Apply migrations to DATABASE_URL (default: the compose Postgres)
 	DATABASE_URL='$(DATABASE_URL)' bun run db:migrate
+
+seed: ## Give an empty development database something to show (DATABASE_URL, or the embedded one)
+	bun run db:seed
 
 generate: ## Generate a migration from the schema with drizzle-kit
 	bun run db:generate

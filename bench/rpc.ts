@@ -7,6 +7,9 @@
  *
  * Prints one JSON line per backend and scenario.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createGopherClient } from '@gopherchat/sdk';
 import {
@@ -76,7 +79,7 @@ async function serverUsage(server: SpawnedServer) {
 async function benchBackend(backend: 'pglite' | 'postgres') {
   const database = backend === 'postgres' ? await createTestDatabase('bench') : undefined;
   const keyPrefix = uniqueKeyPrefix('bench');
-  const dataDir = `${process.env.TMPDIR ?? '/tmp'}/gopherchat-bench-${crypto.randomUUID().slice(0, 8)}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'gopherchat-bench-'));
   const env: Record<string, string> =
     backend === 'postgres' && database
       ? { DATABASE_URL: database.url, REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: keyPrefix }

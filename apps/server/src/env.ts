@@ -83,10 +83,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   };
 }
 
-/** Where the test suite finds the real services (admin URLs; each test file makes its own database / key prefix). */
+/**
+ * What the test suite needs from its environment: where the real services are
+ * (admin URLs; each test file makes its own database / key prefix), the
+ * browser for e2e tests, and how loud the servers under test may be.
+ */
 export function loadTestServices(source: Record<string, string | undefined> = process.env) {
   return {
     postgresAdminUrl: source.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: source.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    /** Debian's Chromium by default; never a downloaded browser. */
+    chromiumPath: source.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    logLevel: source.TEST_LOG ?? 'silent',
+    /** Handed to spawned server processes so they find `bun`. */
+    path: source.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    home: source.HOME ?? '/root',
   };
 }

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { loadTestServices } from '@gopherchat/server/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
-/** Debian's Chromium; never a downloaded browser. CHROMIUM_PATH overrides (e.g. Chrome on GitHub runners). */
-const CHROMIUM = Bun.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's Chromium; CHROMIUM_PATH overrides (e.g. Chrome on GitHub runners). */
+const CHROMIUM = loadTestServices().chromiumPath;
 
 export const REPO_ROOT = resolve(import.meta.dir, '../../..');
 export const ARTIFACTS_DIR = resolve(REPO_ROOT, 'test-artifacts');

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGopherClient } from '@gopherchat/sdk';
+import { loadTestServices } from '@gopherchat/server/testing';
 import { freePort, launchBrowser, REPO_ROOT, saveScreenshot } from './browser.ts';
 
 /**
@@ -11,13 +12,14 @@ import { freePort, launchBrowser, REPO_ROOT, saveScreenshot } from './browser.ts
  * runs it: no DATABASE_URL, no REDIS_URL, nothing but PATH and HOME.
  */
 async function startDevStack() {
+  const services = loadTestServices();
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const child = spawn('bun', ['run', 'dev'], {
     cwd: REPO_ROOT,
     detached: true, // its own process group, so the whole tree stops together
     env: {
-      PATH: Bun.env.PATH,
-      HOME: Bun.env.HOME,
+      PATH: services.path,
+      HOME: services.home,
       PORT: String(apiPort),
       WEB_PORT: String(webPort),
       DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-dev-')),

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { loadTestServices } from '../env.ts';
 
-/** Tests keep quiet unless TEST_LOG is set in the environment of the run. */
-export const testLogger = pino({ level: Bun.env.TEST_LOG ?? 'silent' });
+/** Tests keep quiet unless TEST_LOG names a level. */
+export const testLogger = pino({ level: loadTestServices().logLevel });

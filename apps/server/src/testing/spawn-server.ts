@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Subprocess } from 'bun';
+import { loadTestServices } from '../env.ts';
 
 const MAIN = resolve(import.meta.dir, '../main.ts');
 
@@ -29,7 +30,7 @@ export async function spawnServer(
   } = {},
 ) {
   const child = Bun.spawn(options.command ?? ['bun', MAIN], {
-    env: { PATH: Bun.env.PATH ?? '/usr/bin:/bin', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: loadTestServices().path, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
