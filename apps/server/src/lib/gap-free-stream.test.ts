@@ -49,44 +49,51 @@ function createHarness(initial = 0) {
   };
 }
 
-async function consume(stream: AsyncGenerator<Entry>, into: number[]) {
-  for await (const entry of stream) into.push(entry.id);
+/** Runs a stream over the harness, collecting ids; `stop()` aborts it and waits for it to end. */
+function startStream(harness: ReturnType<typeof createHarness>, after: bigint | undefined) {
+  const controller = new AbortController();
+  const seen: number[] = [];
+  const done = (async () => {
+    for await (const entry of gapFreeStream(harness.source, { after, signal: controller.signal })) seen.push(entry.id);
+  })();
+  return {
+    seen,
+    async stop() {
+      controller.abort();
+      await done;
+    },
+  };
 }
 
 describe('gapFreeStream', () => {
   it('backfills from the resume point, then delivers live events', async () => {
     const harness = createHarness(5);
-    const stop = new AbortController();
-    const seen: number[] = [];
-    const done = consume(gapFreeStream(harness.source, { after: 2n, signal: stop.signal }), seen);
+    const stream = startStream(harness, 2n);
+    const { seen } = stream;
     await eventually(() => seen.length === 3, 'the backfill');
     harness.publish(harness.commit());
     await eventually(() => seen.length === 4, 'the live event');
-    stop.abort();
-    await done;
+    await stream.stop();
     expect(seen).toEqual([3, 4, 5, 6]);
   });
 
   it('starts at the head when there is no resume point', async () => {
     const harness = createHarness(3);
-    const stop = new AbortController();
-    const seen: number[] = [];
-    const done = consume(gapFreeStream(harness.source, { after: undefined, signal: stop.signal }), seen);
+    const stream = startStream(harness, undefined);
+    const { seen } = stream;
     await Bun.sleep(10);
     harness.publish(harness.commit());
     await eventually(() => seen.length === 1, 'the live event');
-    stop.abort();
-    await done;
+    await stream.stop();
     expect(seen).toEqual([4]);
   });
 
   it('skips live copies of events the backfill already delivered', async () => {
     const harness = createHarness(0);
-    const stop = new AbortController();
-    const seen: number[] = [];
     const first = harness.commit();
     const second = harness.commit();
-    const done = consume(gapFreeStream(harness.source, { after: 0n, signal: stop.signal }), seen);
+    const stream = startStream(harness, 0n);
+    const { seen } = stream;
     await eventually(() => seen.length === 2, 'the backfill');
     // The publishes of events committed before the read arrive late.
     harness.publish(first);
@@ -94,16 +101,14 @@ describe('gapFreeStream', () => {
     harness.publish(harness.commit());
     await eventually(() => seen.length === 3, 'the new event');
     await Bun.sleep(10);
-    stop.abort();
-    await done;
+    await stream.stop();
     expect(seen).toEqual([1, 2, 3]);
   });
 
   it('fills a hole from the log when a live event skips ahead (lost or reordered publish)', async () => {
     const harness = createHarness(0);
-    const stop = new AbortController();
-    const seen: number[] = [];
-    const done = consume(gapFreeStream(harness.source, { after: undefined, signal: stop.signal }), seen);
+    const stream = startStream(harness, undefined);
+    const { seen } = stream;
     await Bun.sleep(10);
     const lost = harness.commit();
     const late = harness.commit();
@@ -113,16 +118,14 @@ describe('gapFreeStream', () => {
     await eventually(() => seen.length === 3, 'all three');
     harness.publish(lost);
     await Bun.sleep(10);
-    stop.abort();
-    await done;
+    await stream.stop();
     expect(seen).toEqual([1, 2, 3]);
   });
 
   it('re-reads the log when the bus reports a gap', async () => {
     const harness = createHarness(0);
-    const stop = new AbortController();
-    const seen: number[] = [];
-    const done = consume(gapFreeStream(harness.source, { after: undefined, signal: stop.signal }), seen);
+    const stream = startStream(harness, undefined);
+    const { seen } = stream;
     await Bun.sleep(10);
     harness.commit();
     harness.commit(); // both published while the broker was away: never arrive
@@ -130,30 +133,25 @@ describe('gapFreeStream', () => {
     harness.signalGap();
     await eventually(() => seen.length === 2, 'the catch-up');
     expect(harness.reads).toBeGreaterThan(readsBefore);
-    stop.abort();
-    await done;
+    await stream.stop();
     expect(seen).toEqual([1, 2]);
   });
 
   it('pages through a backfill larger than one page', async () => {
     const harness = createHarness(250);
-    const stop = new AbortController();
-    const seen: number[] = [];
-    const done = consume(gapFreeStream(harness.source, { after: 0n, signal: stop.signal }), seen);
+    const stream = startStream(harness, 0n);
+    const { seen } = stream;
     await eventually(() => seen.length === 250, 'the whole backfill');
-    stop.abort();
-    await done;
+    await stream.stop();
     expect(seen).toEqual(Array.from({ length: 250 }, (_, index) => index + 1));
   });
 
   it('ends when the signal aborts while waiting', async () => {
     const harness = createHarness(0);
-    const stop = new AbortController();
-    const seen: number[] = [];
-    const done = consume(gapFreeStream(harness.source, { after: undefined, signal: stop.signal }), seen);
+    const stream = startStream(harness, undefined);
+    const { seen } = stream;
     await Bun.sleep(10);
-    stop.abort();
-    await done;
+    await stream.stop();
     expect(seen).toEqual([]);
   });
 });

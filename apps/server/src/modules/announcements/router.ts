@@ -14,8 +14,9 @@ export const announcementsRouter = router({
   /** Live announcements as tracked events; a reconnecting client resumes after its last id. */
   stream: publicProcedure.input(ZAnnouncementStreamInput).subscription(async function* ({ ctx, input, signal }) {
     const after = input?.lastEventId ? BigInt(input.lastEventId) : undefined;
-    const abort = signal ?? new AbortController().signal;
-    for await (const announcement of ctx.services.announcements.streamAnnouncements({ after, signal: abort })) {
+    // Every tRPC transport passes one; without it the stream could never be stopped.
+    if (!signal) throw new Error('announcements.stream needs an abort signal');
+    for await (const announcement of ctx.services.announcements.streamAnnouncements({ after, signal })) {
       yield tracked(announcement.id, announcement);
     }
   }),
