@@ -30,13 +30,50 @@ const ZEnv = z.object({
   WEB_DIST_DIR: z.string().optional(),
   /** drizzle-kit migrations; unset means the repository's db/migrations. */
   MIGRATIONS_DIR: z.string().optional(),
+
+  /** bcrypt cost; 12 in production, lower only to make tests fast. */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(16).default(12),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  /** A refresh token unused for this long expires. */
+  REFRESH_TOKEN_IDLE_DAYS: z.coerce.number().positive().max(365).default(30),
+  /** No sign-in lasts longer than this, however often it is refreshed. */
+  SESSION_MAX_AGE_DAYS: z.coerce.number().positive().max(365).default(90),
+  /** How long the immediately previous refresh token may be replayed (tabs racing, lost responses). */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(120).default(30),
+  /** Ed25519 private key as a JWK (JSON) signing access tokens; unset means generated into DATA_DIR. */
+  JWT_PRIVATE_JWK: z.string().optional(),
+  /** >= 32 random bytes, base64url; keys refresh-token rotation. Unset means generated into DATA_DIR. */
+  AUTH_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43,}$/, 'AUTH_SECRET must be at least 32 bytes, base64url-encoded')
+    .optional(),
+  AUTH_ISSUER: z.string().min(1).default('gopherchat'),
+  /** Sign-in attempts per IP per 10 minutes, and failed attempts per account per 15 minutes. */
+  LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
+  LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  /** Accounts created per IP per hour. */
+  REGISTER_LIMIT_PER_IP: z.coerce.number().int().min(1).default(10),
 });
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | undefined }
   | { kind: 'postgres'; url: string; poolSize: number };
 
-export type BusConfig = { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
+/** Where state shared between instances lives: this process, or Redis. */
+export type SharedStateConfig = { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
+export type BusConfig = SharedStateConfig;
+
+export interface AuthConfig {
+  passwordHashCost: number;
+  accessTokenTtlMs: number;
+  refreshTokenIdleMs: number;
+  sessionMaxAgeMs: number;
+  refreshReuseGraceMs: number;
+  jwtPrivateJwk: string | undefined;
+  secret: string | undefined;
+  issuer: string;
+  limits: { loginPerIp: number; loginFailuresPerAccount: number; registerPerIp: number };
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -45,12 +82,17 @@ export interface Config {
   dataDir: string;
   database: DatabaseConfig;
   bus: BusConfig;
+  /** Cache and rate-limit counters. */
+  sharedState: SharedStateConfig;
+  auth: AuthConfig;
   allowedOrigins: string[];
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
   webDistDir: string | undefined;
   migrationsDir: string | undefined;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -64,6 +106,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = parsed.data;
   const dataDir = resolve(env.DATA_DIR);
+  const sharedState: SharedStateConfig = env.REDIS_URL
+    ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX }
+    : { kind: 'memory' };
   return {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -72,7 +117,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
-    bus: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : { kind: 'memory' },
+    bus: sharedState,
+    sharedState,
+    auth: {
+      passwordHashCost: env.PASSWORD_HASH_COST,
+      accessTokenTtlMs: env.ACCESS_TOKEN_TTL_SECONDS * 1000,
+      refreshTokenIdleMs: env.REFRESH_TOKEN_IDLE_DAYS * DAY_MS,
+      sessionMaxAgeMs: env.SESSION_MAX_AGE_DAYS * DAY_MS,
+      refreshReuseGraceMs: env.REFRESH_REUSE_GRACE_SECONDS * 1000,
+      jwtPrivateJwk: env.JWT_PRIVATE_JWK,
+      secret: env.AUTH_SECRET,
+      issuer: env.AUTH_ISSUER,
+      limits: {
+        loginPerIp: env.LOGIN_LIMIT_PER_IP,
+        loginFailuresPerAccount: env.LOGIN_FAILURES_PER_ACCOUNT,
+        registerPerIp: env.REGISTER_LIMIT_PER_IP,
+      },
+    },
     allowedOrigins: env.ALLOWED_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),

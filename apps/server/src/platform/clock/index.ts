@@ -1,0 +1,1 @@
+export { type Clock, createManualClock, systemClock } from './clock.ts';
