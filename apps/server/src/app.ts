@@ -3,15 +3,36 @@ import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import { embeddedFiles } from './embedded.ts';
 import type { Config } from './env.ts';
+import { AppError } from './errors.ts';
 import { createHttpApp, type WebFiles } from './http.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { createAnnouncementRepo, createAnnouncementService } from './modules/announcements/index.ts';
+import {
+  type AccessClaims,
+  createAccessTokens,
+  createAuthRepo,
+  createAuthRoutes,
+  createAuthService,
+  createPasswordHasher,
+  loadAuthKeys,
+  SESSION_REVOKED_TOPIC,
+} from './modules/auth/index.ts';
 import { createSystemService } from './modules/system/index.ts';
+import { clientIpOf, isAllowedOrigin, isPlainHttpLoopback } from './origin.ts';
 import { createBus } from './platform/bus/index.ts';
+import { systemClock } from './platform/clock/index.ts';
 import { openDatabase, resolveMigrationsDir } from './platform/database/index.ts';
-import type { Context, Services } from './trpc/context.ts';
+import { openSharedState } from './platform/shared-state.ts';
+import type { Caller, Context, Services } from './trpc/context.ts';
 import { appRouter } from './trpc/router.ts';
 import { createTrpcWebSocketTransport } from './trpc/websocket.ts';
+
+/** The token of an `Authorization: Bearer …` header. */
+function bearerToken(request: Request): string | null {
+  const header = request.headers.get('authorization');
+  const match = header ? /^Bearer ([\w.~+/-]+=*)$/i.exec(header) : null;
+  return match?.[1] ?? null;
+}
 
 /** An explicit WEB_DIST_DIR wins; else what the binary embeds; else the repository's build. */
 function webFilesFor(config: Config): WebFiles {
@@ -32,9 +53,41 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
   await database.migrate();
   const bus = createBus(config.bus, logger);
   const lifecycle = createLifecycle();
+  const clock = systemClock;
+  const sharedState = openSharedState(config.sharedState, clock, logger);
+
+  const authKeys = await loadAuthKeys(config.auth, config.dataDir, logger);
+  const limitsFor = sharedState.rateLimiters;
+  const auth = createAuthService({
+    repo: createAuthRepo(database.db),
+    passwords: createPasswordHasher({ cost: config.auth.passwordHashCost }),
+    accessTokens: createAccessTokens({
+      keys: authKeys,
+      issuer: config.auth.issuer,
+      ttlMs: config.auth.accessTokenTtlMs,
+      clock,
+    }),
+    keys: authKeys,
+    cache: sharedState.cache,
+    bus,
+    clock,
+    limits: {
+      loginByIp: limitsFor({ name: 'login-ip', points: config.auth.limits.loginPerIp, windowSeconds: 600 }),
+      loginByAccount: limitsFor({
+        name: 'login-account',
+        points: config.auth.limits.loginFailuresPerAccount,
+        windowSeconds: 900,
+        blockSeconds: 900,
+      }),
+      registerByIp: limitsFor({ name: 'register-ip', points: config.auth.limits.registerPerIp, windowSeconds: 3600 }),
+    },
+    config: config.auth,
+    logger,
+  });
 
   const services: Services = {
     announcements: createAnnouncementService({ repo: createAnnouncementRepo(database.db), bus, logger }),
+    auth,
     system: createSystemService({
       database,
       bus,
@@ -45,16 +98,49 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     }),
   };
 
-  const contextFor = (requestId: string): Context => ({
-    requestId,
-    logger: logger.child({ requestId }),
-    services,
-    lifecycle,
+  /** Verifies presented credentials once per request (HTTP) or connection (WebSocket). */
+  async function contextFor(input: {
+    requestId: string;
+    caller: Caller;
+    accessToken: string | null;
+    resHeaders: Headers | null;
+  }): Promise<Context> {
+    let claims: AccessClaims | null = null;
+    let authError: AppError | null = null;
+    if (input.accessToken) {
+      try {
+        claims = await auth.authenticate(input.accessToken);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        authError = error;
+      }
+    }
+    return {
+      requestId: input.requestId,
+      logger: logger.child({ requestId: input.requestId, userId: claims?.userId }),
+      services,
+      lifecycle,
+      caller: input.caller,
+      auth: claims,
+      authError,
+      resHeaders: input.resHeaders,
+    };
+  }
+
+  const allowedOrigins = new Set(config.allowedOrigins);
+  const clientIp = (request: Request) => clientIpOf(request, config.trustProxy);
+  const callerOf = (request: Request): Caller => ({
+    ip: clientIp(request),
+    userAgent: request.headers.get('user-agent'),
+    isSameOrigin: isAllowedOrigin(request, allowedOrigins) !== false,
+    isSecure: !isPlainHttpLoopback(request),
   });
 
   const http = createHttpApp({
     router: appRouter,
-    createContext: contextFor,
+    createContext: ({ requestId, request, resHeaders }) =>
+      contextFor({ requestId, caller: callerOf(request), accessToken: bearerToken(request), resHeaders }),
+    routes: [createAuthRoutes({ auth, allowedOrigins: config.allowedOrigins, clientIp, logger })],
     checkReadiness: () => services.system.checkReadiness(),
     webFiles: webFilesFor(config),
     logger,
@@ -62,11 +148,34 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
 
   const websockets = createTrpcWebSocketTransport({
     router: appRouter,
-    createContext: ({ requestId }) => contextFor(requestId),
+    createContext: ({ requestId, request, connectionParams }) =>
+      contextFor({
+        requestId,
+        caller: callerOf(request),
+        accessToken: connectionParams?.accessToken ?? null,
+        resHeaders: null,
+      }),
     allowedOrigins: config.allowedOrigins,
     lifecycle,
     logger,
   });
+
+  // Sessions revoked on any instance lose their sockets on every instance.
+  // Not awaited: an instance whose broker is down still starts (and reports
+  // not ready); the subscription goes live when the broker comes back.
+  const stopListening = new AbortController();
+  bus
+    .subscribe(
+      SESSION_REVOKED_TOPIC,
+      {
+        onMessage: (payload) => {
+          const { sessionIds } = JSON.parse(payload) as { sessionIds: string[] };
+          websockets.closeSessions(sessionIds, 'session revoked');
+        },
+      },
+      stopListening.signal,
+    )
+    .catch((error) => logger.error({ err: error }, 'cannot listen for session revocations'));
 
   return {
     instanceId,
@@ -77,7 +186,9 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     database,
     /** Releases the database and broker connections; call after traffic has stopped. */
     async close() {
+      stopListening.abort();
       await bus.close();
+      await sharedState.close();
       await database.close();
     },
   };

@@ -90,6 +90,9 @@ describe('HTTP surface', () => {
     const asset = await fetch(new URL('/assets/app-abc123.js', t.url));
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(new URL('/assets/missing.js', t.url))).status).toBe(404);
+    // API namespaces never fall back to the app's index page.
+    expect((await fetch(new URL('/auth/refresh', t.url))).status).toBe(404);
+    expect((await fetch(new URL('/trpc', t.url))).status).toBe(404);
     const traversal = await fetch(`${t.url.origin}/..%2f..%2f..%2fetc%2fpasswd`);
     expect(await traversal.text()).not.toContain('root:');
   });

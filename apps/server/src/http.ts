@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
 import type { AnyRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { Elysia } from 'elysia';
+import { type AnyElysia, Elysia } from 'elysia';
 import type { Logger } from 'pino';
 import type { ReadinessReport } from './modules/system/index.ts';
 
@@ -52,7 +52,8 @@ function createStaticHandler(source: WebFiles) {
         },
       });
     }
-    if (/\.[a-z0-9]+$/i.test(relativePath)) return undefined;
+    // Files and API namespaces have no client-side routes to fall back to.
+    if (/\.[a-z0-9]+$/i.test(relativePath) || /^(trpc|auth)(\/|$)/.test(relativePath)) return undefined;
     const index = lookup('index.html');
     return index ? new Response(Bun.file(index), { headers: { 'cache-control': 'no-cache' } }) : undefined;
   };
@@ -60,7 +61,9 @@ function createStaticHandler(source: WebFiles) {
 
 export function createHttpApp<TRouter extends AnyRouter>(options: {
   router: TRouter;
-  createContext: (requestId: string) => unknown;
+  createContext: (input: { requestId: string; request: Request; resHeaders: Headers }) => Promise<unknown>;
+  /** Plain HTTP routes of feature modules (e.g. the auth cookie routes). */
+  routes: AnyElysia[];
   checkReadiness: () => Promise<ReadinessReport>;
   webFiles: WebFiles;
   logger: Logger;
@@ -73,7 +76,7 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
       endpoint: '/trpc',
       req: request,
       router: options.router,
-      createContext: () => options.createContext(requestId) as never,
+      createContext: ({ resHeaders }) => options.createContext({ requestId, request, resHeaders }) as never,
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path, requestId }, 'procedure failed');
       },
@@ -109,6 +112,7 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
       // Queries are GETs, mutations POSTs; the body stays unread for tRPC to parse.
       .get('/trpc/*', handleTrpc)
       .post('/trpc/*', handleTrpc, { parse: 'none' })
+      .use(options.routes)
       .get('/*', ({ request, set }) => {
         const response = serveStatic?.(new URL(request.url).pathname);
         if (response) return response;

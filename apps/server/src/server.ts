@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type App, createApp } from './app.ts';
 import type { Config } from './env.ts';
 import { requestIdFor } from './http.ts';
+import { rememberPeerAddress } from './origin.ts';
 
 export interface RunningServer {
   app: App;
@@ -33,6 +34,7 @@ export async function startServer(config: Config, deps: { logger: Logger }): Pro
     // Never share the port: a stale instance would silently take half the traffic.
     reusePort: false,
     fetch(request, server) {
+      rememberPeerAddress(request, server.requestIP(request)?.address);
       const url = new URL(request.url);
       if (url.pathname === '/trpc' && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
         return app.websockets.upgrade(request, server, requestIdFor(request));

@@ -1,4 +1,5 @@
 export * from './announcements.ts';
+export * from './auth.ts';
 export * from './errors.ts';
 export * from './limits.ts';
 export * from './system.ts';

@@ -2,3 +2,14 @@
 
 /** Longest announcement text, in characters (after trimming). */
 export const ANNOUNCEMENT_MAX_LENGTH = 500;
+
+/** Passwords: at least this many characters (NIST SP 800-63B), no composition rules. */
+export const PASSWORD_MIN_LENGTH = 8;
+/** Long passphrases are welcome; the cap only bounds hashing work. */
+export const PASSWORD_MAX_LENGTH = 256;
+/** zxcvbn score (0–4) a new password needs. */
+export const PASSWORD_MIN_SCORE = 3;
+
+export const USERNAME_MIN_LENGTH = 3;
+export const USERNAME_MAX_LENGTH = 32;
+export const DISPLAY_NAME_MAX_LENGTH = 64;

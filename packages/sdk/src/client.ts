@@ -7,8 +7,11 @@ export type ConnectionState = 'idle' | 'connecting' | 'pending';
 export interface GopherClientOptions {
   /** The server's base URL, e.g. `http://localhost:3000` (HTTP and WebSocket share it). */
   url: string | URL;
-  /** Sent with every WebSocket connection (e.g. an access token, once identity lands). */
-  connectionParams?: () => Record<string, string> | Promise<Record<string, string>>;
+  /**
+   * The current access token, if signed in: sent as `Authorization: Bearer`
+   * on HTTP calls and in the WebSocket's connection parameters.
+   */
+  accessToken?: () => string | null | undefined | Promise<string | null | undefined>;
   /** For runtimes without a global WebSocket. */
   WebSocket?: typeof WebSocket;
   /** Reconnect delay per attempt; defaults to capped exponential backoff with jitter. */
@@ -39,7 +42,10 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
   const wsClient = createWSClient({
     url: wsUrl.href,
     WebSocket: options.WebSocket,
-    connectionParams: options.connectionParams,
+    connectionParams: async () => {
+      const token = await options.accessToken?.();
+      return token ? { accessToken: token } : {};
+    },
     retryDelayMs: options.retryDelayMs ?? ((attempt) => backoffDelay(attempt)),
     // Open on first subscription; keep the socket a little after the last one ends.
     lazy: { enabled: true, closeMs: 10_000 },
@@ -57,7 +63,13 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: wsLink<AppRouter>({ client: wsClient }),
-        false: httpBatchLink<AppRouter>({ url: httpUrl.href }),
+        false: httpBatchLink<AppRouter>({
+          url: httpUrl.href,
+          headers: async () => {
+            const token = await options.accessToken?.();
+            return token ? { authorization: `Bearer ${token}` } : {};
+          },
+        }),
       }),
     ],
   });

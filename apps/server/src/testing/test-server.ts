@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 import { type Config, loadConfig } from '../env.ts';
+import { generateStoredKeys } from '../modules/auth/keys.ts';
 import { type RunningServer, startServer } from '../server.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { testLogger } from './logger.ts';
@@ -30,6 +31,9 @@ export interface TestServer extends AsyncDisposable {
   redisKeyPrefix: string | undefined;
 }
 
+/** One key set for every server of a test process, so instances accept each other's tokens. */
+const sharedTestKeys = generateStoredKeys();
+
 /** Boots the real app on a random port, with its own database and key prefix. */
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
   const databaseKind = options.database ?? 'postgres';
@@ -45,8 +49,13 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const redisKeyPrefix = busKind === 'redis' ? (options.shared?.redisKeyPrefix ?? ownKeyPrefix) : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'gopherchat-test-'));
 
+  const keys = await sharedTestKeys;
   const config = loadConfig({
     NODE_ENV: 'test',
+    // Real bcrypt, at the lowest cost: the tests are about behaviour, the bench about speed.
+    PASSWORD_HASH_COST: '4',
+    JWT_PRIVATE_JWK: JSON.stringify(keys.jwk),
+    AUTH_SECRET: keys.secret,
     HOST: '127.0.0.1',
     PORT: '0',
     DATA_DIR: dataDir,

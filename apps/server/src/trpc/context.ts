@@ -1,12 +1,25 @@
 import type { Logger } from 'pino';
+import type { AppError } from '../errors.ts';
 import type { Lifecycle } from '../lifecycle.ts';
 import type { AnnouncementService } from '../modules/announcements/index.ts';
+import type { AccessClaims, AuthService } from '../modules/auth/index.ts';
 import type { SystemService } from '../modules/system/index.ts';
 
 /** Everything procedures reach through `ctx`; wired once in app.ts. */
 export interface Services {
   announcements: AnnouncementService;
+  auth: AuthService;
   system: SystemService;
+}
+
+/** Who is on the other end of the request, as far as the transport can tell. */
+export interface Caller {
+  ip: string | null;
+  userAgent: string | null;
+  /** False for a browser request from a foreign origin. */
+  isSameOrigin: boolean;
+  /** Whether cookies must be `Secure` (everything but plain HTTP on loopback). */
+  isSecure: boolean;
 }
 
 export interface Context {
@@ -14,4 +27,11 @@ export interface Context {
   logger: Logger;
   services: Services;
   lifecycle: Lifecycle;
+  caller: Caller;
+  /** The verified access-token claims, or null when signed out. */
+  readonly auth: AccessClaims | null;
+  /** Why `auth` is null although credentials were presented (expired, revoked, forged). */
+  readonly authError: AppError | null;
+  /** HTTP only: the response's headers, for cookies. */
+  resHeaders: Headers | null;
 }

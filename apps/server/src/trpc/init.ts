@@ -72,3 +72,10 @@ const trackMutations = t.middleware(async ({ ctx, type, next }) => {
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(mapAppErrors).use(trackMutations);
+
+/** Procedures for signed-in callers: `ctx.auth` is set, or the call fails with UNAUTHENTICATED. */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  const { auth } = ctx;
+  if (!auth) throw ctx.authError ?? new AppError('UNAUTHENTICATED', 'Please sign in to continue.');
+  return next({ ctx: { auth } });
+});

@@ -1,10 +1,12 @@
 import { announcementsRouter } from '../modules/announcements/index.ts';
+import { authRouter } from '../modules/auth/index.ts';
 import { systemRouter } from '../modules/system/index.ts';
 import { router } from './init.ts';
 
 export const appRouter = router({
   system: systemRouter,
   announcements: announcementsRouter,
+  auth: authRouter,
 });
 
 /** The whole API's type: the SDK and the web client are typed from it. */

@@ -3,6 +3,7 @@ import { getWSConnectionHandler, type WSSHandlerOptions } from '@trpc/server/ada
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle.ts';
+import { isAllowedOrigin } from '../origin.ts';
 
 type Listener = (...args: never[]) => void;
 
@@ -61,22 +62,31 @@ class TrpcSocket {
 
 interface SocketData {
   requestId: string;
+  upgradeRequest: Request;
   /** What tRPC reads of the upgrade request: the URL (for `?connectionParams=1`) and headers. */
   request: { url: string; headers: Record<string, string> };
   socket?: TrpcSocket;
+  /** The session the socket authenticated as, once it has. */
+  sessionId?: string;
 }
 
 export interface WebSocketContextInput {
   requestId: string;
+  /** The upgrade request (headers, peer address). */
+  request: Request;
   connectionParams: Record<string, string | undefined> | null;
 }
+
+/** Close code for "your session was revoked": reconnecting with the same credentials is pointless. */
+export const CLOSE_SESSION_REVOKED = 4001;
 
 /** Close code for "server restarting, come back": clients reconnect (and resume) elsewhere. */
 export const CLOSE_SERVICE_RESTART = 1012;
 
 export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options: {
   router: TRouter;
-  createContext: (input: WebSocketContextInput) => unknown;
+  /** Called once per connection; `auth.sessionId` ties the socket to a session. */
+  createContext: (input: WebSocketContextInput) => Promise<{ auth: { sessionId: string } | null }>;
   allowedOrigins: readonly string[];
   lifecycle: Lifecycle;
   logger: Logger;
@@ -93,34 +103,30 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
     router: options.router,
     // Typed as required, but only applyWSSHandler reads it: Bun.serve owns the sockets here.
     wss: undefined as unknown as WSSHandlerOptions<TRouter>['wss'],
-    createContext: ({ info, req }) =>
-      options.createContext({
-        requestId: (req as unknown as { requestId: string }).requestId,
+    createContext: async ({ info, req }) => {
+      const data = (req as unknown as { socketData: SocketData }).socketData;
+      const context = await options.createContext({
+        requestId: data.requestId,
+        request: data.upgradeRequest,
         connectionParams: info.connectionParams,
-      }) as never,
+      });
+      data.sessionId = context.auth?.sessionId;
+      return context as never;
+    },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path }, 'websocket procedure failed');
     },
   });
 
   /** Browsers always send Origin on a WebSocket upgrade; other clients (SDK, bots) send none. */
-  function isOriginAllowed(request: Request): boolean {
-    const origin = request.headers.get('origin');
-    if (origin === null) return true;
-    if (allowedOrigins.has(origin)) return true;
-    try {
-      return new URL(origin).host === request.headers.get('host');
-    } catch {
-      return false;
-    }
-  }
+  const isOriginAllowed = (request: Request) => isAllowedOrigin(request, allowedOrigins) !== false;
 
   const websocket: WebSocketHandler<SocketData> = {
     open(ws) {
       const socket = new TrpcSocket(ws);
       ws.data.socket = socket;
       sockets.add(ws);
-      const req = { ...ws.data.request, requestId: ws.data.requestId, socket: {} };
+      const req = { ...ws.data.request, socketData: ws.data, socket: {} };
       handleConnection(socket as unknown as TrpcClient, req as unknown as TrpcUpgradeRequest);
     },
     message(ws, message) {
@@ -150,6 +156,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
       const isUpgraded = server.upgrade(request, {
         data: {
           requestId,
+          upgradeRequest: request,
           request: { url: url.pathname + url.search, headers: Object.fromEntries(request.headers) },
         },
       });
@@ -158,6 +165,14 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
 
     get connectionCount() {
       return sockets.size;
+    },
+
+    /** Closes the sockets of these sessions, on this instance. */
+    closeSessions(sessionIds: readonly string[], reason: string) {
+      const revoked = new Set(sessionIds);
+      for (const ws of sockets) {
+        if (ws.data.sessionId && revoked.has(ws.data.sessionId)) ws.data.socket?.close(CLOSE_SESSION_REVOKED, reason);
+      }
     },
 
     /**

@@ -32,6 +32,18 @@ export function testBus(name: string, makeFixture: () => Promise<BusFixture>) {
       fixture = undefined;
     });
 
+    it('accepts a subscription made before the broker connection is up', async () => {
+      // A SUBSCRIBE queued before the connection is up must still go live
+      // (ioredis' ready check once refused it, in the server's startup).
+      const { bus, peer } = await setUp();
+      const received: string[] = [];
+      const stop = new AbortController();
+      await bus.subscribe('early', { onMessage: (payload) => received.push(payload) }, stop.signal);
+      await peer.publish('early', 'hello');
+      await eventually(() => received.length === 1, 'the message');
+      stop.abort();
+    });
+
     it('delivers every message to every subscriber in publish order', async () => {
       const { bus, peer } = await setUp();
       const first: string[] = [];

@@ -32,6 +32,10 @@ export function createRedisBus(options: {
     // We resubscribe ourselves so that we know when it is done and can tell
     // subscribers about the gap only after the subscription is live again.
     autoResubscribe: false,
+    // The ready check (INFO) is refused once a SUBSCRIBE queued before the
+    // connection was up has put it in subscriber mode; it only guards against
+    // a server still loading its dataset, which pub/sub does not need.
+    enableReadyCheck: false,
     maxRetriesPerRequest: null,
     connectionName: `${connectionName}-sub`,
   });

@@ -5,6 +5,7 @@ import { openPostgres } from './postgres.ts';
 
 export { DataDirInUseError } from './data-dir-lock.ts';
 export type { Database, DatabaseHandle } from './database.ts';
+export { violatedUniqueConstraint } from './errors.ts';
 export { resolveMigrationsDir } from './migrations.ts';
 
 export async function openDatabase(config: DatabaseConfig, migrationsDir: string): Promise<DatabaseHandle> {

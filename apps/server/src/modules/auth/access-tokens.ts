@@ -1,0 +1,71 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { AppError } from '../../errors.ts';
+import type { Clock } from '../../platform/clock/index.ts';
+import type { AuthKeys } from './keys.ts';
+
+export const ACCESS_TOKEN_AUDIENCE = 'gopherchat-api';
+/** RFC 9068's media type for JWT access tokens, in the `typ` header. */
+const ACCESS_TOKEN_HEADER_TYPE = 'at+jwt';
+const ACCESS_TOKEN_CLAIM_TYPE = 'access';
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export interface AccessClaims {
+  userId: string;
+  /** The session (refresh-token family) the token was issued for. */
+  sessionId: string;
+}
+
+export const sessionExpiredError = () =>
+  new AppError('UNAUTHENTICATED', 'Your session has expired. Please sign in again.');
+
+/**
+ * Short-lived JWT access tokens. Only EdDSA is accepted on the way in, so
+ * `alg: none`, HMAC with the public key as secret and every other algorithm
+ * confusion fail before any claim is read.
+ */
+export function createAccessTokens(options: { keys: AuthKeys; issuer: string; ttlMs: number; clock: Clock }) {
+  const { keys, issuer, ttlMs, clock } = options;
+
+  return {
+    async issue(claims: AccessClaims): Promise<{ token: string; expiresAt: Date }> {
+      const issuedAt = Math.floor(clock.now() / 1000);
+      const expiresAt = issuedAt + Math.floor(ttlMs / 1000);
+      const token = await new SignJWT({ sid: claims.sessionId, typ: ACCESS_TOKEN_CLAIM_TYPE })
+        .setProtectedHeader({ alg: 'EdDSA', typ: ACCESS_TOKEN_HEADER_TYPE, kid: keys.kid })
+        .setSubject(claims.userId)
+        .setIssuer(issuer)
+        .setAudience(ACCESS_TOKEN_AUDIENCE)
+        .setIssuedAt(issuedAt)
+        .setNotBefore(issuedAt)
+        .setExpirationTime(expiresAt)
+        .setJti(crypto.randomUUID())
+        .sign(keys.privateKey);
+      return { token, expiresAt: new Date(expiresAt * 1000) };
+    },
+
+    /** The claims of a valid token; UNAUTHENTICATED for anything else. */
+    async verify(token: string): Promise<AccessClaims> {
+      try {
+        const { payload } = await jwtVerify(token, keys.publicKey, {
+          algorithms: ['EdDSA'],
+          issuer,
+          audience: ACCESS_TOKEN_AUDIENCE,
+          typ: ACCESS_TOKEN_HEADER_TYPE,
+          requiredClaims: ['sub', 'sid', 'exp', 'nbf', 'iat'],
+          currentDate: new Date(clock.now()),
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        });
+        if (payload.typ !== ACCESS_TOKEN_CLAIM_TYPE || typeof payload.sid !== 'string' || !payload.sub) {
+          throw new AppError('UNAUTHENTICATED', 'This is not an access token.');
+        }
+        return { userId: payload.sub, sessionId: payload.sid };
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        if (error instanceof errors.JWTExpired) throw sessionExpiredError();
+        throw new AppError('UNAUTHENTICATED', 'Your sign-in is not valid. Please sign in again.', { cause: error });
+      }
+    },
+  };
+}
+
+export type AccessTokens = ReturnType<typeof createAccessTokens>;

@@ -1,0 +1,154 @@
+import { credentials, sessions, users } from '@gopherchat/db';
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import type { Database } from '../../platform/database/index.ts';
+
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type NewSessionRow = typeof sessions.$inferInsert;
+
+export interface ActiveSessionRow {
+  familyId: string;
+  startedAt: Date;
+  lastUsedAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+function createAuthQueries(db: Database) {
+  return {
+    /** The account behind a username or an email (case-insensitive), with its password hash if it has one. */
+    async findUserForLogin(login: string): Promise<{ user: UserRow; passwordHash: string | null } | undefined> {
+      const column = login.includes('@') ? users.email : users.username;
+      const [row] = await db
+        .select({ user: users, passwordHash: credentials.passwordHash })
+        .from(users)
+        .leftJoin(credentials, and(eq(credentials.userId, users.id), eq(credentials.kind, 'password')))
+        .where(eq(sql`lower(${column})`, login.toLowerCase()))
+        .limit(1);
+      return row;
+    },
+
+    async findUserById(id: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+      return row;
+    },
+
+    /** Inserts the user and their password credential together. Unique violations propagate. */
+    async createUserWithPassword(user: typeof users.$inferInsert, passwordHash: string, credentialId: string) {
+      return db.transaction(async (tx) => {
+        const [created] = await tx.insert(users).values(user).returning();
+        if (!created) throw new Error('insert returned no user');
+        await tx.insert(credentials).values({ id: credentialId, userId: created.id, kind: 'password', passwordHash });
+        return created;
+      });
+    },
+
+    async findPasswordHash(userId: string): Promise<string | null> {
+      const [row] = await db
+        .select({ passwordHash: credentials.passwordHash })
+        .from(credentials)
+        .where(and(eq(credentials.userId, userId), eq(credentials.kind, 'password')))
+        .limit(1);
+      return row?.passwordHash ?? null;
+    },
+
+    async updatePasswordHash(userId: string, passwordHash: string, now: Date) {
+      await db
+        .update(credentials)
+        .set({ passwordHash, updatedAt: now })
+        .where(and(eq(credentials.userId, userId), eq(credentials.kind, 'password')));
+    },
+
+    async insertSession(row: NewSessionRow) {
+      await db.insert(sessions).values(row);
+    },
+
+    /** The row of a refresh token, locked until the transaction ends (call inside `transaction`). */
+    async lockSessionByTokenHash(tokenHash: string): Promise<SessionRow | undefined> {
+      const [row] = await db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash)).for('update').limit(1);
+      return row;
+    },
+
+    async lockChildSession(parentId: string): Promise<SessionRow | undefined> {
+      const [row] = await db.select().from(sessions).where(eq(sessions.parentId, parentId)).for('update').limit(1);
+      return row;
+    },
+
+    async markRotated(id: string, now: Date) {
+      await db.update(sessions).set({ rotatedAt: now, lastUsedAt: now }).where(eq(sessions.id, id));
+    },
+
+    async touchSession(id: string, now: Date) {
+      await db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, id));
+    },
+
+    /** Revokes every token of the family; returns whether any was still live. */
+    async revokeFamily(familyId: string, reason: string, now: Date): Promise<boolean> {
+      const revoked = await db
+        .update(sessions)
+        .set({ revokedAt: now, revokeReason: reason })
+        .where(and(eq(sessions.familyId, familyId), isNull(sessions.revokedAt)))
+        .returning({ id: sessions.id });
+      return revoked.length > 0;
+    },
+
+    /** Revokes every family of the user (but `keepFamilyId`); returns the families revoked. */
+    async revokeFamiliesOfUser(userId: string, reason: string, now: Date, keepFamilyId?: string): Promise<string[]> {
+      const revoked = await db
+        .update(sessions)
+        .set({ revokedAt: now, revokeReason: reason })
+        .where(
+          and(
+            eq(sessions.userId, userId),
+            isNull(sessions.revokedAt),
+            keepFamilyId ? ne(sessions.familyId, keepFamilyId) : undefined,
+          ),
+        )
+        .returning({ familyId: sessions.familyId });
+      return [...new Set(revoked.map((row) => row.familyId))];
+    },
+
+    async findFamilyOwner(familyId: string): Promise<string | undefined> {
+      const [row] = await db
+        .select({ userId: sessions.userId })
+        .from(sessions)
+        .where(eq(sessions.familyId, familyId))
+        .limit(1);
+      return row?.userId;
+    },
+
+    /** Signed-in devices of a user: families with a live (unrotated, unexpired, unrevoked) token. */
+    async listActiveFamilies(userId: string, now: Date): Promise<ActiveSessionRow[]> {
+      const rows = await db
+        .select({
+          familyId: sessions.familyId,
+          startedAt: sql<Date>`min(${sessions.createdAt})`.mapWith(sessions.createdAt),
+          lastUsedAt: sql<Date>`max(${sessions.lastUsedAt})`.mapWith(sessions.lastUsedAt),
+          userAgent: sql<string | null>`(array_agg(${sessions.userAgent} order by ${sessions.createdAt} desc))[1]`,
+          ip: sql<string | null>`(array_agg(${sessions.ip} order by ${sessions.createdAt} desc))[1]`,
+        })
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+        .groupBy(sessions.familyId)
+        .having(
+          sql`bool_or(${and(isNull(sessions.rotatedAt), gt(sessions.expiresAt, now), gt(sessions.familyExpiresAt, now))})`,
+        )
+        .orderBy(sql`max(${sessions.lastUsedAt}) desc`);
+      return rows;
+    },
+  };
+}
+
+export type AuthQueries = ReturnType<typeof createAuthQueries>;
+
+export function createAuthRepo(db: Database) {
+  return {
+    ...createAuthQueries(db),
+    /** Runs `work` in one transaction, with the queries bound to it. */
+    transaction<T>(work: (tx: AuthQueries) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => work(createAuthQueries(tx as unknown as Database)));
+    },
+  };
+}
+
+export type AuthRepo = ReturnType<typeof createAuthRepo>;

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { DISPLAY_NAME_MAX_LENGTH, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from './limits.ts';
+
+/** Upper bound before any policy check, so a huge body costs nothing. */
+const ANY_PASSWORD = z.string().max(1024, 'That password is far too long.');
+
+export const ZUsername = z
+  .string()
+  .trim()
+  .min(USERNAME_MIN_LENGTH, `Usernames have at least ${USERNAME_MIN_LENGTH} characters.`)
+  .max(USERNAME_MAX_LENGTH, `Usernames have at most ${USERNAME_MAX_LENGTH} characters.`)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    'Usernames use letters, digits, "_", "." and "-", and start with a letter or digit.',
+  );
+
+export const ZEmail = z
+  .string()
+  .trim()
+  .max(254, 'That email address is too long.')
+  .email('Enter a valid email address.');
+
+export const ZDisplayName = z
+  .string()
+  .trim()
+  .min(1, 'Enter a display name.')
+  .max(DISPLAY_NAME_MAX_LENGTH, `Display names have at most ${DISPLAY_NAME_MAX_LENGTH} characters.`);
+
+export const ZRegisterInput = z.object({
+  username: ZUsername,
+  email: ZEmail,
+  /** Defaults to the username. */
+  displayName: ZDisplayName.optional(),
+  password: ANY_PASSWORD,
+});
+export type TRegisterInput = z.infer<typeof ZRegisterInput>;
+
+export const ZLoginInput = z.object({
+  /** Username or email. */
+  login: z.string().trim().min(1, 'Enter your username or email.').max(254),
+  password: ANY_PASSWORD.min(1, 'Enter your password.'),
+});
+export type TLoginInput = z.infer<typeof ZLoginInput>;
+
+export const ZChangePasswordInput = z.object({
+  currentPassword: ANY_PASSWORD.min(1, 'Enter your current password.'),
+  newPassword: ANY_PASSWORD,
+});
+export type TChangePasswordInput = z.infer<typeof ZChangePasswordInput>;
+
+export const ZRevokeSessionInput = z.object({ sessionId: z.uuid('Unknown session.') });
+
+/** The signed-in person, as they see themselves. */
+export interface Me {
+  id: string;
+  username: string;
+  email: string;
+  displayName: string;
+  avatarKey: string | null;
+  createdAt: string;
+}
+
+/** What sign-up, sign-in and refresh return (the refresh token travels only in its cookie). */
+export interface SignedIn {
+  user: Me;
+  accessToken: string;
+  /** ISO time; refresh a little before it. */
+  accessTokenExpiresAt: string;
+}
+
+/** One signed-in device or browser (a refresh-token family). */
+export interface SessionInfo {
+  id: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastUsedAt: string;
+  isCurrent: boolean;
+}
+
+/** Header that refresh and logout require: a cross-site form or image cannot set it. */
+export const CSRF_HEADER = 'x-gopherchat-csrf';
+/** Where the refresh-token cookie is sent (and only there). */
+export const AUTH_COOKIE_PATH = '/auth';
+export const REFRESH_COOKIE = 'gc_refresh';
