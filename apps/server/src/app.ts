@@ -8,7 +8,6 @@ import { createHttpApp, type WebFiles } from './http.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { createAnnouncementRepo, createAnnouncementService } from './modules/announcements/index.ts';
 import {
-  type AccessClaims,
   createAccessTokens,
   createAuthRepo,
   createAuthRoutes,
@@ -16,6 +15,7 @@ import {
   createPasswordHasher,
   loadAuthKeys,
   SESSION_REVOKED_TOPIC,
+  type VerifiedAccess,
 } from './modules/auth/index.ts';
 import { createSystemService } from './modules/system/index.ts';
 import { clientIpOf, isAllowedOrigin, isPlainHttpLoopback } from './origin.ts';
@@ -25,7 +25,7 @@ import { openDatabase, resolveMigrationsDir } from './platform/database/index.ts
 import { openSharedState } from './platform/shared-state.ts';
 import type { Caller, Context, Services } from './trpc/context.ts';
 import { appRouter } from './trpc/router.ts';
-import { createTrpcWebSocketTransport } from './trpc/websocket.ts';
+import { createTrpcWebSocketTransport, type SocketAuthControl } from './trpc/websocket.ts';
 
 /** The token of an `Authorization: Bearer …` header. */
 function bearerToken(request: Request): string | null {
@@ -104,8 +104,9 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     caller: Caller;
     accessToken: string | null;
     resHeaders: Headers | null;
+    socket: SocketAuthControl | null;
   }): Promise<Context> {
-    let claims: AccessClaims | null = null;
+    let claims: VerifiedAccess | null = null;
     let authError: AppError | null = null;
     if (input.accessToken) {
       try {
@@ -124,6 +125,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
       auth: claims,
       authError,
       resHeaders: input.resHeaders,
+      socket: input.socket,
     };
   }
 
@@ -139,7 +141,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
   const http = createHttpApp({
     router: appRouter,
     createContext: ({ requestId, request, resHeaders }) =>
-      contextFor({ requestId, caller: callerOf(request), accessToken: bearerToken(request), resHeaders }),
+      contextFor({ requestId, caller: callerOf(request), accessToken: bearerToken(request), resHeaders, socket: null }),
     routes: [createAuthRoutes({ auth, allowedOrigins: config.allowedOrigins, clientIp, logger })],
     checkReadiness: () => services.system.checkReadiness(),
     webFiles: webFilesFor(config),
@@ -148,14 +150,16 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
 
   const websockets = createTrpcWebSocketTransport({
     router: appRouter,
-    createContext: ({ requestId, request, connectionParams }) =>
+    createContext: ({ requestId, request, connectionParams, socket }) =>
       contextFor({
         requestId,
         caller: callerOf(request),
         accessToken: connectionParams?.accessToken ?? null,
         resHeaders: null,
+        socket,
       }),
     allowedOrigins: config.allowedOrigins,
+    authDeadlineMs: config.websocketAuthDeadlineMs,
     lifecycle,
     logger,
   });

@@ -29,6 +29,8 @@ const ZEnv = z.object({
     .transform((value) => value === 'true'),
   /** Comma-separated origins allowed to open a WebSocket (browsers always send Origin). */
   ALLOWED_ORIGINS: z.string().default('http://localhost:5173,http://127.0.0.1:5173'),
+  /** A WebSocket must present a valid access token within this time. */
+  WEBSOCKET_AUTH_DEADLINE_MS: z.coerce.number().int().min(100).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Built web app to serve; unset means "apps/web/dist if it exists". */
@@ -38,7 +40,7 @@ const ZEnv = z.object({
 
   /** bcrypt cost; 12 in production, lower only to make tests fast. */
   PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(16).default(12),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(900),
   /** A refresh token unused for this long expires. */
   REFRESH_TOKEN_IDLE_DAYS: z.coerce.number().positive().max(365).default(30),
   /** No sign-in lasts longer than this, however often it is refreshed. */
@@ -92,6 +94,7 @@ export interface Config {
   auth: AuthConfig;
   allowedOrigins: string[];
   trustProxy: boolean;
+  websocketAuthDeadlineMs: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
   webDistDir: string | undefined;
@@ -144,6 +147,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       .map((origin) => origin.trim())
       .filter(Boolean),
     trustProxy: env.TRUST_PROXY,
+    websocketAuthDeadlineMs: env.WEBSOCKET_AUTH_DEADLINE_MS,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webDistDir: env.WEB_DIST_DIR,

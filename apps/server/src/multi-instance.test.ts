@@ -12,12 +12,14 @@ describe('several instances bridged by Redis', () => {
       shared: { databaseUrl: a.databaseUrl, redisKeyPrefix: a.redisKeyPrefix },
     });
     expect(a.server.app.instanceId).not.toBe(b.server.app.instanceId);
+    const subscriber = await b.signUp();
     using onB = collect<{ id: string; data: { text: string } }>((handlers) =>
-      b.client.api.announcements.stream.subscribe(undefined, handlers),
+      subscriber.api.announcements.stream.subscribe(undefined, handlers),
     );
     await onB.started;
     const texts = Array.from({ length: 10 }, (_, index) => `from A #${index}`);
-    for (const text of texts) await a.client.api.announcements.post.mutate({ text });
+    const poster = await a.signUp();
+    for (const text of texts) await poster.api.announcements.post.mutate({ text });
     await onB.waitFor(texts.length);
     expect(onB.events.map((event) => event.data.text)).toEqual(texts);
   });

@@ -48,6 +48,8 @@ export const ZChangePasswordInput = z.object({
 });
 export type TChangePasswordInput = z.infer<typeof ZChangePasswordInput>;
 
+export const ZRenewSocketInput = z.object({ accessToken: z.string().min(1).max(4096) });
+
 export const ZRevokeSessionInput = z.object({ sessionId: z.uuid('Unknown session.') });
 
 /** The signed-in person, as they see themselves. */

@@ -61,7 +61,8 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
   const api = createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        condition: (op) => op.type === 'subscription',
+        // Subscriptions, and renewing the socket's own credentials, need the socket.
+        condition: (op) => op.type === 'subscription' || op.path === 'auth.renewSocket',
         true: wsLink<AppRouter>({ client: wsClient }),
         false: httpBatchLink<AppRouter>({
           url: httpUrl.href,

@@ -30,7 +30,14 @@ export async function spawnServer(
   } = {},
 ) {
   const child = Bun.spawn(options.command ?? ['bun', MAIN], {
-    env: { PATH: loadTestServices().path, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: loadTestServices().path,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      PASSWORD_HASH_COST: '4',
+      ...env,
+    },
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',

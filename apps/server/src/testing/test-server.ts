@@ -27,9 +27,14 @@ export interface TestServer extends AsyncDisposable {
   client: GopherClient;
   /** Another client, e.g. a second user or device. */
   newClient(): GopherClient;
+  /** Registers `username` (a fresh name by default) and returns a client signed in as them. */
+  signUp(username?: string): Promise<GopherClient & { username: string; accessToken: string }>;
   databaseUrl: string | undefined;
   redisKeyPrefix: string | undefined;
 }
+
+/** A password the policy accepts, for accounts made by `signUp`. */
+export const TEST_PASSWORD = 'velvet-harbor-quartz-71';
 
 /** One key set for every server of a test process, so instances accept each other's tokens. */
 const sharedTestKeys = generateStoredKeys();
@@ -75,6 +80,20 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     return client;
   };
 
+  const signUp = async (username = `user${crypto.randomUUID().slice(0, 8)}`) => {
+    const response = await fetch(new URL('/trpc/auth.register', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, email: `${username}@example.com`, password: TEST_PASSWORD }),
+    });
+    const body = (await response.json()) as { result?: { data: { accessToken: string } } };
+    const accessToken = body.result?.data.accessToken;
+    if (!accessToken) throw new Error(`sign-up of ${username} failed: ${JSON.stringify(body)}`);
+    const client = createGopherClient({ url: server.url, accessToken: () => accessToken, retryDelayMs: () => 50 });
+    clients.push(client);
+    return Object.assign(client, { username, accessToken });
+  };
+
   const dispose = async () => {
     await Promise.all(clients.map((client) => client.close()));
     await server.shutdown('test finished');
@@ -89,6 +108,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     url: server.url,
     client: newClient(),
     newClient,
+    signUp,
     databaseUrl,
     redisKeyPrefix,
     [Symbol.asyncDispose]: dispose,

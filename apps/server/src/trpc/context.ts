@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import type { AppError } from '../errors.ts';
 import type { Lifecycle } from '../lifecycle.ts';
 import type { AnnouncementService } from '../modules/announcements/index.ts';
-import type { AccessClaims, AuthService } from '../modules/auth/index.ts';
+import type { AuthService, VerifiedAccess } from '../modules/auth/index.ts';
 import type { SystemService } from '../modules/system/index.ts';
+import type { SocketAuthControl } from './websocket.ts';
 
 /** Everything procedures reach through `ctx`; wired once in app.ts. */
 export interface Services {
@@ -29,9 +30,11 @@ export interface Context {
   lifecycle: Lifecycle;
   caller: Caller;
   /** The verified access-token claims, or null when signed out. */
-  readonly auth: AccessClaims | null;
+  readonly auth: VerifiedAccess | null;
   /** Why `auth` is null although credentials were presented (expired, revoked, forged). */
   readonly authError: AppError | null;
   /** HTTP only: the response's headers, for cookies. */
   resHeaders: Headers | null;
+  /** WebSocket only: renews the socket's authentication. */
+  socket: SocketAuthControl | null;
 }

@@ -68,6 +68,20 @@ interface SocketData {
   socket?: TrpcSocket;
   /** The session the socket authenticated as, once it has. */
   sessionId?: string;
+  /** Closes the socket when it has not authenticated in time, or its access token runs out. */
+  authTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** Who a socket is: set at connection, and extended when the client renews its access token. */
+export interface SocketAuth {
+  sessionId: string;
+  /** Epoch ms; the socket is closed then unless renewed. */
+  expiresAt: number;
+}
+
+/** Lets a procedure running on this socket renew its authentication (same session only). */
+export interface SocketAuthControl {
+  renew(auth: SocketAuth): boolean;
 }
 
 export interface WebSocketContextInput {
@@ -75,25 +89,46 @@ export interface WebSocketContextInput {
   /** The upgrade request (headers, peer address). */
   request: Request;
   connectionParams: Record<string, string | undefined> | null;
+  socket: SocketAuthControl;
 }
 
-/** Close code for "your session was revoked": reconnecting with the same credentials is pointless. */
+/**
+ * Close codes in the application range. A client that sees 4401 or 4402
+ * gets a fresh access token before reconnecting; 4001 means signed out.
+ */
 export const CLOSE_SESSION_REVOKED = 4001;
+export const CLOSE_AUTH_REQUIRED = 4401;
+export const CLOSE_TOKEN_EXPIRED = 4402;
 
 /** Close code for "server restarting, come back": clients reconnect (and resume) elsewhere. */
 export const CLOSE_SERVICE_RESTART = 1012;
 
 export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options: {
   router: TRouter;
-  /** Called once per connection; `auth.sessionId` ties the socket to a session. */
-  createContext: (input: WebSocketContextInput) => Promise<{ auth: { sessionId: string } | null }>;
+  /** Called once per connection; `auth` ties the socket to a session until the token expires. */
+  createContext: (input: WebSocketContextInput) => Promise<{ auth: SocketAuth | null }>;
   allowedOrigins: readonly string[];
+  /** How long a new socket has to present a valid access token. */
+  authDeadlineMs: number;
   lifecycle: Lifecycle;
   logger: Logger;
 }) {
   const { lifecycle, logger } = options;
   const allowedOrigins = new Set(options.allowedOrigins);
   const sockets = new Set<ServerWebSocket<SocketData>>();
+
+  function closeLater(data: SocketData, atMs: number, code: number, reason: string) {
+    clearTimeout(data.authTimer);
+    data.authTimer = setTimeout(() => data.socket?.close(code, reason), Math.max(0, atMs - Date.now()));
+  }
+
+  function authenticate(data: SocketData, auth: SocketAuth): boolean {
+    // A socket belongs to one session for life; a token of another session must open its own.
+    if (data.sessionId !== undefined && data.sessionId !== auth.sessionId) return false;
+    data.sessionId = auth.sessionId;
+    closeLater(data, auth.expiresAt, CLOSE_TOKEN_EXPIRED, 'access token expired');
+    return true;
+  }
 
   type ConnectionHandler = ReturnType<typeof getWSConnectionHandler<TRouter>>;
   type TrpcClient = Parameters<ConnectionHandler>[0];
@@ -109,8 +144,10 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
         requestId: data.requestId,
         request: data.upgradeRequest,
         connectionParams: info.connectionParams,
+        socket: { renew: (auth) => authenticate(data, auth) },
       });
-      data.sessionId = context.auth?.sessionId;
+      if (context.auth) authenticate(data, context.auth);
+      else closeLater(data, 0, CLOSE_AUTH_REQUIRED, 'authentication required');
       return context as never;
     },
     onError: ({ error, path }) => {
@@ -126,6 +163,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
       const socket = new TrpcSocket(ws);
       ws.data.socket = socket;
       sockets.add(ws);
+      closeLater(ws.data, Date.now() + options.authDeadlineMs, CLOSE_AUTH_REQUIRED, 'authentication required');
       const req = { ...ws.data.request, socketData: ws.data, socket: {} };
       handleConnection(socket as unknown as TrpcClient, req as unknown as TrpcUpgradeRequest);
     },
@@ -135,6 +173,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
     },
     close(ws, code, reason) {
       sockets.delete(ws);
+      clearTimeout(ws.data.authTimer);
       const socket = ws.data.socket;
       if (!socket) return;
       socket.readyState = 3;

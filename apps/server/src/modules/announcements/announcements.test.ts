@@ -13,18 +13,31 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
 
   it('posts, lists newest first, and reports the backends in system.info', async () => {
     await using t = await start();
+    const poster = await t.signUp();
     const info = await t.client.api.system.info.query();
     expect(info).toMatchObject({ name: 'GopherChat', database, bus });
-    await t.client.api.announcements.post.mutate({ text: 'first' });
-    const second = await t.client.api.announcements.post.mutate({ text: '  second  ' });
+    await poster.api.announcements.post.mutate({ text: 'first' });
+    const second = await poster.api.announcements.post.mutate({ text: '  second  ' });
     expect(second).toMatchObject({ id: '2', text: 'second' });
     const list = await t.client.api.announcements.list.query({ limit: 10 });
     expect(list.map((announcement) => announcement.text)).toEqual(['second', 'first']);
   });
 
+  it('lets only signed-in people post', async () => {
+    await using t = await start();
+    const failure = await t.client.api.announcements.post
+      .mutate({ text: 'anonymous' })
+      .catch((error: unknown) => error);
+    expect(toAppError(failure)).toMatchObject({
+      appCode: 'UNAUTHENTICATED',
+      userMessage: 'Please sign in to continue.',
+    });
+  });
+
   it('rejects an empty announcement with a typed, readable error', async () => {
     await using t = await start();
-    const failure = await t.client.api.announcements.post.mutate({ text: '   ' }).catch((error: unknown) => error);
+    const poster = await t.signUp();
+    const failure = await poster.api.announcements.post.mutate({ text: '   ' }).catch((error: unknown) => error);
     expect(toAppError(failure)).toMatchObject({
       appCode: 'INVALID_INPUT',
       userMessage: 'Write something to announce.',
@@ -34,8 +47,9 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
 
   it('allocates gap-free ids in commit order under concurrent posts', async () => {
     await using t = await start();
+    const poster = await t.signUp();
     const posted = await Promise.all(
-      Array.from({ length: 40 }, (_, index) => t.client.api.announcements.post.mutate({ text: `n${index}` })),
+      Array.from({ length: 40 }, (_, index) => poster.api.announcements.post.mutate({ text: `n${index}` })),
     );
     const ids = posted.map((announcement) => Number(announcement.id)).sort((a, b) => a - b);
     expect(ids).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
@@ -43,11 +57,13 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
 
   it('streams new posts live as tracked events, in order', async () => {
     await using t = await start();
+    const poster = await t.signUp();
+    const subscriber = await t.signUp();
     using stream = collect<{ id: string; data: { text: string } }>((handlers) =>
-      t.newClient().api.announcements.stream.subscribe(undefined, handlers),
+      subscriber.api.announcements.stream.subscribe(undefined, handlers),
     );
     await stream.started;
-    for (let index = 0; index < 20; index++) await t.client.api.announcements.post.mutate({ text: `live ${index}` });
+    for (let index = 0; index < 20; index++) await poster.api.announcements.post.mutate({ text: `live ${index}` });
     await stream.waitFor(20);
     expect(stream.events.map((event) => event.id)).toEqual(Array.from({ length: 20 }, (_, index) => String(index + 1)));
     expect(stream.events[0]?.data.text).toBe('live 0');
@@ -55,12 +71,14 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
 
   it('resumes after lastEventId with exactly the missed events, then continues live', async () => {
     await using t = await start();
-    for (const text of ['a', 'b', 'c', 'd', 'e']) await t.client.api.announcements.post.mutate({ text });
+    const poster = await t.signUp();
+    for (const text of ['a', 'b', 'c', 'd', 'e']) await poster.api.announcements.post.mutate({ text });
+    const subscriber = await t.signUp();
     using stream = collect<{ id: string; data: { text: string } }>((handlers) =>
-      t.newClient().api.announcements.stream.subscribe({ lastEventId: '2' }, handlers),
+      subscriber.api.announcements.stream.subscribe({ lastEventId: '2' }, handlers),
     );
     await stream.waitFor(3);
-    await t.client.api.announcements.post.mutate({ text: 'f' });
+    await poster.api.announcements.post.mutate({ text: 'f' });
     await stream.waitFor(4);
     await Bun.sleep(50);
     expect(stream.events.map((event) => event.data.text)).toEqual(['c', 'd', 'e', 'f']);
@@ -68,15 +86,17 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
 
   it('reconnects after the server drops the socket and resumes with no loss or duplicates', async () => {
     await using t = await start();
+    const poster = await t.signUp();
+    const subscriber = await t.signUp();
     using stream = collect<{ id: string; data: { text: string } }>((handlers) =>
-      t.newClient().api.announcements.stream.subscribe(undefined, handlers),
+      subscriber.api.announcements.stream.subscribe(undefined, handlers),
     );
     await stream.started;
-    for (const text of ['1', '2', '3']) await t.client.api.announcements.post.mutate({ text });
+    for (const text of ['1', '2', '3']) await poster.api.announcements.post.mutate({ text });
     await stream.waitFor(3);
     t.server.app.websockets.closeAll('test: dropping sockets');
     // Posted while the subscriber is away: the resume must fetch these from the log.
-    for (const text of ['4', '5', '6']) await t.client.api.announcements.post.mutate({ text });
+    for (const text of ['4', '5', '6']) await poster.api.announcements.post.mutate({ text });
     await stream.waitFor(6);
     await Bun.sleep(100);
     expect(stream.events.map((event) => event.data.text)).toEqual(['1', '2', '3', '4', '5', '6']);

@@ -1,18 +1,18 @@
 import { ZAnnouncementStreamInput, ZListAnnouncementsInput, ZPostAnnouncementInput } from '@gopherchat/api';
 import { tracked } from '@trpc/server';
-import { publicProcedure, router } from '../../trpc/init.ts';
+import { protectedProcedure, publicProcedure, router } from '../../trpc/init.ts';
 
 export const announcementsRouter = router({
   list: publicProcedure
     .input(ZListAnnouncementsInput)
     .query(({ ctx, input }) => ctx.services.announcements.listRecent(input.limit)),
 
-  post: publicProcedure
+  post: protectedProcedure
     .input(ZPostAnnouncementInput)
     .mutation(({ ctx, input }) => ctx.services.announcements.postAnnouncement(input)),
 
   /** Live announcements as tracked events; a reconnecting client resumes after its last id. */
-  stream: publicProcedure.input(ZAnnouncementStreamInput).subscription(async function* ({ ctx, input, signal }) {
+  stream: protectedProcedure.input(ZAnnouncementStreamInput).subscription(async function* ({ ctx, input, signal }) {
     const after = input?.lastEventId ? BigInt(input.lastEventId) : undefined;
     // Every tRPC transport passes one; without it the stream could never be stopped.
     if (!signal) throw new Error('announcements.stream needs an abort signal');

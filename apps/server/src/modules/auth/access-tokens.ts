@@ -15,6 +15,12 @@ export interface AccessClaims {
   sessionId: string;
 }
 
+/** Verified claims, with when the token stops being valid. */
+export interface VerifiedAccess extends AccessClaims {
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
 export const sessionExpiredError = () =>
   new AppError('UNAUTHENTICATED', 'Your session has expired. Please sign in again.');
 
@@ -44,7 +50,7 @@ export function createAccessTokens(options: { keys: AuthKeys; issuer: string; tt
     },
 
     /** The claims of a valid token; UNAUTHENTICATED for anything else. */
-    async verify(token: string): Promise<AccessClaims> {
+    async verify(token: string): Promise<VerifiedAccess> {
       try {
         const { payload } = await jwtVerify(token, keys.publicKey, {
           algorithms: ['EdDSA'],
@@ -55,10 +61,15 @@ export function createAccessTokens(options: { keys: AuthKeys; issuer: string; tt
           currentDate: new Date(clock.now()),
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
         });
-        if (payload.typ !== ACCESS_TOKEN_CLAIM_TYPE || typeof payload.sid !== 'string' || !payload.sub) {
+        if (
+          payload.typ !== ACCESS_TOKEN_CLAIM_TYPE ||
+          typeof payload.sid !== 'string' ||
+          !payload.sub ||
+          payload.exp === undefined
+        ) {
           throw new AppError('UNAUTHENTICATED', 'This is not an access token.');
         }
-        return { userId: payload.sub, sessionId: payload.sid };
+        return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired) throw sessionExpiredError();

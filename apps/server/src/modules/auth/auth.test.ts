@@ -456,3 +456,84 @@ describe('rate limits', () => {
     expect((await createBrowser(t).login('a3', 'whatever-password')).status).toBe(429);
   });
 });
+
+/** A raw WebSocket to the server that authenticates (or not) the way wsLink does. */
+async function openSocket(server: TestServer, accessToken: string | undefined) {
+  const wsUrl = new URL('/trpc?connectionParams=1', server.url);
+  wsUrl.protocol = 'ws:';
+  const socket = new WebSocket(wsUrl);
+  const closed = new Promise<{ code: number; at: number }>((resolve) => {
+    socket.onclose = (event) => resolve({ code: event.code, at: Date.now() });
+  });
+  await new Promise((resolve) => {
+    socket.onopen = resolve;
+  });
+  if (accessToken !== undefined) {
+    socket.send(JSON.stringify({ method: 'connectionParams', data: { accessToken } }));
+  }
+  return { socket, closed };
+}
+
+describe('WebSocket authentication', () => {
+  it('closes a socket that never presents a token, after the deadline', async () => {
+    await using t = await start({ WEBSOCKET_AUTH_DEADLINE_MS: '300' });
+    const openedAt = Date.now();
+    const { closed } = await openSocket(t, undefined);
+    const { code, at } = await closed;
+    expect(code).toBe(4401);
+    expect(at - openedAt).toBeGreaterThanOrEqual(250);
+  });
+
+  it('closes a socket presenting an invalid token at once', async () => {
+    await using t = await start();
+    const { closed } = await openSocket(t, 'forged.token.value');
+    expect((await closed).code).toBe(4401);
+  });
+
+  it('closes a socket when its access token runs out', async () => {
+    await using t = await start({ ACCESS_TOKEN_TTL_SECONDS: '2' });
+    const browser = createBrowser(t);
+    await browser.register('expiring');
+    const { closed } = await openSocket(t, browser.accessToken);
+    expect((await closed).code).toBe(4402);
+  });
+
+  it('keeps the socket and its subscriptions when the client renews its token in time', async () => {
+    await using t = await start({ ACCESS_TOKEN_TTL_SECONDS: '2' });
+    const browser = createBrowser(t);
+    await browser.register('renewing');
+    await using sdk = browser.sdk();
+    let starts = 0;
+    const received: string[] = [];
+    const subscription = sdk.api.announcements.stream.subscribe(undefined, {
+      onStarted: () => starts++,
+      onData: ({ data }) => received.push(data.text),
+    });
+    await eventually(() => starts === 1, 'the subscription');
+    for (let round = 0; round < 3; round++) {
+      await Bun.sleep(1_000);
+      expect((await browser.refresh()).status).toBe(200);
+      await sdk.api.auth.renewSocket.mutate({ accessToken: browser.accessToken ?? '' });
+    }
+    // 3 s in: the first token is long gone, the socket is not.
+    await sdk.api.announcements.post.mutate({ text: 'still here' });
+    await eventually(() => received.length === 1, 'the post over the same socket');
+    expect(starts).toBe(1);
+    subscription.unsubscribe();
+  });
+
+  it('refuses to renew a socket with another session’s token', async () => {
+    await using t = await start();
+    const first = createBrowser(t);
+    await first.register('owner');
+    const second = createBrowser(t);
+    await second.login('owner');
+    await using sdk = first.sdk();
+    const subscription = sdk.api.announcements.stream.subscribe(undefined, { onData: () => {} });
+    const refused = await sdk.api.auth.renewSocket
+      .mutate({ accessToken: second.accessToken ?? '' })
+      .catch((error: unknown) => error);
+    expect(toAppError(refused).appCode).toBe('FORBIDDEN');
+    subscription.unsubscribe();
+  });
+});

@@ -1,4 +1,4 @@
-export { type AccessClaims, createAccessTokens } from './access-tokens.ts';
+export { type AccessClaims, createAccessTokens, type VerifiedAccess } from './access-tokens.ts';
 export { loadAuthKeys } from './keys.ts';
 export { createPasswordHasher } from './passwords.ts';
 export { createAuthRepo } from './repo.ts';

@@ -1,4 +1,10 @@
-import { ZChangePasswordInput, ZLoginInput, ZRegisterInput, ZRevokeSessionInput } from '@gopherchat/api';
+import {
+  ZChangePasswordInput,
+  ZLoginInput,
+  ZRegisterInput,
+  ZRenewSocketInput,
+  ZRevokeSessionInput,
+} from '@gopherchat/api';
 import { AppError } from '../../errors.ts';
 import type { Context } from '../../trpc/context.ts';
 import { protectedProcedure, publicProcedure, router } from '../../trpc/init.ts';
@@ -35,6 +41,19 @@ export const authRouter = router({
   }),
 
   me: protectedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.auth)),
+
+  /**
+   * Over the WebSocket only: presents a fresh access token so the socket
+   * (and every subscription on it) outlives the token it connected with.
+   */
+  renewSocket: publicProcedure.input(ZRenewSocketInput).mutation(async ({ ctx, input }) => {
+    if (!ctx.socket) throw new AppError('INVALID_INPUT', 'Only a live connection can be renewed.');
+    const claims = await ctx.services.auth.authenticate(input.accessToken);
+    if (!ctx.socket.renew(claims)) {
+      throw new AppError('FORBIDDEN', 'This connection belongs to another session.');
+    }
+    return { expiresAt: new Date(claims.expiresAt).toISOString() };
+  }),
 
   changePassword: protectedProcedure
     .input(ZChangePasswordInput)

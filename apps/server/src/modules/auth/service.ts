@@ -9,7 +9,7 @@ import type { Cache } from '../../platform/cache/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
 import type { RateLimiter } from '../../platform/rate-limit/index.ts';
-import type { AccessClaims, AccessTokens } from './access-tokens.ts';
+import type { AccessClaims, AccessTokens, VerifiedAccess } from './access-tokens.ts';
 import type { AuthKeys } from './keys.ts';
 import type { PasswordHasher } from './passwords.ts';
 import { hashRefreshToken, newRefreshToken, nextRefreshToken } from './refresh-tokens.ts';
@@ -289,7 +289,7 @@ export function createAuthService(deps: {
     },
 
     /** The claims of a valid, unrevoked access token; UNAUTHENTICATED otherwise. */
-    async authenticate(accessToken: string): Promise<AccessClaims> {
+    async authenticate(accessToken: string): Promise<VerifiedAccess> {
       const claims = await accessTokens.verify(accessToken);
       if (await cache.get(revokedKey(claims.sessionId))) {
         throw new AppError('UNAUTHENTICATED', 'This session was signed out. Please sign in again.');
