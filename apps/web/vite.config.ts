@@ -15,9 +15,19 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       '/trpc': { target: apiUrl, ws: true },
+      '/auth': apiUrl,
       '/healthz': apiUrl,
       '/readyz': apiUrl,
     },
+  },
+  optimizeDeps: {
+    // Pre-bundled up front: otherwise Vite discovers them when the sign-up
+    // form lazily loads the password policy, and reloads the page mid-use.
+    include: [
+      '@gopherchat/api > @zxcvbn-ts/core',
+      '@gopherchat/api > @zxcvbn-ts/language-common',
+      '@gopherchat/api > @zxcvbn-ts/language-en',
+    ],
   },
   build: {
     target: 'es2022',

@@ -3,9 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGopherClient } from '@gopherchat/sdk';
 import { loadTestServices } from '@gopherchat/server/testing';
-import { freePort, launchBrowser, REPO_ROOT, saveScreenshot } from './browser.ts';
+import { freePort, launchBrowser, REPO_ROOT, saveScreenshot, signUpClient, signUpInPage } from './browser.ts';
 
 /**
  * `bun run dev` from the repository root, as a developer on a bare machine
@@ -54,6 +53,7 @@ describe('bun run dev (embedded defaults)', () => {
     await using browser = await launchBrowser();
     const page = await browser.newPage();
     await page.goto(dev.webUrl);
+    await signUpInPage(page, 'devuser');
 
     await expect(page.getByTestId('server-database').textContent()).resolves.toBe('Embedded PostgreSQL (PGlite)');
     await expect(page.getByTestId('server-bus').textContent()).resolves.toBe('In-process bus');
@@ -65,7 +65,7 @@ describe('bun run dev (embedded defaults)', () => {
     await page.getByText('Hello from the browser').waitFor();
 
     // Posted by someone else (the SDK, through the dev proxy): arrives over the subscription.
-    await using other = createGopherClient({ url: dev.webUrl });
+    await using other = await signUpClient(dev.webUrl, 'devbot');
     await other.api.announcements.post.mutate({ text: 'Hello from a bot, live' });
     await page.getByText('Hello from a bot, live').waitFor({ timeout: 5_000 });
 

@@ -8,7 +8,7 @@ import {
   testRedisUrl,
   uniqueKeyPrefix,
 } from '@gopherchat/server/testing';
-import { launchBrowser, REPO_ROOT, saveScreenshot } from './browser.ts';
+import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
 
 const BINARY = resolve(REPO_ROOT, 'apps/server/dist/gopherchat-server');
 
@@ -41,8 +41,12 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
     const bob = await (
       await browser.newContext({ colorScheme: 'dark', viewport: { width: 390, height: 780 } })
     ).newPage();
-    for (const page of [alice, bob]) {
+    for (const [page, name] of [
+      [alice, 'alice'],
+      [bob, 'bob'],
+    ] as const) {
       await page.goto(server.url.href);
+      await signUpInPage(page, name);
       await page.getByTestId('feed-status').getByText('Live').waitFor();
     }
     await expect(alice.getByTestId('server-database').textContent()).resolves.toBe('PostgreSQL');

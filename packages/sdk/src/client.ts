@@ -18,11 +18,23 @@ export interface GopherClientOptions {
   retryDelayMs?: (attempt: number) => number;
   /** Told about every change of the WebSocket's state. */
   onConnectionStateChange?: (state: ConnectionState) => void;
+  /**
+   * Told the close code whenever the socket closes. 4001: the session was
+   * revoked; 4401 / 4402: the access token was missing, invalid or expired
+   * (get a fresh one; the socket reconnects by itself).
+   */
+  onSocketClosed?: (code: number | undefined) => void;
 }
 
 export interface GopherClient {
   /** The typed API: `client.api.announcements.post.mutate({ text })`. */
   api: TRPCClient<AppRouter>;
+  /**
+   * Hands a fresh access token to the open socket, so it and its
+   * subscriptions outlive the token they started with. Does nothing when no
+   * socket is open (the next one connects with the fresh token).
+   */
+  renewSocket(accessToken: string): Promise<void>;
   /** Closes the WebSocket; pending subscriptions end. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -50,6 +62,7 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
     // Open on first subscription; keep the socket a little after the last one ends.
     lazy: { enabled: true, closeMs: 10_000 },
     keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
+    onClose: (cause) => options.onSocketClosed?.(cause?.code),
   });
 
   const stateSubscription = options.onConnectionStateChange
@@ -79,5 +92,9 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
     stateSubscription?.unsubscribe();
     await wsClient.close();
   };
-  return { api, close, [Symbol.asyncDispose]: close };
+  const renewSocket = async (accessToken: string) => {
+    if (wsClient.connectionState.get().state !== 'pending') return;
+    await api.auth.renewSocket.mutate({ accessToken });
+  };
+  return { api, renewSocket, close, [Symbol.asyncDispose]: close };
 }

@@ -1,7 +1,7 @@
 import type { Announcement } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
 import { createSignal, onCleanup, onMount } from 'solid-js';
-import { gopher } from '../../lib/client.ts';
+import { gopher } from '../../lib/session.ts';
 import { mergeAnnouncements } from './feed.ts';
 
 export type FeedStatus = 'loading' | 'live' | 'reconnecting';

@@ -1,6 +1,6 @@
 import { toAppError } from '@gopherchat/sdk';
 import { createResource, Match, Switch } from 'solid-js';
-import { gopher } from '../../lib/client.ts';
+import { gopher } from '../../lib/session.ts';
 
 const BACKEND_LABEL = {
   pglite: 'Embedded PostgreSQL (PGlite)',

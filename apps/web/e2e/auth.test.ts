@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type SpawnedServer, spawnServer } from '@gopherchat/server/testing';
+import { E2E_PASSWORD, launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+
+/**
+ * Accounts and sessions in a real browser, against the server serving the
+ * built web app (built by `bun run build`, which production.test.ts runs too).
+ */
+describe('accounts in the browser', () => {
+  let server: SpawnedServer;
+
+  beforeAll(async () => {
+    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
+    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+    server = await spawnServer({
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-auth-')),
+      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
+    });
+  });
+
+  afterAll(async () => {
+    await server?.[Symbol.asyncDispose]();
+  });
+
+  it('signs up, stays signed in across a reload, and is signed out when revoked from another device', async () => {
+    await using browser = await launchBrowser();
+    const laptop = await (await browser.newContext()).newPage();
+    await laptop.goto(server.url.href);
+    await signUpInPage(laptop, 'reloader');
+
+    // A reload keeps the session: the refresh cookie restores it silently.
+    await laptop.reload();
+    await laptop.getByTestId('signed-in-as').getByText('reloader').waitFor();
+
+    // Signing out and back in.
+    await laptop.getByRole('button', { name: 'Sign out' }).click();
+    await laptop.getByRole('tab', { name: 'Sign in' }).waitFor();
+    await laptop.getByLabel('Username or email').fill('reloader@example.com');
+    await laptop.getByLabel('Password').fill('wrong-password-here');
+    await laptop.getByRole('button', { name: 'Sign in' }).click();
+    await expect(laptop.getByRole('alert').textContent()).resolves.toBe(
+      'That username or email and password do not match.',
+    );
+    await laptop.getByLabel('Password').fill(E2E_PASSWORD);
+    await laptop.getByRole('button', { name: 'Sign in' }).click();
+    await laptop.getByTestId('signed-in-as').getByText('reloader').waitFor();
+    await laptop.getByTestId('feed-status').getByText('Live').waitFor();
+
+    // A second device signs in and revokes the first from the sessions page.
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 780 } })).newPage();
+    await phone.goto(server.url.href);
+    await phone.getByLabel('Username or email').fill('reloader');
+    await phone.getByLabel('Password').fill(E2E_PASSWORD);
+    await phone.getByRole('button', { name: 'Sign in' }).click();
+    await phone.getByRole('button', { name: 'Sessions' }).click();
+    await phone.getByTestId('session').nth(1).waitFor();
+    await expect(phone.getByTestId('session').count()).resolves.toBe(2);
+    await saveScreenshot(phone, 'sessions-page');
+    await phone.getByTestId('session').getByRole('button', { name: 'Sign out' }).click();
+
+    // The laptop's socket is closed by the server; its refresh fails; it is signed out.
+    await laptop.getByText('Your session has ended. Please sign in again.').waitFor({ timeout: 10_000 });
+    await laptop.getByRole('tab', { name: 'Sign in' }).waitFor();
+    await saveScreenshot(laptop, 'signed-out-after-revoke');
+    await phone.getByTestId('session').nth(1).waitFor({ state: 'detached' });
+    await expect(phone.getByTestId('session').count()).resolves.toBe(1);
+  });
+
+  it('shows the live strength meter and the server’s verdict on weak passwords', async () => {
+    await using browser = await launchBrowser();
+    const page = await browser.newPage();
+    await page.goto(server.url.href);
+    await page.getByRole('tab', { name: 'Create account' }).click();
+    await page.getByLabel('Username').fill('meter');
+    await page.getByLabel('Email').fill('meter@example.com');
+    await page.getByLabel('Password').fill('password1');
+    await page.getByTestId('strength-meter').getByText('Very weak.').waitFor();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('alert').getByText('This password is too easy to guess.', { exact: false }).waitFor();
+    await page.getByLabel('Password').fill(E2E_PASSWORD);
+    await page.getByTestId('strength-meter').getByText('Good to go.').waitFor();
+    await saveScreenshot(page, 'sign-up');
+  });
+});

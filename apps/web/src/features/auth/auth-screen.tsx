@@ -1,0 +1,171 @@
+import { createSignal, Match, Show, Switch } from 'solid-js';
+import { session, signIn, signUp } from '../../lib/session.ts';
+import { Field } from './field.tsx';
+import { StrengthMeter } from './strength-meter.tsx';
+
+function ErrorMessage(props: { message: string | undefined }) {
+  return (
+    <Show when={props.message}>
+      {(message) => (
+        <p
+          role="alert"
+          class="rounded-xl bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300"
+        >
+          {message()}
+        </p>
+      )}
+    </Show>
+  );
+}
+
+function SignInForm() {
+  const [login, setLogin] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [error, setError] = createSignal<string>();
+  const [isBusy, setIsBusy] = createSignal(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setIsBusy(true);
+    setError(await signIn(login(), password()));
+    setIsBusy(false);
+  }
+
+  return (
+    <form class="flex flex-col gap-4" onSubmit={submit} aria-label="Sign in">
+      <Field
+        id="login"
+        label="Username or email"
+        autocomplete="username"
+        required
+        value={login()}
+        onInput={(event) => setLogin(event.currentTarget.value)}
+      />
+      <Field
+        id="password"
+        label="Password"
+        type="password"
+        autocomplete="current-password"
+        required
+        value={password()}
+        onInput={(event) => setPassword(event.currentTarget.value)}
+      />
+      <ErrorMessage message={error()} />
+      <button type="submit" class="btn-primary" disabled={isBusy()}>
+        {isBusy() ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}
+
+function SignUpForm() {
+  const [username, setUsername] = createSignal('');
+  const [email, setEmail] = createSignal('');
+  const [password, setPassword] = createSignal('');
+  const [error, setError] = createSignal<string>();
+  const [isBusy, setIsBusy] = createSignal(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setIsBusy(true);
+    setError(await signUp({ username: username(), email: email(), password: password() }));
+    setIsBusy(false);
+  }
+
+  return (
+    <form class="flex flex-col gap-4" onSubmit={submit} aria-label="Create account">
+      <Field
+        id="username"
+        label="Username"
+        autocomplete="username"
+        required
+        minLength={3}
+        maxLength={32}
+        value={username()}
+        onInput={(event) => setUsername(event.currentTarget.value)}
+        hint="Letters, digits, “_”, “.” and “-”. Others see it."
+      />
+      <Field
+        id="email"
+        label="Email"
+        type="email"
+        autocomplete="email"
+        required
+        value={email()}
+        onInput={(event) => setEmail(event.currentTarget.value)}
+      />
+      <Field
+        id="new-password"
+        label="Password"
+        type="password"
+        autocomplete="new-password"
+        required
+        value={password()}
+        onInput={(event) => setPassword(event.currentTarget.value)}
+        hint={<StrengthMeter password={password()} relatedInputs={[username(), email()]} />}
+      />
+      <ErrorMessage message={error()} />
+      <button type="submit" class="btn-primary" disabled={isBusy()}>
+        {isBusy() ? 'Creating your account…' : 'Create account'}
+      </button>
+    </form>
+  );
+}
+
+export function AuthScreen() {
+  const [mode, setMode] = createSignal<'sign-in' | 'sign-up'>('sign-in');
+  const reason = () => {
+    const state = session();
+    return state.status === 'signed-out' ? state.reason : undefined;
+  };
+  const tab = (value: 'sign-in' | 'sign-up', label: string) => (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={mode() === value}
+      class="flex-1 rounded-lg px-3 py-1.5 text-sm font-medium transition"
+      classList={{
+        'bg-white shadow-sm dark:bg-slate-800': mode() === value,
+        'text-slate-500 hover:text-slate-800 dark:text-slate-400 dark:hover:text-slate-200': mode() !== value,
+      }}
+      onClick={() => setMode(value)}
+    >
+      {label}
+    </button>
+  );
+
+  return (
+    <main class="mx-auto flex min-h-screen max-w-sm flex-col justify-center px-4 py-10">
+      <div class="mb-8 flex flex-col items-center gap-3 text-center">
+        <div class="h-12 w-12 flex items-center justify-center rounded-2xl bg-accent text-xl font-bold text-white shadow-sm">
+          G
+        </div>
+        <h1 class="text-2xl font-semibold tracking-tight">Welcome to GopherChat</h1>
+      </div>
+      <div class="card flex flex-col gap-5">
+        <Show when={reason()}>
+          {(message) => (
+            <p
+              role="status"
+              class="rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
+            >
+              {message()}
+            </p>
+          )}
+        </Show>
+        <div role="tablist" class="flex gap-1 rounded-xl bg-slate-100 p-1 dark:bg-slate-950">
+          {tab('sign-in', 'Sign in')}
+          {tab('sign-up', 'Create account')}
+        </div>
+        <Switch>
+          <Match when={mode() === 'sign-in'}>
+            <SignInForm />
+          </Match>
+          <Match when={mode() === 'sign-up'}>
+            <SignUpForm />
+          </Match>
+        </Switch>
+      </div>
+    </main>
+  );
+}
