@@ -39,7 +39,10 @@ function SignInForm() {
         autocomplete="username"
         required
         value={login()}
-        onInput={(event) => setLogin(event.currentTarget.value)}
+        onInput={(event) => {
+          setLogin(event.currentTarget.value);
+          setError(undefined);
+        }}
       />
       <Field
         id="password"
@@ -48,7 +51,10 @@ function SignInForm() {
         autocomplete="current-password"
         required
         value={password()}
-        onInput={(event) => setPassword(event.currentTarget.value)}
+        onInput={(event) => {
+          setPassword(event.currentTarget.value);
+          setError(undefined);
+        }}
       />
       <ErrorMessage message={error()} />
       <button type="submit" class="btn-primary" disabled={isBusy()}>
@@ -82,7 +88,10 @@ function SignUpForm() {
         minLength={3}
         maxLength={32}
         value={username()}
-        onInput={(event) => setUsername(event.currentTarget.value)}
+        onInput={(event) => {
+          setUsername(event.currentTarget.value);
+          setError(undefined);
+        }}
         hint="Letters, digits, “_”, “.” and “-”. Others see it."
       />
       <Field
@@ -92,7 +101,10 @@ function SignUpForm() {
         autocomplete="email"
         required
         value={email()}
-        onInput={(event) => setEmail(event.currentTarget.value)}
+        onInput={(event) => {
+          setEmail(event.currentTarget.value);
+          setError(undefined);
+        }}
       />
       <Field
         id="new-password"
@@ -101,7 +113,10 @@ function SignUpForm() {
         autocomplete="new-password"
         required
         value={password()}
-        onInput={(event) => setPassword(event.currentTarget.value)}
+        onInput={(event) => {
+          setPassword(event.currentTarget.value);
+          setError(undefined);
+        }}
         hint={<StrengthMeter password={password()} relatedInputs={[username(), email()]} />}
       />
       <ErrorMessage message={error()} />

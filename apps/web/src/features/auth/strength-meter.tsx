@@ -19,8 +19,12 @@ export function StrengthMeter(props: { password: string; relatedInputs: string[]
         <For each={[0, 1, 2, 3]}>
           {(index) => (
             <span
-              class="h-1.5 flex-1 rounded-full bg-slate-200 transition-colors dark:bg-slate-700"
-              classList={{ [COLORS[assessment()?.score ?? 0] ?? '']: (assessment()?.score ?? -1) > index }}
+              // One background class at a time: a filled and an empty one would fight over CSS order.
+              class={`h-1.5 flex-1 rounded-full transition-colors ${
+                (assessment()?.score ?? -1) > index
+                  ? COLORS[assessment()?.score ?? 0]
+                  : 'bg-slate-200 dark:bg-slate-700'
+              }`}
             />
           )}
         </For>
