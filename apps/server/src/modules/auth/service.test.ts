@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { loadConfig } from '../../env.ts';
+import { AppError } from '../../errors.ts';
+import { createMemoryBus } from '../../platform/bus/memory-bus.ts';
+import { createMemoryCache } from '../../platform/cache/index.ts';
+import { createManualClock } from '../../platform/clock/index.ts';
+import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
+import { createMemoryRateLimiters } from '../../platform/rate-limit/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../testing/database.ts';
+import { testLogger } from '../../testing/logger.ts';
+import { createAccessTokens } from './access-tokens.ts';
+import { generateStoredKeys, loadAuthKeys } from './keys.ts';
+import { createPasswordHasher } from './passwords.ts';
+import { createAuthRepo } from './repo.ts';
+import { createAuthService } from './service.ts';
+
+const HOUR = 60 * 60 * 1000;
+const meta = { ip: '192.0.2.1', userAgent: 'ServiceTest/1.0' };
+
+/**
+ * Expiry rules, on the real database with a clock the test moves: what
+ * would take days of waiting takes a line here.
+ */
+describe('AuthService session lifetimes', () => {
+  let testDatabase: TestDatabase;
+  let database: DatabaseHandle;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('auth_service');
+    database = await openDatabase(
+      { kind: 'postgres', url: testDatabase.url, poolSize: 2 },
+      await resolveMigrationsDir(undefined),
+    );
+    await database.migrate();
+  });
+
+  afterAll(async () => {
+    await database.close();
+    await testDatabase.drop();
+  });
+
+  async function createService(env: Record<string, string>) {
+    const stored = await generateStoredKeys();
+    const config = loadConfig({ JWT_PRIVATE_JWK: JSON.stringify(stored.jwk), AUTH_SECRET: stored.secret, ...env }).auth;
+    const clock = createManualClock(Date.UTC(2026, 10, 24, 9));
+    const keys = await loadAuthKeys(config, '/nonexistent', testLogger);
+    const limiters = createMemoryRateLimiters();
+    const service = createAuthService({
+      repo: createAuthRepo(database.db),
+      passwords: createPasswordHasher({ cost: 4 }),
+      accessTokens: createAccessTokens({ keys, issuer: config.issuer, ttlMs: config.accessTokenTtlMs, clock }),
+      keys,
+      cache: createMemoryCache(clock),
+      bus: createMemoryBus(testLogger),
+      clock,
+      limits: {
+        loginByIp: limiters({ name: 'ip', points: 1000, windowSeconds: 60 }),
+        loginByAccount: limiters({ name: 'account', points: 1000, windowSeconds: 60 }),
+        registerByIp: limiters({ name: 'register', points: 1000, windowSeconds: 60 }),
+      },
+      config,
+      logger: testLogger,
+    });
+    return { service, clock };
+  }
+
+  const username = () => `life${crypto.randomUUID().slice(0, 8)}`;
+  const register = (service: Awaited<ReturnType<typeof createService>>['service'], name: string) =>
+    service.register({ username: name, email: `${name}@example.com`, password: 'velvet-harbor-quartz-71' }, meta);
+
+  async function expectSessionEnded(promise: Promise<unknown>) {
+    const error = await promise.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('UNAUTHENTICATED');
+  }
+
+  it('ends a sign-in at its absolute cap, however often it is refreshed', async () => {
+    const { service, clock } = await createService({ SESSION_MAX_AGE_DAYS: '1', REFRESH_TOKEN_IDLE_DAYS: '30' });
+    let issued = await register(service, username());
+    for (let step = 0; step < 3; step++) {
+      clock.advance(7 * HOUR);
+      issued = await service.refresh(issued.refreshToken, meta);
+      // Rotated tokens never outlive the family.
+      expect(issued.refreshTokenExpiresAt.getTime()).toBeLessThanOrEqual(Date.UTC(2026, 10, 25, 9));
+    }
+    clock.advance(4 * HOUR); // 25 h after signing in
+    await expectSessionEnded(service.refresh(issued.refreshToken, meta));
+  });
+
+  it('ends a sign-in left unused for longer than the idle lifetime', async () => {
+    const { service, clock } = await createService({ SESSION_MAX_AGE_DAYS: '90', REFRESH_TOKEN_IDLE_DAYS: '2' });
+    const issued = await register(service, username());
+    clock.advance(47 * HOUR);
+    const refreshed = await service.refresh(issued.refreshToken, meta);
+    clock.advance(49 * HOUR);
+    await expectSessionEnded(service.refresh(refreshed.refreshToken, meta));
+  });
+
+  it('gives the same child token to a replay within the grace interval, and revokes after it', async () => {
+    const { service, clock } = await createService({ REFRESH_REUSE_GRACE_SECONDS: '30' });
+    const issued = await register(service, username());
+    const first = await service.refresh(issued.refreshToken, meta);
+    clock.advance(10_000);
+    const replay = await service.refresh(issued.refreshToken, meta);
+    expect(replay.refreshToken).toBe(first.refreshToken);
+    clock.advance(30_000); // 40 s after the rotation
+    await expectSessionEnded(service.refresh(issued.refreshToken, meta));
+    await expectSessionEnded(service.refresh(first.refreshToken, meta));
+  });
+
+  it('refuses a revoked session’s access token at once, though it has not expired', async () => {
+    const { service } = await createService({});
+    const issued = await register(service, username());
+    const claims = await service.authenticate(issued.signedIn.accessToken);
+    await service.logoutEverywhere(claims.userId);
+    await expectSessionEnded(service.authenticate(issued.signedIn.accessToken));
+  });
+});
