@@ -14,10 +14,13 @@ import { parseArgs } from 'node:util';
 import {
   createTestDatabase,
   deleteKeysWithPrefix,
+  registerAccount,
   spawnServer,
+  TEST_PASSWORD,
   testRedisUrl,
   uniqueKeyPrefix,
 } from '@gopherchat/server/testing';
+import { percentile, round } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,11 +31,6 @@ const { values } = parseArgs({
 });
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
-const PASSWORD = 'velvet-harbor-quartz-71';
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-const round = (value: number) => Math.round(value * 100) / 100;
 
 const database = await createTestDatabase('bench_auth');
 const keyPrefix = uniqueKeyPrefix('bench-auth');
@@ -58,9 +56,7 @@ async function post(path: string, body: unknown) {
 try {
   // One account per worker: the per-account limiter resets on every success anyway.
   const users = Array.from({ length: concurrency }, (_, index) => `bench${index}`);
-  for (const username of users) {
-    await post('/trpc/auth.register', { username, email: `${username}@example.com`, password: PASSWORD });
-  }
+  for (const username of users) await registerAccount(server.url, username);
 
   const loginLatencies: number[] = [];
   const probeLatencies: number[] = [];
@@ -82,7 +78,7 @@ try {
     users.map(async (username) => {
       while (performance.now() < endAt) {
         const begin = performance.now();
-        await post('/trpc/auth.login', { login: username, password: PASSWORD });
+        await post('/trpc/auth.login', { login: username, password: TEST_PASSWORD });
         loginLatencies.push(performance.now() - begin);
       }
     }),

@@ -11,15 +11,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createGopherClient } from '@gopherchat/sdk';
 import {
   createTestDatabase,
   deleteKeysWithPrefix,
   type SpawnedServer,
+  signUpClient,
   spawnServer,
   testRedisUrl,
   uniqueKeyPrefix,
 } from '@gopherchat/server/testing';
+import { percentile, round } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,14 +32,8 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 function summarize(latencies: number[], elapsedMs: number) {
   const sorted = [...latencies].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
   return {
     ops: latencies.length,
     ops_per_s: Math.round((latencies.length / elapsedMs) * 1000),
@@ -85,8 +80,8 @@ async function benchBackend(backend: 'pglite' | 'postgres') {
       ? { DATABASE_URL: database.url, REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: keyPrefix }
       : { DATA_DIR: dataDir };
   const server = await spawnServer(env);
-  const client = createGopherClient({ url: server.url });
-  const subscriber = createGopherClient({ url: server.url });
+  const client = await signUpClient(server.url, 'benchposter');
+  const subscriber = await signUpClient(server.url, 'benchreader');
   try {
     const emit = (scenario: string, result: object) =>
       console.log(JSON.stringify({ backend, scenario, seconds, concurrency, ...result }));

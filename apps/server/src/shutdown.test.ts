@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { registerAccount } from './testing/accounts.ts';
 import { createTestDatabase } from './testing/database.ts';
 import { spawnServer } from './testing/spawn-server.ts';
-import { TEST_PASSWORD } from './testing/test-server.ts';
 
 describe('graceful shutdown (separate server process)', () => {
   it('lets a mutation in flight at SIGTERM finish, makes it durable, and exits 0', async () => {
@@ -18,16 +18,11 @@ describe('graceful shutdown (separate server process)', () => {
       await blocker`begin`;
       await blocker`lock table announcements in access exclusive mode`;
 
-      const registered = await fetch(new URL('/trpc/auth.register', server.url), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'deployer', email: 'deployer@example.com', password: TEST_PASSWORD }),
-      });
-      const signedUp = (await registered.json()) as { result: { data: { accessToken: string } } };
+      const accessToken = await registerAccount(server.url, 'deployer');
 
       const response = fetch(new URL('/trpc/announcements.post', server.url), {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${signedUp.result.data.accessToken}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
         body: JSON.stringify({ text: 'sent just before the deploy' }),
       });
       const waiting = async () =>

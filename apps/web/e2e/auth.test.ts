@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SpawnedServer, spawnServer } from '@gopherchat/server/testing';
-import { E2E_PASSWORD, launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+import { type SpawnedServer, spawnServer, TEST_PASSWORD } from '@gopherchat/server/testing';
+import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
 
 /**
  * Accounts and sessions in a real browser, against the server serving the
@@ -44,7 +44,7 @@ describe('accounts in the browser', () => {
     await expect(laptop.getByRole('alert').textContent()).resolves.toBe(
       'That username or email and password do not match.',
     );
-    await laptop.getByLabel('Password').fill(E2E_PASSWORD);
+    await laptop.getByLabel('Password').fill(TEST_PASSWORD);
     await laptop.getByRole('button', { name: 'Sign in' }).click();
     await laptop.getByTestId('signed-in-as').getByText('reloader').waitFor();
     await laptop.getByTestId('feed-status').getByText('Live').waitFor();
@@ -53,7 +53,7 @@ describe('accounts in the browser', () => {
     const phone = await (await browser.newContext({ viewport: { width: 390, height: 780 } })).newPage();
     await phone.goto(server.url.href);
     await phone.getByLabel('Username or email').fill('reloader');
-    await phone.getByLabel('Password').fill(E2E_PASSWORD);
+    await phone.getByLabel('Password').fill(TEST_PASSWORD);
     await phone.getByRole('button', { name: 'Sign in' }).click();
     await phone.getByRole('button', { name: 'Sessions' }).click();
     await phone.getByTestId('session').nth(1).waitFor();
@@ -80,7 +80,7 @@ describe('accounts in the browser', () => {
     await page.getByTestId('strength-meter').getByText('Very weak.').waitFor();
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('alert').getByText('This password is too easy to guess.', { exact: false }).waitFor();
-    await page.getByLabel('Password').fill(E2E_PASSWORD);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByTestId('strength-meter').getByText('Good to go.').waitFor();
     await saveScreenshot(page, 'sign-up');
   });

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { createGopherClient } from '@gopherchat/sdk';
-import { loadTestServices } from '@gopherchat/server/testing';
+import { loadTestServices, TEST_PASSWORD } from '@gopherchat/server/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium; CHROMIUM_PATH overrides (e.g. Chrome on GitHub runners). */
@@ -51,28 +50,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-export const E2E_PASSWORD = 'velvet-harbor-quartz-71';
-
 /** Creates an account through the sign-up form, as a person would, and waits for the app shell. */
 export async function signUpInPage(page: Page, username: string) {
   await page.getByRole('tab', { name: 'Create account' }).click();
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Email').fill(`${username}@example.com`);
-  await page.getByLabel('Password').fill(E2E_PASSWORD);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
   await page.getByTestId('strength-meter').getByText('Good to go.').waitFor();
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByTestId('signed-in-as').getByText(username).waitFor();
-}
-
-/** An SDK client signed in as a new account (a bot, or another person). */
-export async function signUpClient(baseUrl: string, username: string) {
-  const response = await fetch(new URL('/trpc/auth.register', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, email: `${username}@example.com`, password: E2E_PASSWORD }),
-  });
-  const body = (await response.json()) as { result?: { data: { accessToken: string } } };
-  const token = body.result?.data.accessToken;
-  if (!token) throw new Error(`could not sign up ${username}: ${JSON.stringify(body)}`);
-  return createGopherClient({ url: baseUrl, accessToken: () => token });
 }

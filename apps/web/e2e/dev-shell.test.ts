@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTestServices } from '@gopherchat/server/testing';
-import { freePort, launchBrowser, REPO_ROOT, saveScreenshot, signUpClient, signUpInPage } from './browser.ts';
+import { loadTestServices, signUpClient } from '@gopherchat/server/testing';
+import { freePort, launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
 
 /**
  * `bun run dev` from the repository root, as a developer on a bare machine

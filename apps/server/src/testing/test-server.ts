@@ -5,6 +5,7 @@ import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 import { type Config, loadConfig } from '../env.ts';
 import { generateStoredKeys } from '../modules/auth/keys.ts';
 import { type RunningServer, startServer } from '../server.ts';
+import { signUpClient } from './accounts.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { testLogger } from './logger.ts';
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './redis.ts';
@@ -32,9 +33,6 @@ export interface TestServer extends AsyncDisposable {
   databaseUrl: string | undefined;
   redisKeyPrefix: string | undefined;
 }
-
-/** A password the policy accepts, for accounts made by `signUp`. */
-export const TEST_PASSWORD = 'velvet-harbor-quartz-71';
 
 /** One key set for every server of a test process, so instances accept each other's tokens. */
 const sharedTestKeys = generateStoredKeys();
@@ -81,17 +79,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   };
 
   const signUp = async (username = `user${crypto.randomUUID().slice(0, 8)}`) => {
-    const response = await fetch(new URL('/trpc/auth.register', server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, email: `${username}@example.com`, password: TEST_PASSWORD }),
-    });
-    const body = (await response.json()) as { result?: { data: { accessToken: string } } };
-    const accessToken = body.result?.data.accessToken;
-    if (!accessToken) throw new Error(`sign-up of ${username} failed: ${JSON.stringify(body)}`);
-    const client = createGopherClient({ url: server.url, accessToken: () => accessToken, retryDelayMs: () => 50 });
+    const client = await signUpClient(server.url, username, { retryDelayMs: () => 50 });
     clients.push(client);
-    return Object.assign(client, { username, accessToken });
+    return client;
   };
 
   const dispose = async () => {

@@ -125,6 +125,14 @@ describe('access tokens', () => {
     await expectRefused(tokens.verify(await forge({ nbf: future })));
   });
 
+  it('still refuses a remembered token once it has expired', async () => {
+    const { tokens, clock } = await setUp();
+    const { token } = await tokens.issue(claims);
+    await tokens.verify(token); // now remembered
+    clock.advance(15 * 60_000 + 10_000);
+    await expectRefused(tokens.verify(token));
+  });
+
   it('refuses garbage', async () => {
     const { tokens } = await setUp();
     await expectRefused(tokens.verify('not-a-jwt'));

@@ -29,8 +29,15 @@ export const sessionExpiredError = () =>
  * `alg: none`, HMAC with the public key as secret and every other algorithm
  * confusion fail before any claim is read.
  */
+/** Verified tokens remembered per instance; a client reuses its token for every call until it refreshes. */
+const VERIFIED_MEMO_SIZE = 10_000;
+
 export function createAccessTokens(options: { keys: AuthKeys; issuer: string; ttlMs: number; clock: Clock }) {
   const { keys, issuer, ttlMs, clock } = options;
+  // Signature and claims of a given token string never change, so a token
+  // verified once only needs its expiry checked again. Insertion order makes
+  // the Map a FIFO: the oldest entry goes first when it is full.
+  const verified = new Map<string, VerifiedAccess>();
 
   return {
     async issue(claims: AccessClaims): Promise<{ token: string; expiresAt: Date }> {
@@ -51,6 +58,12 @@ export function createAccessTokens(options: { keys: AuthKeys; issuer: string; tt
 
     /** The claims of a valid token; UNAUTHENTICATED for anything else. */
     async verify(token: string): Promise<VerifiedAccess> {
+      const remembered = verified.get(token);
+      if (remembered) {
+        if (clock.now() < remembered.expiresAt + CLOCK_TOLERANCE_SECONDS * 1000) return remembered;
+        verified.delete(token);
+        throw sessionExpiredError();
+      }
       try {
         const { payload } = await jwtVerify(token, keys.publicKey, {
           algorithms: ['EdDSA'],
@@ -69,7 +82,10 @@ export function createAccessTokens(options: { keys: AuthKeys; issuer: string; tt
         ) {
           throw new AppError('UNAUTHENTICATED', 'This is not an access token.');
         }
-        return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
+        const claims = { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
+        if (verified.size >= VERIFIED_MEMO_SIZE) verified.delete(verified.keys().next().value as string);
+        verified.set(token, claims);
+        return claims;
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired) throw sessionExpiredError();

@@ -1,5 +1,7 @@
 import { ANNOUNCEMENT_MAX_LENGTH, type Announcement } from '@gopherchat/api';
 import { createSignal, For, Show } from 'solid-js';
+import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
+import { createSubmission } from '../../lib/ui/submission.ts';
 import { createAnnouncementFeed, type FeedStatus } from './store.ts';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -32,18 +34,11 @@ function AnnouncementItem(props: { announcement: Announcement }) {
 export function AnnouncementsPanel() {
   const feed = createAnnouncementFeed();
   const [draft, setDraft] = createSignal('');
-  const [formError, setFormError] = createSignal<string>();
-  const [isPosting, setIsPosting] = createSignal(false);
-
-  async function submit(event?: Event) {
-    event?.preventDefault();
-    if (isPosting()) return;
-    setIsPosting(true);
+  const submission = createSubmission(async () => {
     const error = await feed.post(draft());
-    setIsPosting(false);
-    setFormError(error);
     if (!error) setDraft('');
-  }
+    return error;
+  });
 
   return (
     <section class="card flex flex-col gap-4" aria-labelledby="announcements-title">
@@ -70,7 +65,7 @@ export function AnnouncementsPanel() {
         </span>
       </header>
 
-      <form class="flex flex-col gap-2" onSubmit={submit}>
+      <form class="flex flex-col gap-2" onSubmit={submission.submit}>
         <label for="announcement-text" class="sr-only">
           New announcement
         </label>
@@ -80,12 +75,15 @@ export function AnnouncementsPanel() {
           placeholder="Share something with everyone on this server…"
           maxLength={ANNOUNCEMENT_MAX_LENGTH * 2}
           value={draft()}
-          onInput={(event) => setDraft(event.currentTarget.value)}
+          onInput={(event) => {
+            setDraft(event.currentTarget.value);
+            submission.clearError();
+          }}
           onKeyDown={(event) => {
             // Enter posts, Shift+Enter adds a line, as in every chat app.
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) void submit(event);
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) void submission.submit(event);
           }}
-          aria-invalid={formError() ? 'true' : undefined}
+          aria-invalid={submission.error() ? 'true' : undefined}
           aria-describedby="announcement-hint announcement-error"
         />
         <div class="flex items-center justify-between gap-3">
@@ -99,11 +97,11 @@ export function AnnouncementsPanel() {
           >
             {draft().trim().length}/{ANNOUNCEMENT_MAX_LENGTH} · Enter to post, Shift+Enter for a new line
           </span>
-          <button type="submit" class="btn-primary" disabled={isPosting()}>
-            {isPosting() ? 'Posting…' : 'Post'}
+          <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
+            {submission.isBusy() ? 'Posting…' : 'Post'}
           </button>
         </div>
-        <Show when={formError()}>
+        <Show when={submission.error()}>
           {(message) => (
             <p id="announcement-error" role="alert" class="text-sm text-red-600 dark:text-red-400">
               {message()}
@@ -112,16 +110,7 @@ export function AnnouncementsPanel() {
         </Show>
       </form>
 
-      <Show when={feed.loadError()}>
-        {(message) => (
-          <p
-            role="alert"
-            class="rounded-xl bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300"
-          >
-            {message()}
-          </p>
-        )}
-      </Show>
+      <ErrorAlert message={feed.loadError()} />
 
       <ul class="-mx-2 flex flex-col" aria-live="polite" aria-label="Latest announcements">
         <For

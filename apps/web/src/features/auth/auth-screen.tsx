@@ -1,38 +1,17 @@
 import { createSignal, Match, Show, Switch } from 'solid-js';
 import { session, signIn, signUp } from '../../lib/session.ts';
+import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
+import { createSubmission } from '../../lib/ui/submission.ts';
 import { Field } from './field.tsx';
 import { StrengthMeter } from './strength-meter.tsx';
-
-function ErrorMessage(props: { message: string | undefined }) {
-  return (
-    <Show when={props.message}>
-      {(message) => (
-        <p
-          role="alert"
-          class="rounded-xl bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300"
-        >
-          {message()}
-        </p>
-      )}
-    </Show>
-  );
-}
 
 function SignInForm() {
   const [login, setLogin] = createSignal('');
   const [password, setPassword] = createSignal('');
-  const [error, setError] = createSignal<string>();
-  const [isBusy, setIsBusy] = createSignal(false);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setIsBusy(true);
-    setError(await signIn(login(), password()));
-    setIsBusy(false);
-  }
+  const submission = createSubmission(() => signIn(login(), password()));
 
   return (
-    <form class="flex flex-col gap-4" onSubmit={submit} aria-label="Sign in">
+    <form class="flex flex-col gap-4" onSubmit={submission.submit} aria-label="Sign in">
       <Field
         id="login"
         label="Username or email"
@@ -41,7 +20,7 @@ function SignInForm() {
         value={login()}
         onInput={(event) => {
           setLogin(event.currentTarget.value);
-          setError(undefined);
+          submission.clearError();
         }}
       />
       <Field
@@ -53,12 +32,12 @@ function SignInForm() {
         value={password()}
         onInput={(event) => {
           setPassword(event.currentTarget.value);
-          setError(undefined);
+          submission.clearError();
         }}
       />
-      <ErrorMessage message={error()} />
-      <button type="submit" class="btn-primary" disabled={isBusy()}>
-        {isBusy() ? 'Signing in…' : 'Sign in'}
+      <ErrorAlert message={submission.error()} />
+      <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
+        {submission.isBusy() ? 'Signing in…' : 'Sign in'}
       </button>
     </form>
   );
@@ -68,18 +47,10 @@ function SignUpForm() {
   const [username, setUsername] = createSignal('');
   const [email, setEmail] = createSignal('');
   const [password, setPassword] = createSignal('');
-  const [error, setError] = createSignal<string>();
-  const [isBusy, setIsBusy] = createSignal(false);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    setIsBusy(true);
-    setError(await signUp({ username: username(), email: email(), password: password() }));
-    setIsBusy(false);
-  }
+  const submission = createSubmission(() => signUp({ username: username(), email: email(), password: password() }));
 
   return (
-    <form class="flex flex-col gap-4" onSubmit={submit} aria-label="Create account">
+    <form class="flex flex-col gap-4" onSubmit={submission.submit} aria-label="Create account">
       <Field
         id="username"
         label="Username"
@@ -90,7 +61,7 @@ function SignUpForm() {
         value={username()}
         onInput={(event) => {
           setUsername(event.currentTarget.value);
-          setError(undefined);
+          submission.clearError();
         }}
         hint="Letters, digits, “_”, “.” and “-”. Others see it."
       />
@@ -103,7 +74,7 @@ function SignUpForm() {
         value={email()}
         onInput={(event) => {
           setEmail(event.currentTarget.value);
-          setError(undefined);
+          submission.clearError();
         }}
       />
       <Field
@@ -115,13 +86,13 @@ function SignUpForm() {
         value={password()}
         onInput={(event) => {
           setPassword(event.currentTarget.value);
-          setError(undefined);
+          submission.clearError();
         }}
         hint={<StrengthMeter password={password()} relatedInputs={[username(), email()]} />}
       />
-      <ErrorMessage message={error()} />
-      <button type="submit" class="btn-primary" disabled={isBusy()}>
-        {isBusy() ? 'Creating your account…' : 'Create account'}
+      <ErrorAlert message={submission.error()} />
+      <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
+        {submission.isBusy() ? 'Creating your account…' : 'Create account'}
       </button>
     </form>
   );
