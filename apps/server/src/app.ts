@@ -164,6 +164,18 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     logger,
   });
 
+  // Dead sign-ins are pruned hourly; every instance may do it, deletes are idempotent.
+  const pruneTimer = setInterval(
+    () => {
+      auth.pruneDeadSessions().then(
+        (count) => count > 0 && logger.info({ count }, 'pruned dead sessions'),
+        (error) => logger.warn({ err: error }, 'session pruning failed'),
+      );
+    },
+    60 * 60 * 1000,
+  );
+  pruneTimer.unref();
+
   // Sessions revoked on any instance lose their sockets on every instance.
   // Not awaited: an instance whose broker is down still starts (and reports
   // not ready); the subscription goes live when the broker comes back.
@@ -190,6 +202,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     database,
     /** Releases the database and broker connections; call after traffic has stopped. */
     async close() {
+      clearInterval(pruneTimer);
       stopListening.abort();
       await bus.close();
       await sharedState.close();

@@ -1,5 +1,5 @@
 import { credentials, sessions, users } from '@gopherchat/db';
-import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/database/index.ts';
 
 export type UserRow = typeof users.$inferSelect;
@@ -106,6 +106,18 @@ function createAuthQueries(db: Database) {
         )
         .returning({ familyId: sessions.familyId });
       return [...new Set(revoked.map((row) => row.familyId))];
+    },
+
+    /**
+     * Deletes the rows of sign-ins that can never be used again: expired or
+     * revoked before `before`. Returns how many rows went.
+     */
+    async deleteDeadSessions(before: Date): Promise<number> {
+      const deleted = await db
+        .delete(sessions)
+        .where(or(lt(sessions.familyExpiresAt, before), lt(sessions.revokedAt, before)))
+        .returning({ id: sessions.id });
+      return deleted.length;
     },
 
     async findFamilyOwner(familyId: string): Promise<string | undefined> {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { sessions } from '@gopherchat/db';
+import { eq } from 'drizzle-orm';
 import { loadConfig } from '../../env.ts';
 import { AppError } from '../../errors.ts';
 import { createMemoryBus } from '../../platform/bus/memory-bus.ts';
@@ -106,6 +108,21 @@ describe('AuthService session lifetimes', () => {
     clock.advance(30_000); // 40 s after the rotation
     await expectSessionEnded(service.refresh(issued.refreshToken, meta));
     await expectSessionEnded(service.refresh(first.refreshToken, meta));
+  });
+
+  it('prunes sign-ins that ended over a week ago, and only those', async () => {
+    const { service, clock } = await createService({ SESSION_MAX_AGE_DAYS: '1' });
+    const ended = await register(service, username());
+    clock.advance(3 * 24 * HOUR);
+    const live = await register(service, username());
+    clock.advance(6 * 24 * HOUR); // the first ended 8 days ago; the second 5 days ago
+    expect(await service.pruneDeadSessions()).toBeGreaterThanOrEqual(1);
+    await expectSessionEnded(service.refresh(ended.refreshToken, meta));
+    const stillThere = await database.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(eq(sessions.userId, live.signedIn.user.id));
+    expect(stillThere).toHaveLength(1);
   });
 
   it('refuses a revoked session’s access token at once, though it has not expired', async () => {

@@ -35,6 +35,7 @@ export interface IssuedSession {
 const INVALID_LOGIN = 'That username or email and password do not match.';
 const SESSION_ENDED = 'Your session has ended. Please sign in again.';
 const USER_AGENT_MAX = 512;
+const DEAD_SESSION_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 function toMe(user: UserRow): Me {
   return {
@@ -286,6 +287,14 @@ export function createAuthService(deps: {
       const user = await repo.findUserById(claims.userId);
       if (!user) throw new AppError('UNAUTHENTICATED', SESSION_ENDED);
       return toMe(user);
+    },
+
+    /**
+     * Forgets sign-ins that ended over a week ago. The week keeps a revoked
+     * family around long enough to recognise (and log) late reuse attempts.
+     */
+    async pruneDeadSessions(): Promise<number> {
+      return repo.deleteDeadSessions(new Date(clock.now() - DEAD_SESSION_RETENTION_MS));
     },
 
     /** The claims of a valid, unrevoked access token; UNAUTHENTICATED otherwise. */
