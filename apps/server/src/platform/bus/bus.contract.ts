@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'bun:test';
+import { describe, expect, it } from 'bun:test';
+import { disposableFixture } from '../../testing/fixture.ts';
 import type { Bus } from './bus.ts';
 
 export interface BusFixture {
@@ -22,15 +23,7 @@ export async function eventually(predicate: () => boolean, what: string, timeout
 /** The behaviour every Bus implementation must have. */
 export function testBus(name: string, makeFixture: () => Promise<BusFixture>) {
   describe(`Bus contract: ${name}`, () => {
-    let fixture: BusFixture | undefined;
-    const setUp = async () => {
-      fixture = await makeFixture();
-      return fixture;
-    };
-    afterEach(async () => {
-      await fixture?.dispose();
-      fixture = undefined;
-    });
+    const setUp = disposableFixture(makeFixture);
 
     it('accepts a subscription made before the broker connection is up', async () => {
       // A SUBSCRIBE queued before the connection is up must still go live

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'bun:test';
+import { describe, expect, it } from 'bun:test';
+import { disposableFixture } from '../../testing/fixture.ts';
 import type { Cache } from './cache.ts';
 
 export interface CacheFixture {
@@ -13,15 +14,7 @@ export interface CacheFixture {
 /** The behaviour every Cache implementation must have. */
 export function testCache(name: string, makeFixture: () => Promise<CacheFixture>) {
   describe(`Cache contract: ${name}`, () => {
-    let fixture: CacheFixture | undefined;
-    const setUp = async () => {
-      fixture = await makeFixture();
-      return fixture;
-    };
-    afterEach(async () => {
-      await fixture?.dispose();
-      fixture = undefined;
-    });
+    const setUp = disposableFixture(makeFixture);
 
     it('returns what was set, to every handle on the store', async () => {
       const { cache, peer } = await setUp();

@@ -75,10 +75,7 @@ export function AnnouncementsPanel() {
           placeholder="Share something with everyone on this server…"
           maxLength={ANNOUNCEMENT_MAX_LENGTH * 2}
           value={draft()}
-          onInput={(event) => {
-            setDraft(event.currentTarget.value);
-            submission.clearError();
-          }}
+          onInput={submission.edit(setDraft)}
           onKeyDown={(event) => {
             // Enter posts, Shift+Enter adds a line, as in every chat app.
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) void submission.submit(event);

@@ -18,10 +18,7 @@ function SignInForm() {
         autocomplete="username"
         required
         value={login()}
-        onInput={(event) => {
-          setLogin(event.currentTarget.value);
-          submission.clearError();
-        }}
+        onInput={submission.edit(setLogin)}
       />
       <Field
         id="password"
@@ -30,10 +27,7 @@ function SignInForm() {
         autocomplete="current-password"
         required
         value={password()}
-        onInput={(event) => {
-          setPassword(event.currentTarget.value);
-          submission.clearError();
-        }}
+        onInput={submission.edit(setPassword)}
       />
       <ErrorAlert message={submission.error()} />
       <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
@@ -59,10 +53,7 @@ function SignUpForm() {
         minLength={3}
         maxLength={32}
         value={username()}
-        onInput={(event) => {
-          setUsername(event.currentTarget.value);
-          submission.clearError();
-        }}
+        onInput={submission.edit(setUsername)}
         hint="Letters, digits, “_”, “.” and “-”. Others see it."
       />
       <Field
@@ -72,10 +63,7 @@ function SignUpForm() {
         autocomplete="email"
         required
         value={email()}
-        onInput={(event) => {
-          setEmail(event.currentTarget.value);
-          submission.clearError();
-        }}
+        onInput={submission.edit(setEmail)}
       />
       <Field
         id="new-password"
@@ -84,10 +72,7 @@ function SignUpForm() {
         autocomplete="new-password"
         required
         value={password()}
-        onInput={(event) => {
-          setPassword(event.currentTarget.value);
-          submission.clearError();
-        }}
+        onInput={submission.edit(setPassword)}
         hint={<StrengthMeter password={password()} relatedInputs={[username(), email()]} />}
       />
       <ErrorAlert message={submission.error()} />
