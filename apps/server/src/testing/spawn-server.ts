@@ -69,7 +69,8 @@ export async function spawnServer(
   void readLines();
   void readStderr();
 
-  const waitForLog = async (message: string, timeoutMs = 15_000) => {
+  // Generous: a fresh PGlite data directory runs initdb, slow on a busy 2-core machine.
+  const waitForLog = async (message: string, timeoutMs = 45_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = logs.find((line) => line.msg === message);
