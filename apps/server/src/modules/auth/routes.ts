@@ -1,17 +1,12 @@
 import { CSRF_HEADER } from '@gopherchat/api';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { Elysia } from 'elysia';
 import type { Logger } from 'pino';
 import { AppError, TRPC_CODE_BY_APP_CODE } from '../../errors.ts';
 import { isAllowedOrigin, isPlainHttpLoopback } from '../../origin.ts';
 import { clearedRefreshCookie, readRefreshCookie, refreshCookie } from './cookies.ts';
 import type { AuthService } from './service.ts';
-
-const STATUS_BY_TRPC_CODE: Partial<Record<(typeof TRPC_CODE_BY_APP_CODE)[keyof typeof TRPC_CODE_BY_APP_CODE], number>> =
-  {
-    UNAUTHORIZED: 401,
-    TOO_MANY_REQUESTS: 429,
-    SERVICE_UNAVAILABLE: 503,
-  };
 
 /**
  * The two plain HTTP routes the refresh cookie needs (it is scoped to /auth,
@@ -48,7 +43,8 @@ export function createAuthRoutes(options: {
 
   function errorResponse(error: unknown, isSecure: boolean): Response {
     if (!(error instanceof AppError)) throw error;
-    const status = STATUS_BY_TRPC_CODE[TRPC_CODE_BY_APP_CODE[error.code]] ?? 400;
+    // The status tRPC itself would give this error, so both surfaces agree.
+    const status = getHTTPStatusCodeFromError(new TRPCError({ code: TRPC_CODE_BY_APP_CODE[error.code] }));
     const headers = new Headers();
     // A refresh token that no longer works is useless to keep.
     if (error.code === 'UNAUTHENTICATED') headers.append('set-cookie', clearedRefreshCookie({ isSecure }));
