@@ -8,10 +8,12 @@ import { createHttpApp, type WebFiles } from './http.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { createAnnouncementRepo, createAnnouncementService } from './modules/announcements/index.ts';
 import {
+  configuredOAuthProviders,
   createAccessTokens,
   createAuthRepo,
   createAuthRoutes,
   createAuthService,
+  createOAuthRoutes,
   createPasswordHasher,
   loadAuthKeys,
   SESSION_REVOKED_TOPIC,
@@ -81,6 +83,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
       }),
       registerByIp: limitsFor({ name: 'register-ip', points: config.auth.limits.registerPerIp, windowSeconds: 3600 }),
     },
+    providers: configuredOAuthProviders(config.auth.oauth),
     config: config.auth,
     logger,
   });
@@ -142,7 +145,16 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     router: appRouter,
     createContext: ({ requestId, request, resHeaders }) =>
       contextFor({ requestId, caller: callerOf(request), accessToken: bearerToken(request), resHeaders, socket: null }),
-    routes: [createAuthRoutes({ auth, allowedOrigins: config.allowedOrigins, clientIp, logger })],
+    routes: [
+      createAuthRoutes({ auth, allowedOrigins: config.allowedOrigins, clientIp, logger }),
+      createOAuthRoutes({
+        auth,
+        publicUrl: config.auth.oauth.publicUrl,
+        trustProxy: config.trustProxy,
+        clientIp,
+        logger,
+      }),
+    ],
     checkReadiness: () => services.system.checkReadiness(),
     webFiles: webFilesFor(config),
     logger,

@@ -60,6 +60,23 @@ const ZEnv = z.object({
   LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   /** Accounts created per IP per hour. */
   REGISTER_LIMIT_PER_IP: z.coerce.number().int().min(1).default(10),
+
+  /**
+   * The address people reach the app at, e.g. https://chat.example.com; OAuth
+   * redirect URIs are built from it. Unset means the address each request came to.
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** "Sign in with GitHub" appears when both are set. */
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  /** GitHub Enterprise Server (or a stand-in): its web and API addresses. */
+  GITHUB_URL: z.url({ protocol: /^https?$/ }).default('https://github.com'),
+  GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
+  /** "Sign in with Google" appears when both are set. */
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The OpenID Connect issuer whose discovery document names Google's endpoints and keys. */
+  GOOGLE_ISSUER: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com'),
 });
 
 export type DatabaseConfig =
@@ -69,6 +86,17 @@ export type DatabaseConfig =
 /** Where state shared between instances lives: this process, or Redis. */
 export type SharedStateConfig = { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
 export type BusConfig = SharedStateConfig;
+
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface OAuthConfig {
+  publicUrl: string | undefined;
+  github: (OAuthClientConfig & { webUrl: string; apiUrl: string }) | undefined;
+  google: (OAuthClientConfig & { issuer: string }) | undefined;
+}
 
 export interface AuthConfig {
   passwordHashCost: number;
@@ -80,6 +108,7 @@ export interface AuthConfig {
   secret: string | undefined;
   issuer: string;
   limits: { loginPerIp: number; loginFailuresPerAccount: number; registerPerIp: number };
+  oauth: OAuthConfig;
 }
 
 export interface Config {
@@ -114,6 +143,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const env = parsed.data;
+  for (const provider of ['GITHUB', 'GOOGLE'] as const) {
+    if (!env[`${provider}_CLIENT_ID`] !== !env[`${provider}_CLIENT_SECRET`]) {
+      throw new ConfigError(
+        `Invalid configuration:\n  set both ${provider}_CLIENT_ID and ${provider}_CLIENT_SECRET, or neither`,
+      );
+    }
+  }
   const dataDir = resolve(env.DATA_DIR);
   const sharedState: SharedStateConfig = env.REDIS_URL
     ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX }
@@ -141,6 +177,26 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         loginPerIp: env.LOGIN_LIMIT_PER_IP,
         loginFailuresPerAccount: env.LOGIN_FAILURES_PER_ACCOUNT,
         registerPerIp: env.REGISTER_LIMIT_PER_IP,
+      },
+      oauth: {
+        publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+        github:
+          env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET
+            ? {
+                clientId: env.GITHUB_CLIENT_ID,
+                clientSecret: env.GITHUB_CLIENT_SECRET,
+                webUrl: env.GITHUB_URL.replace(/\/+$/, ''),
+                apiUrl: env.GITHUB_API_URL.replace(/\/+$/, ''),
+              }
+            : undefined,
+        google:
+          env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
+            ? {
+                clientId: env.GOOGLE_CLIENT_ID,
+                clientSecret: env.GOOGLE_CLIENT_SECRET,
+                issuer: env.GOOGLE_ISSUER.replace(/\/+$/, ''),
+              }
+            : undefined,
       },
     },
     allowedOrigins: env.ALLOWED_ORIGINS.split(',')

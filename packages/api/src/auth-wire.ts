@@ -34,3 +34,30 @@ export const CSRF_HEADER = 'x-gopherchat-csrf';
 /** Where the refresh-token cookie is sent (and only there). */
 export const AUTH_COOKIE_PATH = '/auth';
 export const REFRESH_COOKIE = 'gc_refresh';
+
+export const OAUTH_PROVIDERS = ['github', 'google'] as const;
+export type OAuthProviderId = (typeof OAUTH_PROVIDERS)[number];
+export const OAUTH_PROVIDER_LABELS: Record<OAuthProviderId, string> = { github: 'GitHub', google: 'Google' };
+
+/** Where the browser goes to start signing in with a provider. */
+export const oauthStartPath = (provider: OAuthProviderId) => `${AUTH_COOKIE_PATH}/oauth/${provider}`;
+
+/**
+ * A failed provider sign-in lands back on the app with `?oauth_error=<code>`.
+ * Only the code travels in the URL: a crafted link cannot put words on screen.
+ */
+export const OAUTH_ERROR_PARAM = 'oauth_error';
+export const OAUTH_ERROR_MESSAGES = {
+  denied: 'Sign-in was cancelled at the provider.',
+  state_mismatch: 'That sign-in link expired or was opened in another browser. Please try again.',
+  provider_failed: 'The provider could not confirm who you are. Please try again.',
+  no_verified_email: 'Your account at the provider has no verified email address. Verify one there, then try again.',
+  rate_limited: 'Too many sign-in attempts from your network. Wait a few minutes, then try again.',
+} as const;
+export type OAuthErrorCode = keyof typeof OAUTH_ERROR_MESSAGES;
+
+/** How the signed-in person can sign in: shown on the account page. */
+export interface SignInMethods {
+  hasPassword: boolean;
+  providers: OAuthProviderId[];
+}

@@ -12,21 +12,7 @@ const claims = { userId: '01900000-0000-7000-8000-000000000001', sessionId: '019
 
 async function keysFor() {
   const stored = await generateStoredKeys();
-  return loadAuthKeys(
-    {
-      jwtPrivateJwk: JSON.stringify(stored.jwk),
-      secret: stored.secret,
-      issuer: ISSUER,
-      passwordHashCost: 4,
-      accessTokenTtlMs: 900_000,
-      refreshTokenIdleMs: 0,
-      sessionMaxAgeMs: 0,
-      refreshReuseGraceMs: 0,
-      limits: { loginPerIp: 1, loginFailuresPerAccount: 1, registerPerIp: 1 },
-    },
-    '/nonexistent',
-    testLogger,
-  );
+  return loadAuthKeys({ jwtPrivateJwk: JSON.stringify(stored.jwk), secret: stored.secret }, '/nonexistent', testLogger);
 }
 
 async function setUp() {

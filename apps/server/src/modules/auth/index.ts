@@ -1,5 +1,7 @@
 export { type AccessClaims, createAccessTokens, type VerifiedAccess } from './access-tokens.ts';
 export { loadAuthKeys } from './keys.ts';
+export { configuredOAuthProviders } from './oauth-providers.ts';
+export { createOAuthRoutes } from './oauth-routes.ts';
 export { createPasswordHasher } from './passwords.ts';
 export { createAuthRepo } from './repo.ts';
 export { authRouter } from './router.ts';

@@ -47,7 +47,11 @@ export async function generateStoredKeys(): Promise<StoredKeys> {
  * share the keys, so production deployments with several instances set
  * JWT_PRIVATE_JWK and AUTH_SECRET.
  */
-export async function loadAuthKeys(config: AuthConfig, dataDir: string, logger: Logger): Promise<AuthKeys> {
+export async function loadAuthKeys(
+  config: Pick<AuthConfig, 'jwtPrivateJwk' | 'secret'>,
+  dataDir: string,
+  logger: Logger,
+): Promise<AuthKeys> {
   if (config.jwtPrivateJwk && config.secret) {
     return importKeys(JSON.parse(config.jwtPrivateJwk) as JWK, config.secret);
   }

@@ -6,6 +6,12 @@ export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type NewSessionRow = typeof sessions.$inferInsert;
 
+export interface OAuthIdentity {
+  id: string;
+  provider: string;
+  providerUserId: string;
+}
+
 export interface ActiveSessionRow {
   familyId: string;
   startedAt: Date;
@@ -41,6 +47,62 @@ function createAuthQueries(db: Database) {
         await tx.insert(credentials).values({ id: credentialId, userId: created.id, kind: 'password', passwordHash });
         return created;
       });
+    },
+
+    async findUserByEmail(email: string): Promise<UserRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(users)
+        .where(eq(sql`lower(${users.email})`, email.toLowerCase()))
+        .limit(1);
+      return row;
+    },
+
+    async findUserByOAuthIdentity(provider: string, providerUserId: string): Promise<UserRow | undefined> {
+      const [row] = await db
+        .select({ user: users })
+        .from(credentials)
+        .innerJoin(users, eq(users.id, credentials.userId))
+        .where(
+          and(
+            eq(credentials.kind, 'oauth'),
+            eq(credentials.provider, provider),
+            eq(credentials.providerUserId, providerUserId),
+          ),
+        )
+        .limit(1);
+      return row?.user;
+    },
+
+    /** Inserts the user and their OAuth identity together. Unique violations propagate. */
+    async createUserWithOAuth(user: typeof users.$inferInsert, identity: OAuthIdentity) {
+      return db.transaction(async (tx) => {
+        const [created] = await tx.insert(users).values(user).returning();
+        if (!created) throw new Error('insert returned no user');
+        await tx.insert(credentials).values({ ...identity, userId: created.id, kind: 'oauth' });
+        return created;
+      });
+    },
+
+    async insertOAuthIdentity(userId: string, identity: OAuthIdentity) {
+      await db.insert(credentials).values({ ...identity, userId, kind: 'oauth' });
+    },
+
+    /**
+     * Marks the email as proven and drops the password: whoever chose that
+     * password never proved they own the address (see signInWithProvider).
+     */
+    async verifyEmailDroppingPassword(userId: string, now: Date) {
+      await db.update(users).set({ emailVerifiedAt: now, updatedAt: now }).where(eq(users.id, userId));
+      await db.delete(credentials).where(and(eq(credentials.userId, userId), eq(credentials.kind, 'password')));
+    },
+
+    async listCredentials(userId: string): Promise<{ kind: 'password' | 'oauth'; provider: string | null }[]> {
+      return db
+        .select({ kind: credentials.kind, provider: credentials.provider })
+        .from(credentials)
+        .where(eq(credentials.userId, userId))
+        .orderBy(credentials.createdAt);
     },
 
     async findPasswordHash(userId: string): Promise<string | null> {

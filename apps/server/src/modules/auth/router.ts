@@ -42,6 +42,12 @@ export const authRouter = router({
 
   me: protectedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.auth)),
 
+  /** The sign-in providers this server offers (the sign-in screen shows a button for each). */
+  providers: publicProcedure.query(({ ctx }) => ctx.services.auth.providerIds()),
+
+  /** How the signed-in person can sign in: a password, providers, or both. */
+  signInMethods: protectedProcedure.query(({ ctx }) => ctx.services.auth.signInMethods(ctx.auth.userId)),
+
   /**
    * Over the WebSocket only: presents a fresh access token so the socket
    * (and every subscription on it) outlives the token it connected with.

@@ -60,6 +60,7 @@ describe('AuthService session lifetimes', () => {
         loginByAccount: limiters({ name: 'account', points: 1000, windowSeconds: 60 }),
         registerByIp: limiters({ name: 'register', points: 1000, windowSeconds: 60 }),
       },
+      providers: new Map(),
       config,
       logger: testLogger,
     });
