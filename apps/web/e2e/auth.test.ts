@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SpawnedServer, spawnServer, TEST_PASSWORD } from '@gopherchat/server/testing';
+import { OAUTH_ERROR_MESSAGES } from '@gopherchat/api';
+import {
+  type FakeProvider,
+  type SpawnedServer,
+  spawnServer,
+  startFakeProvider,
+  TEST_PASSWORD,
+} from '@gopherchat/server/testing';
 import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
 
 /**
@@ -11,19 +18,29 @@ import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browse
  */
 describe('accounts in the browser', () => {
   let server: SpawnedServer;
+  let github: FakeProvider;
 
   beforeAll(async () => {
     const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
     if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+    github = await startFakeProvider('github');
     server = await spawnServer({
       DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-auth-')),
       WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
+      ...github.env,
     });
   });
 
   afterAll(async () => {
     await server?.[Symbol.asyncDispose]();
+    await github?.[Symbol.asyncDispose]();
   });
+
+  /**
+   * The app as `localhost`, the provider as 127.0.0.1: two sites, so the
+   * browser applies its cross-site cookie rules to the round trip.
+   */
+  const appUrlAsLocalhost = () => `http://localhost:${server.url.port}/`;
 
   it('signs up, stays signed in across a reload, and is signed out when revoked from another device', async () => {
     await using browser = await launchBrowser();
@@ -55,7 +72,7 @@ describe('accounts in the browser', () => {
     await phone.getByLabel('Username or email').fill('reloader');
     await phone.getByLabel('Password').fill(TEST_PASSWORD);
     await phone.getByRole('button', { name: 'Sign in' }).click();
-    await phone.getByRole('button', { name: 'Sessions' }).click();
+    await phone.getByRole('button', { name: 'Account' }).click();
     await phone.getByTestId('session').nth(1).waitFor();
     await expect(phone.getByTestId('session').count()).resolves.toBe(2);
     await saveScreenshot(phone, 'sessions-page');
@@ -83,5 +100,73 @@ describe('accounts in the browser', () => {
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByTestId('strength-meter').getByText('Good to go.').waitFor();
     await saveScreenshot(page, 'sign-up');
+  });
+
+  it('signs in with GitHub through the provider and back, and stays signed in across a reload', async () => {
+    github.signInAs({
+      subject: '4242',
+      email: 'octocat@example.com',
+      isEmailVerified: true,
+      login: 'octocat',
+      name: 'The Octocat',
+    });
+    await using browser = await launchBrowser();
+    const page = await browser.newPage();
+    await page.goto(appUrlAsLocalhost());
+    await saveScreenshot(page, 'sign-in-with-providers');
+    await page.getByRole('link', { name: 'Continue with GitHub' }).click();
+    await page.getByTestId('signed-in-as').getByText('The Octocat').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+
+    await page.reload();
+    await page.getByTestId('signed-in-as').getByText('The Octocat').waitFor();
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.getByTestId('sign-in-methods').getByText('You sign in with GitHub.').waitFor();
+    await expect(page.getByRole('form', { name: 'Change password' }).count()).resolves.toBe(0);
+  });
+
+  it('explains in place why a provider sign-in failed', async () => {
+    github.signInAs({
+      subject: '4343',
+      email: 'unverified@example.com',
+      isEmailVerified: false,
+      login: 'x',
+      name: null,
+    });
+    await using browser = await launchBrowser();
+    const page = await browser.newPage();
+    await page.goto(appUrlAsLocalhost());
+    await page.getByRole('link', { name: 'Continue with GitHub' }).click();
+    await page.getByRole('status').getByText(OAUTH_ERROR_MESSAGES.no_verified_email).waitFor();
+    // The code is gone from the address bar: a reload does not repeat the message.
+    expect(new URL(page.url()).search).toBe('');
+    await saveScreenshot(page, 'provider-sign-in-failed');
+  });
+
+  it('changes the password on the account page, which signs the other device out', async () => {
+    await using browser = await launchBrowser();
+    const laptop = await (await browser.newContext()).newPage();
+    await laptop.goto(server.url.href);
+    await signUpInPage(laptop, 'rotator');
+    const phone = await (await browser.newContext()).newPage();
+    await phone.goto(server.url.href);
+    await phone.getByLabel('Username or email').fill('rotator');
+    await phone.getByLabel('Password').fill(TEST_PASSWORD);
+    await phone.getByRole('button', { name: 'Sign in' }).click();
+    await phone.getByTestId('signed-in-as').getByText('rotator').waitFor();
+
+    await laptop.getByRole('button', { name: 'Account' }).click();
+    await laptop.getByLabel('Current password').fill('not-my-password');
+    await laptop.getByLabel('New password').fill('orbit-lantern-meadow-58');
+    await laptop.getByRole('button', { name: 'Change password' }).click();
+    await laptop.getByRole('alert').getByText('Your current password is not correct.').waitFor();
+    await laptop.getByLabel('Current password').fill(TEST_PASSWORD);
+    await laptop.getByRole('button', { name: 'Change password' }).click();
+    await laptop.getByText('Password changed. Your other devices were signed out.').waitFor();
+    await saveScreenshot(laptop, 'account-page');
+
+    await phone.getByText('Your session has ended. Please sign in again.').waitFor({ timeout: 10_000 });
+    await laptop.reload();
+    await laptop.getByTestId('signed-in-as').getByText('rotator').waitFor();
   });
 });

@@ -1,12 +1,13 @@
+import type { Me } from '@gopherchat/api';
 import { createSignal, Match, onMount, Show, Switch } from 'solid-js';
 import { AnnouncementsPanel } from './features/announcements/announcements-panel.tsx';
+import { AccountPage } from './features/auth/account-page.tsx';
 import { AuthScreen } from './features/auth/auth-screen.tsx';
-import { SessionsPage } from './features/auth/sessions-page.tsx';
 import { ServerStatus } from './features/system/server-status.tsx';
 import { connectionState, restoreSession, session, signOut } from './lib/session.ts';
 
-function Shell(props: { displayName: string }) {
-  const [view, setView] = createSignal<'home' | 'sessions'>('home');
+function Shell(props: { user: Me }) {
+  const [view, setView] = createSignal<'home' | 'account'>('home');
   return (
     <div class="mx-auto max-w-5xl px-4 py-6 sm:px-6 sm:py-10">
       <header class="mb-8 flex flex-wrap items-center justify-between gap-4">
@@ -24,22 +25,22 @@ function Shell(props: { displayName: string }) {
             {connectionState() === 'connecting' ? 'Connecting…' : ''}
           </span>
           <span class="font-medium" data-testid="signed-in-as">
-            {props.displayName}
+            {props.user.displayName}
           </span>
           <button
             type="button"
             class="btn hover:bg-slate-100 dark:hover:bg-slate-800"
-            aria-current={view() === 'sessions' ? 'page' : undefined}
-            onClick={() => setView('sessions')}
+            aria-current={view() === 'account' ? 'page' : undefined}
+            onClick={() => setView('account')}
           >
-            Sessions
+            Account
           </button>
           <button type="button" class="btn hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => void signOut()}>
             Sign out
           </button>
         </nav>
       </header>
-      <Show when={view() === 'home'} fallback={<SessionsPage />}>
+      <Show when={view() === 'home'} fallback={<AccountPage username={props.user.username} email={props.user.email} />}>
         <main class="grid gap-6 md:grid-cols-[280px_1fr]">
           <ServerStatus />
           <AnnouncementsPanel />
@@ -67,7 +68,7 @@ export function App() {
           return state.status === 'signed-in' ? state.user : undefined;
         })()}
       >
-        {(user) => <Shell displayName={user().displayName} />}
+        {(user) => <Shell user={user()} />}
       </Match>
     </Switch>
   );

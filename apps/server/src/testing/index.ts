@@ -3,6 +3,7 @@ export { loadTestServices } from '../env.ts';
 export { registerAccount, signUpClient, TEST_PASSWORD } from './accounts.ts';
 export { collect, eventually } from './collect.ts';
 export { createTestDatabase, type TestDatabase } from './database.ts';
+export { type FakeProvider, type ProviderIdentity, startFakeProvider } from './oauth-provider.ts';
 export { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './redis.ts';
 export { type SpawnedServer, spawnServer } from './spawn-server.ts';
 export { startTestServer, type TestServer } from './test-server.ts';

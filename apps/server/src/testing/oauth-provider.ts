@@ -100,7 +100,7 @@ export async function startFakeProvider(kind: 'github' | 'google'): Promise<Fake
     });
   }
 
-  const env =
+  const env: Record<string, string> =
     kind === 'github'
       ? { GITHUB_CLIENT_ID: CLIENT_ID, GITHUB_CLIENT_SECRET: CLIENT_SECRET, GITHUB_URL: url, GITHUB_API_URL: url }
       : { GOOGLE_CLIENT_ID: CLIENT_ID, GOOGLE_CLIENT_SECRET: CLIENT_SECRET, GOOGLE_ISSUER: url };

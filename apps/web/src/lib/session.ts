@@ -1,4 +1,11 @@
-import { AUTH_COOKIE_PATH, CSRF_HEADER, type Me, type SignedIn } from '@gopherchat/api';
+import {
+  AUTH_COOKIE_PATH,
+  CSRF_HEADER,
+  type Me,
+  OAUTH_ERROR_MESSAGES,
+  OAUTH_ERROR_PARAM,
+  type SignedIn,
+} from '@gopherchat/api';
 import { type ConnectionState, createGopherClient, toAppError } from '@gopherchat/sdk';
 import { createSignal } from 'solid-js';
 
@@ -91,36 +98,51 @@ async function currentAccessToken(): Promise<string | undefined> {
   return accessToken?.value;
 }
 
+/**
+ * Takes the error a failed provider sign-in came back with out of the address
+ * bar (so a reload does not show it again) and puts it in words. Only known
+ * codes get words: a crafted link cannot put text on the screen.
+ */
+function takeProviderSignInError(): string | undefined {
+  const url = new URL(window.location.href);
+  const code = url.searchParams.get(OAUTH_ERROR_PARAM);
+  if (code === null) return undefined;
+  url.searchParams.delete(OAUTH_ERROR_PARAM);
+  window.history.replaceState(window.history.state, '', url);
+  return code in OAUTH_ERROR_MESSAGES
+    ? OAUTH_ERROR_MESSAGES[code as keyof typeof OAUTH_ERROR_MESSAGES]
+    : 'Signing in with that provider did not work. Please try again.';
+}
+
 /** On page load: a refresh cookie, if there is one, restores the session silently. */
 export async function restoreSession() {
   otherTabs?.addEventListener('message', (event) => {
     if (event.data === 'signed-out') forget();
   });
-  await refresh();
+  const providerError = takeProviderSignInError();
+  const isSignedIn = await refresh();
+  if (!isSignedIn && providerError) setSession({ status: 'signed-out', reason: providerError });
 }
 
-/** Resolves to a user-readable error, or undefined on success. */
-export async function signIn(login: string, password: string): Promise<string | undefined> {
+/** Runs `work`; resolves to a user-readable error, or undefined on success. */
+async function attempt(work: () => Promise<unknown>): Promise<string | undefined> {
   try {
-    adopt(await gopher.api.auth.login.mutate({ login, password }));
+    await work();
     return undefined;
   } catch (error) {
     return toAppError(error).userMessage;
   }
 }
 
-export async function signUp(input: {
-  username: string;
-  email: string;
-  password: string;
-}): Promise<string | undefined> {
-  try {
-    adopt(await gopher.api.auth.register.mutate(input));
-    return undefined;
-  } catch (error) {
-    return toAppError(error).userMessage;
-  }
-}
+export const signIn = (login: string, password: string) =>
+  attempt(async () => adopt(await gopher.api.auth.login.mutate({ login, password })));
+
+export const signUp = (input: { username: string; email: string; password: string }) =>
+  attempt(async () => adopt(await gopher.api.auth.register.mutate(input)));
+
+/** Changes the password; the server signs every other device out. */
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  attempt(() => gopher.api.auth.changePassword.mutate({ currentPassword, newPassword }));
 
 export async function signOut() {
   await fetch(`${AUTH_COOKIE_PATH}/logout`, {

@@ -3,6 +3,7 @@ import { session, signIn, signUp } from '../../lib/session.ts';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
 import { Field } from './field.tsx';
+import { ProviderButtons } from './provider-buttons.tsx';
 import { StrengthMeter } from './strength-meter.tsx';
 
 function SignInForm() {
@@ -136,6 +137,7 @@ export function AuthScreen() {
             <SignUpForm />
           </Match>
         </Switch>
+        <ProviderButtons />
       </div>
     </main>
   );

@@ -32,8 +32,12 @@ export function describeDevice(userAgent: string | null): string {
   return system ? `${browser} on ${system}` : browser;
 }
 
-export function SessionsPage() {
-  const [sessions, { refetch }] = createResource(() => gopher.api.auth.sessions.list.query());
+/** Signed-in devices; a new `version` reloads the list. */
+export function SessionsCard(props: { version: number }) {
+  const [sessions, { refetch }] = createResource(
+    () => props.version,
+    () => gopher.api.auth.sessions.list.query(),
+  );
   const [error, setError] = createSignal<string>();
 
   async function revoke(session: SessionInfo) {
