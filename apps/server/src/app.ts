@@ -19,6 +19,7 @@ import {
   SESSION_REVOKED_TOPIC,
   type VerifiedAccess,
 } from './modules/auth/index.ts';
+import { createConversationService, createEventHub, createEventLog } from './modules/conversations/index.ts';
 import { createSystemService } from './modules/system/index.ts';
 import { clientIpOf, isAllowedOrigin, isPlainHttpLoopback } from './origin.ts';
 import { createBus } from './platform/bus/index.ts';
@@ -88,9 +89,14 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     logger,
   });
 
+  const eventLog = createEventLog({ db: database.db, bus, logger });
+  const eventHub = createEventHub({ log: eventLog, bus, logger });
+  await eventHub.start();
+
   const services: Services = {
     announcements: createAnnouncementService({ repo: createAnnouncementRepo(database.db), bus, logger }),
     auth,
+    conversations: createConversationService({ db: database.db, log: eventLog, hub: eventHub, clock, logger }),
     system: createSystemService({
       database,
       bus,
@@ -216,6 +222,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     async close() {
       clearInterval(pruneTimer);
       stopListening.abort();
+      eventHub.stop();
       await bus.close();
       await sharedState.close();
       await database.close();

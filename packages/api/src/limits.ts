@@ -13,3 +13,12 @@ export const PASSWORD_MIN_SCORE = 3;
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;
 export const DISPLAY_NAME_MAX_LENGTH = 64;
+
+/** Longest message text, in characters (after trimming). */
+export const MESSAGE_TEXT_MAX_LENGTH = 4000;
+export const CLIENT_MESSAGE_ID_MAX_LENGTH = 64;
+export const CONVERSATION_TITLE_MAX_LENGTH = 80;
+/** Members of one group, the creator included. */
+export const GROUP_MAX_MEMBERS = 1000;
+/** Messages in one history page. */
+export const HISTORY_PAGE_MAX = 100;

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Server-wide announcements: a small append-only stream. Ids are gap-free
@@ -104,4 +117,117 @@ export const sessions = pgTable(
     index('sessions_family_idx').on(table.familyId),
     index('sessions_user_idx').on(table.userId),
   ],
+);
+
+export const conversationKind = pgEnum('conversation_kind', ['direct', 'group']);
+export const memberRole = pgEnum('member_role', ['owner', 'admin', 'member']);
+
+/**
+ * A direct conversation (exactly two people; `directKey` = both user ids in
+ * order, unique, so a pair has one) or a group. `lastSeq` is the newest
+ * message's number: each send takes the next one, under this row's lock.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey(),
+    kind: conversationKind('kind').notNull(),
+    title: text('title'),
+    directKey: text('direct_key'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('conversations_direct_key').on(table.directKey),
+    check('conversations_direct_shape', sql`(${table.kind} = 'direct') = (${table.directKey} is not null)`),
+  ],
+);
+
+/** Who is in a conversation, in what role, and how far they have received and read. */
+export const conversationMembers = pgTable(
+  'conversation_members',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: memberRole('role').notNull().default('member'),
+    joinedAt: timestamp('joined_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastDeliveredSeq: bigint('last_delivered_seq', { mode: 'number' }).notNull().default(0),
+    lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
+  },
+  (table) => [
+    primaryKey({ columns: [table.conversationId, table.userId] }),
+    index('conversation_members_user_idx').on(table.userId),
+  ],
+);
+
+/**
+ * Messages, keyed by (conversation, seq): history pages walk this primary
+ * key in either direction with no sort. `content` is a typed envelope
+ * (text, system event; later attachments and ciphertext). A retry of a send
+ * carries the same `clientMessageId` and finds the original. Deleting keeps
+ * a tombstone row, so seq stays contiguous.
+ */
+export const messages = pgTable(
+  'messages',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    id: uuid('id').notNull(),
+    senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
+    clientMessageId: text('client_message_id'),
+    content: jsonb('content').notNull(),
+    replyToSeq: bigint('reply_to_seq', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    editedAt: timestamp('edited_at', { withTimezone: true, mode: 'date' }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.conversationId, table.seq] }),
+    uniqueIndex('messages_id_key').on(table.id),
+    uniqueIndex('messages_client_id_key').on(table.senderId, table.clientMessageId),
+  ],
+);
+
+/**
+ * Every change anyone can see live (messages, edits, membership), in one log
+ * with gap-free ids that commit in id order: writers allocate ids from
+ * `event_log_head` while holding its row lock until commit. A subscriber
+ * resumes from the last id it has; a server instance that sees id N live
+ * knows every id below N is readable, so it can fill any hole the bus left.
+ * `payload` is the event exactly as sent to clients, serialised once.
+ */
+export const eventLog = pgTable(
+  'event_log',
+  {
+    id: bigint('id', { mode: 'bigint' }).primaryKey(),
+    conversationId: uuid('conversation_id').notNull(),
+    kind: text('kind').notNull(),
+    /** The person a membership event is about: they get it even once removed. */
+    subjectUserId: uuid('subject_user_id'),
+    payload: text('payload').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [
+    index('event_log_conversation_idx').on(table.conversationId, table.id),
+    index('event_log_subject_idx').on(table.subjectUserId, table.id).where(sql`${table.subjectUserId} is not null`),
+  ],
+);
+
+/** One row: the last event id handed out. Its row lock is the event log's writer lock. */
+export const eventLogHead = pgTable(
+  'event_log_head',
+  {
+    singleton: smallint('singleton').primaryKey().default(1),
+    lastId: bigint('last_id', { mode: 'bigint' }).notNull(),
+  },
+  (table) => [check('event_log_head_singleton', sql`${table.singleton} = 1`)],
 );

@@ -19,7 +19,7 @@ function createHarness(initial = 0) {
     async subscribe(next) {
       handlers = next;
     },
-    decode: (payload) => JSON.parse(payload) as Entry,
+    decode: (payload) => [JSON.parse(payload) as Entry],
     async readAfter(after, limit) {
       reads++;
       return log.filter((entry) => BigInt(entry.id) > after).slice(0, limit);

@@ -3,8 +3,8 @@ import type { BusHandlers } from '../platform/bus/index.ts';
 export interface GapFreeStreamSource<TEvent> {
   /** Subscribes to live events; resolves once the subscription is live. */
   subscribe(handlers: BusHandlers, signal: AbortSignal): Promise<void>;
-  /** Turns a live payload into an event (payloads are serialised once, at publish). */
-  decode(payload: string): TEvent;
+  /** Turns a live payload into its events (one payload may carry a whole transaction's). */
+  decode(payload: string): readonly TEvent[];
   /** Events with id > `after`, ascending, at most `limit`, from the source of truth. */
   readAfter(after: bigint, limit: number): Promise<TEvent[]>;
   /** The highest id that exists now (0n when there is none). */
@@ -43,7 +43,7 @@ export async function* gapFreeStream<TEvent>(
   await source.subscribe(
     {
       onMessage: (payload) => {
-        pending.push(source.decode(payload));
+        pending.push(...source.decode(payload));
         notify();
       },
       onGap: () => {

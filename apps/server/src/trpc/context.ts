@@ -3,6 +3,7 @@ import type { AppError } from '../errors.ts';
 import type { Lifecycle } from '../lifecycle.ts';
 import type { AnnouncementService } from '../modules/announcements/index.ts';
 import type { AuthService, VerifiedAccess } from '../modules/auth/index.ts';
+import type { ConversationService } from '../modules/conversations/index.ts';
 import type { SystemService } from '../modules/system/index.ts';
 import type { SocketAuthControl } from './websocket.ts';
 
@@ -10,6 +11,7 @@ import type { SocketAuthControl } from './websocket.ts';
 export interface Services {
   announcements: AnnouncementService;
   auth: AuthService;
+  conversations: ConversationService;
   system: SystemService;
 }
 

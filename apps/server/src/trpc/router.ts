@@ -1,5 +1,6 @@
 import { announcementsRouter } from '../modules/announcements/index.ts';
 import { authRouter } from '../modules/auth/index.ts';
+import { conversationsRouter, eventsRouter, messagesRouter, usersRouter } from '../modules/conversations/index.ts';
 import { systemRouter } from '../modules/system/index.ts';
 import { router } from './init.ts';
 
@@ -7,6 +8,10 @@ export const appRouter = router({
   system: systemRouter,
   announcements: announcementsRouter,
   auth: authRouter,
+  users: usersRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
+  events: eventsRouter,
 });
 
 /** The whole API's type: the SDK and the web client are typed from it. */

@@ -35,7 +35,7 @@ export function createAnnouncementService(deps: { repo: AnnouncementRepo; bus: B
       return gapFreeStream<Announcement>(
         {
           subscribe: (handlers, signal) => bus.subscribe(TOPIC, handlers, signal),
-          decode: (payload) => JSON.parse(payload) as Announcement,
+          decode: (payload) => [JSON.parse(payload) as Announcement],
           readAfter: async (after, limit) => (await repo.listAfter(after, limit)).map(toAnnouncement),
           readHeadId: () => repo.readHeadId(),
           idOf: (announcement) => BigInt(announcement.id),

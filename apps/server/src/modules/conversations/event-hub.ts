@@ -1,0 +1,183 @@
+import type { Logger } from 'pino';
+import { gapFreeStream } from '../../lib/gap-free-stream.ts';
+import type { Bus } from '../../platform/bus/index.ts';
+import { decodeLogEntries, EVENTS_TOPIC, type EventLog, type LogEntry } from './event-log.ts';
+
+/** Past this many undelivered entries a listener stops queueing and re-reads the log instead. */
+const LISTENER_QUEUE_LIMIT = 10_000;
+const RESTART_DELAY_MS = 1_000;
+
+/** One live subscription of one person on this instance. */
+export interface Listener {
+  readonly userId: string;
+  /** The last entry the hub had dispatched when this listener registered. */
+  readonly startId: bigint;
+  /**
+   * Waits for entries and returns them in id order; 'overflowed' when the
+   * queue was dropped (re-read the log), 'closed' once closed.
+   */
+  next(): Promise<LogEntry[] | 'overflowed' | 'closed'>;
+  /** Stops listening; a pending `next` resolves 'closed'. */
+  close(): void;
+}
+
+interface ListenerState extends Listener {
+  queue: LogEntry[];
+  isOverflowed: boolean;
+  isClosed: boolean;
+  wake: (() => void) | undefined;
+  conversations: Set<string>;
+}
+
+/**
+ * This instance's single reader of the event log. It follows the whole log
+ * in id order, gap-free (bus first, holes filled from Postgres), and hands
+ * each entry to the local listeners it is addressed to. Membership changes
+ * are applied in log order as they pass through, so a removed member stops
+ * receiving at exactly that point, on every instance.
+ */
+export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }) {
+  const { log, bus, logger } = deps;
+  const byConversation = new Map<string, Set<ListenerState>>();
+  const byUser = new Map<string, Set<ListenerState>>();
+  let position = 0n;
+  const stop = new AbortController();
+
+  function deliver(listener: ListenerState, entry: LogEntry) {
+    if (listener.isOverflowed) return;
+    if (listener.queue.length >= LISTENER_QUEUE_LIMIT) {
+      listener.queue = [];
+      listener.isOverflowed = true;
+    } else {
+      listener.queue.push(entry);
+    }
+    listener.wake?.();
+  }
+
+  function join(listener: ListenerState, conversationId: string) {
+    listener.conversations.add(conversationId);
+    let members = byConversation.get(conversationId);
+    if (!members) {
+      members = new Set();
+      byConversation.set(conversationId, members);
+    }
+    members.add(listener);
+  }
+
+  function leave(listener: ListenerState, conversationId: string) {
+    listener.conversations.delete(conversationId);
+    const members = byConversation.get(conversationId);
+    members?.delete(listener);
+    if (members?.size === 0) byConversation.delete(conversationId);
+  }
+
+  function dispatch(entry: LogEntry) {
+    position = entry.id;
+    const subjects = entry.subjectUserId ? byUser.get(entry.subjectUserId) : undefined;
+    switch (entry.kind) {
+      case 'member_left':
+        for (const listener of subjects ?? []) {
+          deliver(listener, entry);
+          leave(listener, entry.conversationId);
+        }
+        return;
+      case 'member_joined':
+        for (const listener of subjects ?? []) join(listener, entry.conversationId);
+        break;
+      default:
+        break;
+    }
+    for (const listener of byConversation.get(entry.conversationId) ?? []) deliver(listener, entry);
+  }
+
+  async function follow() {
+    while (!stop.signal.aborted) {
+      try {
+        const stream = gapFreeStream<LogEntry>(
+          {
+            subscribe: (handlers, signal) => bus.subscribe(EVENTS_TOPIC, handlers, signal),
+            decode: decodeLogEntries,
+            readAfter: (after, limit) => log.readAfter(after, limit),
+            readHeadId: () => log.readHeadId(),
+            idOf: (entry) => entry.id,
+          },
+          { after: position, signal: stop.signal },
+        );
+        for await (const entry of stream) dispatch(entry);
+      } catch (error) {
+        if (stop.signal.aborted) return;
+        logger.error({ err: error }, 'event hub lost the log; following it again shortly');
+        await Bun.sleep(RESTART_DELAY_MS);
+      }
+    }
+  }
+
+  return {
+    /** Starts following the log from its current head. */
+    async start() {
+      position = await log.readHeadId();
+      void follow();
+    },
+
+    stop() {
+      stop.abort();
+    },
+
+    /** Adds a listener for `userId`; it receives entries addressed to them once `joinAll` names their conversations. */
+    register(userId: string): Listener & { joinAll(conversationIds: string[]): void } {
+      const listener: ListenerState = {
+        userId,
+        startId: position,
+        queue: [],
+        isOverflowed: false,
+        isClosed: false,
+        wake: undefined,
+        conversations: new Set(),
+        async next() {
+          while (listener.queue.length === 0 && !listener.isOverflowed && !listener.isClosed) {
+            await new Promise<void>((resolve) => {
+              listener.wake = resolve;
+            });
+            listener.wake = undefined;
+          }
+          if (listener.isClosed) return 'closed';
+          if (listener.isOverflowed) {
+            listener.isOverflowed = false;
+            return 'overflowed';
+          }
+          const entries = listener.queue;
+          listener.queue = [];
+          return entries;
+        },
+        close() {
+          listener.isClosed = true;
+          listener.wake?.();
+          for (const conversationId of [...listener.conversations]) leave(listener, conversationId);
+          byUser.get(userId)?.delete(listener);
+          if (byUser.get(userId)?.size === 0) byUser.delete(userId);
+        },
+      };
+      let mine = byUser.get(userId);
+      if (!mine) {
+        mine = new Set();
+        byUser.set(userId, mine);
+      }
+      mine.add(listener);
+      return Object.assign(listener, {
+        joinAll(conversationIds: string[]) {
+          if (listener.isClosed) return;
+          for (const conversationId of conversationIds) join(listener, conversationId);
+        },
+      });
+    },
+
+    /** Local listeners, for readiness and tests. */
+    listenerCount(): number {
+      let count = 0;
+      for (const listeners of byUser.values()) count += listeners.size;
+      return count;
+    },
+  };
+}
+
+export type EventHub = ReturnType<typeof createEventHub>;

@@ -1,0 +1,157 @@
+import type { UserEvent } from '@gopherchat/api';
+import { conversationMembers, eventLog, eventLogHead } from '@gopherchat/db';
+import { and, asc, eq, gt, ne, or, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Bus } from '../../platform/bus/index.ts';
+import type { Database } from '../../platform/database/index.ts';
+
+/** Bus topic carrying every committed log entry to every instance. */
+export const EVENTS_TOPIC = 'conversation-events';
+
+/**
+ * How an entry is routed. Most go to the conversation's members;
+ * `member_joined` first adds its subject to them; `member_left` goes to its
+ * subject only, who then stops receiving the conversation.
+ */
+export type LogKind = 'message' | 'message_updated' | 'conversation_updated' | 'member_joined' | 'member_left';
+
+export interface LogEntry {
+  id: bigint;
+  conversationId: string;
+  kind: LogKind;
+  subjectUserId: string | null;
+  /** The `UserEvent` as JSON: serialised once, sent as is to every recipient. */
+  payload: string;
+}
+
+export interface PendingEvent {
+  conversationId: string;
+  kind: LogKind;
+  subjectUserId?: string;
+  event: UserEvent;
+}
+
+interface WireEntry {
+  id: string;
+  conversationId: string;
+  kind: LogKind;
+  subjectUserId: string | null;
+  payload: string;
+}
+
+function toEntry(row: typeof eventLog.$inferSelect): LogEntry {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    kind: row.kind as LogKind,
+    subjectUserId: row.subjectUserId,
+    payload: row.payload,
+  };
+}
+
+/** One bus message per transaction: its entries, in id order. */
+export function decodeLogEntries(message: string): LogEntry[] {
+  return (JSON.parse(message) as WireEntry[]).map((entry) => ({ ...entry, id: BigInt(entry.id) }));
+}
+
+/**
+ * The event log: every live change, with gap-free ids committed in id order.
+ * `write` is the only way in: it holds the head row's lock from the start of
+ * its transaction to the commit, so concurrent writers queue there (which
+ * also makes `last_seq` and membership changes race-free), and publishes the
+ * committed entries afterwards.
+ */
+export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger }) {
+  const { db, bus, logger } = deps;
+
+  async function publish(entries: LogEntry[]) {
+    if (entries.length === 0) return;
+    const message = JSON.stringify(entries.map((entry) => ({ ...entry, id: entry.id.toString() })));
+    try {
+      await bus.publish(EVENTS_TOPIC, message);
+    } catch (error) {
+      // Committed already: every instance fills the hole from the log at its next event.
+      logger.warn({ err: error, firstId: entries[0]?.id.toString() }, 'events saved but not published');
+    }
+  }
+
+  return {
+    async write<T>(work: (tx: Database) => Promise<{ result: T; events: PendingEvent[] }>): Promise<T> {
+      const { result, entries } = await db.transaction(async (tx) => {
+        await tx.select().from(eventLogHead).where(eq(eventLogHead.singleton, 1)).for('update');
+        const { result, events } = await work(tx as unknown as Database);
+        if (events.length === 0) return { result, entries: [] as LogEntry[] };
+        const [head] = await tx
+          .update(eventLogHead)
+          .set({ lastId: sql`${eventLogHead.lastId} + ${events.length}` })
+          .where(eq(eventLogHead.singleton, 1))
+          .returning({ lastId: eventLogHead.lastId });
+        if (!head) throw new Error('event_log_head is missing');
+        const firstId = head.lastId - BigInt(events.length) + 1n;
+        const now = new Date();
+        const rows = events.map((event, index) => ({
+          id: firstId + BigInt(index),
+          conversationId: event.conversationId,
+          kind: event.kind,
+          subjectUserId: event.subjectUserId ?? null,
+          payload: JSON.stringify(event.event),
+          createdAt: now,
+        }));
+        await tx.insert(eventLog).values(rows);
+        return { result, entries: rows.map(toEntry) };
+      });
+      await publish(entries);
+      return result;
+    },
+
+    /** Every entry after `after`, ascending (the instance-wide stream). */
+    async readAfter(after: bigint, limit: number): Promise<LogEntry[]> {
+      const rows = await db
+        .select()
+        .from(eventLog)
+        .where(gt(eventLog.id, after))
+        .orderBy(asc(eventLog.id))
+        .limit(limit);
+      return rows.map(toEntry);
+    },
+
+    async readHeadId(): Promise<bigint> {
+      const [row] = await db.select({ lastId: eventLogHead.lastId }).from(eventLogHead);
+      return row?.lastId ?? 0n;
+    },
+
+    /** The entries after `after` that `userId` receives, ascending (a subscriber's catch-up). */
+    async readAfterFor(userId: string, after: bigint, limit: number): Promise<LogEntry[]> {
+      const rows = await db
+        .select()
+        .from(eventLog)
+        .where(and(gt(eventLog.id, after), addressedTo(userId)))
+        .orderBy(asc(eventLog.id))
+        .limit(limit);
+      return rows.map(toEntry);
+    },
+
+    /** How many entries after `after` `userId` would receive, counting no further than `cap`. */
+    async countAfterFor(userId: string, after: bigint, cap: number): Promise<number> {
+      const capped = db
+        .select({ one: sql`1` })
+        .from(eventLog)
+        .where(and(gt(eventLog.id, after), addressedTo(userId)))
+        .limit(cap)
+        .as('capped');
+      const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(capped);
+      return row?.count ?? 0;
+    },
+  };
+}
+
+/** The routing rules of `LogKind`, as SQL: what `userId` receives, given their memberships now. */
+function addressedTo(userId: string) {
+  const isMember = sql`${eventLog.conversationId} in (select ${conversationMembers.conversationId} from ${conversationMembers} where ${conversationMembers.userId} = ${userId})`;
+  return or(
+    and(isMember, ne(eventLog.kind, 'member_left')),
+    and(eq(eventLog.subjectUserId, userId), eq(eventLog.kind, 'member_left')),
+  );
+}
+
+export type EventLog = ReturnType<typeof createEventLog>;

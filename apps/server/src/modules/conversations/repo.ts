@@ -1,0 +1,293 @@
+import type { MemberRole, MessageContent } from '@gopherchat/api';
+import { conversationMembers, conversations, messages, users } from '@gopherchat/db';
+import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
+import type { Database } from '../../platform/database/index.ts';
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessageRow = typeof messages.$inferInsert & { content: MessageContent };
+
+export interface MemberRow {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: MemberRole;
+}
+
+export interface SummaryRow {
+  conversation: ConversationRow;
+  myRole: MemberRole;
+  lastReadSeq: number;
+  memberCount: number;
+  lastMessage: MessageRow | null;
+}
+
+/** Queries over conversations, members and messages; run them on a transaction where they must agree. */
+export function createConversationRepo(db: Database) {
+  return {
+    async findUserProfiles(ids: string[]) {
+      if (ids.length === 0) return [];
+      return db
+        .select({ id: users.id, username: users.username, displayName: users.displayName, avatarKey: users.avatarKey })
+        .from(users)
+        .where(inArray(users.id, ids));
+    },
+
+    async findUserByUsername(username: string) {
+      const [row] = await db
+        .select({ id: users.id, username: users.username, displayName: users.displayName, avatarKey: users.avatarKey })
+        .from(users)
+        .where(eq(sql`lower(${users.username})`, username.toLowerCase()))
+        .limit(1);
+      return row;
+    },
+
+    async findDirect(directKey: string): Promise<ConversationRow | undefined> {
+      const [row] = await db.select().from(conversations).where(eq(conversations.directKey, directKey)).limit(1);
+      return row;
+    },
+
+    async insertConversation(row: typeof conversations.$inferInsert) {
+      await db.insert(conversations).values(row);
+    },
+
+    /** The conversation, locked until the transaction ends; undefined when it does not exist. */
+    async lockConversation(id: string): Promise<ConversationRow | undefined> {
+      const [row] = await db.select().from(conversations).where(eq(conversations.id, id)).for('update').limit(1);
+      return row;
+    },
+
+    async renameConversation(id: string, title: string, at: Date) {
+      await db.update(conversations).set({ title, updatedAt: at }).where(eq(conversations.id, id));
+    },
+
+    async roleOf(conversationId: string, userId: string): Promise<MemberRole | undefined> {
+      const [row] = await db
+        .select({ role: conversationMembers.role })
+        .from(conversationMembers)
+        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
+        .limit(1);
+      return row?.role;
+    },
+
+    /** Adds the users who are not members yet; returns those it added. */
+    async addMembers(conversationId: string, members: { userId: string; role: MemberRole }[], at: Date) {
+      if (members.length === 0) return [];
+      const added = await db
+        .insert(conversationMembers)
+        .values(members.map((member) => ({ conversationId, userId: member.userId, role: member.role, joinedAt: at })))
+        .onConflictDoNothing()
+        .returning({ userId: conversationMembers.userId });
+      return added.map((row) => row.userId);
+    },
+
+    async removeMember(conversationId: string, userId: string): Promise<boolean> {
+      const removed = await db
+        .delete(conversationMembers)
+        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
+        .returning({ userId: conversationMembers.userId });
+      return removed.length > 0;
+    },
+
+    /** After the owner leaves: the longest-standing admin, else member, owns the group. */
+    async promoteLongestStanding(conversationId: string) {
+      await db.execute(sql`
+        update ${conversationMembers} set role = 'owner'
+        where conversation_id = ${conversationId} and user_id = (
+          select user_id from ${conversationMembers}
+          where conversation_id = ${conversationId}
+          order by (role = 'admin') desc, joined_at asc, user_id asc
+          limit 1
+        )`);
+    },
+
+    async memberCount(conversationId: string): Promise<number> {
+      const [row] = await db
+        .select({ count: sql<number>`count(*)::int` })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.conversationId, conversationId));
+      return row?.count ?? 0;
+    },
+
+    async listMembers(conversationId: string): Promise<MemberRow[]> {
+      return db
+        .select({
+          userId: conversationMembers.userId,
+          username: users.username,
+          displayName: users.displayName,
+          role: conversationMembers.role,
+        })
+        .from(conversationMembers)
+        .innerJoin(users, eq(users.id, conversationMembers.userId))
+        .where(eq(conversationMembers.conversationId, conversationId))
+        .orderBy(asc(conversationMembers.joinedAt), asc(users.username));
+    },
+
+    async conversationIdsOf(userId: string): Promise<string[]> {
+      const rows = await db
+        .select({ id: conversationMembers.conversationId })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.userId, userId));
+      return rows.map((row) => row.id);
+    },
+
+    /** The user's conversations, most recently active first, each with its newest message. */
+    async listSummaries(userId: string, conversationId?: string): Promise<SummaryRow[]> {
+      const rows = await db
+        .select({
+          conversation: conversations,
+          myRole: conversationMembers.role,
+          lastReadSeq: conversationMembers.lastReadSeq,
+          memberCount: sql<number>`(select count(*)::int from ${conversationMembers} as m where m.conversation_id = ${conversations.id})`,
+          lastMessage: messages,
+        })
+        .from(conversationMembers)
+        .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+        .leftJoin(messages, and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)))
+        .where(
+          and(
+            eq(conversationMembers.userId, userId),
+            conversationId ? eq(conversations.id, conversationId) : undefined,
+          ),
+        )
+        .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`));
+      return rows;
+    },
+
+    /**
+     * Appends messages to one conversation: takes the next `rows.length`
+     * sequence numbers (call with the conversation locked, inside the event
+     * log's write) and inserts the rows with them.
+     */
+    async appendMessages(conversationId: string, rows: Omit<NewMessageRow, 'seq' | 'conversationId'>[], at: Date) {
+      const [updated] = await db
+        .update(conversations)
+        .set({ lastSeq: sql`${conversations.lastSeq} + ${rows.length}`, lastMessageAt: at, updatedAt: at })
+        .where(eq(conversations.id, conversationId))
+        .returning({ lastSeq: conversations.lastSeq });
+      if (!updated) throw new Error(`conversation ${conversationId} vanished`);
+      const firstSeq = updated.lastSeq - rows.length + 1;
+      const inserted = await db
+        .insert(messages)
+        .values(rows.map((row, index) => ({ ...row, conversationId, seq: firstSeq + index })))
+        .returning();
+      return inserted.sort((a, b) => a.seq - b.seq);
+    },
+
+    /** Messages already sent under these client ids (retries find their original here). */
+    async findByClientIds(pairs: { senderId: string; clientMessageId: string }[]): Promise<MessageRow[]> {
+      if (pairs.length === 0) return [];
+      const wanted = new Set(pairs.map((pair) => `${pair.senderId}/${pair.clientMessageId}`));
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(
+          and(
+            inArray(messages.senderId, [...new Set(pairs.map((pair) => pair.senderId))]),
+            inArray(messages.clientMessageId, [...new Set(pairs.map((pair) => pair.clientMessageId))]),
+          ),
+        );
+      return rows.filter((row) => wanted.has(`${row.senderId}/${row.clientMessageId}`));
+    },
+
+    /** Which of these (conversation, user) pairs are memberships. */
+    async existingMemberships(pairs: { conversationId: string; userId: string }[]): Promise<Set<string>> {
+      if (pairs.length === 0) return new Set();
+      const rows = await db
+        .select({ conversationId: conversationMembers.conversationId, userId: conversationMembers.userId })
+        .from(conversationMembers)
+        .where(
+          and(
+            inArray(conversationMembers.conversationId, [...new Set(pairs.map((pair) => pair.conversationId))]),
+            inArray(conversationMembers.userId, [...new Set(pairs.map((pair) => pair.userId))]),
+          ),
+        );
+      return new Set(rows.map((row) => `${row.conversationId}/${row.userId}`));
+    },
+
+    /** The other member of each of these direct conversations. */
+    async peersOf(conversationIds: string[], userId: string): Promise<(MemberRow & { conversationId: string })[]> {
+      if (conversationIds.length === 0) return [];
+      return db
+        .select({
+          conversationId: conversationMembers.conversationId,
+          userId: conversationMembers.userId,
+          username: users.username,
+          displayName: users.displayName,
+          role: conversationMembers.role,
+        })
+        .from(conversationMembers)
+        .innerJoin(users, eq(users.id, conversationMembers.userId))
+        .where(
+          and(inArray(conversationMembers.conversationId, conversationIds), ne(conversationMembers.userId, userId)),
+        );
+    },
+
+    async lastSeqs(conversationIds: string[]): Promise<Map<string, number>> {
+      if (conversationIds.length === 0) return new Map();
+      const rows = await db
+        .select({ id: conversations.id, lastSeq: conversations.lastSeq })
+        .from(conversations)
+        .where(inArray(conversations.id, conversationIds));
+      return new Map(rows.map((row) => [row.id, row.lastSeq]));
+    },
+
+    /** Moves read pointers forward (never back): a sender has read what they sent. */
+    async advanceReadPointer(conversationId: string, userId: string, seq: number) {
+      await db
+        .update(conversationMembers)
+        .set({ lastReadSeq: sql`greatest(${conversationMembers.lastReadSeq}, ${seq})` })
+        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+    },
+
+    async lockMessage(conversationId: string, seq: number): Promise<MessageRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), eq(messages.seq, seq)))
+        .for('update')
+        .limit(1);
+      return row;
+    },
+
+    async updateMessage(
+      conversationId: string,
+      seq: number,
+      change: { content: MessageContent; editedAt?: Date; deletedAt?: Date },
+    ): Promise<MessageRow> {
+      const [row] = await db
+        .update(messages)
+        .set(change)
+        .where(and(eq(messages.conversationId, conversationId), eq(messages.seq, seq)))
+        .returning();
+      if (!row) throw new Error('message vanished');
+      return row;
+    },
+
+    /**
+     * A page of history on the (conversation_id, seq) primary key: newest
+     * first when walking back (`before`), oldest first when walking forward
+     * (`after`). Returned in ascending seq either way.
+     */
+    async history(conversationId: string, page: { before?: number; after?: number; limit: number }) {
+      const isForward = page.after !== undefined;
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(
+          and(
+            eq(messages.conversationId, conversationId),
+            page.before !== undefined ? lt(messages.seq, page.before) : undefined,
+            page.after !== undefined ? gt(messages.seq, page.after) : undefined,
+          ),
+        )
+        .orderBy(isForward ? asc(messages.seq) : desc(messages.seq))
+        .limit(page.limit + 1);
+      const hasMore = rows.length > page.limit;
+      const pageRows = rows.slice(0, page.limit);
+      return { rows: isForward ? pageRows : pageRows.reverse(), hasMore };
+    },
+  };
+}
+
+export type ConversationRepo = ReturnType<typeof createConversationRepo>;

@@ -1,0 +1,89 @@
+import {
+  type SerializedUserEvent,
+  ZAddMembersInput,
+  ZConversationRef,
+  ZCreateDirectInput,
+  ZCreateGroupInput,
+  ZDeleteMessageInput,
+  ZEditMessageInput,
+  ZEventsInput,
+  ZFindUserInput,
+  ZHistoryInput,
+  ZRemoveMemberInput,
+  ZRenameInput,
+  ZSendMessageInput,
+} from '@gopherchat/api';
+import { tracked } from '@trpc/server';
+import { protectedProcedure, router } from '../../trpc/init.ts';
+
+export const conversationsRouter = router({
+  list: protectedProcedure.query(({ ctx }) => ctx.services.conversations.list(ctx.auth.userId)),
+  get: protectedProcedure
+    .input(ZConversationRef)
+    .query(({ ctx, input }) => ctx.services.conversations.get(ctx.auth.userId, input.conversationId)),
+  members: protectedProcedure
+    .input(ZConversationRef)
+    .query(({ ctx, input }) => ctx.services.conversations.members(ctx.auth.userId, input.conversationId)),
+  createDirect: protectedProcedure
+    .input(ZCreateDirectInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.createDirect(ctx.auth.userId, input.userId)),
+  createGroup: protectedProcedure
+    .input(ZCreateGroupInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.createGroup(ctx.auth.userId, input)),
+  addMembers: protectedProcedure
+    .input(ZAddMembersInput)
+    .mutation(({ ctx, input }) =>
+      ctx.services.conversations.addMembers(ctx.auth.userId, input.conversationId, input.userIds),
+    ),
+  removeMember: protectedProcedure
+    .input(ZRemoveMemberInput)
+    .mutation(({ ctx, input }) =>
+      ctx.services.conversations.removeMember(ctx.auth.userId, input.conversationId, input.userId),
+    ),
+  leave: protectedProcedure
+    .input(ZConversationRef)
+    .mutation(({ ctx, input }) =>
+      ctx.services.conversations.removeMember(ctx.auth.userId, input.conversationId, ctx.auth.userId),
+    ),
+  rename: protectedProcedure
+    .input(ZRenameInput)
+    .mutation(({ ctx, input }) =>
+      ctx.services.conversations.rename(ctx.auth.userId, input.conversationId, input.title),
+    ),
+});
+
+export const messagesRouter = router({
+  send: protectedProcedure
+    .input(ZSendMessageInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.send(ctx.auth.userId, input)),
+  edit: protectedProcedure
+    .input(ZEditMessageInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.edit(ctx.auth.userId, input)),
+  delete: protectedProcedure
+    .input(ZDeleteMessageInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.delete(ctx.auth.userId, input)),
+  history: protectedProcedure
+    .input(ZHistoryInput)
+    .query(({ ctx, input }) => ctx.services.conversations.history(ctx.auth.userId, input)),
+});
+
+export const usersRouter = router({
+  find: protectedProcedure
+    .input(ZFindUserInput)
+    .query(({ ctx, input }) => ctx.services.conversations.findUser(input.username)),
+});
+
+export const eventsRouter = router({
+  /**
+   * The one live channel of a signed-in person: every event of every
+   * conversation they are in, as tracked events. A reconnecting client
+   * resumes after its last id and gets exactly the gap, in order.
+   */
+  subscribe: protectedProcedure.input(ZEventsInput.optional()).subscription(async function* ({ ctx, input, signal }) {
+    if (!signal) throw new Error('events.subscribe needs an abort signal');
+    const after = input?.lastEventId ? BigInt(input.lastEventId) : undefined;
+    for await (const event of ctx.services.conversations.streamEvents(ctx.auth.userId, after, signal)) {
+      yield tracked(event.id, event.payload as SerializedUserEvent);
+    }
+  }),
+});

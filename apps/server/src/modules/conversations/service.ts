@@ -1,0 +1,535 @@
+import {
+  type ConversationSummary,
+  GROUP_MAX_MEMBERS,
+  type HistoryPage,
+  type MemberRole,
+  type Message,
+  type MessageContent,
+  type SystemEvent,
+  type TMessageContentInput,
+  type TSendMessageInput,
+  type UserEvent,
+  type UserProfile,
+} from '@gopherchat/api';
+import type { Logger } from 'pino';
+import { uuidv7 } from 'uuidv7';
+import { AppError } from '../../errors.ts';
+import { createGroupCommit } from '../../lib/group-commit.ts';
+import type { Clock } from '../../platform/clock/index.ts';
+import type { Database } from '../../platform/database/index.ts';
+import { violatedUniqueConstraint } from '../../platform/database/index.ts';
+import type { EventHub } from './event-hub.ts';
+import type { EventLog, LogEntry, PendingEvent } from './event-log.ts';
+import { type ConversationRepo, createConversationRepo, type MessageRow, type SummaryRow } from './repo.ts';
+
+/** A subscriber further behind than this many events reloads instead of replaying. */
+export const MAX_REPLAY_EVENTS = 5_000;
+const REPLAY_PAGE = 200;
+const RESYNC: UserEvent = { kind: 'resync' };
+
+const NOT_A_MEMBER = 'That conversation does not exist, or you are not in it.';
+
+export interface StreamedEvent {
+  id: string;
+  /** A serialised `UserEvent`. */
+  payload: string;
+}
+
+function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    senderId: row.senderId,
+    clientMessageId: row.clientMessageId,
+    content: row.content as MessageContent,
+    replyToSeq: row.replyToSeq,
+    createdAt: row.createdAt.toISOString(),
+    editedAt: row.editedAt?.toISOString() ?? null,
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+  };
+}
+
+/** JSON with object keys sorted: jsonb does not keep key order, so compare contents this way. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
+}
+
+const messageEvent = (row: MessageRow, kind: 'message' | 'message_updated' = 'message'): PendingEvent => ({
+  conversationId: row.conversationId,
+  kind,
+  event: { kind, message: toMessage(row) },
+});
+
+const joinedEvent = (conversationId: string, userId: string): PendingEvent => ({
+  conversationId,
+  kind: 'member_joined',
+  subjectUserId: userId,
+  event: { kind: 'conversation_updated', conversationId },
+});
+
+const leftEvent = (conversationId: string, userId: string): PendingEvent => ({
+  conversationId,
+  kind: 'member_left',
+  subjectUserId: userId,
+  event: { kind: 'removed_from_conversation', conversationId },
+});
+
+const systemEntry = (event: SystemEvent, at: Date) => ({
+  id: uuidv7(),
+  senderId: null,
+  clientMessageId: null,
+  content: { type: 'system', event } satisfies MessageContent,
+  replyToSeq: null,
+  createdAt: at,
+});
+
+interface SendRequest extends TSendMessageInput {
+  senderId: string;
+}
+
+const canManage = (role: MemberRole | undefined) => role === 'owner' || role === 'admin';
+
+/**
+ * Conversations and messages. Every change goes through the event log's
+ * `write` (one transaction that also appends the live events); sends are
+ * group-committed, and acknowledged only once their batch has committed.
+ */
+export function createConversationService(deps: {
+  db: Database;
+  log: EventLog;
+  hub: EventHub;
+  clock: Clock;
+  logger: Logger;
+  /** How long a send waits for others to share its transaction. */
+  sendWindowMs?: number;
+}) {
+  const { db, log, hub, clock, logger } = deps;
+  const repo = createConversationRepo(db);
+  const now = () => new Date(clock.now());
+
+  async function requireRole(on: ConversationRepo, conversationId: string, userId: string): Promise<MemberRole> {
+    const role = await on.roleOf(conversationId, userId);
+    if (!role) throw new AppError('NOT_FOUND', NOT_A_MEMBER);
+    return role;
+  }
+
+  async function requireUsers(userIds: string[]) {
+    const found = await repo.findUserProfiles(userIds);
+    if (found.length !== userIds.length) {
+      throw new AppError('NOT_FOUND', 'Some of those people do not have an account here.');
+    }
+  }
+
+  async function summarise(userId: string, rows: SummaryRow[]): Promise<ConversationSummary[]> {
+    const directIds = rows.filter((row) => row.conversation.kind === 'direct').map((row) => row.conversation.id);
+    const peers = new Map((await repo.peersOf(directIds, userId)).map((peer) => [peer.conversationId, peer]));
+    return rows.map((row) => {
+      const peer = peers.get(row.conversation.id);
+      const { conversationId: _, ...peerMember } = peer ?? { conversationId: '' };
+      return {
+        id: row.conversation.id,
+        kind: row.conversation.kind,
+        title: row.conversation.title ?? peer?.displayName ?? 'Conversation',
+        peer: peer ? (peerMember as ConversationSummary['peer']) : null,
+        memberCount: row.memberCount,
+        myRole: row.myRole,
+        lastSeq: row.conversation.lastSeq,
+        lastReadSeq: row.lastReadSeq,
+        unreadCount: Math.max(0, row.conversation.lastSeq - row.lastReadSeq),
+        lastMessage: row.lastMessage ? toMessage(row.lastMessage) : null,
+        createdAt: row.conversation.createdAt.toISOString(),
+      };
+    });
+  }
+
+  async function summaryOf(userId: string, conversationId: string): Promise<ConversationSummary> {
+    const [summary] = await summarise(userId, await repo.listSummaries(userId, conversationId));
+    if (!summary) throw new AppError('NOT_FOUND', NOT_A_MEMBER);
+    return summary;
+  }
+
+  /** Writes one batch of sends in one transaction; each request gets its message or its error. */
+  async function flushSends(batch: SendRequest[]): Promise<Array<Message | Error>> {
+    return log.write(async (tx) => {
+      const on = createConversationRepo(tx);
+      const at = now();
+      const keyOf = (request: { senderId: string | null; clientMessageId: string | null }) =>
+        `${request.senderId}/${request.clientMessageId}`;
+      const originals = new Map((await on.findByClientIds(batch)).map((row) => [keyOf(row), row]));
+      const memberships = await on.existingMemberships(
+        batch.map((request) => ({ conversationId: request.conversationId, userId: request.senderId })),
+      );
+      const lastSeqs = await on.lastSeqs([...new Set(batch.map((request) => request.conversationId))]);
+      const isRetryOf = (row: MessageRow, request: SendRequest) =>
+        row.conversationId === request.conversationId &&
+        canonicalJson(row.content) === canonicalJson(request.content) &&
+        (row.replyToSeq ?? undefined) === request.replyToSeq;
+      const conflict = () =>
+        new AppError('CONFLICT', 'That message id was already used for a different message. Send it with a new id.');
+
+      const outcomes: Array<Message | Error | undefined> = new Array(batch.length);
+      const firstIndexByKey = new Map<string, number>();
+      const freshByConversation = new Map<string, number[]>();
+      batch.forEach((request, index) => {
+        const key = keyOf(request);
+        const original = originals.get(key);
+        if (original) {
+          outcomes[index] = isRetryOf(original, request) ? toMessage(original) : conflict();
+        } else if (firstIndexByKey.has(key)) {
+          // Resolved below, against the first copy's row.
+        } else if (!memberships.has(`${request.conversationId}/${request.senderId}`)) {
+          outcomes[index] = new AppError('NOT_FOUND', NOT_A_MEMBER);
+        } else if (
+          request.replyToSeq !== undefined &&
+          request.replyToSeq > (lastSeqs.get(request.conversationId) ?? 0)
+        ) {
+          outcomes[index] = new AppError('INVALID_INPUT', 'The message you replied to does not exist.');
+        } else {
+          firstIndexByKey.set(key, index);
+          const indexes = freshByConversation.get(request.conversationId) ?? [];
+          indexes.push(index);
+          freshByConversation.set(request.conversationId, indexes);
+        }
+      });
+
+      const events: PendingEvent[] = [];
+      const rowsByIndex = new Map<number, MessageRow>();
+      for (const [conversationId, indexes] of freshByConversation) {
+        const rows = await on.appendMessages(
+          conversationId,
+          indexes.map((index) => {
+            const request = batch[index] as SendRequest;
+            return {
+              id: uuidv7(),
+              senderId: request.senderId,
+              clientMessageId: request.clientMessageId,
+              content: request.content,
+              replyToSeq: request.replyToSeq ?? null,
+              createdAt: at,
+            };
+          }),
+          at,
+        );
+        const newestBySender = new Map<string, number>();
+        rows.forEach((row, position) => {
+          const index = indexes[position] as number;
+          rowsByIndex.set(index, row);
+          outcomes[index] = toMessage(row);
+          events.push(messageEvent(row));
+          if (row.senderId) newestBySender.set(row.senderId, row.seq);
+        });
+        for (const [senderId, seq] of newestBySender) await on.advanceReadPointer(conversationId, senderId, seq);
+      }
+      batch.forEach((request, index) => {
+        if (outcomes[index] !== undefined) return;
+        const first = rowsByIndex.get(firstIndexByKey.get(keyOf(request)) ?? -1);
+        outcomes[index] = first && isRetryOf(first, request) ? toMessage(first) : conflict();
+      });
+      return { result: outcomes as Array<Message | Error>, events };
+    });
+  }
+
+  const sends = createGroupCommit<SendRequest, Message>({
+    flush: flushSends,
+    windowMs: deps.sendWindowMs ?? 2,
+    maxBatch: 256,
+  });
+
+  return {
+    async findUser(username: string): Promise<UserProfile> {
+      const user = await repo.findUserByUsername(username);
+      if (!user) throw new AppError('NOT_FOUND', `Nobody here is called “${username}”.`);
+      return user;
+    },
+
+    /** The direct conversation of the two, made on first use. */
+    async createDirect(userId: string, otherUserId: string): Promise<ConversationSummary> {
+      if (otherUserId === userId) throw new AppError('INVALID_INPUT', 'Pick someone other than yourself.');
+      await requireUsers([otherUserId]);
+      const directKey = [userId, otherUserId].sort().join(':');
+      const existing = await repo.findDirect(directKey);
+      if (existing) return summaryOf(userId, existing.id);
+      const id = uuidv7();
+      try {
+        await log.write(async (tx) => {
+          const on = createConversationRepo(tx);
+          const at = now();
+          await on.insertConversation({
+            id,
+            kind: 'direct',
+            directKey,
+            createdBy: userId,
+            createdAt: at,
+            updatedAt: at,
+          });
+          const members = [userId, otherUserId];
+          await on.addMembers(
+            id,
+            members.map((member) => ({ userId: member, role: 'member' as const })),
+            at,
+          );
+          const [created] = await on.appendMessages(id, [systemEntry({ kind: 'created', by: userId }, at)], at);
+          return {
+            result: undefined,
+            events: [...members.map((member) => joinedEvent(id, member)), ...(created ? [messageEvent(created)] : [])],
+          };
+        });
+      } catch (error) {
+        // The other person started it at the same moment: theirs is ours.
+        if (violatedUniqueConstraint(error) !== 'conversations_direct_key') throw error;
+        const raced = await repo.findDirect(directKey);
+        if (!raced) throw error;
+        return summaryOf(userId, raced.id);
+      }
+      return summaryOf(userId, id);
+    },
+
+    async createGroup(userId: string, input: { title: string; memberIds: string[] }): Promise<ConversationSummary> {
+      const others = [...new Set(input.memberIds)].filter((id) => id !== userId);
+      await requireUsers(others);
+      const id = uuidv7();
+      await log.write(async (tx) => {
+        const on = createConversationRepo(tx);
+        const at = now();
+        await on.insertConversation({
+          id,
+          kind: 'group',
+          title: input.title,
+          createdBy: userId,
+          createdAt: at,
+          updatedAt: at,
+        });
+        await on.addMembers(
+          id,
+          [{ userId, role: 'owner' }, ...others.map((other) => ({ userId: other, role: 'member' as const }))],
+          at,
+        );
+        const [created] = await on.appendMessages(id, [systemEntry({ kind: 'created', by: userId }, at)], at);
+        return {
+          result: undefined,
+          events: [
+            ...[userId, ...others].map((member) => joinedEvent(id, member)),
+            ...(created ? [messageEvent(created)] : []),
+          ],
+        };
+      });
+      return summaryOf(userId, id);
+    },
+
+    async addMembers(userId: string, conversationId: string, userIds: string[]): Promise<ConversationSummary> {
+      const wanted = [...new Set(userIds)];
+      await requireUsers(wanted);
+      await log.write(async (tx) => {
+        const on = createConversationRepo(tx);
+        const conversation = await on.lockConversation(conversationId);
+        const role = await requireRole(on, conversationId, userId);
+        if (conversation?.kind !== 'group')
+          throw new AppError('INVALID_INPUT', 'Direct conversations stay between two people.');
+        if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can add people.');
+        if ((await on.memberCount(conversationId)) + wanted.length > GROUP_MAX_MEMBERS) {
+          throw new AppError('INVALID_INPUT', `Groups have at most ${GROUP_MAX_MEMBERS} members.`);
+        }
+        const at = now();
+        const added = await on.addMembers(
+          conversationId,
+          wanted.map((id) => ({ userId: id, role: 'member' as const })),
+          at,
+        );
+        const notes = await on.appendMessages(
+          conversationId,
+          added.map((id) => systemEntry({ kind: 'member_added', by: userId, userId: id }, at)),
+          at,
+        );
+        return {
+          result: undefined,
+          events: [...added.map((id) => joinedEvent(conversationId, id)), ...notes.map((row) => messageEvent(row))],
+        };
+      });
+      return summaryOf(userId, conversationId);
+    },
+
+    /** Removes someone (owners and admins), or the caller themself (leaving). */
+    async removeMember(userId: string, conversationId: string, memberId: string): Promise<void> {
+      await log.write(async (tx) => {
+        const on = createConversationRepo(tx);
+        const conversation = await on.lockConversation(conversationId);
+        const role = await requireRole(on, conversationId, userId);
+        if (conversation?.kind !== 'group')
+          throw new AppError('INVALID_INPUT', 'Direct conversations stay between two people.');
+        const isLeaving = memberId === userId;
+        const targetRole = isLeaving ? role : await on.roleOf(conversationId, memberId);
+        if (!targetRole) throw new AppError('NOT_FOUND', 'That person is not in this group.');
+        if (
+          !isLeaving &&
+          (!canManage(role) || targetRole === 'owner' || (role === 'admin' && targetRole === 'admin'))
+        ) {
+          throw new AppError('FORBIDDEN', 'You cannot remove that person from this group.');
+        }
+        const at = now();
+        await on.removeMember(conversationId, memberId);
+        if (isLeaving && role === 'owner') await on.promoteLongestStanding(conversationId);
+        const event: SystemEvent = isLeaving
+          ? { kind: 'member_left', userId }
+          : { kind: 'member_removed', by: userId, userId: memberId };
+        const notes = await on.appendMessages(conversationId, [systemEntry(event, at)], at);
+        // The note first, while they still receive the conversation; then they leave it.
+        return {
+          result: undefined,
+          events: [...notes.map((row) => messageEvent(row)), leftEvent(conversationId, memberId)],
+        };
+      });
+    },
+
+    async rename(userId: string, conversationId: string, title: string): Promise<ConversationSummary> {
+      await log.write(async (tx) => {
+        const on = createConversationRepo(tx);
+        const conversation = await on.lockConversation(conversationId);
+        const role = await requireRole(on, conversationId, userId);
+        if (conversation?.kind !== 'group') throw new AppError('INVALID_INPUT', 'Only groups have a name to change.');
+        if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can rename it.');
+        const at = now();
+        await on.renameConversation(conversationId, title, at);
+        const notes = await on.appendMessages(
+          conversationId,
+          [systemEntry({ kind: 'renamed', by: userId, title }, at)],
+          at,
+        );
+        return {
+          result: undefined,
+          events: [
+            { conversationId, kind: 'conversation_updated', event: { kind: 'conversation_updated', conversationId } },
+            ...notes.map((row) => messageEvent(row)),
+          ],
+        };
+      });
+      return summaryOf(userId, conversationId);
+    },
+
+    async list(userId: string): Promise<ConversationSummary[]> {
+      return summarise(userId, await repo.listSummaries(userId));
+    },
+
+    async get(userId: string, conversationId: string): Promise<ConversationSummary> {
+      return summaryOf(userId, conversationId);
+    },
+
+    async members(userId: string, conversationId: string) {
+      await requireRole(repo, conversationId, userId);
+      return repo.listMembers(conversationId);
+    },
+
+    /** Durable when it resolves. A retry with the same client id resolves to the original message. */
+    send(userId: string, input: TSendMessageInput): Promise<Message> {
+      return sends.submit({ ...input, senderId: userId });
+    },
+
+    async edit(userId: string, input: { conversationId: string; seq: number; content: TMessageContentInput }) {
+      return log.write(async (tx) => {
+        const on = createConversationRepo(tx);
+        await requireRole(on, input.conversationId, userId);
+        const row = await on.lockMessage(input.conversationId, input.seq);
+        if (!row) throw new AppError('NOT_FOUND', 'That message does not exist.');
+        if (row.senderId !== userId) throw new AppError('FORBIDDEN', 'You can only edit your own messages.');
+        if (row.deletedAt) throw new AppError('INVALID_INPUT', 'That message was deleted.');
+        const updated = await on.updateMessage(input.conversationId, input.seq, {
+          content: input.content,
+          editedAt: now(),
+        });
+        return { result: toMessage(updated), events: [messageEvent(updated, 'message_updated')] };
+      });
+    },
+
+    /** Leaves a tombstone: the text is gone, the place in the conversation stays. */
+    async delete(userId: string, input: { conversationId: string; seq: number }) {
+      return log.write(async (tx) => {
+        const on = createConversationRepo(tx);
+        const role = await requireRole(on, input.conversationId, userId);
+        const row = await on.lockMessage(input.conversationId, input.seq);
+        if (!row) throw new AppError('NOT_FOUND', 'That message does not exist.');
+        if (row.deletedAt) return { result: toMessage(row), events: [] };
+        if (row.senderId !== userId && !canManage(role)) {
+          throw new AppError('FORBIDDEN', 'You can only delete your own messages.');
+        }
+        const updated = await on.updateMessage(input.conversationId, input.seq, {
+          content: { type: 'deleted' },
+          deletedAt: now(),
+        });
+        return { result: toMessage(updated), events: [messageEvent(updated, 'message_updated')] };
+      });
+    },
+
+    async history(
+      userId: string,
+      input: { conversationId: string; before?: number; after?: number; limit: number },
+    ): Promise<HistoryPage> {
+      await requireRole(repo, input.conversationId, userId);
+      const page = await repo.history(input.conversationId, input);
+      return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
+    },
+
+    /**
+     * Every event addressed to `userId`, exactly once and in order, from
+     * `after` (the last event id the client has) or from now. Registers with
+     * this instance's hub first, then replays the log from the cursor, then
+     * follows the hub, skipping what the replay already sent. A client too
+     * far behind gets `resync` instead of the replay.
+     */
+    async *streamEvents(userId: string, after: bigint | undefined, signal: AbortSignal): AsyncGenerator<StreamedEvent> {
+      const listener = hub.register(userId);
+      const stop = () => listener.close();
+      signal.addEventListener('abort', stop, { once: true });
+      try {
+        listener.joinAll(await repo.conversationIdsOf(userId));
+        let cursor = after ?? listener.startId;
+        if (after !== undefined) {
+          const head = await log.readHeadId();
+          if (after > head || (await log.countAfterFor(userId, after, MAX_REPLAY_EVENTS + 1)) > MAX_REPLAY_EVENTS) {
+            cursor = head;
+            yield { id: head.toString(), payload: JSON.stringify(RESYNC) };
+          }
+        }
+        const replay = async function* (): AsyncGenerator<LogEntry> {
+          for (;;) {
+            const page = await log.readAfterFor(userId, cursor, REPLAY_PAGE);
+            yield* page;
+            if (page.length < REPLAY_PAGE) return;
+          }
+        };
+        for await (const entry of replay()) {
+          cursor = entry.id;
+          yield { id: entry.id.toString(), payload: entry.payload };
+        }
+        for (;;) {
+          const entries = await listener.next();
+          if (entries === 'closed') return;
+          const batch = entries === 'overflowed' ? [] : entries;
+          if (entries === 'overflowed') {
+            logger.warn({ userId }, 'event listener overflowed; replaying from the log');
+            for await (const entry of replay()) {
+              cursor = entry.id;
+              yield { id: entry.id.toString(), payload: entry.payload };
+            }
+          }
+          for (const entry of batch) {
+            if (entry.id <= cursor) continue;
+            cursor = entry.id;
+            yield { id: entry.id.toString(), payload: entry.payload };
+          }
+        }
+      } finally {
+        signal.removeEventListener('abort', stop);
+        listener.close();
+      }
+    },
+
+    /** Waits for sends already accepted to commit (graceful shutdown). */
+    drain: () => sends.drain(),
+  };
+}
+
+export type ConversationService = ReturnType<typeof createConversationService>;

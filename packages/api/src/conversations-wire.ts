@@ -1,0 +1,97 @@
+// What conversations send over the wire: types, free of zod so the web app's
+// main bundle can import them without the validator.
+
+/**
+ * A message's typed content envelope. Clients send `text`; the server writes
+ * `system` entries (membership, renames); a deleted message becomes
+ * `deleted`. Attachments and end-to-end ciphertext join this union later,
+ * with no change to storage.
+ */
+export type MessageContent =
+  | { type: 'text'; text: string }
+  | { type: 'system'; event: SystemEvent }
+  | { type: 'deleted' };
+
+export type SystemEvent =
+  | { kind: 'created'; by: string }
+  | { kind: 'member_added'; by: string; userId: string }
+  | { kind: 'member_removed'; by: string; userId: string }
+  | { kind: 'member_left'; userId: string }
+  | { kind: 'renamed'; by: string; title: string };
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  /** Position in the conversation: 1, 2, 3, … with no gaps. */
+  seq: number;
+  /** Null for system entries. */
+  senderId: string | null;
+  clientMessageId: string | null;
+  content: MessageContent;
+  replyToSeq: number | null;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+}
+
+export type ConversationKind = 'direct' | 'group';
+export type MemberRole = 'owner' | 'admin' | 'member';
+
+export interface Member {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: MemberRole;
+}
+
+/** A conversation as one member sees it in their list. */
+export interface ConversationSummary {
+  id: string;
+  kind: ConversationKind;
+  /** Groups: their name. Direct conversations: the other person's display name. */
+  title: string;
+  /** Direct conversations: the other person. */
+  peer: Member | null;
+  memberCount: number;
+  myRole: MemberRole;
+  lastSeq: number;
+  lastReadSeq: number;
+  unreadCount: number;
+  lastMessage: Message | null;
+  createdAt: string;
+}
+
+export interface HistoryPage {
+  messages: Message[];
+  /** Whether more messages lie beyond this page in the direction asked. */
+  hasMore: boolean;
+}
+
+/**
+ * Everything live a person receives, on one subscription: each is delivered
+ * once, in order, with a resumable id. `resync` means the gap since the
+ * client's last id was too large to replay: reload conversations and history.
+ */
+export type UserEvent =
+  | { kind: 'message'; message: Message }
+  | { kind: 'message_updated'; message: Message }
+  | { kind: 'conversation_updated'; conversationId: string }
+  | { kind: 'removed_from_conversation'; conversationId: string }
+  | { kind: 'resync' };
+
+/**
+ * A `UserEvent` as JSON text: the server serialises each event once and sends
+ * the same text to every recipient. Decode it with `decodeUserEvent`.
+ */
+export type SerializedUserEvent = string & { readonly __event?: UserEvent };
+
+export function decodeUserEvent(serialized: SerializedUserEvent): UserEvent {
+  return JSON.parse(serialized) as UserEvent;
+}
+
+export interface UserProfile {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarKey: string | null;
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import {
+  CLIENT_MESSAGE_ID_MAX_LENGTH,
+  CONVERSATION_TITLE_MAX_LENGTH,
+  GROUP_MAX_MEMBERS,
+  HISTORY_PAGE_MAX,
+  MESSAGE_TEXT_MAX_LENGTH,
+} from './limits.ts';
+
+const ZId = z.uuid('That id is not valid.');
+const ZSeq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+export const ZConversationTitle = z
+  .string()
+  .trim()
+  .min(1, 'Give the group a name.')
+  .max(CONVERSATION_TITLE_MAX_LENGTH, `Group names have at most ${CONVERSATION_TITLE_MAX_LENGTH} characters.`);
+
+/** What a person may send. System events and (later) attachments and ciphertext are other envelope types. */
+export const ZMessageContentInput = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('text'),
+    text: z
+      .string()
+      .trim()
+      .min(1, 'Write something first.')
+      .max(MESSAGE_TEXT_MAX_LENGTH, `Messages have at most ${MESSAGE_TEXT_MAX_LENGTH} characters.`),
+  }),
+]);
+export type TMessageContentInput = z.infer<typeof ZMessageContentInput>;
+
+export const ZCreateDirectInput = z.object({ userId: ZId });
+export const ZCreateGroupInput = z.object({
+  title: ZConversationTitle,
+  memberIds: z.array(ZId).max(GROUP_MAX_MEMBERS - 1, `Groups have at most ${GROUP_MAX_MEMBERS} members.`),
+});
+export const ZConversationRef = z.object({ conversationId: ZId });
+export const ZAddMembersInput = z.object({
+  conversationId: ZId,
+  userIds: z
+    .array(ZId)
+    .min(1, 'Pick someone to add.')
+    .max(GROUP_MAX_MEMBERS - 1),
+});
+export const ZRemoveMemberInput = z.object({ conversationId: ZId, userId: ZId });
+export const ZRenameInput = z.object({ conversationId: ZId, title: ZConversationTitle });
+
+export const ZSendMessageInput = z.object({
+  conversationId: ZId,
+  /** Chosen by the client, unique per sender: a retry with the same id returns the original message. */
+  clientMessageId: z
+    .string()
+    .min(1)
+    .max(CLIENT_MESSAGE_ID_MAX_LENGTH)
+    .regex(/^[\w-]+$/, 'Client message ids use letters, digits, "_" and "-".'),
+  content: ZMessageContentInput,
+  replyToSeq: ZSeq.optional(),
+});
+export type TSendMessageInput = z.infer<typeof ZSendMessageInput>;
+
+export const ZEditMessageInput = z.object({ conversationId: ZId, seq: ZSeq, content: ZMessageContentInput });
+export const ZDeleteMessageInput = z.object({ conversationId: ZId, seq: ZSeq });
+
+/** A page of history: `before` walks back from the newest, `after` forward (both exclusive). */
+export const ZHistoryInput = z
+  .object({
+    conversationId: ZId,
+    before: ZSeq.optional(),
+    after: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
+  })
+  .refine((input) => input.before === undefined || input.after === undefined, {
+    message: 'Ask for messages before or after a point, not both.',
+  });
+
+export const ZEventsInput = z.object({
+  /** tRPC sets this on reconnect: the id of the last event the client has. */
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
+});
+
+export const ZFindUserInput = z.object({ username: z.string().trim().min(1).max(64) });
