@@ -178,6 +178,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
       }),
     allowedOrigins: config.allowedOrigins,
     authDeadlineMs: config.websocketAuthDeadlineMs,
+    sendBufferLimit: config.websocketSendBufferLimit,
     lifecycle,
     logger,
   });

@@ -31,6 +31,12 @@ const ZEnv = z.object({
   ALLOWED_ORIGINS: z.string().default('http://localhost:5173,http://127.0.0.1:5173'),
   /** A WebSocket must present a valid access token within this time. */
   WEBSOCKET_AUTH_DEADLINE_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Bytes a WebSocket may have queued for sending before it is disconnected as too slow (it resumes later). */
+  WEBSOCKET_SEND_BUFFER_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(16_384)
+    .default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Built web app to serve; unset means "apps/web/dist if it exists". */
@@ -124,6 +130,7 @@ export interface Config {
   allowedOrigins: string[];
   trustProxy: boolean;
   websocketAuthDeadlineMs: number;
+  websocketSendBufferLimit: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
   webDistDir: string | undefined;
@@ -204,6 +211,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       .filter(Boolean),
     trustProxy: env.TRUST_PROXY,
     websocketAuthDeadlineMs: env.WEBSOCKET_AUTH_DEADLINE_MS,
+    websocketSendBufferLimit: env.WEBSOCKET_SEND_BUFFER_LIMIT,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webDistDir: env.WEB_DIST_DIR,

@@ -16,11 +16,25 @@ class TrpcSocket {
   readyState: 0 | 1 | 2 | 3 = 1;
   private readonly listeners = new Map<string, Array<{ fn: Listener; once: boolean }>>();
 
-  constructor(private readonly raw: ServerWebSocket<SocketData>) {}
+  constructor(
+    private readonly raw: ServerWebSocket<SocketData>,
+    private readonly sendBufferLimit: number,
+    private readonly onTooSlow: () => void,
+  ) {}
 
+  /**
+   * Sends, unless this client has stopped keeping up: once more than
+   * `sendBufferLimit` bytes wait in its buffer, it is disconnected rather
+   * than left to grow the server's memory. Nothing is silently dropped: the
+   * client reconnects and resumes from its last event id.
+   */
   send(data: string | Uint8Array) {
     if (this.readyState !== 1) return;
-    this.raw.send(data);
+    if (this.raw.getBufferedAmount() > this.sendBufferLimit || this.raw.send(data) === 0) {
+      this.onTooSlow();
+      // Not a close handshake: its frame would wait behind the data the client is not reading.
+      this.terminate();
+    }
   }
 
   close(code?: number, reason?: string) {
@@ -30,6 +44,7 @@ class TrpcSocket {
   }
 
   terminate() {
+    if (this.readyState >= 2) return;
     this.readyState = 2;
     this.raw.terminate();
   }
@@ -110,6 +125,8 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
   allowedOrigins: readonly string[];
   /** How long a new socket has to present a valid access token. */
   authDeadlineMs: number;
+  /** Bytes a socket may have waiting to be sent before it is disconnected as too slow. */
+  sendBufferLimit: number;
   lifecycle: Lifecycle;
   logger: Logger;
 }) {
@@ -159,8 +176,13 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
   const isOriginAllowed = (request: Request) => isAllowedOrigin(request, allowedOrigins) !== false;
 
   const websocket: WebSocketHandler<SocketData> = {
+    // Bun's own cap, a backstop above ours: past it Bun closes the socket itself.
+    backpressureLimit: options.sendBufferLimit * 2,
+    closeOnBackpressureLimit: true,
     open(ws) {
-      const socket = new TrpcSocket(ws);
+      const socket = new TrpcSocket(ws, options.sendBufferLimit, () =>
+        logger.warn({ requestId: ws.data.requestId, buffered: ws.getBufferedAmount() }, 'slow consumer disconnected'),
+      );
       ws.data.socket = socket;
       sockets.add(ws);
       closeLater(ws.data, Date.now() + options.authDeadlineMs, CLOSE_AUTH_REQUIRED, 'authentication required');

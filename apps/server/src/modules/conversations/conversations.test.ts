@@ -289,3 +289,43 @@ describe.each(backends)('conversations over $name', ({ database, bus }) => {
     bobsEvents[Symbol.dispose]();
   });
 });
+
+describe('two instances sharing PostgreSQL and Redis', () => {
+  it('lets people on different instances converse, everyone seeing every message once, in the same order', async () => {
+    await using first = await startTestServer({ label: 'two-instances', bus: 'redis' });
+    await using second = await startTestServer({
+      label: 'two-instances',
+      bus: 'redis',
+      shared: { databaseUrl: first.databaseUrl, redisKeyPrefix: first.redisKeyPrefix },
+    });
+    const [ada, bob] = [await person(first), await person(second)];
+    const { id: conversationId } = await ada.api.conversations.createGroup.mutate({
+      title: 'Bridge',
+      memberIds: [bob.id],
+    });
+    const adasEvents = eventsOf(ada);
+    const bobsEvents = eventsOf(bob);
+    await Promise.all([adasEvents.started, bobsEvents.started]);
+
+    const rounds = 40;
+    await Promise.all(
+      Array.from({ length: rounds }, (_, index) =>
+        (index % 2 ? bob : ada).api.messages.send.mutate({
+          conversationId,
+          clientMessageId: clientId(),
+          content: text(`r${index}`),
+        }),
+      ),
+    );
+    await adasEvents.waitFor(rounds);
+    await bobsEvents.waitFor(rounds);
+    const history = await ada.api.messages.history.query({ conversationId, after: 1, limit: 100 });
+    const committedOrder = history.messages.map((message) =>
+      message.content.type === 'text' ? message.content.text : '',
+    );
+    expect(texts(adasEvents.events)).toEqual(committedOrder);
+    expect(texts(bobsEvents.events)).toEqual(committedOrder);
+    adasEvents[Symbol.dispose]();
+    bobsEvents[Symbol.dispose]();
+  });
+});
