@@ -14,13 +14,12 @@ import { parseArgs } from 'node:util';
 import {
   createTestDatabase,
   deleteKeysWithPrefix,
-  type SpawnedServer,
   signUpClient,
   spawnServer,
   testRedisUrl,
   uniqueKeyPrefix,
 } from '@gopherchat/server/testing';
-import { percentile, round } from './stats.ts';
+import { percentile, round, serverUsage } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,17 +57,6 @@ async function closedLoop(operation: () => Promise<unknown>) {
     }),
   );
   return summarize(latencies, performance.now() - startedAt);
-}
-
-/** CPU seconds and resident memory of the server process so far, from /proc (Linux). */
-async function serverUsage(server: SpawnedServer) {
-  const pid = server.process.pid;
-  const stat = (await Bun.file(`/proc/${pid}/stat`).text()).split(') ')[1]?.split(' ') ?? [];
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  const cpuTicks = Number(stat[11]) + Number(stat[12]); // utime + stime
-  const status = await Bun.file(`/proc/${pid}/status`).text();
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-  return { server_cpu_s: Math.round((cpuTicks / ticksPerSecond) * 100) / 100, server_rss_mb: Math.round(rssKb / 1024) };
 }
 
 async function benchBackend(backend: 'pglite' | 'postgres') {

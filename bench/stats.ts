@@ -1,3 +1,5 @@
+import type { SpawnedServer } from '@gopherchat/server/testing';
+
 /** The p-th percentile of an ascending array (nearest rank); NaN when empty. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -6,3 +8,18 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /** Two decimals: enough for milliseconds, short enough to read. */
 export const round = (value: number) => Math.round(value * 100) / 100;
+
+/** CPU seconds and resident memory of the server processes so far, summed, from /proc (Linux). */
+export async function serverUsage(...servers: SpawnedServer[]) {
+  let cpuTicks = 0;
+  let rssKb = 0;
+  for (const server of servers) {
+    const pid = server.process.pid;
+    const stat = (await Bun.file(`/proc/${pid}/stat`).text()).split(') ')[1]?.split(' ') ?? [];
+    cpuTicks += Number(stat[11]) + Number(stat[12]); // utime + stime
+    const status = await Bun.file(`/proc/${pid}/status`).text();
+    rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  }
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return { server_cpu_s: round(cpuTicks / ticksPerSecond), server_rss_mb: Math.round(rssKb / 1024) };
+}

@@ -1,5 +1,6 @@
 /** Test fixtures other workspaces (the web e2e suite) use to run the real server. */
 export { loadTestServices } from '../env.ts';
+export { generateStoredKeys } from '../modules/auth/keys.ts';
 export { registerAccount, signUpClient, TEST_PASSWORD } from './accounts.ts';
 export { collect, eventually } from './collect.ts';
 export { createTestDatabase, type TestDatabase } from './database.ts';

@@ -22,6 +22,32 @@ export interface SummaryRow {
   lastMessage: MessageRow | null;
 }
 
+export interface HistoryPageQuery {
+  before?: number;
+  after?: number;
+  limit: number;
+}
+
+/**
+ * The history page query, one row past the limit (to tell whether more
+ * follow). Exported so a test can EXPLAIN exactly this statement: it must be
+ * an index range scan of the primary key, in either direction, with no sort.
+ */
+export function historyQuery(db: Database, conversationId: string, page: HistoryPageQuery) {
+  return db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        page.before !== undefined ? lt(messages.seq, page.before) : undefined,
+        page.after !== undefined ? gt(messages.seq, page.after) : undefined,
+      ),
+    )
+    .orderBy(page.after !== undefined ? asc(messages.seq) : desc(messages.seq))
+    .limit(page.limit + 1);
+}
+
 /** Queries over conversations, members and messages; run them on a transaction where they must agree. */
 export function createConversationRepo(db: Database) {
   return {
@@ -269,23 +295,11 @@ export function createConversationRepo(db: Database) {
      * first when walking back (`before`), oldest first when walking forward
      * (`after`). Returned in ascending seq either way.
      */
-    async history(conversationId: string, page: { before?: number; after?: number; limit: number }) {
-      const isForward = page.after !== undefined;
-      const rows = await db
-        .select()
-        .from(messages)
-        .where(
-          and(
-            eq(messages.conversationId, conversationId),
-            page.before !== undefined ? lt(messages.seq, page.before) : undefined,
-            page.after !== undefined ? gt(messages.seq, page.after) : undefined,
-          ),
-        )
-        .orderBy(isForward ? asc(messages.seq) : desc(messages.seq))
-        .limit(page.limit + 1);
+    async history(conversationId: string, page: HistoryPageQuery) {
+      const rows = await historyQuery(db, conversationId, page);
       const hasMore = rows.length > page.limit;
       const pageRows = rows.slice(0, page.limit);
-      return { rows: isForward ? pageRows : pageRows.reverse(), hasMore };
+      return { rows: page.after !== undefined ? pageRows : pageRows.reverse(), hasMore };
     },
   };
 }

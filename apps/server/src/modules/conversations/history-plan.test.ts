@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { sql } from 'drizzle-orm';
+import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../testing/database.ts';
+import { historyQuery } from './repo.ts';
+
+const CONVERSATIONS = 20;
+const MESSAGES_EACH = 50_000;
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Scan Direction'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodesOf(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
+}
+
+/** The history query as PostgreSQL plans it on a million messages. */
+describe('history pages on a table of 1,000,000 messages', () => {
+  let testDatabase: TestDatabase;
+  let database: DatabaseHandle;
+  const conversationId = '01900000-0000-7000-8000-000000000007';
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('history-plan');
+    database = await openDatabase(
+      { kind: 'postgres', url: testDatabase.url, poolSize: 2 },
+      await resolveMigrationsDir(undefined),
+    );
+    await database.migrate();
+    const { db } = database;
+    await db.execute(sql`
+      insert into users (id, username, email, display_name)
+      values ('01900000-0000-7000-8000-000000000001', 'writer', 'writer@example.com', 'Writer')`);
+    await db.execute(sql`
+      insert into conversations (id, kind, title, last_seq, created_at, updated_at)
+      select ('01900000-0000-7000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, 'group', 'room ' || n, ${MESSAGES_EACH}, now(), now()
+      from generate_series(1, ${CONVERSATIONS}) n`);
+    await db.execute(sql`
+      insert into messages (conversation_id, seq, id, sender_id, content, created_at)
+      select ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, s, gen_random_uuid(),
+             '01900000-0000-7000-8000-000000000001', '{"type":"text","text":"hello"}'::jsonb, now()
+      from generate_series(1, ${CONVERSATIONS}) c, generate_series(1, ${MESSAGES_EACH}) s`);
+    await db.execute(sql`analyze messages`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  async function planOf(page: { before?: number; after?: number; limit: number }): Promise<PlanNode> {
+    const query = historyQuery(database.db, conversationId, page).toSQL();
+    const explained = await database.db.execute(
+      sql.raw(`explain (format json) ${query.sql.replace(/\$(\d+)/g, (_, n) => literal(query.params[Number(n) - 1]))}`),
+    );
+    const [row] = explained as unknown as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
+    const plan = row?.['QUERY PLAN'][0]?.Plan;
+    if (!plan) throw new Error('no plan');
+    return plan;
+  }
+
+  it('has the million rows', async () => {
+    const [row] = (await database.db.execute(sql`select count(*)::int as count from messages`)) as unknown as Array<{
+      count: number;
+    }>;
+    expect(row?.count).toBe(CONVERSATIONS * MESSAGES_EACH);
+  });
+
+  it.each([
+    ['the newest page', { limit: 50 }, 'Backward'],
+    ['a deep page walking back', { before: 1_234, limit: 50 }, 'Backward'],
+    ['a deep page walking forward', { after: 40_000, limit: 100 }, 'Forward'],
+  ])('reads %s with a primary-key index scan and no sort', async (_name, page, direction) => {
+    const plan = await planOf(page);
+    const nodes = nodesOf(plan);
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Sort');
+    const scan = nodes.find((node) => node['Node Type'].startsWith('Index'));
+    expect(scan).toMatchObject({
+      'Node Type': 'Index Scan',
+      'Index Name': 'messages_conversation_id_seq_pk',
+      'Scan Direction': direction,
+    });
+  });
+});
+
+/** An SQL literal for EXPLAIN (which takes no bind parameters here). */
+function literal(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return `'${String(value).replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,293 @@
+/**
+ * Fan-out through the whole stack: C real clients (the SDK: tRPC over
+ * WebSocket for events, HTTP for sends) in rooms of M, against real server
+ * processes on PostgreSQL (and Redis when there are several instances),
+ * sending R messages/s for D seconds.
+ *
+ *   bun run bench:fanout -- --clients 1000 --room 50 --rate 1000 --seconds 10 [--instances 2] [--capacity]
+ *
+ * Prints one JSON line per run: sends, acknowledgements, deliveries (each
+ * message reaches every member of its room, the sender included), losses,
+ * duplicates, delivery latency (send start → arrival) and the server's CPU
+ * and memory, with the ceiling: bare Bun.serve topic publish of frames of the
+ * same size to the same clients, measured in the same run. --capacity raises
+ * the rate until p99 passes 100 ms or anything is lost.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeUserEvent, type SerializedUserEvent } from '@gopherchat/api';
+import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
+import {
+  createTestDatabase,
+  deleteKeysWithPrefix,
+  generateStoredKeys,
+  registerAccount,
+  type SpawnedServer,
+  spawnServer,
+  testRedisUrl,
+  uniqueKeyPrefix,
+} from '@gopherchat/server/testing';
+import { percentile, round, serverUsage } from './stats.ts';
+
+const { values } = parseArgs({
+  // `bun run bench:fanout -- --clients …` may pass the `--` along.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    clients: { type: 'string', default: '1000' },
+    room: { type: 'string', default: '50' },
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '10' },
+    instances: { type: 'string', default: '1' },
+    capacity: { type: 'boolean', default: false },
+  },
+});
+const clientCount = Number(values.clients);
+const roomSize = Number(values.room);
+const instanceCount = Number(values.instances);
+const seconds = Number(values.seconds);
+const roomCount = Math.floor(clientCount / roomSize);
+if (roomCount < 1) throw new Error('--clients must be at least --room');
+
+/** Runs `work` over `items`, `limit` at a time. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index] as T, index);
+      }
+    }),
+  );
+}
+
+const userIdOf = (accessToken: string) =>
+  (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }).sub;
+
+async function startServers() {
+  const database = await createTestDatabase('fanout');
+  const keyPrefix = uniqueKeyPrefix('fanout');
+  const keys = await generateStoredKeys();
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: '20',
+    JWT_PRIVATE_JWK: JSON.stringify(keys.jwk),
+    AUTH_SECRET: keys.secret,
+    REGISTER_LIMIT_PER_IP: '1000000',
+    LOGIN_LIMIT_PER_IP: '1000000',
+    LOG_LEVEL: 'info',
+    ...(instanceCount > 1 ? { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: keyPrefix } : {}),
+  };
+  const servers: SpawnedServer[] = [];
+  for (let index = 0; index < instanceCount; index++) {
+    // Instances start one after another: the first runs the migrations.
+    servers.push(await spawnServer({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-fanout-')) }));
+  }
+  return {
+    servers,
+    async stop() {
+      await Promise.all(servers.map((server) => server[Symbol.asyncDispose]()));
+      await database.drop();
+      await deleteKeysWithPrefix(keyPrefix);
+    },
+  };
+}
+
+interface Receiver {
+  seen: Set<string>;
+}
+
+async function main() {
+  const { servers, stop } = await startServers();
+  const clients: GopherClient[] = [];
+  try {
+    // People, spread over the instances, and their rooms.
+    const tokens: string[] = new Array(clientCount);
+    await inParallel([...Array(clientCount).keys()], 16, async (index) => {
+      tokens[index] = await registerAccount(servers[index % instanceCount]?.url ?? '', `fan${index}`);
+    });
+    for (let index = 0; index < clientCount; index++) {
+      const token = tokens[index] ?? '';
+      clients.push(createGopherClient({ url: servers[index % instanceCount]?.url ?? '', accessToken: () => token }));
+    }
+    const roomIds: string[] = [];
+    for (let room = 0; room < roomCount; room++) {
+      const members = Array.from({ length: roomSize }, (_, offset) => room * roomSize + offset);
+      const owner = clients[members[0] ?? 0] as GopherClient;
+      const created = await owner.api.conversations.createGroup.mutate({
+        title: `room ${room}`,
+        memberIds: members.slice(1).map((member) => userIdOf(tokens[member] ?? '')),
+      });
+      roomIds.push(created.id);
+    }
+
+    // Every client subscribes to its events and records what arrives.
+    const latencies: number[] = [];
+    let delivered = 0;
+    let duplicates = 0;
+    let lastDeliveryAt = 0;
+    const receivers: Receiver[] = clients.map(() => ({ seen: new Set() }));
+    await inParallel(clients, 50, async (client, index) => {
+      const receiver = receivers[index] as Receiver;
+      await new Promise<void>((started) => {
+        client.api.events.subscribe.subscribe(undefined, {
+          onStarted: () => started(),
+          onData: ({ data }) => {
+            const event = decodeUserEvent(data as SerializedUserEvent);
+            if (event.kind !== 'message' || event.message.content.type !== 'text') return;
+            const [key, sentAt] = event.message.content.text.split(' ');
+            if (receiver.seen.has(key ?? '')) {
+              duplicates++;
+              return;
+            }
+            receiver.seen.add(key ?? '');
+            delivered++;
+            lastDeliveryAt = performance.now();
+            latencies.push(lastDeliveryAt - Number(sentAt));
+          },
+        });
+      });
+    });
+
+    let sequence = 0;
+    async function run(rate: number) {
+      latencies.length = 0;
+      delivered = 0;
+      duplicates = 0;
+      let sent = 0;
+      let acked = 0;
+      let failed = 0;
+      const usageBefore = await serverUsage(...servers);
+      const startedAt = performance.now();
+      const endAt = startedAt + seconds * 1000;
+      const inFlight = new Set<Promise<void>>();
+      let due = 0;
+      while (performance.now() < endAt) {
+        due += rate / 100;
+        for (; due >= 1; due--) {
+          const room = sequence % roomCount;
+          const senderIndex = room * roomSize + Math.floor(Math.random() * roomSize);
+          const key = `m${sequence++}`;
+          sent++;
+          const send = (clients[senderIndex] as GopherClient).api.messages.send
+            .mutate({
+              conversationId: roomIds[room] ?? '',
+              clientMessageId: key,
+              content: { type: 'text', text: `${key} ${performance.now()}` },
+            })
+            .then(
+              () => {
+                acked++;
+              },
+              () => {
+                failed++;
+              },
+            )
+            .finally(() => inFlight.delete(send));
+          inFlight.add(send);
+        }
+        await Bun.sleep(10);
+      }
+      await Promise.all(inFlight);
+      // Let the last deliveries land: wait until nothing has arrived for a second.
+      for (let last = -1; last !== delivered; ) {
+        last = delivered;
+        await Bun.sleep(1_000);
+      }
+      const elapsedS = (Math.max(lastDeliveryAt, endAt) - startedAt) / 1000;
+      const usageAfter = await serverUsage(...servers);
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const expected = acked * roomSize;
+      return {
+        clients: clientCount,
+        room: roomSize,
+        rate,
+        seconds,
+        instances: instanceCount,
+        sent,
+        acked,
+        failed,
+        expected_deliveries: expected,
+        delivered,
+        lost: Math.max(0, expected - delivered),
+        duplicates,
+        delivered_per_s: Math.round(delivered / elapsedS),
+        p50_ms: round(percentile(sorted, 50)),
+        p95_ms: round(percentile(sorted, 95)),
+        p99_ms: round(percentile(sorted, 99)),
+        server_rss_mb: usageAfter.server_rss_mb,
+        server_cpu_s: round(usageAfter.server_cpu_s - usageBefore.server_cpu_s),
+      };
+    }
+
+    const ceiling = await measureCeiling();
+    const runs = [];
+    if (values.capacity) {
+      for (let rate = Number(values.rate); ; rate = Math.round(rate * 1.25)) {
+        const result = await run(rate);
+        console.log(JSON.stringify({ ...result, ceiling_delivered_per_s: ceiling }));
+        runs.push(result);
+        if (result.p99_ms > 100 || result.lost > 0 || result.failed > 0) break;
+      }
+      const sustained = runs.slice(0, -1).at(-1);
+      console.log(
+        JSON.stringify({
+          capacity_delivered_per_s: sustained?.delivered_per_s ?? 0,
+          capacity_rate: sustained?.rate ?? 0,
+          ceiling_delivered_per_s: ceiling,
+          capacity_vs_ceiling: sustained ? round(sustained.delivered_per_s / ceiling) : 0,
+        }),
+      );
+    } else {
+      console.log(JSON.stringify({ ...(await run(Number(values.rate))), ceiling_delivered_per_s: ceiling }));
+    }
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+    await stop();
+  }
+}
+
+/** Bare Bun.serve topic publish to `clientCount` sockets in the same rooms: deliveries per second. */
+async function measureCeiling(): Promise<number> {
+  const child = Bun.spawn(['bun', resolve(import.meta.dir, 'raw-publish-server.ts')], {
+    env: { ...process.env, ROOMS: String(roomCount) },
+    stdout: 'pipe',
+  });
+  try {
+    const reader = child.stdout.getReader();
+    const { value } = await reader.read();
+    const { port } = JSON.parse(new TextDecoder().decode(value)) as { port: number };
+    let received = 0;
+    const sockets = await Promise.all(
+      Array.from(
+        { length: roomCount * roomSize },
+        (_, index) =>
+          new Promise<WebSocket>((open, fail) => {
+            const socket = new WebSocket(`ws://127.0.0.1:${port}/?room=${Math.floor(index / roomSize)}`);
+            socket.onmessage = () => {
+              received++;
+            };
+            socket.onopen = () => open(socket);
+            socket.onerror = fail;
+          }),
+      ),
+    );
+    // About the size of a message event as the SDK receives it.
+    const frames = 40_000;
+    const startedAt = performance.now();
+    await fetch(`http://127.0.0.1:${port}/blast?count=${frames}&bytes=420`);
+    for (let last = -1; last !== received; ) {
+      last = received;
+      await Bun.sleep(200);
+    }
+    const elapsedS = (performance.now() - startedAt - 200) / 1000;
+    for (const socket of sockets) socket.close();
+    return Math.round(received / elapsedS);
+  } finally {
+    child.kill();
+  }
+}
+
+await main();
