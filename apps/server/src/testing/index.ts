@@ -1,10 +1,13 @@
 /** Test fixtures other workspaces (the web e2e suite) use to run the real server. */
 export { loadTestServices } from '../env.ts';
 export { generateStoredKeys } from '../modules/auth/keys.ts';
+export { historyQuery } from '../modules/conversations/repo.ts';
+export { openDatabase, resolveMigrationsDir } from '../platform/database/index.ts';
 export { registerAccount, signUpClient, TEST_PASSWORD } from './accounts.ts';
 export { collect, eventually } from './collect.ts';
 export { createTestDatabase, type TestDatabase } from './database.ts';
 export { type FakeProvider, type ProviderIdentity, startFakeProvider } from './oauth-provider.ts';
 export { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './redis.ts';
+export { seededConversationId, seedMessages } from './seed-messages.ts';
 export { type SpawnedServer, spawnServer } from './spawn-server.ts';
 export { startTestServer, type TestServer } from './test-server.ts';

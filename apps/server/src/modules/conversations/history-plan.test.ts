@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../testing/database.ts';
+import { seededConversationId, seedMessages } from '../../testing/seed-messages.ts';
 import { historyQuery } from './repo.ts';
 
 const CONVERSATIONS = 20;
@@ -22,7 +23,7 @@ function nodesOf(plan: PlanNode): PlanNode[] {
 describe('history pages on a table of 1,000,000 messages', () => {
   let testDatabase: TestDatabase;
   let database: DatabaseHandle;
-  const conversationId = '01900000-0000-7000-8000-000000000007';
+  const conversationId = seededConversationId(7);
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('history-plan');
@@ -31,20 +32,7 @@ describe('history pages on a table of 1,000,000 messages', () => {
       await resolveMigrationsDir(undefined),
     );
     await database.migrate();
-    const { db } = database;
-    await db.execute(sql`
-      insert into users (id, username, email, display_name)
-      values ('01900000-0000-7000-8000-000000000001', 'writer', 'writer@example.com', 'Writer')`);
-    await db.execute(sql`
-      insert into conversations (id, kind, title, last_seq, created_at, updated_at)
-      select ('01900000-0000-7000-8000-' || lpad(to_hex(n), 12, '0'))::uuid, 'group', 'room ' || n, ${MESSAGES_EACH}, now(), now()
-      from generate_series(1, ${CONVERSATIONS}) n`);
-    await db.execute(sql`
-      insert into messages (conversation_id, seq, id, sender_id, content, created_at)
-      select ('01900000-0000-7000-8000-' || lpad(to_hex(c), 12, '0'))::uuid, s, gen_random_uuid(),
-             '01900000-0000-7000-8000-000000000001', '{"type":"text","text":"hello"}'::jsonb, now()
-      from generate_series(1, ${CONVERSATIONS}) c, generate_series(1, ${MESSAGES_EACH}) s`);
-    await db.execute(sql`analyze messages`);
+    await seedMessages(database.db, { conversations: CONVERSATIONS, perConversation: MESSAGES_EACH });
   }, 180_000);
 
   afterAll(async () => {
