@@ -7,6 +7,9 @@ import { z } from 'zod';
  * an in-memory bus. Setting DATABASE_URL / REDIS_URL switches to the real
  * services.
  */
+/** An http(s) address, kept without a trailing slash so paths can be appended. */
+const ZHttpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
+
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -71,18 +74,18 @@ const ZEnv = z.object({
    * The address people reach the app at, e.g. https://chat.example.com; OAuth
    * redirect URIs are built from it. Unset means the address each request came to.
    */
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PUBLIC_URL: ZHttpUrl.optional(),
   /** "Sign in with GitHub" appears when both are set. */
   GITHUB_CLIENT_ID: z.string().min(1).optional(),
   GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
   /** GitHub Enterprise Server (or a stand-in): its web and API addresses. */
-  GITHUB_URL: z.url({ protocol: /^https?$/ }).default('https://github.com'),
-  GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.github.com'),
+  GITHUB_URL: ZHttpUrl.default('https://github.com'),
+  GITHUB_API_URL: ZHttpUrl.default('https://api.github.com'),
   /** "Sign in with Google" appears when both are set. */
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
   GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
   /** The OpenID Connect issuer whose discovery document names Google's endpoints and keys. */
-  GOOGLE_ISSUER: z.url({ protocol: /^https?$/ }).default('https://accounts.google.com'),
+  GOOGLE_ISSUER: ZHttpUrl.default('https://accounts.google.com'),
 });
 
 export type DatabaseConfig =
@@ -186,14 +189,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         registerPerIp: env.REGISTER_LIMIT_PER_IP,
       },
       oauth: {
-        publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+        publicUrl: env.PUBLIC_URL,
         github:
           env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET
             ? {
                 clientId: env.GITHUB_CLIENT_ID,
                 clientSecret: env.GITHUB_CLIENT_SECRET,
-                webUrl: env.GITHUB_URL.replace(/\/+$/, ''),
-                apiUrl: env.GITHUB_API_URL.replace(/\/+$/, ''),
+                webUrl: env.GITHUB_URL,
+                apiUrl: env.GITHUB_API_URL,
               }
             : undefined,
         google:
@@ -201,7 +204,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             ? {
                 clientId: env.GOOGLE_CLIENT_ID,
                 clientSecret: env.GOOGLE_CLIENT_SECRET,
-                issuer: env.GOOGLE_ISSUER.replace(/\/+$/, ''),
+                issuer: env.GOOGLE_ISSUER,
               }
             : undefined,
       },

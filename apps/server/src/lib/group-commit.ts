@@ -59,16 +59,5 @@ export function createGroupCommit<TInput, TOutput>(options: {
         schedule();
       });
     },
-    /** Resolves once every request submitted so far has settled. */
-    async drain(): Promise<void> {
-      while (inFlight || timer || queue.length > 0) {
-        if (timer) {
-          clearTimeout(timer);
-          timer = undefined;
-          inFlight = run();
-        }
-        await inFlight;
-      }
-    },
   };
 }

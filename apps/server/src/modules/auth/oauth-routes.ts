@@ -1,15 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { OAUTH_ERROR_PARAM, OAUTH_PROVIDERS, type OAuthErrorCode, type OAuthProviderId } from '@gopherchat/api';
+import { OAUTH_ERROR_PARAM, type OAuthErrorCode, type OAuthProviderId } from '@gopherchat/api';
 import { generateCodeVerifier, generateState } from 'arctic';
 import { Elysia } from 'elysia';
 import type { Logger } from 'pino';
 import { isPlainHttpLoopback } from '../../origin.ts';
 import { clearedOAuthAttemptCookie, oauthAttemptCookie, readOAuthAttemptCookie, refreshCookie } from './cookies.ts';
 import type { AuthService } from './service.ts';
-
-function isProviderId(value: string): value is OAuthProviderId {
-  return (OAUTH_PROVIDERS as readonly string[]).includes(value);
-}
 
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -55,13 +51,15 @@ export function createOAuthRoutes(options: {
     `${appOrigin(request)}/auth/oauth/${provider}/callback`;
   const failure = (request: Request, code: OAuthErrorCode, isSecure: boolean) =>
     redirect(`${appOrigin(request)}/?${OAUTH_ERROR_PARAM}=${code}`, [clearedOAuthAttemptCookie({ isSecure })]);
+  /** The provider a route parameter names, if this server offers it. */
+  const offeredProvider = (name: string) => auth.providerIds().find((id) => id === name);
   const unknownProvider = () =>
     Response.json({ appCode: 'NOT_FOUND', userMessage: 'This server does not offer that sign-in.' }, { status: 404 });
 
   return new Elysia({ prefix: '/auth/oauth' })
     .get('/:provider', async ({ request, params }) => {
-      const provider = params.provider;
-      if (!isProviderId(provider) || !auth.providerIds().includes(provider)) return unknownProvider();
+      const provider = offeredProvider(params.provider);
+      if (!provider) return unknownProvider();
       const isSecure = !isPlainHttpLoopback(request);
       const attempt = { provider, state: generateState(), codeVerifier: generateCodeVerifier() };
       let url: URL | undefined;
@@ -79,8 +77,8 @@ export function createOAuthRoutes(options: {
       return redirect(url.toString(), [oauthAttemptCookie(attempt, { isSecure })]);
     })
     .get('/:provider/callback', async ({ request, params }) => {
-      const provider = params.provider;
-      if (!isProviderId(provider) || !auth.providerIds().includes(provider)) return unknownProvider();
+      const provider = offeredProvider(params.provider);
+      if (!provider) return unknownProvider();
       const isSecure = !isPlainHttpLoopback(request);
       const query = new URL(request.url).searchParams;
       // The attempt cookie is single-use: every answer below clears it.

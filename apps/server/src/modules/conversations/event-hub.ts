@@ -170,13 +170,6 @@ export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }
         },
       });
     },
-
-    /** Local listeners, for readiness and tests. */
-    listenerCount(): number {
-      let count = 0;
-      for (const listeners of byUser.values()) count += listeners.size;
-      return count;
-    },
   };
 }
 

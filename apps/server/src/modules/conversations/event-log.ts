@@ -1,6 +1,6 @@
 import type { UserEvent } from '@gopherchat/api';
 import { conversationMembers, eventLog, eventLogHead } from '@gopherchat/db';
-import { and, asc, eq, gt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Bus } from '../../platform/bus/index.ts';
 import type { Database } from '../../platform/database/index.ts';
@@ -75,6 +75,11 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
     }
   }
 
+  async function readEntries(where: SQL | undefined, limit: number): Promise<LogEntry[]> {
+    const rows = await db.select().from(eventLog).where(where).orderBy(asc(eventLog.id)).limit(limit);
+    return rows.map(toEntry);
+  }
+
   return {
     async write<T>(work: (tx: Database) => Promise<{ result: T; events: PendingEvent[] }>): Promise<T> {
       const { result, entries } = await db.transaction(async (tx) => {
@@ -105,15 +110,7 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
     },
 
     /** Every entry after `after`, ascending (the instance-wide stream). */
-    async readAfter(after: bigint, limit: number): Promise<LogEntry[]> {
-      const rows = await db
-        .select()
-        .from(eventLog)
-        .where(gt(eventLog.id, after))
-        .orderBy(asc(eventLog.id))
-        .limit(limit);
-      return rows.map(toEntry);
-    },
+    readAfter: (after: bigint, limit: number) => readEntries(gt(eventLog.id, after), limit),
 
     async readHeadId(): Promise<bigint> {
       const [row] = await db.select({ lastId: eventLogHead.lastId }).from(eventLogHead);
@@ -121,15 +118,8 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
     },
 
     /** The entries after `after` that `userId` receives, ascending (a subscriber's catch-up). */
-    async readAfterFor(userId: string, after: bigint, limit: number): Promise<LogEntry[]> {
-      const rows = await db
-        .select()
-        .from(eventLog)
-        .where(and(gt(eventLog.id, after), addressedTo(userId)))
-        .orderBy(asc(eventLog.id))
-        .limit(limit);
-      return rows.map(toEntry);
-    },
+    readAfterFor: (userId: string, after: bigint, limit: number) =>
+      readEntries(and(gt(eventLog.id, after), addressedTo(userId)), limit),
 
     /** How many entries after `after` `userId` would receive, counting no further than `cap`. */
     async countAfterFor(userId: string, after: bigint, cap: number): Promise<number> {

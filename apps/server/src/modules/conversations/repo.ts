@@ -14,6 +14,14 @@ export interface MemberRow {
   role: MemberRole;
 }
 
+/** A member as listed: joined with their profile (use with conversation_members ⋈ users). */
+const memberColumns = {
+  userId: conversationMembers.userId,
+  username: users.username,
+  displayName: users.displayName,
+  role: conversationMembers.role,
+};
+
 export interface SummaryRow {
   conversation: ConversationRow;
   myRole: MemberRole;
@@ -137,12 +145,7 @@ export function createConversationRepo(db: Database) {
 
     async listMembers(conversationId: string): Promise<MemberRow[]> {
       return db
-        .select({
-          userId: conversationMembers.userId,
-          username: users.username,
-          displayName: users.displayName,
-          role: conversationMembers.role,
-        })
+        .select(memberColumns)
         .from(conversationMembers)
         .innerJoin(users, eq(users.id, conversationMembers.userId))
         .where(eq(conversationMembers.conversationId, conversationId))
@@ -232,16 +235,10 @@ export function createConversationRepo(db: Database) {
     },
 
     /** The other member of each of these direct conversations. */
-    async peersOf(conversationIds: string[], userId: string): Promise<(MemberRow & { conversationId: string })[]> {
+    async peersOf(conversationIds: string[], userId: string): Promise<{ conversationId: string; peer: MemberRow }[]> {
       if (conversationIds.length === 0) return [];
       return db
-        .select({
-          conversationId: conversationMembers.conversationId,
-          userId: conversationMembers.userId,
-          username: users.username,
-          displayName: users.displayName,
-          role: conversationMembers.role,
-        })
+        .select({ conversationId: conversationMembers.conversationId, peer: memberColumns })
         .from(conversationMembers)
         .innerJoin(users, eq(users.id, conversationMembers.userId))
         .where(

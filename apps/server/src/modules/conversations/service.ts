@@ -19,11 +19,11 @@ import type { Clock } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
 import type { EventHub } from './event-hub.ts';
-import type { EventLog, LogEntry, PendingEvent } from './event-log.ts';
+import type { EventLog, PendingEvent } from './event-log.ts';
 import { type ConversationRepo, createConversationRepo, type MessageRow, type SummaryRow } from './repo.ts';
 
 /** A subscriber further behind than this many events reloads instead of replaying. */
-export const MAX_REPLAY_EVENTS = 5_000;
+const MAX_REPLAY_EVENTS = 5_000;
 const REPLAY_PAGE = 200;
 const RESYNC: UserEvent = { kind: 'resync' };
 
@@ -127,15 +127,14 @@ export function createConversationService(deps: {
 
   async function summarise(userId: string, rows: SummaryRow[]): Promise<ConversationSummary[]> {
     const directIds = rows.filter((row) => row.conversation.kind === 'direct').map((row) => row.conversation.id);
-    const peers = new Map((await repo.peersOf(directIds, userId)).map((peer) => [peer.conversationId, peer]));
+    const peers = new Map((await repo.peersOf(directIds, userId)).map((row) => [row.conversationId, row.peer]));
     return rows.map((row) => {
-      const peer = peers.get(row.conversation.id);
-      const { conversationId: _, ...peerMember } = peer ?? { conversationId: '' };
+      const peer = peers.get(row.conversation.id) ?? null;
       return {
         id: row.conversation.id,
         kind: row.conversation.kind,
         title: row.conversation.title ?? peer?.displayName ?? 'Conversation',
-        peer: peer ? (peerMember as ConversationSummary['peer']) : null,
+        peer,
         memberCount: row.memberCount,
         myRole: row.myRole,
         lastSeq: row.conversation.lastSeq,
@@ -151,6 +150,31 @@ export function createConversationService(deps: {
     const [summary] = await summarise(userId, await repo.listSummaries(userId, conversationId));
     if (!summary) throw new AppError('NOT_FOUND', NOT_A_MEMBER);
     return summary;
+  }
+
+  /** Creates a conversation with its members and its "created" note; every member is told. */
+  async function startConversation(
+    conversation: { id: string; kind: 'direct' | 'group'; createdBy: string; title?: string; directKey?: string },
+    members: { userId: string; role: MemberRole }[],
+  ) {
+    await log.write(async (tx) => {
+      const on = createConversationRepo(tx);
+      const at = now();
+      await on.insertConversation({ ...conversation, createdAt: at, updatedAt: at });
+      await on.addMembers(conversation.id, members, at);
+      const notes = await on.appendMessages(
+        conversation.id,
+        [systemEntry({ kind: 'created', by: conversation.createdBy }, at)],
+        at,
+      );
+      return {
+        result: undefined,
+        events: [
+          ...members.map((member) => joinedEvent(conversation.id, member.userId)),
+          ...notes.map((row) => messageEvent(row)),
+        ],
+      };
+    });
   }
 
   /** Writes one batch of sends in one transaction; each request gets its message or its error. */
@@ -256,29 +280,10 @@ export function createConversationService(deps: {
       if (existing) return summaryOf(userId, existing.id);
       const id = uuidv7();
       try {
-        await log.write(async (tx) => {
-          const on = createConversationRepo(tx);
-          const at = now();
-          await on.insertConversation({
-            id,
-            kind: 'direct',
-            directKey,
-            createdBy: userId,
-            createdAt: at,
-            updatedAt: at,
-          });
-          const members = [userId, otherUserId];
-          await on.addMembers(
-            id,
-            members.map((member) => ({ userId: member, role: 'member' as const })),
-            at,
-          );
-          const [created] = await on.appendMessages(id, [systemEntry({ kind: 'created', by: userId }, at)], at);
-          return {
-            result: undefined,
-            events: [...members.map((member) => joinedEvent(id, member)), ...(created ? [messageEvent(created)] : [])],
-          };
-        });
+        await startConversation(
+          { id, kind: 'direct', directKey, createdBy: userId },
+          [userId, otherUserId].map((member) => ({ userId: member, role: 'member' as const })),
+        );
       } catch (error) {
         // The other person started it at the same moment: theirs is ours.
         if (violatedUniqueConstraint(error) !== 'conversations_direct_key') throw error;
@@ -293,31 +298,10 @@ export function createConversationService(deps: {
       const others = [...new Set(input.memberIds)].filter((id) => id !== userId);
       await requireUsers(others);
       const id = uuidv7();
-      await log.write(async (tx) => {
-        const on = createConversationRepo(tx);
-        const at = now();
-        await on.insertConversation({
-          id,
-          kind: 'group',
-          title: input.title,
-          createdBy: userId,
-          createdAt: at,
-          updatedAt: at,
-        });
-        await on.addMembers(
-          id,
-          [{ userId, role: 'owner' }, ...others.map((other) => ({ userId: other, role: 'member' as const }))],
-          at,
-        );
-        const [created] = await on.appendMessages(id, [systemEntry({ kind: 'created', by: userId }, at)], at);
-        return {
-          result: undefined,
-          events: [
-            ...[userId, ...others].map((member) => joinedEvent(id, member)),
-            ...(created ? [messageEvent(created)] : []),
-          ],
-        };
-      });
+      await startConversation({ id, kind: 'group', title: input.title, createdBy: userId }, [
+        { userId, role: 'owner' },
+        ...others.map((other) => ({ userId: other, role: 'member' as const })),
+      ]);
       return summaryOf(userId, id);
     },
 
@@ -493,29 +477,24 @@ export function createConversationService(deps: {
             yield { id: head.toString(), payload: JSON.stringify(RESYNC) };
           }
         }
-        const replay = async function* (): AsyncGenerator<LogEntry> {
-          for (;;) {
+        // Replays from the log first, and again whenever the hub had to drop this listener's queue.
+        for (let isBehind = true; ; ) {
+          while (isBehind) {
             const page = await log.readAfterFor(userId, cursor, REPLAY_PAGE);
-            yield* page;
-            if (page.length < REPLAY_PAGE) return;
-          }
-        };
-        for await (const entry of replay()) {
-          cursor = entry.id;
-          yield { id: entry.id.toString(), payload: entry.payload };
-        }
-        for (;;) {
-          const entries = await listener.next();
-          if (entries === 'closed') return;
-          const batch = entries === 'overflowed' ? [] : entries;
-          if (entries === 'overflowed') {
-            logger.warn({ userId }, 'event listener overflowed; replaying from the log');
-            for await (const entry of replay()) {
+            for (const entry of page) {
               cursor = entry.id;
               yield { id: entry.id.toString(), payload: entry.payload };
             }
+            isBehind = page.length === REPLAY_PAGE;
           }
-          for (const entry of batch) {
+          const entries = await listener.next();
+          if (entries === 'closed') return;
+          if (entries === 'overflowed') {
+            logger.warn({ userId }, 'event listener overflowed; replaying from the log');
+            isBehind = true;
+            continue;
+          }
+          for (const entry of entries) {
             if (entry.id <= cursor) continue;
             cursor = entry.id;
             yield { id: entry.id.toString(), payload: entry.payload };
@@ -526,9 +505,6 @@ export function createConversationService(deps: {
         listener.close();
       }
     },
-
-    /** Waits for sends already accepted to commit (graceful shutdown). */
-    drain: () => sends.drain(),
   };
 }
 
