@@ -17,7 +17,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeUserEvent, type SerializedUserEvent } from '@gopherchat/api';
+import { decodeUserEvents, type SerializedUserEvents } from '@gopherchat/api';
 import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 import {
   createTestDatabase,
@@ -135,17 +135,19 @@ async function main() {
         client.api.events.subscribe.subscribe(undefined, {
           onStarted: () => started(),
           onData: ({ data }) => {
-            const event = decodeUserEvent(data as SerializedUserEvent);
-            if (event.kind !== 'message' || event.message.content.type !== 'text') return;
-            const [key, sentAt] = event.message.content.text.split(' ');
-            if (receiver.seen.has(key ?? '')) {
-              duplicates++;
-              return;
+            const arrivedAt = performance.now();
+            for (const event of decodeUserEvents(data as SerializedUserEvents)) {
+              if (event.kind !== 'message' || event.message.content.type !== 'text') continue;
+              const [key, sentAt] = event.message.content.text.split(' ');
+              if (receiver.seen.has(key ?? '')) {
+                duplicates++;
+                continue;
+              }
+              receiver.seen.add(key ?? '');
+              delivered++;
+              lastDeliveryAt = arrivedAt;
+              latencies.push(arrivedAt - Number(sentAt));
             }
-            receiver.seen.add(key ?? '');
-            delivered++;
-            lastDeliveryAt = performance.now();
-            latencies.push(lastDeliveryAt - Number(sentAt));
           },
         });
       });
@@ -154,6 +156,7 @@ async function main() {
     let sequence = 0;
     async function run(rate: number) {
       latencies.length = 0;
+      const ackLatencies: number[] = [];
       delivered = 0;
       duplicates = 0;
       let sent = 0;
@@ -163,23 +166,25 @@ async function main() {
       const startedAt = performance.now();
       const endAt = startedAt + seconds * 1000;
       const inFlight = new Set<Promise<void>>();
-      let due = 0;
-      while (performance.now() < endAt) {
-        due += rate / 100;
-        for (; due >= 1; due--) {
+      // Sends due so far follow the clock, not the loop count: a late timer must not lower the rate.
+      for (let now = startedAt; now < endAt; now = performance.now()) {
+        const due = Math.floor(((now - startedAt) / 1000) * rate) - sent;
+        for (let count = 0; count < due; count++) {
           const room = sequence % roomCount;
           const senderIndex = room * roomSize + Math.floor(Math.random() * roomSize);
           const key = `m${sequence++}`;
+          const sentAt = performance.now();
           sent++;
           const send = (clients[senderIndex] as GopherClient).api.messages.send
             .mutate({
               conversationId: roomIds[room] ?? '',
               clientMessageId: key,
-              content: { type: 'text', text: `${key} ${performance.now()}` },
+              content: { type: 'text', text: `${key} ${sentAt}` },
             })
             .then(
               () => {
                 acked++;
+                ackLatencies.push(performance.now() - sentAt);
               },
               () => {
                 failed++;
@@ -188,7 +193,7 @@ async function main() {
             .finally(() => inFlight.delete(send));
           inFlight.add(send);
         }
-        await Bun.sleep(10);
+        await Bun.sleep(5);
       }
       await Promise.all(inFlight);
       // Let the last deliveries land: wait until nothing has arrived for a second.
@@ -199,6 +204,7 @@ async function main() {
       const elapsedS = (Math.max(lastDeliveryAt, endAt) - startedAt) / 1000;
       const usageAfter = await serverUsage(...servers);
       const sorted = [...latencies].sort((a, b) => a - b);
+      const sortedAcks = ackLatencies.sort((a, b) => a - b);
       const expected = acked * roomSize;
       return {
         clients: clientCount,
@@ -217,6 +223,8 @@ async function main() {
         p50_ms: round(percentile(sorted, 50)),
         p95_ms: round(percentile(sorted, 95)),
         p99_ms: round(percentile(sorted, 99)),
+        ack_p50_ms: round(percentile(sortedAcks, 50)),
+        ack_p99_ms: round(percentile(sortedAcks, 99)),
         server_rss_mb: usageAfter.server_rss_mb,
         server_cpu_s: round(usageAfter.server_cpu_s - usageBefore.server_cpu_s),
       };

@@ -80,13 +80,16 @@ export type UserEvent =
   | { kind: 'resync' };
 
 /**
- * A `UserEvent` as JSON text: the server serialises each event once and sends
- * the same text to every recipient. Decode it with `decodeUserEvent`.
+ * Consecutive `UserEvent`s as one JSON array: the server serialises each
+ * event once, shares the text among recipients, and sends whatever queued up
+ * for a subscriber together (one frame under light load, many under heavy
+ * load). The tracked id of a batch is the id of its last event, so resuming
+ * from it skips exactly what the batch held. Decode with `decodeUserEvents`.
  */
-export type SerializedUserEvent = string & { readonly __event?: UserEvent };
+export type SerializedUserEvents = string & { readonly __events?: UserEvent[] };
 
-export function decodeUserEvent(serialized: SerializedUserEvent): UserEvent {
-  return JSON.parse(serialized) as UserEvent;
+export function decodeUserEvents(serialized: SerializedUserEvents): UserEvent[] {
+  return JSON.parse(serialized) as UserEvent[];
 }
 
 export interface UserProfile {

@@ -47,8 +47,8 @@ export function createGroupCommit<TInput, TOutput>(options: {
       // Nothing of the batch committed: every request fails and may be retried as is.
       for (const request of batch) request.reject(error);
     } finally {
-      inFlight = undefined;
-      schedule();
+      // Whatever queued while this batch was written has waited long enough: no window for it.
+      inFlight = queue.length > 0 ? run() : undefined;
     }
   }
 

@@ -7,14 +7,28 @@ import { isAllowedOrigin } from '../origin.ts';
 
 type Listener = (...args: never[]) => void;
 
+/** Sockets with frames waiting for the end of this event-loop turn. */
+const socketsToFlush = new Set<TrpcSocket>();
+
+function flushSockets() {
+  for (const socket of socketsToFlush) socket.flush();
+  socketsToFlush.clear();
+}
+
 /**
  * The slice of the `ws` package's socket that tRPC's connection handler
  * uses, over a Bun ServerWebSocket. Bun hands us raw frames, so nothing is
  * parsed twice, and its backpressure signals stay within reach.
+ *
+ * Frames are written at the end of the event-loop turn, corked: everything
+ * a socket was given in one turn leaves in one write. A loopback write costs
+ * about as much as building the frame, so under load (when several events
+ * for one socket pile up in a turn) this is what keeps the server ahead.
  */
 class TrpcSocket {
   readyState: 0 | 1 | 2 | 3 = 1;
   private readonly listeners = new Map<string, Array<{ fn: Listener; once: boolean }>>();
+  private pending: Array<string | Uint8Array> = [];
 
   constructor(
     private readonly raw: ServerWebSocket<SocketData>,
@@ -22,15 +36,33 @@ class TrpcSocket {
     private readonly onTooSlow: () => void,
   ) {}
 
-  /**
-   * Sends, unless this client has stopped keeping up: once more than
-   * `sendBufferLimit` bytes wait in its buffer, it is disconnected rather
-   * than left to grow the server's memory. Nothing is silently dropped: the
-   * client reconnects and resumes from its last event id.
-   */
   send(data: string | Uint8Array) {
     if (this.readyState !== 1) return;
-    if (this.raw.getBufferedAmount() > this.sendBufferLimit || this.raw.send(data) === 0) {
+    this.pending.push(data);
+    if (socketsToFlush.size === 0) setImmediate(flushSockets);
+    socketsToFlush.add(this);
+  }
+
+  /**
+   * Writes the waiting frames, unless this client has stopped keeping up:
+   * once more than `sendBufferLimit` bytes wait in its buffer, it is
+   * disconnected rather than left to grow the server's memory. Nothing is
+   * silently dropped: the client reconnects and resumes from its last event id.
+   */
+  flush() {
+    const frames = this.pending;
+    this.pending = [];
+    if (this.readyState !== 1 || frames.length === 0) return;
+    let isTooSlow = false;
+    this.raw.cork(() => {
+      for (const frame of frames) {
+        if (this.raw.getBufferedAmount() > this.sendBufferLimit || this.raw.send(frame) === 0) {
+          isTooSlow = true;
+          return;
+        }
+      }
+    });
+    if (isTooSlow) {
       this.onTooSlow();
       // Not a close handshake: its frame would wait behind the data the client is not reading.
       this.terminate();
@@ -39,6 +71,8 @@ class TrpcSocket {
 
   close(code?: number, reason?: string) {
     if (this.readyState >= 2) return;
+    this.flush();
+    if (this.readyState >= 2) return; // the flush found it too slow
     this.readyState = 2;
     this.raw.close(code, reason);
   }
@@ -244,7 +278,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
     closeAll(reason: string) {
       const notification = JSON.stringify({ id: null, method: 'reconnect' });
       for (const ws of sockets) {
-        ws.send(notification);
+        ws.data.socket?.send(notification);
         ws.data.socket?.close(CLOSE_SERVICE_RESTART, reason);
       }
     },

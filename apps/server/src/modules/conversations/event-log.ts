@@ -3,7 +3,7 @@ import { conversationMembers, eventLog, eventLogHead } from '@gopherchat/db';
 import { and, asc, eq, gt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Bus } from '../../platform/bus/index.ts';
-import type { Database } from '../../platform/database/index.ts';
+import { type Database, rowsOf } from '../../platform/database/index.ts';
 
 /** Bus topic carrying every committed log entry to every instance. */
 export const EVENTS_TOPIC = 'conversation-events';
@@ -86,24 +86,39 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
         await tx.select().from(eventLogHead).where(eq(eventLogHead.singleton, 1)).for('update');
         const { result, events } = await work(tx as unknown as Database);
         if (events.length === 0) return { result, entries: [] as LogEntry[] };
-        const [head] = await tx
-          .update(eventLogHead)
-          .set({ lastId: sql`${eventLogHead.lastId} + ${events.length}` })
-          .where(eq(eventLogHead.singleton, 1))
-          .returning({ lastId: eventLogHead.lastId });
-        if (!head) throw new Error('event_log_head is missing');
-        const firstId = head.lastId - BigInt(events.length) + 1n;
-        const now = new Date();
-        const rows = events.map((event, index) => ({
-          id: firstId + BigInt(index),
+        const createdAt = new Date();
+        const pending = events.map((event) => ({
           conversationId: event.conversationId,
           kind: event.kind,
           subjectUserId: event.subjectUserId ?? null,
           payload: JSON.stringify(event.event),
-          createdAt: now,
         }));
-        await tx.insert(eventLog).values(rows);
-        return { result, entries: rows.map(toEntry) };
+        // Takes the next ids and inserts the entries under them, in one statement.
+        const columns = pending.map((entry) => ({
+          conversation_id: entry.conversationId,
+          kind: entry.kind,
+          subject_user_id: entry.subjectUserId,
+          payload: entry.payload,
+        }));
+        const inserted = await tx.execute(sql`
+          with head as (
+            update ${eventLogHead} set last_id = last_id + ${events.length}
+            where singleton = 1
+            returning last_id - ${events.length} as before_id
+          ), added as (
+            insert into ${eventLog} (id, conversation_id, kind, subject_user_id, payload, created_at)
+            select head.before_id + entry.position, entry.conversation_id, entry.kind, entry.subject_user_id,
+                   entry.payload, ${createdAt.toISOString()}::timestamptz
+            from head, rows from (jsonb_to_recordset(${JSON.stringify(columns)}::jsonb)
+              as (conversation_id uuid, kind text, subject_user_id uuid, payload text))
+              with ordinality as entry(conversation_id, kind, subject_user_id, payload, position)
+            returning id
+          )
+          select min(id)::text as first_id from added`);
+        const [added] = rowsOf<{ first_id: string }>(inserted);
+        if (!added) throw new Error('event_log_head is missing');
+        const firstId = BigInt(added.first_id);
+        return { result, entries: pending.map((entry, index) => ({ ...entry, id: firstId + BigInt(index) })) };
       });
       await publish(entries);
       return result;

@@ -6,6 +6,8 @@ import type { Database } from '../../platform/database/index.ts';
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert & { content: MessageContent };
+/** A message before it has a place: its conversation and sequence number come from `placeMessages`. */
+type NewMessage = Omit<NewMessageRow, 'seq' | 'conversationId'>;
 
 export interface MemberRow {
   userId: string;
@@ -58,6 +60,78 @@ export function historyQuery(db: Database, conversationId: string, page: History
 
 /** Queries over conversations, members and messages; run them on a transaction where they must agree. */
 export function createConversationRepo(db: Database) {
+  /**
+   * Takes the next sequence numbers of each conversation (call inside the
+   * event log's write, which serialises writers) and gives each message its
+   * place; one statement whatever the batch holds. Nothing is inserted yet:
+   * `insertMessages` does that, so callers can pipeline it with other writes.
+   * Returns the rows in the order given.
+   */
+  async function placeMessages(
+    batches: { conversationId: string; rows: NewMessage[] }[],
+    at: Date,
+  ): Promise<MessageRow[][]> {
+    if (batches.length === 0) return [];
+    const counts = db
+      .select({ id: sql<string>`counts.id`.as('count_id'), count: sql<number>`counts.count`.as('count') })
+      .from(
+        sql`jsonb_to_recordset(${JSON.stringify(
+          batches.map((batch) => ({ id: batch.conversationId, count: batch.rows.length })),
+        )}::jsonb) as counts(id uuid, count int)`,
+      )
+      .as('counts');
+    const reserved = await db
+      .update(conversations)
+      .set({ lastSeq: sql`${conversations.lastSeq} + ${counts.count}`, lastMessageAt: at, updatedAt: at })
+      .from(counts)
+      .where(eq(conversations.id, counts.id))
+      .returning({ id: conversations.id, lastSeq: conversations.lastSeq });
+    const lastSeqById = new Map(reserved.map((row) => [row.id, row.lastSeq]));
+    return batches.map(({ conversationId, rows }) => {
+      const lastSeq = lastSeqById.get(conversationId);
+      if (lastSeq === undefined) throw new Error(`conversation ${conversationId} vanished`);
+      return rows.map((row, index) => ({
+        senderId: null,
+        clientMessageId: null,
+        replyToSeq: null,
+        editedAt: null,
+        deletedAt: null,
+        ...row,
+        conversationId,
+        seq: lastSeq - rows.length + 1 + index,
+      }));
+    });
+  }
+
+  /**
+   * Inserts placed messages. The rows travel as one JSON parameter rather
+   * than eight parameters a row: building and binding those dominated the
+   * cost of a large batch.
+   */
+  async function insertMessages(rows: MessageRow[]) {
+    if (rows.length === 0) return;
+    const json = JSON.stringify(
+      rows.map((row) => ({
+        conversation_id: row.conversationId,
+        seq: row.seq,
+        id: row.id,
+        sender_id: row.senderId,
+        client_message_id: row.clientMessageId,
+        content: row.content,
+        reply_to_seq: row.replyToSeq,
+        created_at: row.createdAt,
+        edited_at: row.editedAt,
+        deleted_at: row.deletedAt,
+      })),
+    );
+    await db.execute(sql`
+      insert into ${messages} (conversation_id, seq, id, sender_id, client_message_id, content, reply_to_seq,
+                               created_at, edited_at, deleted_at)
+      select * from jsonb_to_recordset(${json}::jsonb) as placed(
+        conversation_id uuid, seq bigint, id uuid, sender_id uuid, client_message_id text, content jsonb,
+        reply_to_seq bigint, created_at timestamptz, edited_at timestamptz, deleted_at timestamptz)`);
+  }
+
   return {
     async findUserProfiles(ids: string[]) {
       if (ids.length === 0) return [];
@@ -183,24 +257,14 @@ export function createConversationRepo(db: Database) {
       return rows;
     },
 
-    /**
-     * Appends messages to one conversation: takes the next `rows.length`
-     * sequence numbers (call with the conversation locked, inside the event
-     * log's write) and inserts the rows with them.
-     */
-    async appendMessages(conversationId: string, rows: Omit<NewMessageRow, 'seq' | 'conversationId'>[], at: Date) {
-      const [updated] = await db
-        .update(conversations)
-        .set({ lastSeq: sql`${conversations.lastSeq} + ${rows.length}`, lastMessageAt: at, updatedAt: at })
-        .where(eq(conversations.id, conversationId))
-        .returning({ lastSeq: conversations.lastSeq });
-      if (!updated) throw new Error(`conversation ${conversationId} vanished`);
-      const firstSeq = updated.lastSeq - rows.length + 1;
-      const inserted = await db
-        .insert(messages)
-        .values(rows.map((row, index) => ({ ...row, conversationId, seq: firstSeq + index })))
-        .returning();
-      return inserted.sort((a, b) => a.seq - b.seq);
+    placeMessages,
+    insertMessages,
+
+    /** Appends messages to one conversation: places and inserts them. */
+    async appendMessages(conversationId: string, rows: NewMessage[], at: Date): Promise<MessageRow[]> {
+      const [placed = []] = await placeMessages([{ conversationId, rows }], at);
+      await insertMessages(placed);
+      return placed;
     },
 
     /** Messages already sent under these client ids (retries find their original here). */
@@ -255,12 +319,32 @@ export function createConversationRepo(db: Database) {
       return new Map(rows.map((row) => [row.id, row.lastSeq]));
     },
 
-    /** Moves read pointers forward (never back): a sender has read what they sent. */
-    async advanceReadPointer(conversationId: string, userId: string, seq: number) {
+    /** Moves read pointers forward (never back), one statement for all: a sender has read what they sent. */
+    async advanceReadPointers(pointers: { conversationId: string; userId: string; seq: number }[]) {
+      if (pointers.length === 0) return;
+      const read = db
+        .select({
+          conversationId: sql<string>`pointers.conversation_id`.as('read_conversation_id'),
+          userId: sql<string>`pointers.user_id`.as('read_user_id'),
+          seq: sql<number>`pointers.seq`.as('read_seq'),
+        })
+        .from(
+          sql`jsonb_to_recordset(${JSON.stringify(
+            pointers.map((pointer) => ({
+              conversation_id: pointer.conversationId,
+              user_id: pointer.userId,
+              seq: pointer.seq,
+            })),
+          )}::jsonb) as pointers(conversation_id uuid, user_id uuid, seq int)`,
+        )
+        .as('pointers');
       await db
         .update(conversationMembers)
-        .set({ lastReadSeq: sql`greatest(${conversationMembers.lastReadSeq}, ${seq})` })
-        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+        .set({ lastReadSeq: sql`greatest(${conversationMembers.lastReadSeq}, ${read.seq})` })
+        .from(read)
+        .where(
+          and(eq(conversationMembers.conversationId, read.conversationId), eq(conversationMembers.userId, read.userId)),
+        );
     },
 
     async lockMessage(conversationId: string, seq: number): Promise<MessageRow | undefined> {

@@ -1,5 +1,5 @@
 import {
-  type SerializedUserEvent,
+  type SerializedUserEvents,
   ZAddMembersInput,
   ZConversationRef,
   ZCreateDirectInput,
@@ -76,14 +76,14 @@ export const usersRouter = router({
 export const eventsRouter = router({
   /**
    * The one live channel of a signed-in person: every event of every
-   * conversation they are in, as tracked events. A reconnecting client
-   * resumes after its last id and gets exactly the gap, in order.
+   * conversation they are in, as tracked batches of events. A reconnecting
+   * client resumes after its last id and gets exactly the gap, in order.
    */
   subscribe: protectedProcedure.input(ZEventsInput.optional()).subscription(async function* ({ ctx, input, signal }) {
     if (!signal) throw new Error('events.subscribe needs an abort signal');
     const after = input?.lastEventId ? BigInt(input.lastEventId) : undefined;
-    for await (const event of ctx.services.conversations.streamEvents(ctx.auth.userId, after, signal)) {
-      yield tracked(event.id, event.payload as SerializedUserEvent);
+    for await (const batch of ctx.services.conversations.streamEvents(ctx.auth.userId, after, signal)) {
+      yield tracked(batch.lastId, batch.events as SerializedUserEvents);
     }
   }),
 });

@@ -19,7 +19,7 @@ import type { Clock } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
 import type { EventHub } from './event-hub.ts';
-import type { EventLog, PendingEvent } from './event-log.ts';
+import type { EventLog, LogEntry, PendingEvent } from './event-log.ts';
 import { type ConversationRepo, createConversationRepo, type MessageRow, type SummaryRow } from './repo.ts';
 
 /** A subscriber further behind than this many events reloads instead of replaying. */
@@ -29,10 +29,25 @@ const RESYNC: UserEvent = { kind: 'resync' };
 
 const NOT_A_MEMBER = 'That conversation does not exist, or you are not in it.';
 
-export interface StreamedEvent {
-  id: string;
-  /** A serialised `UserEvent`. */
-  payload: string;
+/** Consecutive events of one subscriber, sent as one frame. */
+export interface EventBatch {
+  /** The id of the last event: where a resume continues from. */
+  lastId: string;
+  /** The events as one JSON array (each event's text serialised once, shared by every recipient). */
+  events: string;
+}
+
+/** Events per frame at most: a frame stays small enough not to hold up the socket. */
+const BATCH_MAX = 100;
+
+function* batchesOf(entries: readonly { id: bigint; payload: string }[]): Generator<EventBatch> {
+  for (let start = 0; start < entries.length; start += BATCH_MAX) {
+    const slice = entries.slice(start, start + BATCH_MAX);
+    yield {
+      lastId: (slice.at(-1) as { id: bigint }).id.toString(),
+      events: `[${slice.map((entry) => entry.payload).join(',')}]`,
+    };
+  }
 }
 
 function toMessage(row: MessageRow): Message {
@@ -184,11 +199,15 @@ export function createConversationService(deps: {
       const at = now();
       const keyOf = (request: { senderId: string | null; clientMessageId: string | null }) =>
         `${request.senderId}/${request.clientMessageId}`;
-      const originals = new Map((await on.findByClientIds(batch)).map((row) => [keyOf(row), row]));
-      const memberships = await on.existingMemberships(
-        batch.map((request) => ({ conversationId: request.conversationId, userId: request.senderId })),
-      );
-      const lastSeqs = await on.lastSeqs([...new Set(batch.map((request) => request.conversationId))]);
+      // Independent reads: issued together, they share one round trip.
+      const [sentBefore, memberships, lastSeqs] = await Promise.all([
+        on.findByClientIds(batch),
+        on.existingMemberships(
+          batch.map((request) => ({ conversationId: request.conversationId, userId: request.senderId })),
+        ),
+        on.lastSeqs([...new Set(batch.map((request) => request.conversationId))]),
+      ]);
+      const originals = new Map(sentBefore.map((row) => [keyOf(row), row]));
       const isRetryOf = (row: MessageRow, request: SendRequest) =>
         row.conversationId === request.conversationId &&
         canonicalJson(row.content) === canonicalJson(request.content) &&
@@ -221,12 +240,11 @@ export function createConversationService(deps: {
         }
       });
 
-      const events: PendingEvent[] = [];
-      const rowsByIndex = new Map<number, MessageRow>();
-      for (const [conversationId, indexes] of freshByConversation) {
-        const rows = await on.appendMessages(
+      const fresh = [...freshByConversation];
+      const placed = await on.placeMessages(
+        fresh.map(([conversationId, indexes]) => ({
           conversationId,
-          indexes.map((index) => {
+          rows: indexes.map((index) => {
             const request = batch[index] as SendRequest;
             return {
               id: uuidv7(),
@@ -237,18 +255,29 @@ export function createConversationService(deps: {
               createdAt: at,
             };
           }),
-          at,
-        );
-        const newestBySender = new Map<string, number>();
-        rows.forEach((row, position) => {
-          const index = indexes[position] as number;
+        })),
+        at,
+      );
+      const events: PendingEvent[] = [];
+      const rowsByIndex = new Map<number, MessageRow>();
+      // A sender has read what they sent: their newest message in each conversation.
+      const readPointers = new Map<string, { conversationId: string; userId: string; seq: number }>();
+      fresh.forEach(([conversationId, indexes], position) => {
+        placed[position]?.forEach((row, offset) => {
+          const index = indexes[offset] as number;
           rowsByIndex.set(index, row);
           outcomes[index] = toMessage(row);
           events.push(messageEvent(row));
-          if (row.senderId) newestBySender.set(row.senderId, row.seq);
+          if (row.senderId)
+            readPointers.set(`${conversationId}/${row.senderId}`, {
+              conversationId,
+              userId: row.senderId,
+              seq: row.seq,
+            });
         });
-        for (const [senderId, seq] of newestBySender) await on.advanceReadPointer(conversationId, senderId, seq);
-      }
+      });
+      // Independent writes: one round trip.
+      await Promise.all([on.insertMessages(placed.flat()), on.advanceReadPointers([...readPointers.values()])]);
       batch.forEach((request, index) => {
         if (outcomes[index] !== undefined) return;
         const first = rowsByIndex.get(firstIndexByKey.get(keyOf(request)) ?? -1);
@@ -463,7 +492,7 @@ export function createConversationService(deps: {
      * follows the hub, skipping what the replay already sent. A client too
      * far behind gets `resync` instead of the replay.
      */
-    async *streamEvents(userId: string, after: bigint | undefined, signal: AbortSignal): AsyncGenerator<StreamedEvent> {
+    async *streamEvents(userId: string, after: bigint | undefined, signal: AbortSignal): AsyncGenerator<EventBatch> {
       const listener = hub.register(userId);
       const stop = () => listener.close();
       signal.addEventListener('abort', stop, { once: true });
@@ -474,17 +503,15 @@ export function createConversationService(deps: {
           const head = await log.readHeadId();
           if (after > head || (await log.countAfterFor(userId, after, MAX_REPLAY_EVENTS + 1)) > MAX_REPLAY_EVENTS) {
             cursor = head;
-            yield { id: head.toString(), payload: JSON.stringify(RESYNC) };
+            yield { lastId: head.toString(), events: JSON.stringify([RESYNC]) };
           }
         }
         // Replays from the log first, and again whenever the hub had to drop this listener's queue.
         for (let isBehind = true; ; ) {
           while (isBehind) {
             const page = await log.readAfterFor(userId, cursor, REPLAY_PAGE);
-            for (const entry of page) {
-              cursor = entry.id;
-              yield { id: entry.id.toString(), payload: entry.payload };
-            }
+            if (page.length > 0) cursor = (page.at(-1) as LogEntry).id;
+            yield* batchesOf(page);
             isBehind = page.length === REPLAY_PAGE;
           }
           const entries = await listener.next();
@@ -494,11 +521,10 @@ export function createConversationService(deps: {
             isBehind = true;
             continue;
           }
-          for (const entry of entries) {
-            if (entry.id <= cursor) continue;
-            cursor = entry.id;
-            yield { id: entry.id.toString(), payload: entry.payload };
-          }
+          // Whatever queued up while this subscriber waited goes out together.
+          const unsent = entries.filter((entry) => entry.id > cursor);
+          if (unsent.length > 0) cursor = (unsent.at(-1) as LogEntry).id;
+          yield* batchesOf(unsent);
         }
       } finally {
         signal.removeEventListener('abort', stop);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import { resolve } from 'node:path';
-import { decodeUserEvent, type SerializedUserEvent } from '@gopherchat/api';
+import { decodeUserEvents, type SerializedUserEvents } from '@gopherchat/api';
 import { collect, eventually } from '../../testing/collect.ts';
 import { startTestServer } from '../../testing/test-server.ts';
 
@@ -25,9 +25,10 @@ describe('a consumer that stops reading', () => {
         onStarted: handlers.onStarted,
         onError: handlers.onError,
         onData: ({ data }) => {
-          const event = decodeUserEvent(data as SerializedUserEvent);
-          if (event.kind === 'message' && event.message.content.type === 'text')
-            handlers.onData(event.message.content.text);
+          for (const event of decodeUserEvents(data as SerializedUserEvents)) {
+            if (event.kind === 'message' && event.message.content.type === 'text')
+              handlers.onData(event.message.content.text);
+          }
         },
       }),
     );
