@@ -13,22 +13,11 @@
  * same size to the same clients, measured in the same run. --capacity raises
  * the rate until p99 passes 100 ms or anything is lost.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeUserEvents, type SerializedUserEvents } from '@gopherchat/api';
 import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
-import {
-  createTestDatabase,
-  deleteKeysWithPrefix,
-  generateStoredKeys,
-  registerAccount,
-  type SpawnedServer,
-  spawnServer,
-  testRedisUrl,
-  uniqueKeyPrefix,
-} from '@gopherchat/server/testing';
+import { registerAccount, spawnCluster } from '@gopherchat/server/testing';
 import { percentile, round, serverUsage } from './stats.ts';
 
 const { values } = parseArgs({
@@ -66,41 +55,17 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T, index: n
 const userIdOf = (accessToken: string) =>
   (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }).sub;
 
-async function startServers() {
-  const database = await createTestDatabase('fanout');
-  const keyPrefix = uniqueKeyPrefix('fanout');
-  const keys = await generateStoredKeys();
-  const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    DATABASE_POOL_SIZE: '20',
-    JWT_PRIVATE_JWK: JSON.stringify(keys.jwk),
-    AUTH_SECRET: keys.secret,
-    REGISTER_LIMIT_PER_IP: '1000000',
-    LOGIN_LIMIT_PER_IP: '1000000',
-    LOG_LEVEL: 'info',
-    ...(instanceCount > 1 ? { REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: keyPrefix } : {}),
-  };
-  const servers: SpawnedServer[] = [];
-  for (let index = 0; index < instanceCount; index++) {
-    // Instances start one after another: the first runs the migrations.
-    servers.push(await spawnServer({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-fanout-')) }));
-  }
-  return {
-    servers,
-    async stop() {
-      await Promise.all(servers.map((server) => server[Symbol.asyncDispose]()));
-      await database.drop();
-      await deleteKeysWithPrefix(keyPrefix);
-    },
-  };
-}
-
 interface Receiver {
   seen: Set<string>;
 }
 
 async function main() {
-  const { servers, stop } = await startServers();
+  await using cluster = await spawnCluster({
+    label: 'fanout',
+    instances: instanceCount,
+    env: { DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'info' },
+  });
+  const { servers } = cluster;
   const clients: GopherClient[] = [];
   try {
     // People, spread over the instances, and their rooms.
@@ -253,7 +218,6 @@ async function main() {
     }
   } finally {
     await Promise.all(clients.map((client) => client.close()));
-    await stop();
   }
 }
 

@@ -4,6 +4,7 @@ export { generateStoredKeys } from '../modules/auth/keys.ts';
 export { historyQuery } from '../modules/conversations/repo.ts';
 export { openDatabase, resolveMigrationsDir } from '../platform/database/index.ts';
 export { registerAccount, signUpClient, TEST_PASSWORD } from './accounts.ts';
+export { type Cluster, spawnCluster } from './cluster.ts';
 export { collect, eventually } from './collect.ts';
 export { createTestDatabase, type TestDatabase } from './database.ts';
 export { type FakeProvider, type ProviderIdentity, startFakeProvider } from './oauth-provider.ts';
