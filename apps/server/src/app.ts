@@ -5,6 +5,7 @@ import { embeddedFiles } from './embedded.ts';
 import type { Config } from './env.ts';
 import { AppError } from './errors.ts';
 import { createHttpApp, type WebFiles } from './http.ts';
+import { schedulePruning } from './lib/periodic-pruning.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { createAnnouncementRepo, createAnnouncementService } from './modules/announcements/index.ts';
 import {
@@ -49,6 +50,8 @@ function webFilesFor(config: Config): WebFiles {
  * The composition root: picks an implementation for every port from the
  * config, wires the modules, and returns what the process serves.
  */
+const HOUR_MS = 60 * 60 * 1000;
+
 export async function createApp(config: Config, deps: { logger: Logger }) {
   const { logger } = deps;
   const instanceId = crypto.randomUUID().slice(0, 8);
@@ -96,7 +99,14 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
   const services: Services = {
     announcements: createAnnouncementService({ repo: createAnnouncementRepo(database.db), bus, logger }),
     auth,
-    conversations: createConversationService({ db: database.db, log: eventLog, hub: eventHub, clock, logger }),
+    conversations: createConversationService({
+      db: database.db,
+      log: eventLog,
+      hub: eventHub,
+      clock,
+      logger,
+      eventRetentionMs: config.eventRetentionMs,
+    }),
     system: createSystemService({
       database,
       bus,
@@ -183,17 +193,15 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     logger,
   });
 
-  // Dead sign-ins are pruned hourly; every instance may do it, deletes are idempotent.
-  const pruneTimer = setInterval(
-    () => {
-      auth.pruneDeadSessions().then(
-        (count) => count > 0 && logger.info({ count }, 'pruned dead sessions'),
-        (error) => logger.warn({ err: error }, 'session pruning failed'),
-      );
-    },
-    60 * 60 * 1000,
-  );
-  pruneTimer.unref();
+  const pruners = [
+    schedulePruning({ what: 'dead sessions', intervalMs: HOUR_MS, prune: () => auth.pruneDeadSessions(), logger }),
+    schedulePruning({
+      what: 'old events',
+      intervalMs: 10 * 60 * 1000,
+      prune: () => services.conversations.pruneEvents(),
+      logger,
+    }),
+  ];
 
   // Sessions revoked on any instance lose their sockets on every instance.
   // Not awaited: an instance whose broker is down still starts (and reports
@@ -221,7 +229,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     database,
     /** Releases the database and broker connections; call after traffic has stopped. */
     async close() {
-      clearInterval(pruneTimer);
+      for (const pruner of pruners) pruner.stop();
       stopListening.abort();
       eventHub.stop();
       await bus.close();

@@ -40,6 +40,12 @@ const ZEnv = z.object({
     .int()
     .min(16_384)
     .default(4 * 1024 * 1024),
+  /** How long the event log keeps entries; a client offline for longer reloads instead of catching up. */
+  EVENT_LOG_RETENTION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(168),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Built web app to serve; unset means "apps/web/dist if it exists". */
@@ -134,6 +140,7 @@ export interface Config {
   trustProxy: boolean;
   websocketAuthDeadlineMs: number;
   websocketSendBufferLimit: number;
+  eventRetentionMs: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
   webDistDir: string | undefined;
@@ -215,6 +222,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: env.TRUST_PROXY,
     websocketAuthDeadlineMs: env.WEBSOCKET_AUTH_DEADLINE_MS,
     websocketSendBufferLimit: env.WEBSOCKET_SEND_BUFFER_LIMIT,
+    eventRetentionMs: env.EVENT_LOG_RETENTION_HOURS * 60 * 60 * 1000,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webDistDir: env.WEB_DIST_DIR,

@@ -250,6 +250,47 @@ describe.each(backends)('conversations over $name', ({ database, bus }) => {
     stale[Symbol.dispose]();
   });
 
+  it('prunes events past the retention, and tells a client resuming from before them to resync', async () => {
+    // A retention of under two seconds: what is sent now is prunable once we have waited.
+    await using t = await startTestServer({
+      label: 'conversations',
+      database,
+      bus,
+      env: { EVENT_LOG_RETENTION_HOURS: String(1.5 / 3600) },
+    });
+    const [ada, bob] = [await person(t), await person(t)];
+    const { id: conversationId } = await ada.api.conversations.createGroup.mutate({
+      title: 'Old',
+      memberIds: [bob.id],
+    });
+    const send = (value: string) =>
+      ada.api.messages.send.mutate({ conversationId, clientMessageId: clientId(), content: text(value) });
+    const live = eventsOf(bob);
+    await live.started;
+    await send('seen');
+    await live.waitFor(1);
+    live[Symbol.dispose]();
+    const lastSeen = live.events.at(-1)?.id ?? '';
+
+    await send('missed, then pruned');
+    await Bun.sleep(1_600);
+    await send('newest'); // recent: kept
+    const pruned = await t.server.app.services.conversations.pruneEvents();
+    expect(pruned).toBeGreaterThanOrEqual(2);
+
+    const resumed = eventsOf(bob, lastSeen);
+    await resumed.waitFor(1);
+    expect(resumed.events[0]?.event).toEqual({ kind: 'resync' });
+    await send('after the resync');
+    await eventually(() => texts(resumed.events).includes('after the resync'), 'live events after the resync');
+    // What the log no longer holds is never replayed as if it were the whole gap.
+    expect(texts(resumed.events)).toEqual(['after the resync']);
+    resumed[Symbol.dispose]();
+    // History keeps every message: only the live log is pruned.
+    const history = await bob.api.messages.history.query({ conversationId, limit: 10 });
+    expect(history.messages.map((message) => message.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('stops delivering to a removed member at once, and tells them', async () => {
     await using t = await start();
     const [ada, bob, cat] = [await person(t), await person(t), await person(t)];

@@ -1,6 +1,6 @@
 import type { UserEvent } from '@gopherchat/api';
 import { conversationMembers, eventLog, eventLogHead } from '@gopherchat/db';
-import { and, asc, eq, gt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Bus } from '../../platform/bus/index.ts';
 import { type Database, rowsOf } from '../../platform/database/index.ts';
@@ -146,6 +146,47 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
         .as('capped');
       const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(capped);
       return row?.count ?? 0;
+    },
+
+    /**
+     * The last id that may be gone: entries up to it can have been pruned,
+     * so a subscriber resuming from below it cannot be given its gap.
+     */
+    async readHorizon(): Promise<bigint> {
+      const [row] = await db
+        .select({
+          oldest: sql<string | null>`min(${eventLog.id})::text`,
+          head: sql<string>`max(${eventLogHead.lastId})::text`,
+        })
+        .from(eventLogHead)
+        .leftJoin(eventLog, sql`true`);
+      return row?.oldest ? BigInt(row.oldest) - 1n : BigInt(row?.head ?? 0);
+    },
+
+    /**
+     * Deletes entries written before `cutoff`, oldest first in chunks (short
+     * statements, no long lock), always keeping the newest entry so the
+     * horizon stays readable. Entries' times rise with their ids (ids are
+     * taken under one lock), so walking the id index finds them all. Every
+     * instance may run it: deleting twice is harmless. Returns how many went.
+     */
+    async pruneBefore(cutoff: Date, chunk = 5_000): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const oldest = db
+          .select({ id: eventLog.id })
+          .from(eventLog)
+          .where(lt(eventLog.id, sql`(select max(${eventLog.id}) from ${eventLog})`))
+          .orderBy(asc(eventLog.id))
+          .limit(chunk);
+        const deleted = await db
+          .delete(eventLog)
+          .where(and(inArray(eventLog.id, oldest), lt(eventLog.createdAt, cutoff)))
+          .returning({ id: eventLog.id });
+        const count = deleted.length;
+        total += count;
+        if (count < chunk) return total;
+      }
     },
   };
 }

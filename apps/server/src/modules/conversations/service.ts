@@ -120,10 +120,12 @@ export function createConversationService(deps: {
   hub: EventHub;
   clock: Clock;
   logger: Logger;
+  /** How long the event log keeps entries for subscribers to resume from. */
+  eventRetentionMs: number;
   /** How long a send waits for others to share its transaction. */
   sendWindowMs?: number;
 }) {
-  const { db, log, hub, clock, logger } = deps;
+  const { db, log, hub, clock, logger, eventRetentionMs } = deps;
   const repo = createConversationRepo(db);
   const now = () => new Date(clock.now());
 
@@ -492,6 +494,11 @@ export function createConversationService(deps: {
      * follows the hub, skipping what the replay already sent. A client too
      * far behind gets `resync` instead of the replay.
      */
+    /** Forgets log entries older than the retention; a subscriber that far behind is told to resync. */
+    pruneEvents(): Promise<number> {
+      return log.pruneBefore(new Date(clock.now() - eventRetentionMs));
+    },
+
     async *streamEvents(userId: string, after: bigint | undefined, signal: AbortSignal): AsyncGenerator<EventBatch> {
       const listener = hub.register(userId);
       const stop = () => listener.close();
@@ -499,21 +506,31 @@ export function createConversationService(deps: {
       try {
         listener.joinAll(await repo.conversationIdsOf(userId));
         let cursor = after ?? listener.startId;
+        /** Tells the client to reload instead of replaying; the stream continues from the head. */
+        const resync = async (): Promise<EventBatch> => {
+          cursor = await log.readHeadId();
+          return { lastId: cursor.toString(), events: JSON.stringify([RESYNC]) };
+        };
         if (after !== undefined) {
           const head = await log.readHeadId();
           if (after > head || (await log.countAfterFor(userId, after, MAX_REPLAY_EVENTS + 1)) > MAX_REPLAY_EVENTS) {
-            cursor = head;
-            yield { lastId: head.toString(), events: JSON.stringify([RESYNC]) };
+            yield await resync();
           }
         }
         // Replays from the log first, and again whenever the hub had to drop this listener's queue.
         for (let isBehind = true; ; ) {
-          while (isBehind) {
+          for (let isFirstPage = true; isBehind; isFirstPage = false) {
             const page = await log.readAfterFor(userId, cursor, REPLAY_PAGE);
+            // Checked after the read, so pruning that raced it shows: entries past the cursor are gone.
+            if (isFirstPage && (await log.readHorizon()) > cursor) {
+              yield await resync();
+              break;
+            }
             if (page.length > 0) cursor = (page.at(-1) as LogEntry).id;
             yield* batchesOf(page);
             isBehind = page.length === REPLAY_PAGE;
           }
+          isBehind = false;
           const entries = await listener.next();
           if (entries === 'closed') return;
           if (entries === 'overflowed') {
