@@ -8,8 +8,8 @@
  *
  * Prints one JSON line per run: sends, acknowledgements, deliveries (each
  * message reaches every member of its room, the sender included), losses,
- * duplicates, delivery latency (send start → arrival) and the server's CPU
- * and memory, with the ceiling: bare Bun.serve topic publish of frames of the
+ * duplicates, delivery latency (send start → arrival), acknowledgement
+ * latency (send start → ack) and the server's CPU and memory, with the ceiling: bare Bun.serve topic publish of frames of the
  * same size to the same clients, measured in the same run. --capacity raises
  * the rate until p99 passes 100 ms or anything is lost.
  */
