@@ -26,6 +26,7 @@ import { type ConversationRepo, createConversationRepo, type MessageRow, type Su
 const MAX_REPLAY_EVENTS = 5_000;
 const REPLAY_PAGE = 200;
 const RESYNC: UserEvent = { kind: 'resync' };
+const DIRECT_STAYS_BETWEEN_TWO = 'Direct conversations stay between two people.';
 
 const NOT_A_MEMBER = 'That conversation does not exist, or you are not in it.';
 
@@ -132,6 +133,18 @@ export function createConversationService(deps: {
   async function requireRole(on: ConversationRepo, conversationId: string, userId: string): Promise<MemberRole> {
     const role = await on.roleOf(conversationId, userId);
     if (!role) throw new AppError('NOT_FOUND', NOT_A_MEMBER);
+    return role;
+  }
+
+  /**
+   * For a change to a group's membership or name: locks the conversation
+   * (changes to one group queue up), checks the caller is a member, and
+   * refuses a direct conversation with `whenDirect`. Returns the caller's role.
+   */
+  async function lockGroup(on: ConversationRepo, conversationId: string, userId: string, whenDirect: string) {
+    const conversation = await on.lockConversation(conversationId);
+    const role = await requireRole(on, conversationId, userId);
+    if (conversation?.kind !== 'group') throw new AppError('INVALID_INPUT', whenDirect);
     return role;
   }
 
@@ -341,10 +354,7 @@ export function createConversationService(deps: {
       await requireUsers(wanted);
       await log.write(async (tx) => {
         const on = createConversationRepo(tx);
-        const conversation = await on.lockConversation(conversationId);
-        const role = await requireRole(on, conversationId, userId);
-        if (conversation?.kind !== 'group')
-          throw new AppError('INVALID_INPUT', 'Direct conversations stay between two people.');
+        const role = await lockGroup(on, conversationId, userId, DIRECT_STAYS_BETWEEN_TWO);
         if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can add people.');
         if ((await on.memberCount(conversationId)) + wanted.length > GROUP_MAX_MEMBERS) {
           throw new AppError('INVALID_INPUT', `Groups have at most ${GROUP_MAX_MEMBERS} members.`);
@@ -372,10 +382,7 @@ export function createConversationService(deps: {
     async removeMember(userId: string, conversationId: string, memberId: string): Promise<void> {
       await log.write(async (tx) => {
         const on = createConversationRepo(tx);
-        const conversation = await on.lockConversation(conversationId);
-        const role = await requireRole(on, conversationId, userId);
-        if (conversation?.kind !== 'group')
-          throw new AppError('INVALID_INPUT', 'Direct conversations stay between two people.');
+        const role = await lockGroup(on, conversationId, userId, DIRECT_STAYS_BETWEEN_TWO);
         const isLeaving = memberId === userId;
         const targetRole = isLeaving ? role : await on.roleOf(conversationId, memberId);
         if (!targetRole) throw new AppError('NOT_FOUND', 'That person is not in this group.');
@@ -403,9 +410,7 @@ export function createConversationService(deps: {
     async rename(userId: string, conversationId: string, title: string): Promise<ConversationSummary> {
       await log.write(async (tx) => {
         const on = createConversationRepo(tx);
-        const conversation = await on.lockConversation(conversationId);
-        const role = await requireRole(on, conversationId, userId);
-        if (conversation?.kind !== 'group') throw new AppError('INVALID_INPUT', 'Only groups have a name to change.');
+        const role = await lockGroup(on, conversationId, userId, 'Only groups have a name to change.');
         if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can rename it.');
         const at = now();
         await on.renameConversation(conversationId, title, at);
