@@ -4,18 +4,17 @@
  * processes on PostgreSQL (and Redis when there are several instances),
  * sending R messages/s for D seconds.
  *
- *   bun run bench:fanout -- --clients 1000 --room 50 --rate 1000 --seconds 10 [--instances 2] [--capacity]
+ *   bun run bench:fanout -- --clients 1000 --room 50 --rate 1000 --seconds 10 [--instances 2] [--capacity] [--profile DIR]
  *
  * Prints one JSON line per run: sends, acknowledgements, deliveries (each
  * message reaches every member of its room, the sender included), losses,
  * duplicates, delivery latency (send start → arrival), acknowledgement
- * latency (send start → ack) and the server's CPU and memory, with the ceiling: bare Bun.serve topic publish of frames of the
+ * latency (send start → ack), the server's CPU and memory and the load generator's CPU, with the ceiling: bare Bun.serve topic publish of frames of the
  * same size to the same clients, measured in the same run. --capacity raises
  * the rate until p99 passes 100 ms or anything is lost.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeUserEvents, type SerializedUserEvents } from '@gopherchat/api';
 import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 import { registerAccount, spawnCluster } from '@gopherchat/server/testing';
 import { percentile, round, serverUsage } from './stats.ts';
@@ -30,6 +29,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     instances: { type: 'string', default: '1' },
     capacity: { type: 'boolean', default: false },
+    /** Writes each server's CPU profile (Markdown) into this directory when it exits. */
+    profile: { type: 'string' },
   },
 });
 const clientCount = Number(values.clients);
@@ -63,7 +64,11 @@ async function main() {
   await using cluster = await spawnCluster({
     label: 'fanout',
     instances: instanceCount,
-    env: { DATABASE_POOL_SIZE: '20', LOG_LEVEL: 'info' },
+    env: {
+      DATABASE_POOL_SIZE: '20',
+      LOG_LEVEL: 'info',
+      ...(values.profile ? { BUN_OPTIONS: `--cpu-prof-md --cpu-prof-dir=${resolve(values.profile)}` } : {}),
+    },
   });
   const { servers } = cluster;
   const clients: GopherClient[] = [];
@@ -101,7 +106,7 @@ async function main() {
           onStarted: () => started(),
           onData: ({ data }) => {
             const arrivedAt = performance.now();
-            for (const event of decodeUserEvents(data as SerializedUserEvents)) {
+            for (const event of data) {
               if (event.kind !== 'message' || event.message.content.type !== 'text') continue;
               const [key, sentAt] = event.message.content.text.split(' ');
               if (receiver.seen.has(key ?? '')) {
@@ -128,6 +133,7 @@ async function main() {
       let acked = 0;
       let failed = 0;
       const usageBefore = await serverUsage(...servers);
+      const generatorBefore = process.cpuUsage();
       const startedAt = performance.now();
       const endAt = startedAt + seconds * 1000;
       const inFlight = new Set<Promise<void>>();
@@ -168,6 +174,7 @@ async function main() {
       }
       const elapsedS = (Math.max(lastDeliveryAt, endAt) - startedAt) / 1000;
       const usageAfter = await serverUsage(...servers);
+      const generator = process.cpuUsage(generatorBefore);
       const sorted = [...latencies].sort((a, b) => a - b);
       const sortedAcks = ackLatencies.sort((a, b) => a - b);
       const expected = acked * roomSize;
@@ -192,6 +199,9 @@ async function main() {
         ack_p99_ms: round(percentile(sortedAcks, 99)),
         server_rss_mb: usageAfter.server_rss_mb,
         server_cpu_s: round(usageAfter.server_cpu_s - usageBefore.server_cpu_s),
+        server_system_cpu_s: round(usageAfter.server_system_cpu_s - usageBefore.server_system_cpu_s),
+        // The clients and the senders share the machine with the server: when they saturate a core, latency is theirs.
+        generator_cpu_s: round((generator.user + generator.system) / 1e6),
       };
     }
 
@@ -218,6 +228,14 @@ async function main() {
     }
   } finally {
     await Promise.all(clients.map((client) => client.close()));
+    // A profile is written on a clean exit only, not on the SIGKILL of disposal.
+    if (values.profile)
+      await Promise.all(
+        servers.map((server) => {
+          server.process.kill('SIGTERM');
+          return server.exited;
+        }),
+      );
   }
 }
 

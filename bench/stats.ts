@@ -12,14 +12,21 @@ export const round = (value: number) => Math.round(value * 100) / 100;
 /** CPU seconds and resident memory of the server processes so far, summed, from /proc (Linux). */
 export async function serverUsage(...servers: SpawnedServer[]) {
   let cpuTicks = 0;
+  let systemTicks = 0;
   let rssKb = 0;
   for (const server of servers) {
     const pid = server.process.pid;
     const stat = (await Bun.file(`/proc/${pid}/stat`).text()).split(') ')[1]?.split(' ') ?? [];
     cpuTicks += Number(stat[11]) + Number(stat[12]); // utime + stime
+    systemTicks += Number(stat[12]);
     const status = await Bun.file(`/proc/${pid}/status`).text();
     rssKb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   }
   const ticksPerSecond = 100; // USER_HZ on Linux
-  return { server_cpu_s: round(cpuTicks / ticksPerSecond), server_rss_mb: Math.round(rssKb / 1024) };
+  return {
+    server_cpu_s: round(cpuTicks / ticksPerSecond),
+    /** The kernel's share of it: socket reads and writes, mostly. */
+    server_system_cpu_s: round(systemTicks / ticksPerSecond),
+    server_rss_mb: Math.round(rssKb / 1024),
+  };
 }

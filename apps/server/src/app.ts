@@ -29,7 +29,7 @@ import { openDatabase, resolveMigrationsDir } from './platform/database/index.ts
 import { openSharedState } from './platform/shared-state.ts';
 import type { Caller, Context, Services } from './trpc/context.ts';
 import { appRouter } from './trpc/router.ts';
-import { createTrpcWebSocketTransport, type SocketAuthControl } from './trpc/websocket.ts';
+import { createTrpcWebSocketTransport, type SocketControl } from './trpc/websocket.ts';
 
 /** The token of an `Authorization: Bearer …` header. */
 function bearerToken(request: Request): string | null {
@@ -123,7 +123,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     caller: Caller;
     accessToken: string | null;
     resHeaders: Headers | null;
-    socket: SocketAuthControl | null;
+    socket: SocketControl | null;
   }): Promise<Context> {
     let claims: VerifiedAccess | null = null;
     let authError: AppError | null = null;

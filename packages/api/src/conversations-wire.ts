@@ -79,19 +79,6 @@ export type UserEvent =
   | { kind: 'removed_from_conversation'; conversationId: string }
   | { kind: 'resync' };
 
-/**
- * Consecutive `UserEvent`s as one JSON array: the server serialises each
- * event once, shares the text among recipients, and sends whatever queued up
- * for a subscriber together (one frame under light load, many under heavy
- * load). The tracked id of a batch is the id of its last event, so resuming
- * from it skips exactly what the batch held. Decode with `decodeUserEvents`.
- */
-export type SerializedUserEvents = string & { readonly __events?: UserEvent[] };
-
-export function decodeUserEvents(serialized: SerializedUserEvents): UserEvent[] {
-  return JSON.parse(serialized) as UserEvent[];
-}
-
 export interface UserProfile {
   id: string;
   username: string;

@@ -5,7 +5,7 @@ import type { AnnouncementService } from '../modules/announcements/index.ts';
 import type { AuthService, VerifiedAccess } from '../modules/auth/index.ts';
 import type { ConversationService } from '../modules/conversations/index.ts';
 import type { SystemService } from '../modules/system/index.ts';
-import type { SocketAuthControl } from './websocket.ts';
+import type { SocketControl } from './websocket.ts';
 
 /** Everything procedures reach through `ctx`; wired once in app.ts. */
 export interface Services {
@@ -38,5 +38,5 @@ export interface Context {
   /** HTTP only: the response's headers, for cookies. */
   resHeaders: Headers | null;
   /** WebSocket only: renews the socket's authentication. */
-  socket: SocketAuthControl | null;
+  socket: SocketControl | null;
 }

@@ -79,3 +79,30 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!auth) throw ctx.authError ?? new AppError('UNAUTHENTICATED', 'Please sign in to continue.');
   return next({ ctx: { auth } });
 });
+
+/**
+ * Subscriptions whose data the server writes onto the socket itself (see
+ * `TrackedChannel`): `ctx.channel` is this subscription's channel. They are
+ * served over the WebSocket only.
+ */
+export const channelSubscriptionProcedure = protectedProcedure.use(async ({ ctx, getRawInput, signal, next }) => {
+  const channel = signal && ctx.socket?.trackedChannel(await getRawInput(), signal);
+  if (!channel) throw new AppError('INVALID_INPUT', 'Live events are served over the WebSocket connection only.');
+  return next({ ctx: { channel } });
+});
+
+/**
+ * What a channel subscription's resolver returns: to tRPC, a stream of
+ * `TItem` (the type clients see) that ends when `delivery` does, its items
+ * having gone through the channel; a failure of `delivery` is the stream's.
+ */
+export function deliveredThroughChannel<TItem>(delivery: Promise<void>): AsyncIterable<TItem> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: async (): Promise<IteratorResult<TItem>> => {
+        await delivery;
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+}

@@ -4,110 +4,7 @@ import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle.ts';
 import { isAllowedOrigin } from '../origin.ts';
-
-type Listener = (...args: never[]) => void;
-
-/** Sockets with frames waiting for the end of this event-loop turn. */
-const socketsToFlush = new Set<TrpcSocket>();
-
-function flushSockets() {
-  for (const socket of socketsToFlush) socket.flush();
-  socketsToFlush.clear();
-}
-
-/**
- * The slice of the `ws` package's socket that tRPC's connection handler
- * uses, over a Bun ServerWebSocket. Bun hands us raw frames, so nothing is
- * parsed twice, and its backpressure signals stay within reach.
- *
- * Frames are written at the end of the event-loop turn, corked: everything
- * a socket was given in one turn leaves in one write. A loopback write costs
- * about as much as building the frame, so under load (when several events
- * for one socket pile up in a turn) this is what keeps the server ahead.
- */
-class TrpcSocket {
-  readyState: 0 | 1 | 2 | 3 = 1;
-  private readonly listeners = new Map<string, Array<{ fn: Listener; once: boolean }>>();
-  private pending: Array<string | Uint8Array> = [];
-
-  constructor(
-    private readonly raw: ServerWebSocket<SocketData>,
-    private readonly sendBufferLimit: number,
-    private readonly onTooSlow: () => void,
-  ) {}
-
-  send(data: string | Uint8Array) {
-    if (this.readyState !== 1) return;
-    this.pending.push(data);
-    if (socketsToFlush.size === 0) setImmediate(flushSockets);
-    socketsToFlush.add(this);
-  }
-
-  /**
-   * Writes the waiting frames, unless this client has stopped keeping up:
-   * once more than `sendBufferLimit` bytes wait in its buffer, it is
-   * disconnected rather than left to grow the server's memory. Nothing is
-   * silently dropped: the client reconnects and resumes from its last event id.
-   */
-  flush() {
-    const frames = this.pending;
-    this.pending = [];
-    if (this.readyState !== 1 || frames.length === 0) return;
-    let isTooSlow = false;
-    this.raw.cork(() => {
-      for (const frame of frames) {
-        if (this.raw.getBufferedAmount() > this.sendBufferLimit || this.raw.send(frame) === 0) {
-          isTooSlow = true;
-          return;
-        }
-      }
-    });
-    if (isTooSlow) {
-      this.onTooSlow();
-      // Not a close handshake: its frame would wait behind the data the client is not reading.
-      this.terminate();
-    }
-  }
-
-  close(code?: number, reason?: string) {
-    if (this.readyState >= 2) return;
-    this.flush();
-    if (this.readyState >= 2) return; // the flush found it too slow
-    this.readyState = 2;
-    this.raw.close(code, reason);
-  }
-
-  terminate() {
-    if (this.readyState >= 2) return;
-    this.readyState = 2;
-    this.raw.terminate();
-  }
-
-  on(event: string, fn: Listener) {
-    return this.addListener(event, fn, false);
-  }
-
-  once(event: string, fn: Listener) {
-    return this.addListener(event, fn, true);
-  }
-
-  private addListener(event: string, fn: Listener, once: boolean) {
-    const list = this.listeners.get(event) ?? [];
-    list.push({ fn, once });
-    this.listeners.set(event, list);
-    return this;
-  }
-
-  emit(event: string, ...args: unknown[]) {
-    const list = this.listeners.get(event);
-    if (!list) return;
-    this.listeners.set(
-      event,
-      list.filter((entry) => !entry.once),
-    );
-    for (const entry of list) (entry.fn as (...a: unknown[]) => void)(...args);
-  }
-}
+import { type TrackedChannel, TrpcSocket } from './socket.ts';
 
 interface SocketData {
   requestId: string;
@@ -128,9 +25,58 @@ export interface SocketAuth {
   expiresAt: number;
 }
 
-/** Lets a procedure running on this socket renew its authentication (same session only). */
-export interface SocketAuthControl {
+/**
+ * The key under which the transport adds, to the input of every subscription
+ * it receives, the request's id: how a procedure finds its own
+ * `TrackedChannel`. Whatever a client puts there is overwritten.
+ */
+const REQUEST_TAG = '$transportRequest';
+
+interface RequestTag {
+  id: number | string;
+  jsonrpc?: '2.0';
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Tags each subscription request of a client message (one request or a batch) with its id. */
+function tagSubscriptionRequests(text: string): string {
+  if (!text.includes('"subscription"')) return text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text; // tRPC answers with its parse error
+  }
+  for (const request of Array.isArray(parsed) ? parsed : [parsed]) {
+    if (!isPlainObject(request) || request.method !== 'subscription' || !isPlainObject(request.params)) continue;
+    const { id, jsonrpc } = request;
+    const { input } = request.params;
+    if ((typeof id !== 'number' && typeof id !== 'string') || (input !== undefined && !isPlainObject(input))) continue;
+    const tag: RequestTag = { id, ...(jsonrpc === '2.0' ? { jsonrpc } : {}) };
+    request.params.input = { ...input, [REQUEST_TAG]: tag };
+  }
+  return JSON.stringify(parsed);
+}
+
+function requestTagOf(rawInput: unknown): RequestTag | undefined {
+  const tag = isPlainObject(rawInput) ? rawInput[REQUEST_TAG] : undefined;
+  return isPlainObject(tag) && (typeof tag.id === 'number' || typeof tag.id === 'string')
+    ? { id: tag.id, ...(tag.jsonrpc === '2.0' ? { jsonrpc: '2.0' } : {}) }
+    : undefined;
+}
+
+/** What a procedure running on this socket may do to it. */
+export interface SocketControl {
+  /** Renews the socket's authentication (same session only). */
   renew(auth: SocketAuth): boolean;
+  /**
+   * The channel that writes this subscription's data straight onto the
+   * socket; `rawInput` is the subscription's unvalidated input, which
+   * carries the transport's tag of the request.
+   */
+  trackedChannel(rawInput: unknown, signal: AbortSignal): TrackedChannel | undefined;
 }
 
 export interface WebSocketContextInput {
@@ -138,7 +84,7 @@ export interface WebSocketContextInput {
   /** The upgrade request (headers, peer address). */
   request: Request;
   connectionParams: Record<string, string | undefined> | null;
-  socket: SocketAuthControl;
+  socket: SocketControl;
 }
 
 /**
@@ -195,7 +141,13 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
         requestId: data.requestId,
         request: data.upgradeRequest,
         connectionParams: info.connectionParams,
-        socket: { renew: (auth) => authenticate(data, auth) },
+        socket: {
+          renew: (auth) => authenticate(data, auth),
+          trackedChannel: (rawInput, signal) => {
+            const tag = requestTagOf(rawInput);
+            return tag && data.socket?.trackedChannel(tag, signal);
+          },
+        },
       });
       if (context.auth) authenticate(data, context.auth);
       else closeLater(data, 0, CLOSE_AUTH_REQUIRED, 'authentication required');
@@ -225,15 +177,16 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
     },
     message(ws, message) {
       // tRPC's handler expects `ws`-style Buffers for text frames.
-      ws.data.socket?.emit('message', typeof message === 'string' ? Buffer.from(message) : message, false);
+      const data = typeof message === 'string' ? Buffer.from(tagSubscriptionRequests(message)) : message;
+      ws.data.socket?.emit('message', data, false);
+    },
+    drain(ws) {
+      ws.data.socket?.drained();
     },
     close(ws, code, reason) {
       sockets.delete(ws);
       clearTimeout(ws.data.authTimer);
-      const socket = ws.data.socket;
-      if (!socket) return;
-      socket.readyState = 3;
-      socket.emit('close', code, reason);
+      ws.data.socket?.closed(code, reason);
     },
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import { decodeUserEvents, type SerializedUserEvents, type UserEvent } from '@gopherchat/api';
+import type { UserEvent } from '@gopherchat/api';
 import { type GopherClient, toAppError } from '@gopherchat/sdk';
 import { collect, eventually } from '../../testing/collect.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
@@ -27,7 +27,7 @@ function eventsOf(who: GopherClient, lastEventId?: string) {
       onStarted: handlers.onStarted,
       onError: handlers.onError,
       onData: ({ id, data }) => {
-        for (const event of decodeUserEvents(data as SerializedUserEvents)) handlers.onData({ id, event });
+        for (const event of data) handlers.onData({ id, event });
       },
     }),
   );

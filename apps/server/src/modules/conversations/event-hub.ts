@@ -12,12 +12,16 @@ export interface Listener {
   readonly userId: string;
   /** The last entry the hub had dispatched when this listener registered. */
   readonly startId: bigint;
+  /** Settles once the listener is closed. */
+  readonly closed: Promise<void>;
   /**
-   * Waits for entries and returns them in id order; 'overflowed' when the
-   * queue was dropped (re-read the log), 'closed' once closed.
+   * Returns the entries queued since registration, in id order, and from now
+   * on hands each new entry to `sink` as it is dispatched; 'overflowed' (and
+   * nothing forwarded) when the queue was dropped: re-read the log, then call
+   * again.
    */
-  next(): Promise<LogEntry[] | 'overflowed' | 'closed'>;
-  /** Stops listening; a pending `next` resolves 'closed'. */
+  forward(sink: (entry: LogEntry) => void): LogEntry[] | 'overflowed';
+  /** Stops listening. */
   close(): void;
 }
 
@@ -25,7 +29,7 @@ interface ListenerState extends Listener {
   queue: LogEntry[];
   isOverflowed: boolean;
   isClosed: boolean;
-  wake: (() => void) | undefined;
+  sink: ((entry: LogEntry) => void) | undefined;
   conversations: Set<string>;
 }
 
@@ -44,14 +48,14 @@ export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }
   const stop = new AbortController();
 
   function deliver(listener: ListenerState, entry: LogEntry) {
-    if (listener.isOverflowed) return;
-    if (listener.queue.length >= LISTENER_QUEUE_LIMIT) {
+    if (listener.sink) listener.sink(entry);
+    else if (listener.isOverflowed) return;
+    else if (listener.queue.length >= LISTENER_QUEUE_LIMIT) {
       listener.queue = [];
       listener.isOverflowed = true;
     } else {
       listener.queue.push(entry);
     }
-    listener.wake?.();
   }
 
   function join(listener: ListenerState, conversationId: string) {
@@ -125,36 +129,35 @@ export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }
 
     /** Adds a listener for `userId`; it receives entries addressed to them once `joinAll` names their conversations. */
     register(userId: string): Listener & { joinAll(conversationIds: string[]): void } {
+      let markClosed = () => {};
       const listener: ListenerState = {
         userId,
         startId: position,
+        closed: new Promise<void>((resolve) => {
+          markClosed = resolve;
+        }),
         queue: [],
         isOverflowed: false,
         isClosed: false,
-        wake: undefined,
+        sink: undefined,
         conversations: new Set(),
-        async next() {
-          while (listener.queue.length === 0 && !listener.isOverflowed && !listener.isClosed) {
-            await new Promise<void>((resolve) => {
-              listener.wake = resolve;
-            });
-            listener.wake = undefined;
-          }
-          if (listener.isClosed) return 'closed';
+        forward(sink) {
           if (listener.isOverflowed) {
             listener.isOverflowed = false;
             return 'overflowed';
           }
-          const entries = listener.queue;
+          const queued = listener.queue;
           listener.queue = [];
-          return entries;
+          if (!listener.isClosed) listener.sink = sink;
+          return queued;
         },
         close() {
           listener.isClosed = true;
-          listener.wake?.();
+          listener.sink = undefined;
           for (const conversationId of [...listener.conversations]) leave(listener, conversationId);
           byUser.get(userId)?.delete(listener);
           if (byUser.get(userId)?.size === 0) byUser.delete(userId);
+          markClosed();
         },
       };
       let mine = byUser.get(userId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import { decodeUserEvents, type Message, type SerializedUserEvents } from '@gopherchat/api';
+import type { Message } from '@gopherchat/api';
 import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 import type { Unsubscribable } from '@trpc/server/observable';
 import { registerAccount } from '../../testing/accounts.ts';
@@ -42,7 +42,7 @@ function follower(accessToken: string) {
           onStarted: () => started(),
           onData: ({ id, data }) => {
             if (client !== current) return;
-            for (const event of decodeUserEvents(data as SerializedUserEvents)) {
+            for (const event of data) {
               if (event.kind === 'message' && event.message.content.type === 'text') received.push(event.message);
             }
             lastEventId = id;

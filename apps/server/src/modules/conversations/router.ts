@@ -1,5 +1,5 @@
 import {
-  type SerializedUserEvents,
+  type UserEvent,
   ZAddMembersInput,
   ZConversationRef,
   ZCreateDirectInput,
@@ -13,8 +13,8 @@ import {
   ZRenameInput,
   ZSendMessageInput,
 } from '@gopherchat/api';
-import { tracked } from '@trpc/server';
-import { protectedProcedure, router } from '../../trpc/init.ts';
+import type { TrackedEnvelope } from '@trpc/server';
+import { channelSubscriptionProcedure, deliveredThroughChannel, protectedProcedure, router } from '../../trpc/init.ts';
 
 export const conversationsRouter = router({
   list: protectedProcedure.query(({ ctx }) => ctx.services.conversations.list(ctx.auth.userId)),
@@ -79,11 +79,15 @@ export const eventsRouter = router({
    * conversation they are in, as tracked batches of events. A reconnecting
    * client resumes after its last id and gets exactly the gap, in order.
    */
-  subscribe: protectedProcedure.input(ZEventsInput.optional()).subscription(async function* ({ ctx, input, signal }) {
-    if (!signal) throw new Error('events.subscribe needs an abort signal');
-    const after = input?.lastEventId ? BigInt(input.lastEventId) : undefined;
-    for await (const batch of ctx.services.conversations.streamEvents(ctx.auth.userId, after, signal)) {
-      yield tracked(batch.lastId, batch.events as SerializedUserEvents);
-    }
-  }),
+  subscribe: channelSubscriptionProcedure
+    .input(ZEventsInput.optional())
+    .subscription(({ ctx, input }) =>
+      deliveredThroughChannel<TrackedEnvelope<UserEvent[]>>(
+        ctx.services.conversations.streamEvents(
+          ctx.auth.userId,
+          input?.lastEventId ? BigInt(input.lastEventId) : undefined,
+          ctx.channel,
+        ),
+      ),
+    ),
 });

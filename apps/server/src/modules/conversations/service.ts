@@ -25,30 +25,21 @@ import { type ConversationRepo, createConversationRepo, type MessageRow, type Su
 /** A subscriber further behind than this many events reloads instead of replaying. */
 const MAX_REPLAY_EVENTS = 5_000;
 const REPLAY_PAGE = 200;
-const RESYNC: UserEvent = { kind: 'resync' };
+const RESYNC_JSON = JSON.stringify({ kind: 'resync' } satisfies UserEvent);
 const DIRECT_STAYS_BETWEEN_TWO = 'Direct conversations stay between two people.';
 
 const NOT_A_MEMBER = 'That conversation does not exist, or you are not in it.';
 
-/** Consecutive events of one subscriber, sent as one frame. */
-export interface EventBatch {
-  /** The id of the last event: where a resume continues from. */
-  lastId: string;
-  /** The events as one JSON array (each event's text serialised once, shared by every recipient). */
-  events: string;
-}
-
-/** Events per frame at most: a frame stays small enough not to hold up the socket. */
-const BATCH_MAX = 100;
-
-function* batchesOf(entries: readonly { id: bigint; payload: string }[]): Generator<EventBatch> {
-  for (let start = 0; start < entries.length; start += BATCH_MAX) {
-    const slice = entries.slice(start, start + BATCH_MAX);
-    yield {
-      lastId: (slice.at(-1) as { id: bigint }).id.toString(),
-      events: `[${slice.map((entry) => entry.payload).join(',')}]`,
-    };
-  }
+/**
+ * Where a subscriber's events go: `push` queues one (its id, its JSON);
+ * events pushed together leave together, as one batch tracked by the last id.
+ */
+export interface EventSink {
+  push(id: string, eventJson: string): void;
+  /** Resolves once the subscriber can take more: a long replay waits here between pages. */
+  writable(): Promise<void>;
+  /** Aborts when the subscriber goes away. */
+  readonly signal: AbortSignal;
 }
 
 function toMessage(row: MessageRow): Message {
@@ -492,64 +483,65 @@ export function createConversationService(deps: {
       return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
     },
 
-    /**
-     * Every event addressed to `userId`, exactly once and in order, from
-     * `after` (the last event id the client has) or from now. Registers with
-     * this instance's hub first, then replays the log from the cursor, then
-     * follows the hub, skipping what the replay already sent. A client too
-     * far behind gets `resync` instead of the replay.
-     */
     /** Forgets log entries older than the retention; a subscriber that far behind is told to resync. */
     pruneEvents(): Promise<number> {
       return log.pruneBefore(new Date(clock.now() - eventRetentionMs));
     },
 
-    async *streamEvents(userId: string, after: bigint | undefined, signal: AbortSignal): AsyncGenerator<EventBatch> {
+    /**
+     * Pushes every event addressed to `userId` into `sink`, exactly once and
+     * in order, from `after` (the last event id the client has) or from now,
+     * until the sink's signal aborts. Registers with this instance's hub
+     * first, then replays the log from the cursor, then forwards what the hub
+     * dispatches, skipping what the replay already sent. A client too far
+     * behind gets `resync` instead of the replay.
+     */
+    async streamEvents(userId: string, after: bigint | undefined, sink: EventSink): Promise<void> {
       const listener = hub.register(userId);
       const stop = () => listener.close();
-      signal.addEventListener('abort', stop, { once: true });
+      sink.signal.addEventListener('abort', stop, { once: true });
       try {
         listener.joinAll(await repo.conversationIdsOf(userId));
         let cursor = after ?? listener.startId;
+        const send = (entry: LogEntry) => {
+          if (entry.id <= cursor) return;
+          cursor = entry.id;
+          sink.push(entry.id.toString(), entry.payload);
+        };
         /** Tells the client to reload instead of replaying; the stream continues from the head. */
-        const resync = async (): Promise<EventBatch> => {
+        const resync = async () => {
           cursor = await log.readHeadId();
-          return { lastId: cursor.toString(), events: JSON.stringify([RESYNC]) };
+          sink.push(cursor.toString(), RESYNC_JSON);
         };
         if (after !== undefined) {
           const head = await log.readHeadId();
           if (after > head || (await log.countAfterFor(userId, after, MAX_REPLAY_EVENTS + 1)) > MAX_REPLAY_EVENTS) {
-            yield await resync();
+            await resync();
           }
         }
         // Replays from the log first, and again whenever the hub had to drop this listener's queue.
-        for (let isBehind = true; ; ) {
-          for (let isFirstPage = true; isBehind; isFirstPage = false) {
+        for (;;) {
+          for (let isFirstPage = true; ; isFirstPage = false) {
             const page = await log.readAfterFor(userId, cursor, REPLAY_PAGE);
             // Checked after the read, so pruning that raced it shows: entries past the cursor are gone.
             if (isFirstPage && (await log.readHorizon()) > cursor) {
-              yield await resync();
+              await resync();
               break;
             }
-            if (page.length > 0) cursor = (page.at(-1) as LogEntry).id;
-            yield* batchesOf(page);
-            isBehind = page.length === REPLAY_PAGE;
+            for (const entry of page) send(entry);
+            if (page.length < REPLAY_PAGE) break;
+            await sink.writable();
           }
-          isBehind = false;
-          const entries = await listener.next();
-          if (entries === 'closed') return;
-          if (entries === 'overflowed') {
-            logger.warn({ userId }, 'event listener overflowed; replaying from the log');
-            isBehind = true;
-            continue;
+          const queued = listener.forward(send);
+          if (queued !== 'overflowed') {
+            for (const entry of queued) send(entry);
+            break;
           }
-          // Whatever queued up while this subscriber waited goes out together.
-          const unsent = entries.filter((entry) => entry.id > cursor);
-          if (unsent.length > 0) cursor = (unsent.at(-1) as LogEntry).id;
-          yield* batchesOf(unsent);
+          logger.warn({ userId }, 'event listener overflowed; replaying from the log');
         }
+        await listener.closed;
       } finally {
-        signal.removeEventListener('abort', stop);
+        sink.signal.removeEventListener('abort', stop);
         listener.close();
       }
     },

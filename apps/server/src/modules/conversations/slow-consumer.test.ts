@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'bun:test';
 import { resolve } from 'node:path';
-import { decodeUserEvents, type SerializedUserEvents } from '@gopherchat/api';
 import { collect, eventually } from '../../testing/collect.ts';
 import { startTestServer } from '../../testing/test-server.ts';
 
@@ -25,7 +24,7 @@ describe('a consumer that stops reading', () => {
         onStarted: handlers.onStarted,
         onError: handlers.onError,
         onData: ({ data }) => {
-          for (const event of decodeUserEvents(data as SerializedUserEvents)) {
+          for (const event of data) {
             if (event.kind === 'message' && event.message.content.type === 'text')
               handlers.onData(event.message.content.text);
           }

@@ -1,0 +1,192 @@
+import type { ServerWebSocket } from 'bun';
+
+type Listener = (...args: never[]) => void;
+
+/** Items per frame at most: a frame stays small enough not to hold up the socket. */
+const ITEMS_PER_FRAME_MAX = 100;
+
+/** Sockets with frames waiting for the end of this event-loop turn. */
+const socketsToFlush = new Set<TrpcSocket>();
+
+function flushSockets() {
+  for (const socket of socketsToFlush) socket.flush();
+  socketsToFlush.clear();
+}
+
+/**
+ * A subscription's data frames, written by the server itself in tRPC's wire
+ * format instead of going item by item through tRPC's subscription loop
+ * (an iterator race, object spreads and a JSON encoding per item, which cost
+ * several times what the write does once a few thousand frames a second flow).
+ */
+export interface TrackedChannel {
+  /** Aborts when the subscription stops (the client stopped it, or the socket closed). */
+  readonly signal: AbortSignal;
+  /**
+   * Queues one item, already JSON. Items queued in one event-loop turn leave
+   * as one data frame: their JSON array, tracked by the last item's id, so a
+   * client resuming from that id skips exactly what the frame held. Ignored
+   * once the subscription has stopped.
+   */
+  push(id: string, itemJson: string): void;
+  /** Resolves once what is queued has been written and the send buffer has room again (or the socket closed). */
+  writable(): Promise<void>;
+}
+
+/** Consecutive items of one channel, still open for more in this turn. */
+interface TrackedFrame {
+  /** `{"id":<request id>,…,"result":{"type":"data","id":` */
+  head: string;
+  lastId: string;
+  items: string[];
+}
+
+/**
+ * The slice of the `ws` package's socket that tRPC's connection handler
+ * uses, over a Bun ServerWebSocket. Bun hands us raw frames, so nothing is
+ * parsed twice, and its backpressure signals stay within reach.
+ *
+ * Frames are written at the end of the event-loop turn, corked: everything
+ * a socket was given in one turn leaves in one write. A loopback write costs
+ * about as much as building the frame, so under load (when several events
+ * for one socket pile up in a turn) this is what keeps the server ahead.
+ */
+export class TrpcSocket {
+  readyState: 0 | 1 | 2 | 3 = 1;
+  private readonly listeners = new Map<string, Array<{ fn: Listener; once: boolean }>>();
+  private pending: Array<string | Uint8Array | TrackedFrame> = [];
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly raw: ServerWebSocket<unknown>,
+    private readonly sendBufferLimit: number,
+    private readonly onTooSlow: () => void,
+  ) {}
+
+  send(data: string | Uint8Array) {
+    if (this.readyState !== 1) return;
+    this.pending.push(data);
+    this.flushSoon();
+  }
+
+  /** A channel for the data of subscription `requestId`; it goes quiet once `signal` aborts. */
+  trackedChannel(request: { id: number | string; jsonrpc?: '2.0' }, signal: AbortSignal): TrackedChannel {
+    const head = `{"id":${JSON.stringify(request.id)},${request.jsonrpc ? '"jsonrpc":"2.0",' : ''}"result":{"type":"data","id":`;
+    let open: TrackedFrame | undefined;
+    return {
+      push: (id, itemJson) => {
+        if (this.readyState !== 1 || signal.aborted) return;
+        // Still the last thing queued, so appending keeps the socket's frame order.
+        if (open && this.pending.at(-1) === open && open.items.length < ITEMS_PER_FRAME_MAX) {
+          open.items.push(itemJson);
+          open.lastId = id;
+          return;
+        }
+        open = { head, lastId: id, items: [itemJson] };
+        this.pending.push(open);
+        this.flushSoon();
+      },
+      writable: () => this.writable(),
+      signal,
+    };
+  }
+
+  private flushSoon() {
+    if (socketsToFlush.size === 0) setImmediate(flushSockets);
+    socketsToFlush.add(this);
+  }
+
+  private async writable() {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.readyState === 1 && this.raw.getBufferedAmount() > this.sendBufferLimit / 2) {
+      await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    }
+  }
+
+  /** Bun's `drain`: the send buffer emptied. */
+  drained() {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /**
+   * Writes the waiting frames, unless this client has stopped keeping up:
+   * once more than `sendBufferLimit` bytes wait in its buffer, it is
+   * disconnected rather than left to grow the server's memory. Nothing is
+   * silently dropped: the client reconnects and resumes from its last event id.
+   */
+  flush() {
+    const frames = this.pending;
+    this.pending = [];
+    if (this.readyState !== 1 || frames.length === 0) return;
+    let isTooSlow = false;
+    this.raw.cork(() => {
+      for (const frame of frames) {
+        if (this.raw.getBufferedAmount() > this.sendBufferLimit || this.raw.send(render(frame)) === 0) {
+          isTooSlow = true;
+          return;
+        }
+      }
+    });
+    if (isTooSlow) {
+      this.onTooSlow();
+      // Not a close handshake: its frame would wait behind the data the client is not reading.
+      this.terminate();
+    }
+  }
+
+  close(code?: number, reason?: string) {
+    if (this.readyState >= 2) return;
+    this.flush();
+    if (this.readyState >= 2) return; // the flush found it too slow
+    this.readyState = 2;
+    this.raw.close(code, reason);
+    this.drained();
+  }
+
+  terminate() {
+    if (this.readyState >= 2) return;
+    this.readyState = 2;
+    this.raw.terminate();
+    this.drained();
+  }
+
+  /** Bun's `close`: the connection is gone. */
+  closed(code: number, reason: string) {
+    this.readyState = 3;
+    this.drained();
+    this.emit('close', code, reason);
+  }
+
+  on(event: string, fn: Listener) {
+    return this.addListener(event, fn, false);
+  }
+
+  once(event: string, fn: Listener) {
+    return this.addListener(event, fn, true);
+  }
+
+  private addListener(event: string, fn: Listener, once: boolean) {
+    const list = this.listeners.get(event) ?? [];
+    list.push({ fn, once });
+    this.listeners.set(event, list);
+    return this;
+  }
+
+  emit(event: string, ...args: unknown[]) {
+    const list = this.listeners.get(event);
+    if (!list) return;
+    this.listeners.set(
+      event,
+      list.filter((entry) => !entry.once),
+    );
+    for (const entry of list) (entry.fn as (...a: unknown[]) => void)(...args);
+  }
+}
+
+function render(frame: string | Uint8Array | TrackedFrame): string | Uint8Array {
+  if (typeof frame === 'string' || frame instanceof Uint8Array) return frame;
+  const id = JSON.stringify(frame.lastId);
+  return `${frame.head}${id},"data":{"id":${id},"data":[${frame.items.join(',')}]}}}`;
+}
