@@ -54,6 +54,7 @@ describe('bun run dev (embedded defaults)', () => {
     const page = await browser.newPage();
     await page.goto(dev.webUrl);
     await signUpInPage(page, 'devuser');
+    await page.getByRole('button', { name: 'Server', exact: true }).click();
 
     await expect(page.getByTestId('server-database').textContent()).resolves.toBe('Embedded PostgreSQL (PGlite)');
     await expect(page.getByTestId('server-bus').textContent()).resolves.toBe('In-process bus');

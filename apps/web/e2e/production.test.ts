@@ -47,6 +47,7 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
     ] as const) {
       await page.goto(server.url.href);
       await signUpInPage(page, name);
+      await page.getByRole('button', { name: 'Server', exact: true }).click();
       await page.getByTestId('feed-status').getByText('Live').waitFor();
     }
     await expect(alice.getByTestId('server-database').textContent()).resolves.toBe('PostgreSQL');

@@ -1,26 +1,27 @@
 import type { Me } from '@gopherchat/api';
-import { createSignal, Match, onMount, Show, Switch } from 'solid-js';
+import { createSignal, Match, onMount, Switch } from 'solid-js';
 import { AnnouncementsPanel } from './features/announcements/announcements-panel.tsx';
 import { AccountPage } from './features/auth/account-page.tsx';
 import { AuthScreen } from './features/auth/auth-screen.tsx';
+import { ChatView } from './features/chat/chat-view.tsx';
 import { ServerStatus } from './features/system/server-status.tsx';
 import { connectionState, restoreSession, session, signOut } from './lib/session.ts';
 
 function Shell(props: { user: Me }) {
-  const [view, setView] = createSignal<'home' | 'account'>('home');
+  const [view, setView] = createSignal<'chat' | 'server' | 'account'>('chat');
   return (
-    <div class="mx-auto max-w-5xl px-4 py-6 sm:px-6 sm:py-10">
-      <header class="mb-8 flex flex-wrap items-center justify-between gap-4">
-        <button type="button" class="flex items-center gap-3 text-left" onClick={() => setView('home')}>
+    <div class="mx-auto max-w-6xl px-3 py-3 sm:px-6 sm:py-5">
+      <header class="mb-4 flex flex-wrap items-center justify-between gap-3">
+        <button type="button" class="flex items-center gap-3 text-left" onClick={() => setView('chat')}>
           <div class="h-10 w-10 flex items-center justify-center rounded-2xl bg-accent text-lg font-bold text-white shadow-sm">
             G
           </div>
           <div>
             <h1 class="text-xl font-semibold tracking-tight">GopherChat</h1>
-            <p class="text-sm text-slate-500 dark:text-slate-400">Self-hosted, real-time chat</p>
+            <p class="hidden text-sm text-slate-500 sm:block dark:text-slate-400">Self-hosted, real-time chat</p>
           </div>
         </button>
-        <nav class="flex items-center gap-2 text-sm" aria-label="Account">
+        <nav class="flex flex-wrap items-center gap-1 text-sm sm:gap-2" aria-label="Account">
           <span class="text-slate-500 dark:text-slate-400" role="status" data-testid="connection-state">
             {connectionState() === 'connecting' ? 'Connecting…' : ''}
           </span>
@@ -29,23 +30,51 @@ function Shell(props: { user: Me }) {
           </span>
           <button
             type="button"
-            class="btn hover:bg-slate-100 dark:hover:bg-slate-800"
+            class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
+            aria-current={view() === 'chat' ? 'page' : undefined}
+            onClick={() => setView('chat')}
+          >
+            Chats
+          </button>
+          <button
+            type="button"
+            class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
+            aria-current={view() === 'server' ? 'page' : undefined}
+            onClick={() => setView('server')}
+          >
+            Server
+          </button>
+          <button
+            type="button"
+            class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
             aria-current={view() === 'account' ? 'page' : undefined}
             onClick={() => setView('account')}
           >
             Account
           </button>
-          <button type="button" class="btn hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => void signOut()}>
+          <button
+            type="button"
+            class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
+            onClick={() => void signOut()}
+          >
             Sign out
           </button>
         </nav>
       </header>
-      <Show when={view() === 'home'} fallback={<AccountPage username={props.user.username} email={props.user.email} />}>
-        <main class="grid gap-6 md:grid-cols-[280px_1fr]">
-          <ServerStatus />
-          <AnnouncementsPanel />
-        </main>
-      </Show>
+      <Switch>
+        <Match when={view() === 'chat'}>
+          <ChatView me={props.user} />
+        </Match>
+        <Match when={view() === 'server'}>
+          <main class="grid gap-6 md:grid-cols-[280px_1fr]">
+            <ServerStatus />
+            <AnnouncementsPanel />
+          </main>
+        </Match>
+        <Match when={view() === 'account'}>
+          <AccountPage username={props.user.username} email={props.user.email} />
+        </Match>
+      </Switch>
     </div>
   );
 }

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AUTH_COOKIE_PATH, CSRF_HEADER } from '@gopherchat/api';
+import { createGopherClient } from '@gopherchat/sdk';
+import { type SpawnedServer, spawnServer } from '@gopherchat/server/testing';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+
+/** Chatting in real browsers, against the server serving the built web app. */
+describe('chat in the browser', () => {
+  let server: SpawnedServer;
+  let browser: Browser & AsyncDisposable;
+
+  beforeAll(async () => {
+    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
+    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+    server = await spawnServer({
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-chat-')),
+      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.[Symbol.asyncDispose]();
+    await server?.[Symbol.asyncDispose]();
+  });
+
+  async function personAt(username: string, options: { viewport?: { width: number; height: number } } = {}) {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    await page.goto(server.url.href);
+    await signUpInPage(page, username);
+    return { context, page };
+  }
+
+  async function startConversation(page: Page, kind: 'Direct' | 'Group', fields: Record<string, string>) {
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('tab', { name: kind }).click();
+    for (const [label, value] of Object.entries(fields)) await dialog.getByLabel(label).fill(value);
+    await dialog.getByRole('button', { name: kind === 'Direct' ? 'Start' : 'Create group' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
+  async function write(page: Page, text: string) {
+    await page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  }
+
+  const messagesOn = (page: Page) => page.getByTestId('message-list').getByTestId('message').allTextContents();
+
+  it('lets two people start a direct conversation and talk both ways, live', async () => {
+    const ada = await personAt('ada');
+    const bob = await personAt('bob', { viewport: { width: 390, height: 780 } });
+
+    await startConversation(ada.page, 'Direct', { Username: 'bob' });
+    await expect(ada.page.getByTestId('conversation-title').textContent()).resolves.toBe('bob');
+    await write(ada.page, 'Hi Bob! Notes at https://example.com/notes.');
+
+    // Bob's list shows it with an unread badge before he opens it.
+    const conversation = bob.page.getByTestId('conversation').filter({ hasText: 'ada' });
+    await conversation.getByTestId('unread').getByText('1').waitFor();
+    await conversation.click();
+    await bob.page.getByTestId('message-list').getByText('Hi Bob!').waitFor();
+    const link = bob.page.getByRole('link', { name: 'https://example.com/notes' });
+    await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer');
+
+    await write(bob.page, 'Hey Ada');
+    await write(bob.page, 'Line one');
+    await ada.page.getByTestId('message-list').getByText('Line one').waitFor();
+    expect(await messagesOn(ada.page)).toEqual(['Hi Bob! Notes at https://example.com/notes.', 'Hey Ada', 'Line one']);
+    expect(await messagesOn(bob.page)).toEqual(await messagesOn(ada.page));
+
+    await saveScreenshot(ada.page, 'chat-direct-desktop');
+    await saveScreenshot(bob.page, 'chat-direct-phone');
+    await ada.context.close();
+    await bob.context.close();
+  });
+
+  it('keeps a group of three in the same conversation, in the same order', async () => {
+    const [cat, dan, eve] = await Promise.all([personAt('cat'), personAt('dan'), personAt('eve')]);
+    await startConversation(cat.page, 'Group', { 'Group name': 'Trio', Members: 'dan, eve' });
+    for (const person of [dan, eve]) await person.page.getByTestId('conversation').filter({ hasText: 'Trio' }).click();
+
+    await write(cat.page, 'from cat');
+    await dan.page.getByTestId('message-list').getByText('from cat').waitFor();
+    await write(dan.page, 'from dan');
+    await eve.page.getByTestId('message-list').getByText('from dan').waitFor();
+    await write(eve.page, 'from eve');
+    for (const person of [cat, dan, eve]) {
+      await person.page.getByTestId('message-list').getByText('from eve').waitFor();
+      expect(await messagesOn(person.page)).toEqual(['from cat', 'from dan', 'from eve']);
+    }
+    await saveScreenshot(cat.page, 'chat-group');
+    await Promise.all([cat, dan, eve].map((person) => person.context.close()));
+  });
+
+  it('sends what was written offline once, in order, after a reload and reconnection', async () => {
+    const fay = await personAt('fay');
+    const gus = await personAt('gus');
+    await startConversation(fay.page, 'Direct', { Username: 'gus' });
+    await write(fay.page, 'before');
+    await gus.page.getByTestId('conversation').filter({ hasText: 'fay' }).click();
+    await gus.page.getByTestId('message-list').getByText('before').waitFor();
+
+    await fay.context.setOffline(true);
+    for (const text of ['offline 1', 'offline 2', 'offline 3']) await write(fay.page, text);
+    await expect(fay.page.locator('[data-state="pending"]').count()).resolves.toBe(3);
+
+    // Reloading needs the network for the page itself; sends stay cut off until the end.
+    const isSend = (url: URL) => url.pathname.includes('messages.send');
+    await fay.page.route(isSend, (route) => route.abort('internetdisconnected'));
+    await fay.context.setOffline(false);
+    await fay.page.reload();
+    await fay.page.getByTestId('conversation').filter({ hasText: 'gus' }).click();
+    await expect(fay.page.locator('[data-state="pending"]').count()).resolves.toBe(3);
+
+    await fay.page.unroute(isSend);
+    await gus.page.getByTestId('message-list').getByText('offline 3').waitFor({ timeout: 40_000 });
+    await fay.page.locator('[data-state="pending"]').first().waitFor({ state: 'detached' });
+    expect(await messagesOn(gus.page)).toEqual(['before', 'offline 1', 'offline 2', 'offline 3']);
+    expect(await messagesOn(fay.page)).toEqual(['before', 'offline 1', 'offline 2', 'offline 3']);
+    await fay.context.close();
+    await gus.context.close();
+  });
+
+  it('loads older pages when scrolling up, keeping what is on screen in place', async () => {
+    const hal = await personAt('hal');
+    await startConversation(hal.page, 'Group', { 'Group name': 'Archive', Members: '' });
+    // Through the API, quicker than typing 120 messages.
+    const token = await hal.page.evaluate(
+      async ({ path, header }) => {
+        const response = await fetch(`${path}/refresh`, { method: 'POST', headers: { [header]: '1' } });
+        return ((await response.json()) as { accessToken: string }).accessToken;
+      },
+      { path: AUTH_COOKIE_PATH, header: CSRF_HEADER },
+    );
+    await using api = createGopherClient({ url: server.url, accessToken: () => token });
+    const [archive] = await api.api.conversations.list.query();
+    for (let index = 1; index <= 120; index++) {
+      await api.api.messages.send.mutate({
+        conversationId: archive?.id ?? '',
+        clientMessageId: `bulk-${index}`,
+        content: { type: 'text', text: `bulk ${index}` },
+      });
+    }
+    await hal.page.reload();
+    await hal.page.getByTestId('conversation').filter({ hasText: 'Archive' }).click();
+    await hal.page.getByTestId('message-list').getByText('bulk 120', { exact: true }).waitFor();
+    expect((await messagesOn(hal.page)).length).toBe(50);
+
+    for (let pages = 0; pages < 3; pages++) {
+      await hal.page.getByTestId('message-list').evaluate((list) => list.scrollTo({ top: 0 }));
+      await hal.page.waitForTimeout(300);
+    }
+    await hal.page.getByTestId('message-list').getByText('bulk 1', { exact: true }).waitFor();
+    const texts = await messagesOn(hal.page);
+    expect(texts).toEqual(Array.from({ length: 120 }, (_, index) => `bulk ${index + 1}`));
+    await hal.context.close();
+  });
+});

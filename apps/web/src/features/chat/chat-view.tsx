@@ -1,0 +1,107 @@
+import type { Me } from '@gopherchat/api';
+import { createEffect, createMemo, onCleanup, Show } from 'solid-js';
+import { Composer } from './composer.tsx';
+import { ConversationList } from './conversation-list.tsx';
+import { MessageList } from './message-list.tsx';
+import { NewConversationDialog } from './new-conversation-dialog.tsx';
+import { createChatStore } from './store.ts';
+
+const NOTICE_MS = 6_000;
+
+/** The chat screen: conversations on the left, the open one on the right (one at a time on a phone). */
+export function ChatView(props: { me: Me }) {
+  const chat = createChatStore(props.me);
+  const { state } = chat;
+  const active = createMemo(() => (state.activeId ? state.conversations[state.activeId] : undefined));
+  const timeline = createMemo(() => (state.activeId ? state.timelines[state.activeId] : undefined));
+  const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
+
+  createEffect(() => {
+    const notice = state.notice;
+    if (!notice) return;
+    const timer = setTimeout(() => chat.dismissNotice(), NOTICE_MS);
+    onCleanup(() => clearTimeout(timer));
+  });
+
+  return (
+    <div class="grid h-[calc(100dvh-7rem)] min-h-[28rem] overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 md:grid-cols-[300px_1fr]">
+      <aside
+        class={`min-h-0 flex-col border-r border-slate-200 dark:border-slate-800 ${active() ? 'hidden md:flex' : 'flex'}`}
+      >
+        <div class="flex items-center justify-between gap-2 border-b border-slate-200 p-3 dark:border-slate-800">
+          <h2 class="text-sm font-semibold">Chats</h2>
+          <NewConversationDialog onStartDirect={chat.startDirect} onStartGroup={chat.startGroup} />
+        </div>
+        <Show when={state.live === 'reconnecting'}>
+          <p
+            class="bg-amber-50 px-3 py-1.5 text-xs text-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
+            role="status"
+          >
+            Reconnecting… messages you write will be sent when you are back.
+          </p>
+        </Show>
+        <ConversationList
+          myId={props.me.id}
+          conversations={chat.conversationList()}
+          activeId={state.activeId}
+          onOpen={(id) => void chat.open(id)}
+        />
+      </aside>
+      <section class={`min-h-0 flex-col ${active() ? 'flex' : 'hidden md:flex'}`} aria-label="Conversation">
+        <Show
+          when={active()}
+          fallback={
+            <p class="m-auto px-6 text-center text-sm text-slate-500 dark:text-slate-400">
+              Pick a conversation, or start a new one.
+            </p>
+          }
+        >
+          {(conversation) => (
+            <>
+              <header class="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+                <button
+                  type="button"
+                  class="btn px-2 md:hidden"
+                  aria-label="Back to conversations"
+                  onClick={chat.close}
+                >
+                  ←
+                </button>
+                <div class="min-w-0">
+                  <h2 class="truncate font-semibold" data-testid="conversation-title">
+                    {conversation().title}
+                  </h2>
+                  <p class="text-xs text-slate-500 dark:text-slate-400">
+                    {conversation().kind === 'group' ? `${conversation().memberCount} members` : 'Direct conversation'}
+                  </p>
+                </div>
+              </header>
+              <MessageList
+                myId={props.me.id}
+                messages={timeline()?.messages ?? []}
+                outgoing={outgoing()}
+                members={timeline()?.members ?? {}}
+                hasOlder={timeline()?.hasOlder ?? false}
+                isLoadingOlder={timeline()?.isLoadingOlder ?? false}
+                onLoadOlder={() => void chat.loadOlder(conversation().id)}
+                onRetry={chat.retry}
+                onDiscard={chat.discard}
+              />
+              <Composer conversationId={conversation().id} onSend={(text) => chat.send(conversation().id, text)} />
+            </>
+          )}
+        </Show>
+      </section>
+      <Show when={state.notice}>
+        {(notice) => (
+          <div
+            class="fixed bottom-6 left-1/2 z-10 -translate-x-1/2 rounded-xl bg-slate-900 px-4 py-2.5 text-sm text-white shadow-lg dark:bg-slate-100 dark:text-slate-900"
+            role="alert"
+          >
+            {notice().text}
+          </div>
+        )}
+      </Show>
+    </div>
+  );
+}

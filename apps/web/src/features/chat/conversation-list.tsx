@@ -1,0 +1,94 @@
+import type { ConversationSummary } from '@gopherchat/api';
+import { For, Show } from 'solid-js';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+function when(iso: string) {
+  const date = new Date(iso);
+  return date.toDateString() === new Date().toDateString() ? timeFormat.format(date) : dateFormat.format(date);
+}
+
+function preview(summary: ConversationSummary, myId: string): string {
+  const message = summary.lastMessage;
+  if (!message) return 'No messages yet';
+  const who = message.senderId === myId ? 'You: ' : '';
+  switch (message.content.type) {
+    case 'text':
+      return who + message.content.text;
+    case 'deleted':
+      return `${who}(deleted)`;
+    case 'system':
+      return 'Conversation updated';
+  }
+}
+
+/** The conversations, most recently active first, with what is new in each. */
+export function ConversationList(props: {
+  myId: string;
+  conversations: ConversationSummary[];
+  activeId: string | undefined;
+  onOpen: (conversationId: string) => void;
+}) {
+  return (
+    <nav aria-label="Conversations" class="min-h-0 flex-1 overflow-y-auto">
+      <Show
+        when={props.conversations.length > 0}
+        fallback={
+          <p class="px-4 py-6 text-sm text-slate-500 dark:text-slate-400">
+            No conversations yet. Start one with someone by their username.
+          </p>
+        }
+      >
+        <ul class="flex flex-col gap-0.5 p-2">
+          <For each={props.conversations}>
+            {(summary) => (
+              <li>
+                <button
+                  type="button"
+                  class={`w-full flex items-center gap-3 rounded-xl px-3 py-2.5 text-left transition ${
+                    props.activeId === summary.id
+                      ? 'bg-accent-soft dark:bg-accent-softDark'
+                      : 'hover:bg-slate-100 dark:hover:bg-slate-800/60'
+                  }`}
+                  aria-current={props.activeId === summary.id ? 'true' : undefined}
+                  data-testid="conversation"
+                  onClick={() => props.onOpen(summary.id)}
+                >
+                  <span
+                    class="h-10 w-10 flex flex-none items-center justify-center rounded-full bg-slate-200 text-sm font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100"
+                    aria-hidden="true"
+                  >
+                    {summary.title.slice(0, 1).toUpperCase()}
+                  </span>
+                  <span class="min-w-0 flex-1">
+                    <span class="flex items-baseline justify-between gap-2">
+                      <span class="truncate text-sm font-semibold">{summary.title}</span>
+                      <span class="flex-none text-xs text-slate-400">
+                        {when(summary.lastMessage?.createdAt ?? summary.createdAt)}
+                      </span>
+                    </span>
+                    <span class="flex items-center justify-between gap-2">
+                      <span class="truncate text-sm text-slate-500 dark:text-slate-400">
+                        {preview(summary, props.myId)}
+                      </span>
+                      <Show when={summary.unreadCount > 0}>
+                        <span
+                          class="min-w-5 flex-none rounded-full bg-accent px-1.5 text-center text-xs font-semibold leading-5 text-white"
+                          data-testid="unread"
+                        >
+                          <span class="sr-only">Unread: </span>
+                          {summary.unreadCount}
+                        </span>
+                      </Show>
+                    </span>
+                  </span>
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </nav>
+  );
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'bun:test';
+import type { ConversationSummary, Message } from '@gopherchat/api';
+import { byActivity, continuesGroup, mergeMessages, summaryAfterMessage } from './timeline.ts';
+
+const at = (minutes: number) => new Date(Date.UTC(2026, 10, 24, 12, minutes)).toISOString();
+
+const message = (seq: number, overrides: Partial<Message> = {}): Message => ({
+  id: `m${seq}`,
+  conversationId: 'c1',
+  seq,
+  senderId: 'ada',
+  clientMessageId: `c${seq}`,
+  content: { type: 'text', text: `#${seq}` },
+  replyToSeq: null,
+  createdAt: at(seq),
+  editedAt: null,
+  deletedAt: null,
+  ...overrides,
+});
+
+const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
+  id: 'c1',
+  kind: 'group',
+  title: 'Team',
+  peer: null,
+  memberCount: 3,
+  myRole: 'member',
+  lastSeq: 2,
+  lastReadSeq: 2,
+  unreadCount: 0,
+  lastMessage: message(2),
+  createdAt: at(0),
+  ...overrides,
+});
+
+describe('mergeMessages', () => {
+  it('keeps one message per seq in order, the newer copy winning', () => {
+    const edited = message(2, { content: { type: 'text', text: 'edited' } });
+    const merged = mergeMessages([message(1), message(2), message(4)], [message(3), edited, message(5)]);
+    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(merged[1]?.content).toEqual({ type: 'text', text: 'edited' });
+  });
+
+  it('prepends an older page', () => {
+    expect(mergeMessages([message(3), message(4)], [message(1), message(2)]).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('summaryAfterMessage', () => {
+  const reader = { userId: 'bob', isViewing: false };
+
+  it('counts someone else’s new message as unread unless the conversation is open', () => {
+    const after = summaryAfterMessage(summary(), message(3), reader);
+    expect(after).toMatchObject({ lastSeq: 3, unreadCount: 1, lastReadSeq: 2 });
+    expect(summaryAfterMessage(summary(), message(3), { ...reader, isViewing: true })).toMatchObject({
+      unreadCount: 0,
+      lastReadSeq: 3,
+    });
+    expect(summaryAfterMessage(summary(), message(3, { senderId: 'bob' }), reader)).toMatchObject({ unreadCount: 0 });
+  });
+
+  it('does not count an edit of an old message again, but shows it in the preview', () => {
+    const edited = message(2, { content: { type: 'deleted' } });
+    expect(summaryAfterMessage(summary({ unreadCount: 1 }), edited, reader)).toMatchObject({
+      unreadCount: 1,
+      lastMessage: edited,
+    });
+  });
+});
+
+describe('conversation order and message grouping', () => {
+  it('puts the most recently active conversation first', () => {
+    const quiet = summary({ id: 'quiet', lastMessage: message(1) });
+    const busy = summary({ id: 'busy', lastMessage: message(9) });
+    const fresh = summary({ id: 'fresh', lastMessage: null, createdAt: at(5) });
+    expect([quiet, busy, fresh].sort(byActivity).map((s) => s.id)).toEqual(['busy', 'fresh', 'quiet']);
+  });
+
+  it('groups consecutive messages of one sender within a few minutes', () => {
+    expect(continuesGroup(message(1), message(2))).toBe(true);
+    expect(continuesGroup(message(1), message(2, { senderId: 'bob' }))).toBe(false);
+    expect(continuesGroup(message(1), message(20))).toBe(false);
+    expect(continuesGroup(undefined, message(1))).toBe(false);
+  });
+});

@@ -1,0 +1,71 @@
+import type { ConversationSummary, Message } from '@gopherchat/api';
+
+/**
+ * Merges messages into a conversation's loaded ones: ascending by `seq`, one
+ * per `seq`, the incoming copy winning (an edit or a delete replaces the
+ * original). Pages and live events overlap freely.
+ */
+export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {
+  if (incoming.length === 0) return current as Message[];
+  const last = current.at(-1);
+  // The common case, a live message after everything loaded: no re-sort.
+  if (incoming.length === 1 && (!last || (incoming[0] as Message).seq > last.seq)) return [...current, ...incoming];
+  const bySeq = new Map(current.map((message) => [message.seq, message]));
+  for (const message of incoming) bySeq.set(message.seq, message);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** When a conversation last saw activity: its last message, or its creation. */
+export const lastActivityOf = (summary: ConversationSummary) => summary.lastMessage?.createdAt ?? summary.createdAt;
+
+/** Most recent activity first; ties keep a stable order by id. */
+export function byActivity(a: ConversationSummary, b: ConversationSummary): number {
+  const difference = Date.parse(lastActivityOf(b)) - Date.parse(lastActivityOf(a));
+  return difference !== 0 ? difference : a.id.localeCompare(b.id);
+}
+
+/**
+ * A conversation's summary after one of its messages arrived live: newer
+ * messages move `lastMessage` on, and count as unread unless they are the
+ * reader's own or the conversation is open in front of them.
+ */
+export function summaryAfterMessage(
+  summary: ConversationSummary,
+  message: Message,
+  reader: { userId: string; isViewing: boolean },
+): ConversationSummary {
+  if (message.seq <= summary.lastSeq) {
+    // An edit or delete of something already counted: only the preview may change.
+    return summary.lastMessage?.seq === message.seq ? { ...summary, lastMessage: message } : summary;
+  }
+  const isRead = reader.isViewing || message.senderId === reader.userId || message.senderId === null;
+  return {
+    ...summary,
+    lastSeq: message.seq,
+    lastMessage: message,
+    lastReadSeq: isRead ? message.seq : summary.lastReadSeq,
+    unreadCount: isRead ? 0 : summary.unreadCount + 1,
+  };
+}
+
+/** Calendar day of a timestamp in the reader's time zone, for day separators. */
+export function dayKey(isoTimestamp: string): string {
+  const date = new Date(isoTimestamp);
+  return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+}
+
+/** Messages closer than this, from the same sender, are shown as one group. */
+const GROUPING_WINDOW_MS = 5 * 60_000;
+
+/** Whether `message` continues `previous`'s group (same sender, same day, within minutes). */
+export function continuesGroup(previous: Message | undefined, message: Message): boolean {
+  return (
+    previous !== undefined &&
+    previous.senderId !== null &&
+    previous.senderId === message.senderId &&
+    previous.content.type !== 'system' &&
+    message.content.type !== 'system' &&
+    dayKey(previous.createdAt) === dayKey(message.createdAt) &&
+    Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUPING_WINDOW_MS
+  );
+}
