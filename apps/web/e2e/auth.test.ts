@@ -64,7 +64,7 @@ describe('accounts in the browser', () => {
     await laptop.getByLabel('Password').fill(TEST_PASSWORD);
     await laptop.getByRole('button', { name: 'Sign in' }).click();
     await laptop.getByTestId('signed-in-as').getByText('reloader').waitFor();
-    await laptop.getByTestId('feed-status').getByText('Live').waitFor();
+    await laptop.locator('[data-testid="chat"][data-live="live"]').waitFor();
 
     // A second device signs in and revokes the first from the sessions page.
     const phone = await (await browser.newContext({ viewport: { width: 390, height: 780 } })).newPage();

@@ -7,6 +7,19 @@ import { ChatView } from './features/chat/chat-view.tsx';
 import { ServerStatus } from './features/system/server-status.tsx';
 import { connectionState, restoreSession, session, signOut } from './lib/session.ts';
 
+function NavButton(props: { label: string; isCurrent?: boolean; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
+      aria-current={props.isCurrent ? 'page' : undefined}
+      onClick={() => props.onClick()}
+    >
+      {props.label}
+    </button>
+  );
+}
+
 function Shell(props: { user: Me }) {
   const [view, setView] = createSignal<'chat' | 'server' | 'account'>('chat');
   return (
@@ -28,37 +41,10 @@ function Shell(props: { user: Me }) {
           <span class="font-medium" data-testid="signed-in-as">
             {props.user.displayName}
           </span>
-          <button
-            type="button"
-            class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
-            aria-current={view() === 'chat' ? 'page' : undefined}
-            onClick={() => setView('chat')}
-          >
-            Chats
-          </button>
-          <button
-            type="button"
-            class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
-            aria-current={view() === 'server' ? 'page' : undefined}
-            onClick={() => setView('server')}
-          >
-            Server
-          </button>
-          <button
-            type="button"
-            class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
-            aria-current={view() === 'account' ? 'page' : undefined}
-            onClick={() => setView('account')}
-          >
-            Account
-          </button>
-          <button
-            type="button"
-            class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
-            onClick={() => void signOut()}
-          >
-            Sign out
-          </button>
+          <NavButton label="Chats" isCurrent={view() === 'chat'} onClick={() => setView('chat')} />
+          <NavButton label="Server" isCurrent={view() === 'server'} onClick={() => setView('server')} />
+          <NavButton label="Account" isCurrent={view() === 'account'} onClick={() => setView('account')} />
+          <NavButton label="Sign out" onClick={() => void signOut()} />
         </nav>
       </header>
       <Switch>

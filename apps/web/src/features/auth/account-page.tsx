@@ -3,8 +3,8 @@ import { toAppError } from '@gopherchat/sdk';
 import { createResource, createSignal, Show } from 'solid-js';
 import { changePassword, gopher } from '../../lib/session.ts';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
+import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
-import { Field } from './field.tsx';
 import { SessionsCard } from './sessions-card.tsx';
 import { StrengthMeter } from './strength-meter.tsx';
 

@@ -1,8 +1,8 @@
 import { createSignal, Match, Show, Switch } from 'solid-js';
 import { session, signIn, signUp } from '../../lib/session.ts';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
+import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
-import { Field } from './field.tsx';
 import { ProviderButtons } from './provider-buttons.tsx';
 import { StrengthMeter } from './strength-meter.tsx';
 

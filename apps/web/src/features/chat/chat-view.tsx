@@ -24,7 +24,11 @@ export function ChatView(props: { me: Me }) {
   });
 
   return (
-    <div class="grid h-[calc(100dvh-7rem)] min-h-[28rem] overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 md:grid-cols-[300px_1fr]">
+    <div
+      data-testid="chat"
+      data-live={state.live}
+      class="grid h-[calc(100dvh-7rem)] min-h-[28rem] overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 md:grid-cols-[300px_1fr]"
+    >
       <aside
         class={`min-h-0 flex-col border-r border-slate-200 dark:border-slate-800 ${active() ? 'hidden md:flex' : 'flex'}`}
       >

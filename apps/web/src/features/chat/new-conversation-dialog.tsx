@@ -1,5 +1,7 @@
+import { CONVERSATION_TITLE_MAX_LENGTH } from '@gopherchat/api';
 import { createSignal, Show } from 'solid-js';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
+import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
 
 /**
@@ -61,33 +63,33 @@ export function NewConversationDialog(props: {
             when={kind() === 'direct'}
             fallback={
               <>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                  Group name
-                  <input class="field" value={title()} onInput={submission.edit(setTitle)} required maxLength={100} />
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                  Members
-                  <input
-                    class="field"
-                    value={members()}
-                    onInput={submission.edit(setMembers)}
-                    placeholder="usernames, separated by commas"
-                  />
-                </label>
+                <Field
+                  id="group-title"
+                  label="Group name"
+                  value={title()}
+                  onInput={submission.edit(setTitle)}
+                  required
+                  maxLength={CONVERSATION_TITLE_MAX_LENGTH}
+                />
+                <Field
+                  id="group-members"
+                  label="Members"
+                  value={members()}
+                  onInput={submission.edit(setMembers)}
+                  placeholder="usernames, separated by commas"
+                />
               </>
             }
           >
-            <label class="flex flex-col gap-1 text-sm font-medium">
-              Username
-              <input
-                class="field"
-                value={username()}
-                onInput={submission.edit(setUsername)}
-                required
-                autocomplete="off"
-                placeholder="who to talk to"
-              />
-            </label>
+            <Field
+              id="direct-username"
+              label="Username"
+              value={username()}
+              onInput={submission.edit(setUsername)}
+              required
+              autocomplete="off"
+              placeholder="who to talk to"
+            />
           </Show>
           <ErrorAlert message={submission.error()} />
           <div class="flex justify-end gap-2">
