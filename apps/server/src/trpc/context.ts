@@ -37,6 +37,6 @@ export interface Context {
   readonly authError: AppError | null;
   /** HTTP only: the response's headers, for cookies. */
   resHeaders: Headers | null;
-  /** WebSocket only: renews the socket's authentication. */
+  /** WebSocket only: renews the socket's authentication, and gives subscriptions their channel. */
   socket: SocketControl | null;
 }

@@ -69,7 +69,7 @@ export class TrpcSocket {
     this.flushSoon();
   }
 
-  /** A channel for the data of subscription `requestId`; it goes quiet once `signal` aborts. */
+  /** A channel for the data of the subscription `request` started; it goes quiet once `signal` aborts. */
   trackedChannel(request: { id: number | string; jsonrpc?: '2.0' }, signal: AbortSignal): TrackedChannel {
     const head = `{"id":${JSON.stringify(request.id)},${request.jsonrpc ? '"jsonrpc":"2.0",' : ''}"result":{"type":"data","id":`;
     let open: TrackedFrame | undefined;

@@ -40,6 +40,12 @@ interface RequestTag {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The id (and JSON-RPC marker) of a request, or of a tag copied from one; undefined when it has no usable id. */
+function requestTagOf(value: unknown): RequestTag | undefined {
+  if (!isPlainObject(value) || (typeof value.id !== 'number' && typeof value.id !== 'string')) return undefined;
+  return { id: value.id, ...(value.jsonrpc === '2.0' ? { jsonrpc: '2.0' } : {}) };
+}
+
 /** Tags each subscription request of a client message (one request or a batch) with its id. */
 function tagSubscriptionRequests(text: string): string {
   if (!text.includes('"subscription"')) return text;
@@ -51,20 +57,12 @@ function tagSubscriptionRequests(text: string): string {
   }
   for (const request of Array.isArray(parsed) ? parsed : [parsed]) {
     if (!isPlainObject(request) || request.method !== 'subscription' || !isPlainObject(request.params)) continue;
-    const { id, jsonrpc } = request;
+    const tag = requestTagOf(request);
     const { input } = request.params;
-    if ((typeof id !== 'number' && typeof id !== 'string') || (input !== undefined && !isPlainObject(input))) continue;
-    const tag: RequestTag = { id, ...(jsonrpc === '2.0' ? { jsonrpc } : {}) };
+    if (!tag || (input !== undefined && !isPlainObject(input))) continue;
     request.params.input = { ...input, [REQUEST_TAG]: tag };
   }
   return JSON.stringify(parsed);
-}
-
-function requestTagOf(rawInput: unknown): RequestTag | undefined {
-  const tag = isPlainObject(rawInput) ? rawInput[REQUEST_TAG] : undefined;
-  return isPlainObject(tag) && (typeof tag.id === 'number' || typeof tag.id === 'string')
-    ? { id: tag.id, ...(tag.jsonrpc === '2.0' ? { jsonrpc: '2.0' } : {}) }
-    : undefined;
 }
 
 /** What a procedure running on this socket may do to it. */
@@ -144,7 +142,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
         socket: {
           renew: (auth) => authenticate(data, auth),
           trackedChannel: (rawInput, signal) => {
-            const tag = requestTagOf(rawInput);
+            const tag = isPlainObject(rawInput) ? requestTagOf(rawInput[REQUEST_TAG]) : undefined;
             return tag && data.socket?.trackedChannel(tag, signal);
           },
         },
