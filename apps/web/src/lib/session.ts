@@ -125,7 +125,7 @@ export async function restoreSession() {
 }
 
 /** Runs `work`; resolves to a user-readable error, or undefined on success. */
-async function attempt(work: () => Promise<unknown>): Promise<string | undefined> {
+export async function attempt(work: () => Promise<unknown>): Promise<string | undefined> {
   try {
     await work();
     return undefined;

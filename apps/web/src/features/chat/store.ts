@@ -2,7 +2,7 @@ import type { ConversationSummary, Me, Member, Message, UserEvent } from '@gophe
 import { backoffDelay, toAppError } from '@gopherchat/sdk';
 import { batch, createMemo, onCleanup } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
-import { gopher } from '../../lib/session.ts';
+import { attempt, gopher } from '../../lib/session.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
 import { byActivity, mergeMessages, summaryAfterMessage } from './timeline.ts';
 
@@ -209,32 +209,28 @@ export function createChatStore(me: Me) {
     outbox.enqueue({ clientMessageId: crypto.randomUUID(), conversationId, text, writtenAt: new Date().toISOString() });
   }
 
-  async function startDirect(username: string): Promise<string | undefined> {
-    try {
-      const person = await gopher.api.users.find.query({ username });
-      const summary = await gopher.api.conversations.createDirect.mutate({ userId: person.id });
-      upsertSummary(summary);
-      await open(summary.id);
-      return undefined;
-    } catch (error) {
-      return toAppError(error).userMessage;
-    }
+  /** Adds a conversation just made here, and opens it. */
+  async function openNew(summary: ConversationSummary) {
+    upsertSummary(summary);
+    await open(summary.id);
   }
 
-  async function startGroup(title: string, usernames: string[]): Promise<string | undefined> {
-    try {
+  const startDirect = (username: string) =>
+    attempt(async () => {
+      const person = await gopher.api.users.find.query({ username });
+      await openNew(await gopher.api.conversations.createDirect.mutate({ userId: person.id }));
+    });
+
+  const startGroup = (title: string, usernames: string[]) =>
+    attempt(async () => {
       const people = await Promise.all(usernames.map((username) => gopher.api.users.find.query({ username })));
-      const summary = await gopher.api.conversations.createGroup.mutate({
-        title,
-        memberIds: [...new Set(people.map((person) => person.id))].filter((id) => id !== me.id),
-      });
-      upsertSummary(summary);
-      await open(summary.id);
-      return undefined;
-    } catch (error) {
-      return toAppError(error).userMessage;
-    }
-  }
+      await openNew(
+        await gopher.api.conversations.createGroup.mutate({
+          title,
+          memberIds: [...new Set(people.map((person) => person.id))].filter((id) => id !== me.id),
+        }),
+      );
+    });
 
   // The subscription first, then the list: an event racing the list's query is merged, not lost.
   const subscription = gopher.api.events.subscribe.subscribe(undefined, {
