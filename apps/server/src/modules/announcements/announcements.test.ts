@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'bun:test';
-import { toAppError } from '@gopherchat/sdk';
+import { type GopherClient, toAppError } from '@gopherchat/sdk';
 import { collect } from '../../testing/collect.ts';
 import { startTestServer } from '../../testing/test-server.ts';
+
+/** What `client`'s announcement stream delivers, from just after `lastEventId` or from now. */
+const announcementsSeenBy = (client: GopherClient, lastEventId?: string) =>
+  collect<{ id: string; data: { text: string } }>((handlers) =>
+    client.api.announcements.stream.subscribe(lastEventId ? { lastEventId } : undefined, handlers),
+  );
 
 const backends = [
   { name: 'embedded (PGlite, memory bus)', database: 'pglite', bus: 'memory' },
@@ -59,9 +65,7 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
     await using t = await start();
     const poster = await t.signUp();
     const subscriber = await t.signUp();
-    using stream = collect<{ id: string; data: { text: string } }>((handlers) =>
-      subscriber.api.announcements.stream.subscribe(undefined, handlers),
-    );
+    using stream = announcementsSeenBy(subscriber);
     await stream.started;
     for (let index = 0; index < 20; index++) await poster.api.announcements.post.mutate({ text: `live ${index}` });
     await stream.waitFor(20);
@@ -74,9 +78,7 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
     const poster = await t.signUp();
     for (const text of ['a', 'b', 'c', 'd', 'e']) await poster.api.announcements.post.mutate({ text });
     const subscriber = await t.signUp();
-    using stream = collect<{ id: string; data: { text: string } }>((handlers) =>
-      subscriber.api.announcements.stream.subscribe({ lastEventId: '2' }, handlers),
-    );
+    using stream = announcementsSeenBy(subscriber, '2');
     await stream.waitFor(3);
     await poster.api.announcements.post.mutate({ text: 'f' });
     await stream.waitFor(4);
@@ -88,9 +90,7 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
     await using t = await start();
     const poster = await t.signUp();
     const subscriber = await t.signUp();
-    using stream = collect<{ id: string; data: { text: string } }>((handlers) =>
-      subscriber.api.announcements.stream.subscribe(undefined, handlers),
-    );
+    using stream = announcementsSeenBy(subscriber);
     await stream.started;
     for (const text of ['1', '2', '3']) await poster.api.announcements.post.mutate({ text });
     await stream.waitFor(3);
