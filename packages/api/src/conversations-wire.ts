@@ -37,11 +37,23 @@ export interface Message {
 export type ConversationKind = 'direct' | 'group';
 export type MemberRole = 'owner' | 'admin' | 'member';
 
-export interface Member {
+/** How far a member has got in a conversation: both only ever move forward. */
+export interface ReadPointers {
+  /** The newest message their client has received. */
+  lastDeliveredSeq: number;
+  /** The newest message they have seen on screen. */
+  lastReadSeq: number;
+}
+
+export interface Member extends ReadPointers {
   userId: string;
   username: string;
   displayName: string;
   role: MemberRole;
+}
+
+export interface MemberReceipt extends ReadPointers {
+  userId: string;
 }
 
 /** A conversation as one member sees it in their list. */
@@ -55,6 +67,8 @@ export interface ConversationSummary {
   memberCount: number;
   myRole: MemberRole;
   lastSeq: number;
+  /** My own pointers. */
+  lastDeliveredSeq: number;
   lastReadSeq: number;
   unreadCount: number;
   lastMessage: Message | null;
@@ -77,6 +91,8 @@ export type UserEvent =
   | { kind: 'message_updated'; message: Message }
   | { kind: 'conversation_updated'; conversationId: string }
   | { kind: 'removed_from_conversation'; conversationId: string }
+  /** Members' pointers moved (mine too: another of my devices read something). */
+  | { kind: 'receipts'; conversationId: string; receipts: MemberReceipt[] }
   | { kind: 'resync' };
 
 export interface UserProfile {

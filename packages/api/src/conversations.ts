@@ -5,6 +5,7 @@ import {
   GROUP_MAX_MEMBERS,
   HISTORY_PAGE_MAX,
   MESSAGE_TEXT_MAX_LENGTH,
+  RECEIPT_BATCH_MAX,
 } from './limits.ts';
 
 const ZId = z.uuid('That id is not valid.');
@@ -72,6 +73,14 @@ export const ZHistoryInput = z
   .refine((input) => input.before === undefined || input.after === undefined, {
     message: 'Ask for messages before or after a point, not both.',
   });
+
+const ZPointer = z.object({ conversationId: ZId, seq: ZSeq });
+/** What a client has received: the newest seq per conversation (one call covers a burst of events). */
+export const ZMarkDeliveredInput = z.object({
+  pointers: z.array(ZPointer).min(1).max(RECEIPT_BATCH_MAX, `At most ${RECEIPT_BATCH_MAX} conversations at once.`),
+});
+/** The newest message the reader has seen on screen in one conversation. */
+export const ZMarkReadInput = ZPointer;
 
 export const ZEventsInput = z.object({
   /** tRPC sets this on reconnect: the id of the last event the client has. */

@@ -22,3 +22,5 @@ export const CONVERSATION_TITLE_MAX_LENGTH = 80;
 export const GROUP_MAX_MEMBERS = 1000;
 /** Messages in one history page. */
 export const HISTORY_PAGE_MAX = 100;
+/** Conversations one delivery receipt may cover. */
+export const RECEIPT_BATCH_MAX = 200;

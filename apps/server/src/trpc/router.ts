@@ -1,6 +1,12 @@
 import { announcementsRouter } from '../modules/announcements/index.ts';
 import { authRouter } from '../modules/auth/index.ts';
-import { conversationsRouter, eventsRouter, messagesRouter, usersRouter } from '../modules/conversations/index.ts';
+import {
+  conversationsRouter,
+  eventsRouter,
+  messagesRouter,
+  receiptsRouter,
+  usersRouter,
+} from '../modules/conversations/index.ts';
 import { systemRouter } from '../modules/system/index.ts';
 import { router } from './init.ts';
 
@@ -11,6 +17,7 @@ export const appRouter = router({
   users: usersRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  receipts: receiptsRouter,
   events: eventsRouter,
 });
 

@@ -1,46 +1,8 @@
 import { describe, expect, it } from 'bun:test';
-import type { UserEvent } from '@gopherchat/api';
-import { type GopherClient, toAppError } from '@gopherchat/sdk';
-import { collect, eventually } from '../../testing/collect.ts';
-import { startTestServer, type TestServer } from '../../testing/test-server.ts';
-
-const backends = [
-  { name: 'embedded (PGlite, memory bus)', database: 'pglite', bus: 'memory' },
-  { name: 'real services (PostgreSQL, Redis)', database: 'postgres', bus: 'redis' },
-] as const;
-
-type Person = GopherClient & { username: string; id: string };
-
-async function person(t: TestServer): Promise<Person> {
-  const client = await t.signUp();
-  const me = await client.api.auth.me.query();
-  return Object.assign(client, { id: me.id });
-}
-
-/**
- * Subscribes `who` to their events (from `lastEventId` when given); events
- * arrive decoded, each with the id of the batch it came in.
- */
-function eventsOf(who: GopherClient, lastEventId?: string) {
-  return collect<{ id: string; event: UserEvent }>((handlers) =>
-    who.api.events.subscribe.subscribe(lastEventId ? { lastEventId } : undefined, {
-      onStarted: handlers.onStarted,
-      onError: handlers.onError,
-      onData: ({ id, data }) => {
-        for (const event of data) handlers.onData({ id, event });
-      },
-    }),
-  );
-}
-
-const texts = (events: { event: UserEvent }[]) =>
-  events.flatMap(({ event }) =>
-    event.kind === 'message' && event.message.content.type === 'text' ? [event.message.content.text] : [],
-  );
-
-const text = (value: string) => ({ type: 'text' as const, text: value });
-let clientIds = 0;
-const clientId = () => `c${Date.now()}-${++clientIds}`;
+import { toAppError } from '@gopherchat/sdk';
+import { eventually } from '../../testing/collect.ts';
+import { backends, clientId, eventsOf, type Person, person, text, texts } from '../../testing/people.ts';
+import { startTestServer } from '../../testing/test-server.ts';
 
 describe.each(backends)('conversations over $name', ({ database, bus }) => {
   const start = () => startTestServer({ label: 'conversations', database, bus });

@@ -13,7 +13,13 @@ export const EVENTS_TOPIC = 'conversation-events';
  * `member_joined` first adds its subject to them; `member_left` goes to its
  * subject only, who then stops receiving the conversation.
  */
-export type LogKind = 'message' | 'message_updated' | 'conversation_updated' | 'member_joined' | 'member_left';
+export type LogKind =
+  | 'message'
+  | 'message_updated'
+  | 'conversation_updated'
+  | 'receipts'
+  | 'member_joined'
+  | 'member_left';
 
 export interface LogEntry {
   id: bigint;

@@ -1,7 +1,7 @@
 import type { MemberRole, MessageContent } from '@gopherchat/api';
 import { conversationMembers, conversations, messages, users } from '@gopherchat/db';
 import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
-import type { Database } from '../../platform/database/index.ts';
+import { type Database, rowsOf } from '../../platform/database/index.ts';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
@@ -14,6 +14,8 @@ export interface MemberRow {
   username: string;
   displayName: string;
   role: MemberRole;
+  lastDeliveredSeq: number;
+  lastReadSeq: number;
 }
 
 /** A member as listed: joined with their profile (use with conversation_members ⋈ users). */
@@ -22,11 +24,22 @@ const memberColumns = {
   username: users.username,
   displayName: users.displayName,
   role: conversationMembers.role,
+  lastDeliveredSeq: conversationMembers.lastDeliveredSeq,
+  lastReadSeq: conversationMembers.lastReadSeq,
 };
+
+/** How far one member has received and read one conversation. */
+export interface PointerRow {
+  conversationId: string;
+  userId: string;
+  lastDeliveredSeq: number;
+  lastReadSeq: number;
+}
 
 export interface SummaryRow {
   conversation: ConversationRow;
   myRole: MemberRole;
+  lastDeliveredSeq: number;
   lastReadSeq: number;
   memberCount: number;
   lastMessage: MessageRow | null;
@@ -240,6 +253,7 @@ export function createConversationRepo(db: Database) {
         .select({
           conversation: conversations,
           myRole: conversationMembers.role,
+          lastDeliveredSeq: conversationMembers.lastDeliveredSeq,
           lastReadSeq: conversationMembers.lastReadSeq,
           memberCount: sql<number>`(select count(*)::int from ${conversationMembers} as m where m.conversation_id = ${conversations.id})`,
           lastMessage: messages,
@@ -319,32 +333,46 @@ export function createConversationRepo(db: Database) {
       return new Map(rows.map((row) => [row.id, row.lastSeq]));
     },
 
-    /** Moves read pointers forward (never back), one statement for all: a sender has read what they sent. */
-    async advanceReadPointers(pointers: { conversationId: string; userId: string; seq: number }[]) {
-      if (pointers.length === 0) return;
-      const read = db
-        .select({
-          conversationId: sql<string>`pointers.conversation_id`.as('read_conversation_id'),
-          userId: sql<string>`pointers.user_id`.as('read_user_id'),
-          seq: sql<number>`pointers.seq`.as('read_seq'),
-        })
-        .from(
-          sql`jsonb_to_recordset(${JSON.stringify(
-            pointers.map((pointer) => ({
-              conversation_id: pointer.conversationId,
-              user_id: pointer.userId,
-              seq: pointer.seq,
-            })),
-          )}::jsonb) as pointers(conversation_id uuid, user_id uuid, seq int)`,
+    /**
+     * Moves delivered and read pointers forward, never back, and never past
+     * the conversation's last message; reading implies having received. One
+     * statement for all; pairs that are not memberships are skipped. Returns
+     * the pointers that moved, as they now stand.
+     */
+    async advancePointers(
+      pointers: { conversationId: string; userId: string; deliveredSeq: number; readSeq: number }[],
+    ): Promise<PointerRow[]> {
+      if (pointers.length === 0) return [];
+      const json = JSON.stringify(
+        pointers.map((pointer) => ({
+          conversation_id: pointer.conversationId,
+          user_id: pointer.userId,
+          delivered: pointer.deliveredSeq,
+          read: pointer.readSeq,
+        })),
+      );
+      const moved = await db.execute(sql`
+        with wanted as (
+          select p.conversation_id, p.user_id,
+                 least(greatest(p.delivered, p.read), c.last_seq) as delivered, least(p.read, c.last_seq) as read
+          from jsonb_to_recordset(${json}::jsonb) as p(conversation_id uuid, user_id uuid, delivered bigint, read bigint)
+          join ${conversations} c on c.id = p.conversation_id
         )
-        .as('pointers');
-      await db
-        .update(conversationMembers)
-        .set({ lastReadSeq: sql`greatest(${conversationMembers.lastReadSeq}, ${read.seq})` })
-        .from(read)
-        .where(
-          and(eq(conversationMembers.conversationId, read.conversationId), eq(conversationMembers.userId, read.userId)),
-        );
+        update ${conversationMembers} m
+        set last_delivered_seq = greatest(m.last_delivered_seq, wanted.delivered),
+            last_read_seq = greatest(m.last_read_seq, wanted.read)
+        from wanted
+        where m.conversation_id = wanted.conversation_id and m.user_id = wanted.user_id
+          and (wanted.delivered > m.last_delivered_seq or wanted.read > m.last_read_seq)
+        returning m.conversation_id, m.user_id, m.last_delivered_seq::float8, m.last_read_seq::float8`);
+      return rowsOf<{ conversation_id: string; user_id: string; last_delivered_seq: number; last_read_seq: number }>(
+        moved,
+      ).map((row) => ({
+        conversationId: row.conversation_id,
+        userId: row.user_id,
+        lastDeliveredSeq: Number(row.last_delivered_seq),
+        lastReadSeq: Number(row.last_read_seq),
+      }));
     },
 
     async lockMessage(conversationId: string, seq: number): Promise<MessageRow | undefined> {

@@ -9,6 +9,8 @@ import {
   ZEventsInput,
   ZFindUserInput,
   ZHistoryInput,
+  ZMarkDeliveredInput,
+  ZMarkReadInput,
   ZRemoveMemberInput,
   ZRenameInput,
   ZSendMessageInput,
@@ -65,6 +67,15 @@ export const messagesRouter = router({
   history: protectedProcedure
     .input(ZHistoryInput)
     .query(({ ctx, input }) => ctx.services.conversations.history(ctx.auth.userId, input)),
+});
+
+export const receiptsRouter = router({
+  markDelivered: protectedProcedure
+    .input(ZMarkDeliveredInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.markDelivered(ctx.auth.userId, input.pointers)),
+  markRead: protectedProcedure
+    .input(ZMarkReadInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.markRead(ctx.auth.userId, input)),
 });
 
 export const usersRouter = router({

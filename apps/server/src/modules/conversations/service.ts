@@ -2,6 +2,7 @@ import {
   type ConversationSummary,
   GROUP_MAX_MEMBERS,
   type HistoryPage,
+  type MemberReceipt,
   type MemberRole,
   type Message,
   type MessageContent,
@@ -20,7 +21,13 @@ import type { Database } from '../../platform/database/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
 import type { EventHub } from './event-hub.ts';
 import type { EventLog, LogEntry, PendingEvent } from './event-log.ts';
-import { type ConversationRepo, createConversationRepo, type MessageRow, type SummaryRow } from './repo.ts';
+import {
+  type ConversationRepo,
+  createConversationRepo,
+  type MessageRow,
+  type PointerRow,
+  type SummaryRow,
+} from './repo.ts';
 
 /** A subscriber further behind than this many events reloads instead of replaying. */
 const MAX_REPLAY_EVENTS = 5_000;
@@ -99,6 +106,48 @@ interface SendRequest extends TSendMessageInput {
   senderId: string;
 }
 
+interface PointerUpdate {
+  conversationId: string;
+  userId: string;
+  deliveredSeq: number;
+  readSeq: number;
+}
+
+/** One update per member and conversation: the furthest of each pointer asked for. */
+function furthestPointers(updates: PointerUpdate[]): PointerUpdate[] {
+  const byMember = new Map<string, PointerUpdate>();
+  for (const update of updates) {
+    const key = `${update.conversationId}/${update.userId}`;
+    const known = byMember.get(key);
+    byMember.set(
+      key,
+      known
+        ? {
+            ...known,
+            deliveredSeq: Math.max(known.deliveredSeq, update.deliveredSeq),
+            readSeq: Math.max(known.readSeq, update.readSeq),
+          }
+        : update,
+    );
+  }
+  return [...byMember.values()];
+}
+
+/** One event per conversation whose pointers moved, listing every member's that did. */
+function receiptEvents(moved: PointerRow[]): PendingEvent[] {
+  const byConversation = new Map<string, MemberReceipt[]>();
+  for (const row of moved) {
+    const receipts = byConversation.get(row.conversationId) ?? [];
+    receipts.push({ userId: row.userId, lastDeliveredSeq: row.lastDeliveredSeq, lastReadSeq: row.lastReadSeq });
+    byConversation.set(row.conversationId, receipts);
+  }
+  return [...byConversation].map(([conversationId, receipts]) => ({
+    conversationId,
+    kind: 'receipts',
+    event: { kind: 'receipts', conversationId, receipts },
+  }));
+}
+
 const canManage = (role: MemberRole | undefined) => role === 'owner' || role === 'admin';
 
 /**
@@ -116,6 +165,8 @@ export function createConversationService(deps: {
   eventRetentionMs: number;
   /** How long a send waits for others to share its transaction. */
   sendWindowMs?: number;
+  /** How long a receipt waits for others to share its transaction. */
+  receiptWindowMs?: number;
 }) {
   const { db, log, hub, clock, logger, eventRetentionMs } = deps;
   const repo = createConversationRepo(db);
@@ -159,6 +210,7 @@ export function createConversationService(deps: {
         memberCount: row.memberCount,
         myRole: row.myRole,
         lastSeq: row.conversation.lastSeq,
+        lastDeliveredSeq: row.lastDeliveredSeq,
         lastReadSeq: row.lastReadSeq,
         unreadCount: Math.max(0, row.conversation.lastSeq - row.lastReadSeq),
         lastMessage: row.lastMessage ? toMessage(row.lastMessage) : null,
@@ -267,7 +319,7 @@ export function createConversationService(deps: {
       const events: PendingEvent[] = [];
       const rowsByIndex = new Map<number, MessageRow>();
       // A sender has read what they sent: their newest message in each conversation.
-      const readPointers = new Map<string, { conversationId: string; userId: string; seq: number }>();
+      const readPointers = new Map<string, PointerUpdate>();
       fresh.forEach(([conversationId, indexes], position) => {
         placed[position]?.forEach((row, offset) => {
           const index = indexes[offset] as number;
@@ -278,12 +330,13 @@ export function createConversationService(deps: {
             readPointers.set(`${conversationId}/${row.senderId}`, {
               conversationId,
               userId: row.senderId,
-              seq: row.seq,
+              deliveredSeq: row.seq,
+              readSeq: row.seq,
             });
         });
       });
       // Independent writes: one round trip.
-      await Promise.all([on.insertMessages(placed.flat()), on.advanceReadPointers([...readPointers.values()])]);
+      await Promise.all([on.insertMessages(placed.flat()), on.advancePointers([...readPointers.values()])]);
       batch.forEach((request, index) => {
         if (outcomes[index] !== undefined) return;
         const first = rowsByIndex.get(firstIndexByKey.get(keyOf(request)) ?? -1);
@@ -297,6 +350,23 @@ export function createConversationService(deps: {
     flush: flushSends,
     windowMs: deps.sendWindowMs ?? 2,
     maxBatch: 256,
+  });
+
+  /**
+   * Receipts arrive for nearly every message each member receives, so they
+   * wait longer than sends for company: one transaction and one event per
+   * conversation carry every pointer that moved meanwhile.
+   */
+  const pointerUpdates = createGroupCommit<PointerUpdate, void>({
+    flush: async (batch) => {
+      await log.write(async (tx) => {
+        const moved = await createConversationRepo(tx).advancePointers(furthestPointers(batch));
+        return { result: undefined, events: receiptEvents(moved) };
+      });
+      return batch.map(() => undefined);
+    },
+    windowMs: deps.receiptWindowMs ?? 50,
+    maxBatch: 1_000,
   });
 
   return {
@@ -437,6 +507,34 @@ export function createConversationService(deps: {
     /** Durable when it resolves. A retry with the same client id resolves to the original message. */
     send(userId: string, input: TSendMessageInput): Promise<Message> {
       return sends.submit({ ...input, senderId: userId });
+    },
+
+    /**
+     * The reader's client has received these messages. Conversations the
+     * reader has left since are skipped: a receipt racing a removal is moot.
+     */
+    async markDelivered(userId: string, pointers: { conversationId: string; seq: number }[]): Promise<void> {
+      await Promise.all(
+        pointers.map((pointer) =>
+          pointerUpdates.submit({
+            conversationId: pointer.conversationId,
+            userId,
+            deliveredSeq: pointer.seq,
+            readSeq: 0,
+          }),
+        ),
+      );
+    },
+
+    /** The reader has seen the conversation up to `seq` (which also marks it delivered). */
+    async markRead(userId: string, pointer: { conversationId: string; seq: number }): Promise<void> {
+      await requireRole(repo, pointer.conversationId, userId);
+      await pointerUpdates.submit({
+        conversationId: pointer.conversationId,
+        userId,
+        deliveredSeq: 0,
+        readSeq: pointer.seq,
+      });
     },
 
     async edit(userId: string, input: { conversationId: string; seq: number; content: TMessageContentInput }) {

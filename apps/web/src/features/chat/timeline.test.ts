@@ -26,6 +26,7 @@ const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSumm
   memberCount: 3,
   myRole: 'member',
   lastSeq: 2,
+  lastDeliveredSeq: 2,
   lastReadSeq: 2,
   unreadCount: 0,
   lastMessage: message(2),

@@ -1,0 +1,55 @@
+import type { UserEvent } from '@gopherchat/api';
+import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
+import { collect } from './collect.ts';
+import type { TestServer } from './test-server.ts';
+
+/** The two ways the app runs: embedded defaults, and real PostgreSQL and Redis. */
+export const backends = [
+  { name: 'embedded (PGlite, memory bus)', database: 'pglite', bus: 'memory' },
+  { name: 'real services (PostgreSQL, Redis)', database: 'postgres', bus: 'redis' },
+] as const;
+
+export type Person = GopherClient & { username: string; id: string; accessToken: string };
+
+/** A new account on `t`, signed in, with its user id. */
+export async function person(t: TestServer): Promise<Person> {
+  const client = await t.signUp();
+  const me = await client.api.auth.me.query();
+  return Object.assign(client, { id: me.id });
+}
+
+/** The same person on another device: a client of its own, same account. Close it when done. */
+export function anotherDeviceOf(t: TestServer, who: Person): GopherClient {
+  return createGopherClient({ url: t.url, accessToken: () => who.accessToken, retryDelayMs: () => 50 });
+}
+
+/**
+ * Subscribes `who` to their events (from `lastEventId` when given); events
+ * arrive decoded, each with the id of the batch it came in.
+ */
+export function eventsOf(who: GopherClient, lastEventId?: string) {
+  return collect<{ id: string; event: UserEvent }>((handlers) =>
+    who.api.events.subscribe.subscribe(lastEventId ? { lastEventId } : undefined, {
+      onStarted: handlers.onStarted,
+      onError: handlers.onError,
+      onData: ({ id, data }) => {
+        for (const event of data) handlers.onData({ id, event });
+      },
+    }),
+  );
+}
+
+/** The events of one kind, narrowed. */
+export function eventsOfKind<TKind extends UserEvent['kind']>(events: { event: UserEvent }[], kind: TKind) {
+  return events.flatMap(({ event }) => (event.kind === kind ? [event as Extract<UserEvent, { kind: TKind }>] : []));
+}
+
+export const texts = (events: { event: UserEvent }[]) =>
+  eventsOfKind(events, 'message').flatMap(({ message }) =>
+    message.content.type === 'text' ? [message.content.text] : [],
+  );
+
+export const text = (value: string) => ({ type: 'text' as const, text: value });
+
+let clientIds = 0;
+export const clientId = () => `c${Date.now()}-${++clientIds}`;
