@@ -21,6 +21,7 @@ import {
   type VerifiedAccess,
 } from './modules/auth/index.ts';
 import { createConversationService, createEventHub, createEventLog } from './modules/conversations/index.ts';
+import { createPresenceService } from './modules/presence/index.ts';
 import { createSystemService } from './modules/system/index.ts';
 import { clientIpOf, isAllowedOrigin, isPlainHttpLoopback } from './origin.ts';
 import { createBus } from './platform/bus/index.ts';
@@ -60,7 +61,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
   const bus = createBus(config.bus, logger);
   const lifecycle = createLifecycle();
   const clock = systemClock;
-  const sharedState = openSharedState(config.sharedState, clock, logger);
+  const sharedState = openSharedState(config.sharedState, clock, logger, { presenceTtlMs: config.presenceTtlMs });
 
   const authKeys = await loadAuthKeys(config.auth, config.dataDir, logger);
   const limitsFor = sharedState.rateLimiters;
@@ -96,17 +97,29 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
   const eventHub = createEventHub({ log: eventLog, bus, logger });
   await eventHub.start();
 
+  const conversations = createConversationService({
+    db: database.db,
+    log: eventLog,
+    hub: eventHub,
+    clock,
+    logger,
+    eventRetentionMs: config.eventRetentionMs,
+    typingLimit: limitsFor({ name: 'typing', points: config.typingSignalsPer10s, windowSeconds: 10 }),
+  });
+  const presence = createPresenceService({
+    presence: sharedState.presence,
+    signal: (signal) => eventHub.signal(signal),
+    directory: conversations,
+    heartbeatEveryMs: Math.floor(config.presenceTtlMs / 3),
+    now: () => clock.now(),
+    logger,
+  });
+
   const services: Services = {
     announcements: createAnnouncementService({ repo: createAnnouncementRepo(database.db), bus, logger }),
     auth,
-    conversations: createConversationService({
-      db: database.db,
-      log: eventLog,
-      hub: eventHub,
-      clock,
-      logger,
-      eventRetentionMs: config.eventRetentionMs,
-    }),
+    conversations,
+    presence,
     system: createSystemService({
       database,
       bus,
@@ -230,6 +243,8 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     /** Releases the database and broker connections; call after traffic has stopped. */
     async close() {
       for (const pruner of pruners) pruner.stop();
+      // While the bus is still up: the people whose sockets just closed are told who went offline.
+      await presence.stop();
       stopListening.abort();
       eventHub.stop();
       await bus.close();

@@ -46,6 +46,13 @@ const ZEnv = z.object({
     .positive()
     .max(24 * 365)
     .default(168),
+  /**
+   * A connection counts as online this long after its last heartbeat (sent
+   * every third of it): how long a crashed instance's users look online.
+   */
+  PRESENCE_TTL_MS: z.coerce.number().int().min(300).default(45_000),
+  /** Typing signals one person may send per 10 seconds. */
+  TYPING_SIGNALS_PER_10S: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Built web app to serve; unset means "apps/web/dist if it exists". */
@@ -141,6 +148,8 @@ export interface Config {
   websocketAuthDeadlineMs: number;
   websocketSendBufferLimit: number;
   eventRetentionMs: number;
+  presenceTtlMs: number;
+  typingSignalsPer10s: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
   webDistDir: string | undefined;
@@ -223,6 +232,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     websocketAuthDeadlineMs: env.WEBSOCKET_AUTH_DEADLINE_MS,
     websocketSendBufferLimit: env.WEBSOCKET_SEND_BUFFER_LIMIT,
     eventRetentionMs: env.EVENT_LOG_RETENTION_HOURS * 60 * 60 * 1000,
+    presenceTtlMs: env.PRESENCE_TTL_MS,
+    typingSignalsPer10s: env.TYPING_SIGNALS_PER_10S,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webDistDir: env.WEB_DIST_DIR,

@@ -93,7 +93,21 @@ export type UserEvent =
   | { kind: 'removed_from_conversation'; conversationId: string }
   /** Members' pointers moved (mine too: another of my devices read something). */
   | { kind: 'receipts'; conversationId: string; receipts: MemberReceipt[] }
+  /**
+   * Live only, never replayed: who of the people I share a conversation with
+   * is online (all of them when my subscription starts, then each change).
+   */
+  | { kind: 'presence'; users: UserPresence[] }
+  /** Live only: someone is typing (or stopped). Shown for TYPING_SHOWN_MS unless renewed. */
+  | { kind: 'typing'; conversationId: string; userId: string; isTyping: boolean }
   | { kind: 'resync' };
+
+export interface UserPresence {
+  userId: string;
+  isOnline: boolean;
+  /** When they were last connected (now, if online); null if never. */
+  lastSeenAt: string | null;
+}
 
 export interface UserProfile {
   id: string;

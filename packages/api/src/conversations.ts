@@ -82,6 +82,8 @@ export const ZMarkDeliveredInput = z.object({
 /** The newest message the reader has seen on screen in one conversation. */
 export const ZMarkReadInput = ZPointer;
 
+export const ZTypingInput = z.object({ conversationId: ZId, isTyping: z.boolean() });
+
 export const ZEventsInput = z.object({
   /** tRPC sets this on reconnect: the id of the last event the client has. */
   lastEventId: z

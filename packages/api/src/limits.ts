@@ -24,3 +24,7 @@ export const GROUP_MAX_MEMBERS = 1000;
 export const HISTORY_PAGE_MAX = 100;
 /** Conversations one delivery receipt may cover. */
 export const RECEIPT_BATCH_MAX = 200;
+/** A client typing renews its typing signal this often… */
+export const TYPING_RENEW_MS = 3_000;
+/** …and others show it for this long after the last one. */
+export const TYPING_SHOWN_MS = 6_000;

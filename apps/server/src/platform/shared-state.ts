@@ -3,17 +3,29 @@ import type { Logger } from 'pino';
 import type { SharedStateConfig } from '../env.ts';
 import { type Cache, createMemoryCache, createRedisCache } from './cache/index.ts';
 import type { Clock } from './clock/index.ts';
+import { createMemoryPresence, createRedisPresence, type Presence } from './presence/index.ts';
 import { createMemoryRateLimiters, createRedisRateLimiters, type RateLimiterFactory } from './rate-limit/index.ts';
 
 /**
- * The cache and the rate-limit counters, on one backing store: this process
- * (embedded default) or one Redis connection shared by both.
+ * The cache, the rate-limit counters and presence, on one backing store:
+ * this process (embedded default) or one Redis connection shared by all.
  */
-export function openSharedState(config: SharedStateConfig, clock: Clock, logger: Logger) {
+export function openSharedState(
+  config: SharedStateConfig,
+  clock: Clock,
+  logger: Logger,
+  options: { presenceTtlMs: number },
+) {
+  const { presenceTtlMs: ttlMs } = options;
   switch (config.kind) {
     case 'memory': {
       const cache = createMemoryCache(clock);
-      return { cache, rateLimiters: createMemoryRateLimiters() as RateLimiterFactory, close: () => cache.close() };
+      return {
+        cache,
+        rateLimiters: createMemoryRateLimiters() as RateLimiterFactory,
+        presence: createMemoryPresence({ clock, ttlMs }) as Presence,
+        close: () => cache.close(),
+      };
     }
     case 'redis': {
       const redis = new Redis(config.url, { maxRetriesPerRequest: 2, connectionName: 'gopherchat-state' });
@@ -21,6 +33,7 @@ export function openSharedState(config: SharedStateConfig, clock: Clock, logger:
       return {
         cache: createRedisCache({ redis, keyPrefix: config.keyPrefix }) as Cache,
         rateLimiters: createRedisRateLimiters({ redis, keyPrefix: config.keyPrefix }),
+        presence: createRedisPresence({ redis, keyPrefix: config.keyPrefix, clock, ttlMs }),
         close: async () => {
           await redis.quit().catch(() => redis.disconnect());
         },

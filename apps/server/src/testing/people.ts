@@ -23,21 +23,31 @@ export function anotherDeviceOf(t: TestServer, who: Person): GopherClient {
   return createGopherClient({ url: t.url, accessToken: () => who.accessToken, retryDelayMs: () => 50 });
 }
 
+/** Events that are signalled live but never stored, so a count of the stream's events leaves them out. */
+const LIVE_ONLY_KINDS = new Set<UserEvent['kind']>(['presence', 'typing']);
+
 /**
  * Subscribes `who` to their events (from `lastEventId` when given); events
- * arrive decoded, each with the id of the batch it came in.
+ * arrive decoded, each with the id of the batch it came in. Only the
+ * stream's stored events are kept, unless `includeLive`.
  */
-export function eventsOf(who: GopherClient, lastEventId?: string) {
+export function eventsOf(who: GopherClient, lastEventId?: string, options: { includeLive?: boolean } = {}) {
   return collect<{ id: string; event: UserEvent }>((handlers) =>
     who.api.events.subscribe.subscribe(lastEventId ? { lastEventId } : undefined, {
       onStarted: handlers.onStarted,
       onError: handlers.onError,
       onData: ({ id, data }) => {
-        for (const event of data) handlers.onData({ id, event });
+        for (const event of data) {
+          if (options.includeLive || !LIVE_ONLY_KINDS.has(event.kind)) handlers.onData({ id, event });
+        }
       },
     }),
   );
 }
+
+/** Every event `who` receives, live signals included. */
+export const allEventsOf = (who: GopherClient, lastEventId?: string) =>
+  eventsOf(who, lastEventId, { includeLive: true });
 
 /** The events of one kind, narrowed. */
 export function eventsOfKind<TKind extends UserEvent['kind']>(events: { event: UserEvent }[], kind: TKind) {

@@ -4,6 +4,7 @@ import type { Lifecycle } from '../lifecycle.ts';
 import type { AnnouncementService } from '../modules/announcements/index.ts';
 import type { AuthService, VerifiedAccess } from '../modules/auth/index.ts';
 import type { ConversationService } from '../modules/conversations/index.ts';
+import type { PresenceService } from '../modules/presence/index.ts';
 import type { SystemService } from '../modules/system/index.ts';
 import type { SocketControl } from './websocket.ts';
 
@@ -12,6 +13,7 @@ export interface Services {
   announcements: AnnouncementService;
   auth: AuthService;
   conversations: ConversationService;
+  presence: PresenceService;
   system: SystemService;
 }
 

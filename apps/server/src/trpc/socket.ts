@@ -26,9 +26,10 @@ export interface TrackedChannel {
    * Queues one item, already JSON. Items queued in one event-loop turn leave
    * as one data frame: their JSON array, tracked by the last item's id, so a
    * client resuming from that id skips exactly what the frame held. Ignored
-   * once the subscription has stopped.
+   * once the subscription has stopped, and a droppable item also while the
+   * socket's send buffer is over half full: it goes first under congestion.
    */
-  push(id: string, itemJson: string): void;
+  push(id: string, itemJson: string, isDroppable?: boolean): void;
   /** Resolves once what is queued has been written and the send buffer has room again (or the socket closed). */
   writable(): Promise<void>;
 }
@@ -74,8 +75,9 @@ export class TrpcSocket {
     const head = `{"id":${JSON.stringify(request.id)},${request.jsonrpc ? '"jsonrpc":"2.0",' : ''}"result":{"type":"data","id":`;
     let open: TrackedFrame | undefined;
     return {
-      push: (id, itemJson) => {
+      push: (id, itemJson, isDroppable) => {
         if (this.readyState !== 1 || signal.aborted) return;
+        if (isDroppable && this.isCongested()) return;
         // Still the last thing queued, so appending keeps the socket's frame order.
         if (open && this.pending.at(-1) === open && open.items.length < ITEMS_PER_FRAME_MAX) {
           open.items.push(itemJson);
@@ -96,9 +98,13 @@ export class TrpcSocket {
     socketsToFlush.add(this);
   }
 
+  private isCongested() {
+    return this.raw.getBufferedAmount() > this.sendBufferLimit / 2;
+  }
+
   private async writable() {
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.readyState === 1 && this.raw.getBufferedAmount() > this.sendBufferLimit / 2) {
+    while (this.readyState === 1 && this.isCongested()) {
       await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     }
   }

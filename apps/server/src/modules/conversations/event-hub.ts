@@ -3,6 +3,30 @@ import { gapFreeStream } from '../../lib/gap-free-stream.ts';
 import type { Bus } from '../../platform/bus/index.ts';
 import { decodeLogEntries, EVENTS_TOPIC, type EventLog, type LogEntry } from './event-log.ts';
 
+/** Bus topic of live signals: events that are never stored (typing, presence). */
+export const SIGNALS_TOPIC = 'live-signals';
+
+/**
+ * An event for whoever is connected now, never stored and never replayed:
+ * someone not listening at that moment simply does not get it.
+ */
+export interface LiveSignal {
+  /** Everyone listening to these conversations receives it… */
+  conversationIds: string[];
+  /** …except this person (who caused it). */
+  exceptUserId?: string;
+  /** The `UserEvent` as JSON. */
+  payload: string;
+  /** May be skipped for a subscriber whose socket is backed up (typing: the next one supersedes it). */
+  isDroppable: boolean;
+}
+
+/** Where a forwarding listener's deliveries go. */
+export interface ListenerSink {
+  entry(entry: LogEntry): void;
+  signal(payload: string, isDroppable: boolean): void;
+}
+
 /** Past this many undelivered entries a listener stops queueing and re-reads the log instead. */
 const LISTENER_QUEUE_LIMIT = 10_000;
 const RESTART_DELAY_MS = 1_000;
@@ -16,11 +40,11 @@ export interface Listener {
   readonly closed: Promise<void>;
   /**
    * Returns the entries queued since registration, in id order, and from now
-   * on hands each new entry to `sink` as it is dispatched; 'overflowed' (and
-   * nothing forwarded) when the queue was dropped: re-read the log, then call
-   * again.
+   * on hands each new entry (and each live signal) to `sink` as it is
+   * dispatched; 'overflowed' (and nothing forwarded) when the queue was
+   * dropped: re-read the log, then call again. Signals before this are lost.
    */
-  forward(sink: (entry: LogEntry) => void): LogEntry[] | 'overflowed';
+  forward(sink: ListenerSink): LogEntry[] | 'overflowed';
   /** Stops listening. */
   close(): void;
 }
@@ -29,7 +53,7 @@ interface ListenerState extends Listener {
   queue: LogEntry[];
   isOverflowed: boolean;
   isClosed: boolean;
-  sink: ((entry: LogEntry) => void) | undefined;
+  sink: ListenerSink | undefined;
   conversations: Set<string>;
 }
 
@@ -48,7 +72,7 @@ export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }
   const stop = new AbortController();
 
   function deliver(listener: ListenerState, entry: LogEntry) {
-    if (listener.sink) listener.sink(entry);
+    if (listener.sink) listener.sink.entry(entry);
     else if (listener.isOverflowed) return;
     else if (listener.queue.length >= LISTENER_QUEUE_LIMIT) {
       listener.queue = [];
@@ -94,6 +118,18 @@ export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }
     for (const listener of byConversation.get(entry.conversationId) ?? []) deliver(listener, entry);
   }
 
+  /** Each listener in any of the signal's conversations gets it once. */
+  function dispatchSignal(signal: LiveSignal) {
+    const reached = new Set<ListenerState>();
+    for (const conversationId of signal.conversationIds) {
+      for (const listener of byConversation.get(conversationId) ?? []) {
+        if (listener.userId === signal.exceptUserId || reached.has(listener)) continue;
+        reached.add(listener);
+        listener.sink?.signal(signal.payload, signal.isDroppable);
+      }
+    }
+  }
+
   async function follow() {
     while (!stop.signal.aborted) {
       try {
@@ -117,10 +153,27 @@ export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }
   }
 
   return {
-    /** Starts following the log from its current head. */
+    /** Starts following the log from its current head, and listening for signals. */
     async start() {
       position = await log.readHeadId();
       void follow();
+      // Not awaited, like the log's own subscription: signals resume when the broker is back.
+      bus
+        .subscribe(
+          SIGNALS_TOPIC,
+          { onMessage: (message) => dispatchSignal(JSON.parse(message) as LiveSignal) },
+          stop.signal,
+        )
+        .catch((error) => logger.error({ err: error }, 'cannot listen for live signals'));
+    },
+
+    /** Sends a live signal to its audience on every instance. Best effort, like the signal itself. */
+    async signal(signal: LiveSignal) {
+      try {
+        await bus.publish(SIGNALS_TOPIC, JSON.stringify(signal));
+      } catch (error) {
+        logger.warn({ err: error }, 'live signal not sent');
+      }
     },
 
     stop() {

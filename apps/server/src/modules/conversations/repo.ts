@@ -247,6 +247,19 @@ export function createConversationRepo(db: Database) {
       return rows.map((row) => row.id);
     },
 
+    /** Everyone who shares at least one conversation with the user. */
+    async contactsOf(userId: string): Promise<string[]> {
+      const mine = db
+        .select({ id: conversationMembers.conversationId })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.userId, userId));
+      const rows = await db
+        .selectDistinct({ userId: conversationMembers.userId })
+        .from(conversationMembers)
+        .where(and(inArray(conversationMembers.conversationId, mine), ne(conversationMembers.userId, userId)));
+      return rows.map((row) => row.userId);
+    },
+
     /** The user's conversations, most recently active first, each with its newest message. */
     async listSummaries(userId: string, conversationId?: string): Promise<SummaryRow[]> {
       const rows = await db

@@ -14,6 +14,7 @@ import {
   ZRemoveMemberInput,
   ZRenameInput,
   ZSendMessageInput,
+  ZTypingInput,
 } from '@gopherchat/api';
 import type { TrackedEnvelope } from '@trpc/server';
 import { channelSubscriptionProcedure, deliveredThroughChannel, protectedProcedure, router } from '../../trpc/init.ts';
@@ -47,6 +48,9 @@ export const conversationsRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.conversations.removeMember(ctx.auth.userId, input.conversationId, ctx.auth.userId),
     ),
+  typing: protectedProcedure
+    .input(ZTypingInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.typing(ctx.auth.userId, input)),
   rename: protectedProcedure
     .input(ZRenameInput)
     .mutation(({ ctx, input }) =>
@@ -89,16 +93,18 @@ export const eventsRouter = router({
    * The one live channel of a signed-in person: every event of every
    * conversation they are in, as tracked batches of events. A reconnecting
    * client resumes after its last id and gets exactly the gap, in order.
+   * Live signals (presence, typing) ride along but are never replayed.
    */
-  subscribe: channelSubscriptionProcedure
-    .input(ZEventsInput.optional())
-    .subscription(({ ctx, input }) =>
-      deliveredThroughChannel<TrackedEnvelope<UserEvent[]>>(
-        ctx.services.conversations.streamEvents(
-          ctx.auth.userId,
-          input?.lastEventId ? BigInt(input.lastEventId) : undefined,
-          ctx.channel,
-        ),
+  subscribe: channelSubscriptionProcedure.input(ZEventsInput.optional()).subscription(({ ctx, input }) => {
+    const { userId } = ctx.auth;
+    const { conversations, presence } = ctx.services;
+    return deliveredThroughChannel<TrackedEnvelope<UserEvent[]>>(
+      // Each open subscription is a connection that keeps its person online.
+      presence.whileConnected(userId, () =>
+        conversations.streamEvents(userId, input?.lastEventId ? BigInt(input.lastEventId) : undefined, ctx.channel, {
+          greeting: () => presence.greetingFor(userId),
+        }),
       ),
-    ),
+    );
+  }),
 });

@@ -19,6 +19,7 @@ import { createGroupCommit } from '../../lib/group-commit.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
+import type { RateLimiter } from '../../platform/rate-limit/index.ts';
 import type { EventHub } from './event-hub.ts';
 import type { EventLog, LogEntry, PendingEvent } from './event-log.ts';
 import {
@@ -42,7 +43,8 @@ const NOT_A_MEMBER = 'That conversation does not exist, or you are not in it.';
  * events pushed together leave together, as one batch tracked by the last id.
  */
 export interface EventSink {
-  push(id: string, eventJson: string): void;
+  /** `isDroppable`: may be skipped while the subscriber's socket is backed up (typing and the like). */
+  push(id: string, eventJson: string, isDroppable?: boolean): void;
   /** Resolves once the subscriber can take more: a long replay waits here between pages. */
   writable(): Promise<void>;
   /** Aborts when the subscriber goes away. */
@@ -101,6 +103,14 @@ const systemEntry = (event: SystemEvent, at: Date) => ({
   replyToSeq: null,
   createdAt: at,
 });
+
+export interface StreamOptions {
+  /**
+   * Events a subscriber gets first once live (e.g. who is online now), read
+   * after the hub forwards live signals, so no change between the two is lost.
+   */
+  greeting?: () => Promise<string[]>;
+}
 
 interface SendRequest extends TSendMessageInput {
   senderId: string;
@@ -167,6 +177,8 @@ export function createConversationService(deps: {
   sendWindowMs?: number;
   /** How long a receipt waits for others to share its transaction. */
   receiptWindowMs?: number;
+  /** Typing signals per person. */
+  typingLimit: RateLimiter;
 }) {
   const { db, log, hub, clock, logger, eventRetentionMs } = deps;
   const repo = createConversationRepo(db);
@@ -499,6 +511,24 @@ export function createConversationService(deps: {
       return summaryOf(userId, conversationId);
     },
 
+    conversationIdsOf: (userId: string) => repo.conversationIdsOf(userId),
+    contactsOf: (userId: string) => repo.contactsOf(userId),
+
+    /** Tells the others in the conversation, live, that `userId` is typing (or stopped). Never stored. */
+    async typing(userId: string, input: { conversationId: string; isTyping: boolean }): Promise<void> {
+      await requireRole(repo, input.conversationId, userId);
+      const decision = await deps.typingLimit.consume(userId);
+      if (!decision.isAllowed) {
+        throw new AppError('RATE_LIMITED', 'Typing signals are coming too fast; slow down a little.');
+      }
+      await hub.signal({
+        conversationIds: [input.conversationId],
+        exceptUserId: userId,
+        payload: JSON.stringify({ kind: 'typing', userId, ...input } satisfies UserEvent),
+        isDroppable: true,
+      });
+    },
+
     async members(userId: string, conversationId: string) {
       await requireRole(repo, conversationId, userId);
       return repo.listMembers(conversationId);
@@ -594,7 +624,12 @@ export function createConversationService(deps: {
      * dispatches, skipping what the replay already sent. A client too far
      * behind gets `resync` instead of the replay.
      */
-    async streamEvents(userId: string, after: bigint | undefined, sink: EventSink): Promise<void> {
+    async streamEvents(
+      userId: string,
+      after: bigint | undefined,
+      sink: EventSink,
+      options: StreamOptions = {},
+    ): Promise<void> {
       const listener = hub.register(userId);
       const stop = () => listener.close();
       sink.signal.addEventListener('abort', stop, { once: true });
@@ -605,6 +640,12 @@ export function createConversationService(deps: {
           if (entry.id <= cursor) return;
           cursor = entry.id;
           sink.push(entry.id.toString(), entry.payload);
+        };
+        // A signal rides on the id of the last entry sent: resuming from it neither skips nor repeats entries.
+        let heldSignals: Array<[payload: string, isDroppable: boolean]> | undefined = options.greeting ? [] : undefined;
+        const signal = (payload: string, isDroppable: boolean) => {
+          if (heldSignals) heldSignals.push([payload, isDroppable]);
+          else sink.push(cursor.toString(), payload, isDroppable);
         };
         /** Tells the client to reload instead of replaying; the stream continues from the head. */
         const resync = async () => {
@@ -630,12 +671,19 @@ export function createConversationService(deps: {
             if (page.length < REPLAY_PAGE) break;
             await sink.writable();
           }
-          const queued = listener.forward(send);
+          const queued = listener.forward({ entry: send, signal });
           if (queued !== 'overflowed') {
             for (const entry of queued) send(entry);
             break;
           }
           logger.warn({ userId }, 'event listener overflowed; replaying from the log');
+        }
+        if (options.greeting) {
+          // Signals that arrived while the greeting was read come after it: they are the newer news.
+          for (const payload of await options.greeting()) sink.push(cursor.toString(), payload);
+          const held = heldSignals ?? [];
+          heldSignals = undefined;
+          for (const [payload, isDroppable] of held) signal(payload, isDroppable);
         }
         await listener.closed;
       } finally {

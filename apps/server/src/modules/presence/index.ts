@@ -1,0 +1,1 @@
+export { createPresenceService, type PresenceDirectory, type PresenceService } from './service.ts';

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'bun:test';
+import type { UserPresence } from '@gopherchat/api';
+import { createGopherClient, toAppError } from '@gopherchat/sdk';
+import { registerAccount } from '../../testing/accounts.ts';
+import { spawnCluster } from '../../testing/cluster.ts';
+import { eventually } from '../../testing/collect.ts';
+import { allEventsOf, anotherDeviceOf, backends, eventsOfKind, person } from '../../testing/people.ts';
+import type { SpawnedServer } from '../../testing/spawn-server.ts';
+import { startTestServer } from '../../testing/test-server.ts';
+
+/** Every presence update a subscriber got about `userId`, in order. */
+function presenceOf(events: Parameters<typeof eventsOfKind>[0], userId: string): UserPresence[] {
+  return eventsOfKind(events, 'presence').flatMap((event) => event.users.filter((user) => user.userId === userId));
+}
+
+describe.each(backends)('presence and typing over $name', ({ database, bus }) => {
+  const start = (env: Record<string, string> = {}) => startTestServer({ label: 'presence', database, bus, env });
+
+  it('shows a person online while any of their tabs is connected, to the people they share a conversation with', async () => {
+    await using t = await start();
+    const [ada, bob, eve] = [await person(t), await person(t), await person(t)];
+    await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    using bobs = allEventsOf(bob);
+    using eves = allEventsOf(eve);
+    await Promise.all([bobs.started, eves.started]);
+    // Bob's subscription opened with everyone he shares a conversation with: Ada, never seen.
+    await eventually(() => presenceOf(bobs.events, ada.id).length === 1, 'the greeting');
+    expect(presenceOf(bobs.events, ada.id)).toEqual([{ userId: ada.id, isOnline: false, lastSeenAt: null }]);
+
+    using adasLaptop = allEventsOf(ada);
+    await adasLaptop.started;
+    await eventually(() => presenceOf(bobs.events, ada.id).length === 2, 'Ada online');
+    expect(presenceOf(bobs.events, ada.id)[1]).toMatchObject({ isOnline: true });
+    // Ada's greeting has Bob online.
+    await eventually(() => presenceOf(adasLaptop.events, bob.id).length === 1, "Ada's greeting");
+    expect(presenceOf(adasLaptop.events, bob.id)[0]).toMatchObject({ isOnline: true });
+
+    await using phone = anotherDeviceOf(t, ada);
+    using adasPhone = allEventsOf(phone);
+    await adasPhone.started;
+    adasLaptop[Symbol.dispose]();
+    await Bun.sleep(300);
+    // The laptop closing changed nothing: the phone is still there.
+    expect(presenceOf(bobs.events, ada.id)).toHaveLength(2);
+
+    const beforeLeaving = Date.now();
+    adasPhone[Symbol.dispose]();
+    await eventually(() => presenceOf(bobs.events, ada.id).length === 3, 'Ada offline');
+    const offline = presenceOf(bobs.events, ada.id)[2];
+    expect(offline?.isOnline).toBe(false);
+    expect(Date.parse(offline?.lastSeenAt ?? '')).toBeGreaterThanOrEqual(beforeLeaving - 1_000);
+    // Eve shares nothing with Ada and heard nothing of her.
+    expect(presenceOf(eves.events, ada.id)).toEqual([]);
+  });
+
+  it('shows the others who is typing, never the typist, and only to members', async () => {
+    await using t = await start({ TYPING_SIGNALS_PER_10S: '3' });
+    const [ada, bob, eve] = [await person(t), await person(t), await person(t)];
+    const { id: conversationId } = await ada.api.conversations.createGroup.mutate({
+      title: 'Chatter',
+      memberIds: [bob.id],
+    });
+    using adas = allEventsOf(ada);
+    using bobs = allEventsOf(bob);
+    using eves = allEventsOf(eve);
+    await Promise.all([adas.started, bobs.started, eves.started]);
+
+    await ada.api.conversations.typing.mutate({ conversationId, isTyping: true });
+    await eventually(() => eventsOfKind(bobs.events, 'typing').length === 1, 'the typing signal');
+    expect(eventsOfKind(bobs.events, 'typing')).toEqual([
+      { kind: 'typing', conversationId, userId: ada.id, isTyping: true },
+    ]);
+    await ada.api.conversations.typing.mutate({ conversationId, isTyping: false });
+    await eventually(() => eventsOfKind(bobs.events, 'typing').length === 2, 'the stop');
+    expect(eventsOfKind(bobs.events, 'typing')[1]?.isTyping).toBe(false);
+
+    const outsider = await eve.api.conversations.typing.mutate({ conversationId, isTyping: true }).catch(toAppError);
+    expect(outsider).toMatchObject({ appCode: 'NOT_FOUND' });
+    await ada.api.conversations.typing.mutate({ conversationId, isTyping: true });
+    const tooFast = await ada.api.conversations.typing.mutate({ conversationId, isTyping: true }).catch(toAppError);
+    expect(tooFast).toMatchObject({ appCode: 'RATE_LIMITED' });
+
+    await eventually(() => eventsOfKind(bobs.events, 'typing').length === 3, 'the third signal');
+    expect(eventsOfKind(adas.events, 'typing')).toEqual([]);
+    expect(eventsOfKind(eves.events, 'typing')).toEqual([]);
+  });
+
+  it('keeps live signals out of the resumable stream: a resume neither repeats nor skips an entry', async () => {
+    await using t = await start();
+    const [ada, bob] = [await person(t), await person(t)];
+    const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    using first = allEventsOf(bob);
+    await first.started;
+    await ada.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: 'one',
+      content: { type: 'text', text: '1' },
+    });
+    await ada.api.conversations.typing.mutate({ conversationId, isTyping: true });
+    await eventually(() => eventsOfKind(first.events, 'typing').length === 1, 'the typing signal');
+    const lastId = first.events.at(-1)?.id;
+    first[Symbol.dispose]();
+
+    await ada.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: 'two',
+      content: { type: 'text', text: '2' },
+    });
+    using resumed = allEventsOf(bob, lastId);
+    await eventually(() => eventsOfKind(resumed.events, 'message').length >= 1, 'the gap');
+    await Bun.sleep(200);
+    expect(eventsOfKind(resumed.events, 'message').map((event) => event.message.clientMessageId)).toEqual(['two']);
+  });
+});
+
+describe('presence across instances', () => {
+  it('shows a person offline once the instance holding their connection dies, within the TTL', async () => {
+    await using cluster = await spawnCluster({
+      label: 'presence-crash',
+      instances: 2,
+      env: { PRESENCE_TTL_MS: '900' },
+    });
+    const [doomed, survivor] = cluster.servers as [SpawnedServer, SpawnedServer];
+    const clientOn = (server: SpawnedServer, accessToken: string) =>
+      createGopherClient({ url: server.url, accessToken: () => accessToken, retryDelayMs: () => 60_000 });
+    const [adaToken, bobToken] = await Promise.all(
+      ['ada', 'bob'].map((name) => registerAccount(survivor.url, `${name}${crypto.randomUUID().slice(0, 6)}`)),
+    );
+    await using ada = clientOn(doomed, adaToken as string);
+    await using bob = clientOn(survivor, bobToken as string);
+    const adaId = (await ada.api.auth.me.query()).id;
+    await bob.api.conversations.createDirect.mutate({ userId: adaId });
+
+    using bobs = allEventsOf(bob);
+    await bobs.started;
+    using adas = allEventsOf(ada);
+    await adas.started;
+    await eventually(() => presenceOf(bobs.events, adaId).at(-1)?.isOnline === true, 'Ada online');
+    const updatesSoFar = presenceOf(bobs.events, adaId).length;
+
+    doomed.process.kill('SIGKILL');
+    const killedAt = Date.now();
+    // Nobody told anyone: her connection's TTL runs out and the survivor's sweep notices.
+    await eventually(() => presenceOf(bobs.events, adaId).at(-1)?.isOnline === false, 'Ada offline', 5_000);
+    expect(Date.now() - killedAt).toBeLessThan(900 + 300 + 1_000);
+    await Bun.sleep(600);
+    expect(presenceOf(bobs.events, adaId).slice(updatesSoFar)).toEqual([
+      { userId: adaId, isOnline: false, lastSeenAt: expect.any(String) },
+    ]);
+  });
+});

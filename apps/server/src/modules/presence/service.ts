@@ -1,0 +1,128 @@
+import type { UserEvent, UserPresence } from '@gopherchat/api';
+import type { Logger } from 'pino';
+import type { ConnectionRef, Presence, PresenceStatus } from '../../platform/presence/index.ts';
+import type { LiveSignal } from '../conversations/index.ts';
+
+/** Who a person's presence concerns: the people they share a conversation with. */
+export interface PresenceDirectory {
+  conversationIdsOf(userId: string): Promise<string[]>;
+  contactsOf(userId: string): Promise<string[]>;
+}
+
+const toWire = (status: PresenceStatus): UserPresence => ({
+  userId: status.userId,
+  isOnline: status.isOnline,
+  lastSeenAt: status.lastSeenAt === null ? null : new Date(status.lastSeenAt).toISOString(),
+});
+
+const presenceEvent = (users: UserPresence[]) => JSON.stringify({ kind: 'presence', users } satisfies UserEvent);
+
+/**
+ * Online and last-seen. Every live event subscription is a connection: the
+ * first one of a person makes them online, the last one to close (or to
+ * expire, when its instance died) makes them offline, and each change is
+ * signalled to the people they share a conversation with, on every
+ * instance. This instance heartbeats its own connections in one batch, and
+ * sweeps connections any instance left to expire.
+ */
+export function createPresenceService(deps: {
+  presence: Presence;
+  signal: (signal: LiveSignal) => Promise<void>;
+  directory: PresenceDirectory;
+  /** Heartbeat and sweep period; well under the presence TTL. */
+  heartbeatEveryMs: number;
+  now: () => number;
+  logger: Logger;
+}) {
+  const { presence, directory, logger } = deps;
+  const connections = new Set<ConnectionRef>();
+  const releasing = new Set<Promise<void>>();
+
+  async function announce(statuses: PresenceStatus[]) {
+    await Promise.all(
+      statuses.map(async (status) =>
+        deps.signal({
+          conversationIds: await directory.conversationIdsOf(status.userId),
+          exceptUserId: status.userId,
+          payload: presenceEvent([toWire(status)]),
+          isDroppable: false,
+        }),
+      ),
+    );
+  }
+
+  const online = (userId: string): PresenceStatus => ({ userId, isOnline: true, lastSeenAt: deps.now() });
+
+  async function tick() {
+    const cameBack = await presence.heartbeat([...connections]);
+    const wentAway = await presence.sweepExpired();
+    await announce([
+      ...cameBack.map(online),
+      ...wentAway.map(({ userId, lastSeenAt }) => ({ userId, isOnline: false, lastSeenAt })),
+    ]);
+  }
+
+  let isTicking = false;
+  const timer = setInterval(async () => {
+    if (isTicking) return;
+    isTicking = true;
+    try {
+      await tick();
+    } catch (error) {
+      logger.warn({ err: error }, 'presence heartbeat failed; retrying next period');
+    } finally {
+      isTicking = false;
+    }
+  }, deps.heartbeatEveryMs);
+  timer.unref();
+
+  async function release(connection: ConnectionRef) {
+    connections.delete(connection);
+    if (await presence.disconnect(connection)) {
+      await announce([{ userId: connection.userId, isOnline: false, lastSeenAt: deps.now() }]);
+    }
+  }
+
+  return {
+    /** Runs `work` (a live subscription) with `userId` counted online meanwhile. */
+    async whileConnected<T>(userId: string, work: () => Promise<T>): Promise<T> {
+      const connection = { userId, connectionId: crypto.randomUUID() };
+      connections.add(connection);
+      try {
+        if (await presence.connect(connection)) await announce([online(userId)]);
+      } catch (error) {
+        // Presence is a nicety: its store failing must not keep anyone from their messages.
+        logger.warn({ err: error, userId }, 'cannot mark connection online');
+      }
+      try {
+        return await work();
+      } finally {
+        const released = release(connection)
+          .catch((error) => logger.warn({ err: error, userId }, 'cannot mark connection offline'))
+          .finally(() => releasing.delete(released));
+        releasing.add(released);
+      }
+    },
+
+    /** The presence of everyone `userId` shares a conversation with, as one event (none if nobody). */
+    async greetingFor(userId: string): Promise<string[]> {
+      const contacts = await directory.contactsOf(userId);
+      if (contacts.length === 0) return [];
+      try {
+        return [presenceEvent((await presence.statusOf(contacts)).map(toWire))];
+      } catch (error) {
+        logger.warn({ err: error, userId }, 'cannot read presence; the subscription starts without it');
+        return [];
+      }
+    },
+
+    /** Stops heartbeating; connections still open are released (their people go offline now, not at expiry). */
+    async stop() {
+      clearInterval(timer);
+      await Promise.all([...connections].map((connection) => release(connection).catch(() => {})));
+      await Promise.all(releasing);
+    },
+  };
+}
+
+export type PresenceService = ReturnType<typeof createPresenceService>;
