@@ -27,6 +27,7 @@ import { clientIpOf, isAllowedOrigin, isPlainHttpLoopback } from './origin.ts';
 import { createBus } from './platform/bus/index.ts';
 import { systemClock } from './platform/clock/index.ts';
 import { openDatabase, resolveMigrationsDir } from './platform/database/index.ts';
+import { createMetrics } from './platform/metrics/index.ts';
 import { openSharedState } from './platform/shared-state.ts';
 import type { Caller, Context, Services } from './trpc/context.ts';
 import { appRouter } from './trpc/router.ts';
@@ -61,6 +62,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
   const bus = createBus(config.bus, logger);
   const lifecycle = createLifecycle();
   const clock = systemClock;
+  const metrics = createMetrics();
   const sharedState = openSharedState(config.sharedState, clock, logger, { presenceTtlMs: config.presenceTtlMs });
 
   const authKeys = await loadAuthKeys(config.auth, config.dataDir, logger);
@@ -105,6 +107,9 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     logger,
     eventRetentionMs: config.eventRetentionMs,
     typingLimit: limitsFor({ name: 'typing', points: config.typingSignalsPer10s, windowSeconds: 10 }),
+    cache: sharedState.cache,
+    membershipCacheTtlMs: config.membershipCacheTtlMs,
+    metrics,
   });
   const presence = createPresenceService({
     presence: sharedState.presence,
@@ -185,6 +190,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
       }),
     ],
     checkReadiness: () => services.system.checkReadiness(),
+    metrics: { render: () => metrics.render(), token: config.metricsToken },
     webFiles: webFilesFor(config),
     logger,
   });

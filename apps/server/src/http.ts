@@ -4,6 +4,7 @@ import type { AnyRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { type AnyElysia, Elysia } from 'elysia';
 import type { Logger } from 'pino';
+import { isSameSecret } from './lib/same-secret.ts';
 import type { ReadinessReport } from './modules/system/index.ts';
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
@@ -65,6 +66,8 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
   /** Plain HTTP routes of feature modules (e.g. the auth cookie routes). */
   routes: AnyElysia[];
   checkReadiness: () => Promise<ReadinessReport>;
+  /** The Prometheus text of this instance's counters, behind a bearer token when one is set. */
+  metrics: { render: () => string; token: string | undefined };
   webFiles: WebFiles;
   logger: Logger;
 }) {
@@ -108,6 +111,16 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
         const report = await options.checkReadiness();
         set.status = report.isReady ? 200 : 503;
         return report;
+      })
+      .get('/metrics', ({ request, set }) => {
+        const { token } = options.metrics;
+        if (token && !isSameSecret(request.headers.get('authorization') ?? '', `Bearer ${token}`)) {
+          set.status = 401;
+          return { error: 'Metrics need the bearer token.' };
+        }
+        return new Response(options.metrics.render(), {
+          headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+        });
       })
       // Queries are GETs, mutations POSTs; the body stays unread for tRPC to parse.
       .get('/trpc/*', handleTrpc)

@@ -1,17 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import { OAUTH_ERROR_PARAM, type OAuthErrorCode, type OAuthProviderId } from '@gopherchat/api';
 import { generateCodeVerifier, generateState } from 'arctic';
 import { Elysia } from 'elysia';
 import type { Logger } from 'pino';
+import { isSameSecret } from '../../lib/same-secret.ts';
 import { isPlainHttpLoopback } from '../../origin.ts';
 import { clearedOAuthAttemptCookie, oauthAttemptCookie, readOAuthAttemptCookie, refreshCookie } from './cookies.ts';
 import type { AuthService } from './service.ts';
-
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 function redirect(location: string, cookies: string[]): Response {
   const headers = new Headers({ location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
@@ -90,7 +84,7 @@ export function createOAuthRoutes(options: {
       }
       const code = query.get('code');
       const state = query.get('state');
-      if (!attempt || !code || !state || attempt.provider !== provider || !sameSecret(attempt.state, state)) {
+      if (!attempt || !code || !state || attempt.provider !== provider || !isSameSecret(attempt.state, state)) {
         logger.warn({ provider, hasAttempt: attempt !== undefined }, 'provider callback with a foreign or stale state');
         return failure(request, 'state_mismatch', isSecure);
       }

@@ -210,16 +210,18 @@ export function createConversationRepo(db: Database) {
       return removed.length > 0;
     },
 
-    /** After the owner leaves: the longest-standing admin, else member, owns the group. */
-    async promoteLongestStanding(conversationId: string) {
-      await db.execute(sql`
+    /** After the owner leaves: the longest-standing admin, else member, owns the group. Returns who. */
+    async promoteLongestStanding(conversationId: string): Promise<string | undefined> {
+      const promoted = await db.execute(sql`
         update ${conversationMembers} set role = 'owner'
         where conversation_id = ${conversationId} and user_id = (
           select user_id from ${conversationMembers}
           where conversation_id = ${conversationId}
           order by (role = 'admin') desc, joined_at asc, user_id asc
           limit 1
-        )`);
+        )
+        returning user_id`);
+      return rowsOf<{ user_id: string }>(promoted)[0]?.user_id;
     },
 
     async memberCount(conversationId: string): Promise<number> {

@@ -16,12 +16,15 @@ import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import { AppError } from '../../errors.ts';
 import { createGroupCommit } from '../../lib/group-commit.ts';
+import type { Cache } from '../../platform/cache/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
+import type { Metrics } from '../../platform/metrics/index.ts';
 import type { RateLimiter } from '../../platform/rate-limit/index.ts';
 import type { EventHub } from './event-hub.ts';
 import type { EventLog, LogEntry, PendingEvent } from './event-log.ts';
+import { createMembershipCache } from './membership-cache.ts';
 import {
   type ConversationRepo,
   createConversationRepo,
@@ -179,12 +182,27 @@ export function createConversationService(deps: {
   receiptWindowMs?: number;
   /** Typing signals per person. */
   typingLimit: RateLimiter;
+  cache: Cache;
+  /** How long membership stays cached; 0: not cached. */
+  membershipCacheTtlMs: number;
+  metrics: Metrics;
 }) {
   const { db, log, hub, clock, logger, eventRetentionMs } = deps;
   const repo = createConversationRepo(db);
+  const membership = createMembershipCache({
+    repo,
+    cache: deps.cache,
+    ttlMs: deps.membershipCacheTtlMs,
+    metrics: deps.metrics,
+    logger,
+  });
   const now = () => new Date(clock.now());
 
-  async function requireRole(on: ConversationRepo, conversationId: string, userId: string): Promise<MemberRole> {
+  async function requireRole(
+    on: Pick<ConversationRepo, 'roleOf'>,
+    conversationId: string,
+    userId: string,
+  ): Promise<MemberRole> {
     const role = await on.roleOf(conversationId, userId);
     if (!role) throw new AppError('NOT_FOUND', NOT_A_MEMBER);
     return role;
@@ -260,6 +278,11 @@ export function createConversationService(deps: {
         ],
       };
     });
+    // Someone may have probed it before it existed: "not a member" was cached.
+    await membership.forget(
+      conversation.id,
+      members.map((member) => member.userId),
+    );
   }
 
   /** Writes one batch of sends in one transaction; each request gets its message or its error. */
@@ -425,7 +448,7 @@ export function createConversationService(deps: {
     async addMembers(userId: string, conversationId: string, userIds: string[]): Promise<ConversationSummary> {
       const wanted = [...new Set(userIds)];
       await requireUsers(wanted);
-      await log.write(async (tx) => {
+      const added = await log.write(async (tx) => {
         const on = createConversationRepo(tx);
         const role = await lockGroup(on, conversationId, userId, DIRECT_STAYS_BETWEEN_TWO);
         if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can add people.');
@@ -444,16 +467,17 @@ export function createConversationService(deps: {
           at,
         );
         return {
-          result: undefined,
+          result: added,
           events: [...added.map((id) => joinedEvent(conversationId, id)), ...notes.map((row) => messageEvent(row))],
         };
       });
+      await membership.forget(conversationId, added);
       return summaryOf(userId, conversationId);
     },
 
     /** Removes someone (owners and admins), or the caller themself (leaving). */
     async removeMember(userId: string, conversationId: string, memberId: string): Promise<void> {
-      await log.write(async (tx) => {
+      const changed = await log.write(async (tx) => {
         const on = createConversationRepo(tx);
         const role = await lockGroup(on, conversationId, userId, DIRECT_STAYS_BETWEEN_TWO);
         const isLeaving = memberId === userId;
@@ -467,17 +491,18 @@ export function createConversationService(deps: {
         }
         const at = now();
         await on.removeMember(conversationId, memberId);
-        if (isLeaving && role === 'owner') await on.promoteLongestStanding(conversationId);
+        const promoted = isLeaving && role === 'owner' ? await on.promoteLongestStanding(conversationId) : undefined;
         const event: SystemEvent = isLeaving
           ? { kind: 'member_left', userId }
           : { kind: 'member_removed', by: userId, userId: memberId };
         const notes = await on.appendMessages(conversationId, [systemEntry(event, at)], at);
         // The note first, while they still receive the conversation; then they leave it.
         return {
-          result: undefined,
+          result: promoted ? [memberId, promoted] : [memberId],
           events: [...notes.map((row) => messageEvent(row)), leftEvent(conversationId, memberId)],
         };
       });
+      await membership.forget(conversationId, changed);
     },
 
     async rename(userId: string, conversationId: string, title: string): Promise<ConversationSummary> {
@@ -511,12 +536,12 @@ export function createConversationService(deps: {
       return summaryOf(userId, conversationId);
     },
 
-    conversationIdsOf: (userId: string) => repo.conversationIdsOf(userId),
+    conversationIdsOf: (userId: string) => membership.conversationIdsOf(userId),
     contactsOf: (userId: string) => repo.contactsOf(userId),
 
     /** Tells the others in the conversation, live, that `userId` is typing (or stopped). Never stored. */
     async typing(userId: string, input: { conversationId: string; isTyping: boolean }): Promise<void> {
-      await requireRole(repo, input.conversationId, userId);
+      await requireRole(membership, input.conversationId, userId);
       const decision = await deps.typingLimit.consume(userId);
       if (!decision.isAllowed) {
         throw new AppError('RATE_LIMITED', 'Typing signals are coming too fast; slow down a little.');
@@ -530,7 +555,7 @@ export function createConversationService(deps: {
     },
 
     async members(userId: string, conversationId: string) {
-      await requireRole(repo, conversationId, userId);
+      await requireRole(membership, conversationId, userId);
       return repo.listMembers(conversationId);
     },
 
@@ -558,7 +583,7 @@ export function createConversationService(deps: {
 
     /** The reader has seen the conversation up to `seq` (which also marks it delivered). */
     async markRead(userId: string, pointer: { conversationId: string; seq: number }): Promise<void> {
-      await requireRole(repo, pointer.conversationId, userId);
+      await requireRole(membership, pointer.conversationId, userId);
       await pointerUpdates.submit({
         conversationId: pointer.conversationId,
         userId,
@@ -606,7 +631,7 @@ export function createConversationService(deps: {
       userId: string,
       input: { conversationId: string; before?: number; after?: number; limit: number },
     ): Promise<HistoryPage> {
-      await requireRole(repo, input.conversationId, userId);
+      await requireRole(membership, input.conversationId, userId);
       const page = await repo.history(input.conversationId, input);
       return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
     },
@@ -634,6 +659,7 @@ export function createConversationService(deps: {
       const stop = () => listener.close();
       sink.signal.addEventListener('abort', stop, { once: true });
       try {
+        // From the database, not the cache: what the listener joins decides what it is sent.
         listener.joinAll(await repo.conversationIdsOf(userId));
         let cursor = after ?? listener.startId;
         const send = (entry: LogEntry) => {

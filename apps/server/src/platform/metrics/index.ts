@@ -1,0 +1,1 @@
+export { type Counter, createMetrics, type Metrics } from './metrics.ts';
