@@ -4,14 +4,18 @@
  * processes on PostgreSQL (and Redis when there are several instances),
  * sending R messages/s for D seconds.
  *
- *   bun run bench:fanout -- --clients 1000 --room 50 --rate 1000 --seconds 10 [--instances 2] [--capacity] [--profile DIR]
+ *   bun run bench:fanout -- --clients 1000 --room 50 --rate 1000 --seconds 10 [--instances 2] [--capacity] [--receipts] [--profile DIR]
  *
  * Prints one JSON line per run: sends, acknowledgements, deliveries (each
  * message reaches every member of its room, the sender included), losses,
  * duplicates, delivery latency (send start → arrival), acknowledgement
  * latency (send start → ack), the server's CPU and memory and the load generator's CPU, with the ceiling: bare Bun.serve topic publish of frames of the
  * same size to the same clients, measured in the same run. --capacity raises
- * the rate until p99 passes 100 ms or anything is lost.
+ * the rate until p99 passes 100 ms or anything is lost. --receipts makes
+ * every client acknowledge what it received the way the web client does
+ * (one `receipts.markDelivered` per client every 250 ms, carrying its
+ * newest seq per conversation), so receipts events join the fan-out.
+ * Presence is always on: every subscription is a connection.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     instances: { type: 'string', default: '1' },
     capacity: { type: 'boolean', default: false },
+    receipts: { type: 'boolean', default: false },
     /** Writes each server's CPU profile (Markdown) into this directory when it exits. */
     profile: { type: 'string' },
   },
@@ -58,6 +63,8 @@ const userIdOf = (accessToken: string) =>
 
 interface Receiver {
   seen: Set<string>;
+  /** Newest seq received per conversation, not acknowledged yet. */
+  unacknowledged: Map<string, number>;
 }
 
 async function main() {
@@ -98,7 +105,7 @@ async function main() {
     let delivered = 0;
     let duplicates = 0;
     let lastDeliveryAt = 0;
-    const receivers: Receiver[] = clients.map(() => ({ seen: new Set() }));
+    const receivers: Receiver[] = clients.map(() => ({ seen: new Set(), unacknowledged: new Map() }));
     await inParallel(clients, 50, async (client, index) => {
       const receiver = receivers[index] as Receiver;
       await new Promise<void>((started) => {
@@ -108,6 +115,11 @@ async function main() {
             const arrivedAt = performance.now();
             for (const event of data) {
               if (event.kind !== 'message' || event.message.content.type !== 'text') continue;
+              const { conversationId, seq } = event.message;
+              receiver.unacknowledged.set(
+                conversationId,
+                Math.max(seq, receiver.unacknowledged.get(conversationId) ?? 0),
+              );
               const [key, sentAt] = event.message.content.text.split(' ');
               if (receiver.seen.has(key ?? '')) {
                 duplicates++;
@@ -123,8 +135,25 @@ async function main() {
       });
     });
 
+    let receiptCalls = 0;
+    let receiptFailures = 0;
+    const acknowledge = () => {
+      receivers.forEach((receiver, index) => {
+        if (receiver.unacknowledged.size === 0) return;
+        const pointers = [...receiver.unacknowledged].map(([conversationId, seq]) => ({ conversationId, seq }));
+        receiver.unacknowledged.clear();
+        receiptCalls++;
+        (clients[index] as GopherClient).api.receipts.markDelivered.mutate({ pointers }).catch(() => {
+          receiptFailures++;
+        });
+      });
+    };
+    const receiptTimer = values.receipts ? setInterval(acknowledge, 250) : undefined;
+
     let sequence = 0;
     async function run(rate: number) {
+      receiptCalls = 0;
+      receiptFailures = 0;
       latencies.length = 0;
       const ackLatencies: number[] = [];
       delivered = 0;
@@ -191,6 +220,8 @@ async function main() {
         delivered,
         lost: Math.max(0, expected - delivered),
         duplicates,
+        receipt_calls: receiptCalls,
+        receipt_failures: receiptFailures,
         delivered_per_s: Math.round(delivered / elapsedS),
         p50_ms: round(percentile(sorted, 50)),
         p95_ms: round(percentile(sorted, 95)),
@@ -226,6 +257,7 @@ async function main() {
     } else {
       console.log(JSON.stringify({ ...(await run(Number(values.rate))), ceiling_delivered_per_s: ceiling }));
     }
+    clearInterval(receiptTimer);
   } finally {
     await Promise.all(clients.map((client) => client.close()));
     // A profile is written on a clean exit only, not on the SIGKILL of disposal.

@@ -19,7 +19,7 @@ import {
   testRedisUrl,
   uniqueKeyPrefix,
 } from '@gopherchat/server/testing';
-import { percentile, round, serverUsage } from './stats.ts';
+import { runClosedLoop, serverUsage, summarize } from './stats.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,33 +31,7 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 
-function summarize(latencies: number[], elapsedMs: number) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    ops: latencies.length,
-    ops_per_s: Math.round((latencies.length / elapsedMs) * 1000),
-    p50_ms: round(percentile(sorted, 50)),
-    p95_ms: round(percentile(sorted, 95)),
-    p99_ms: round(percentile(sorted, 99)),
-  };
-}
-
-/** `concurrency` workers calling `operation` back to back for the bench duration. */
-async function closedLoop(operation: () => Promise<unknown>) {
-  const latencies: number[] = [];
-  const startedAt = performance.now();
-  const endAt = startedAt + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < endAt) {
-        const begin = performance.now();
-        await operation();
-        latencies.push(performance.now() - begin);
-      }
-    }),
-  );
-  return summarize(latencies, performance.now() - startedAt);
-}
+const closedLoop = (operation: () => Promise<unknown>) => runClosedLoop(operation, { seconds, concurrency });
 
 async function benchBackend(backend: 'pglite' | 'postgres') {
   const database = backend === 'postgres' ? await createTestDatabase('bench') : undefined;

@@ -30,3 +30,35 @@ export async function serverUsage(...servers: SpawnedServer[]) {
     server_rss_mb: Math.round(rssKb / 1024),
   };
 }
+
+/** Throughput and latency percentiles of operations that took `latencies` ms, over `elapsedMs`. */
+export function summarize(latencies: number[], elapsedMs: number) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    ops: latencies.length,
+    ops_per_s: Math.round((latencies.length / elapsedMs) * 1000),
+    p50_ms: round(percentile(sorted, 50)),
+    p95_ms: round(percentile(sorted, 95)),
+    p99_ms: round(percentile(sorted, 99)),
+  };
+}
+
+/** `concurrency` workers calling `operation` back to back for `seconds`. */
+export async function runClosedLoop(
+  operation: () => Promise<unknown>,
+  options: { seconds: number; concurrency: number },
+) {
+  const latencies: number[] = [];
+  const startedAt = performance.now();
+  const endAt = startedAt + options.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (performance.now() < endAt) {
+        const begin = performance.now();
+        await operation();
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  return summarize(latencies, performance.now() - startedAt);
+}

@@ -1,0 +1,104 @@
+/**
+ * The membership cache on the calls that check membership every time:
+ * history pages, typing signals and read receipts, from 16 concurrent
+ * members of one group, against a real server process on PostgreSQL and
+ * Redis, with the cache on (default TTL) and off (MEMBERSHIP_CACHE_TTL_MS=0).
+ *
+ *   bun run bench:cache -- [--seconds 5] [--concurrency 16]
+ *
+ * Prints one JSON line per setting and scenario, with the server's CPU
+ * seconds per 1 000 calls and the cache's hits and misses from /metrics.
+ */
+import { parseArgs } from 'node:util';
+import type { GopherClient } from '@gopherchat/sdk';
+import { signUpClient, spawnCluster } from '@gopherchat/server/testing';
+import { round, runClosedLoop, serverUsage } from './stats.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+const seconds = Number(values.seconds);
+const concurrency = Number(values.concurrency);
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
+async function membershipLookups(url: URL) {
+  const body = await (
+    await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
+  const count = (outcome: string) =>
+    Number(new RegExp(`cache="membership",outcome="${outcome}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
+  return { hits: count('hit'), misses: count('miss') };
+}
+
+async function benchSetting(setting: 'cache on' | 'cache off') {
+  await using cluster = await spawnCluster({
+    label: 'bench-cache',
+    instances: 1,
+    redis: true,
+    env: {
+      METRICS_TOKEN,
+      TYPING_SIGNALS_PER_10S: '100000000',
+      ...(setting === 'cache off' ? { MEMBERSHIP_CACHE_TTL_MS: '0' } : {}),
+    },
+  });
+  const [server] = cluster.servers;
+  if (!server) throw new Error('no server');
+  const members: GopherClient[] = [];
+  try {
+    const owner = await signUpClient(server.url, 'benchowner');
+    members.push(owner);
+    const others = await Promise.all(
+      Array.from({ length: concurrency - 1 }, (_, index) => signUpClient(server.url, `benchmember${index}`)),
+    );
+    members.push(...others);
+    const ids = await Promise.all(others.map(async (member) => (await member.api.auth.me.query()).id));
+    const { id: conversationId } = await owner.api.conversations.createGroup.mutate({ title: 'bench', memberIds: ids });
+    for (let index = 0; index < 100; index++) {
+      await owner.api.messages.send.mutate({
+        conversationId,
+        clientMessageId: `seed${index}`,
+        content: { type: 'text', text: `message ${index}` },
+      });
+    }
+
+    const scenarios: Array<[string, (member: GopherClient) => Promise<unknown>]> = [
+      ['query messages.history (50)', (member) => member.api.messages.history.query({ conversationId, limit: 50 })],
+      [
+        'mutation conversations.typing',
+        (member) => member.api.conversations.typing.mutate({ conversationId, isTyping: true }),
+      ],
+      ['mutation receipts.markRead', (member) => member.api.receipts.markRead.mutate({ conversationId, seq: 101 })],
+    ];
+    for (const [scenario, call] of scenarios) {
+      const lookupsBefore = await membershipLookups(server.url);
+      const usageBefore = await serverUsage(server);
+      let next = 0;
+      const result = await runClosedLoop(() => call(members[next++ % members.length] as GopherClient), {
+        seconds,
+        concurrency,
+      });
+      const usageAfter = await serverUsage(server);
+      const lookupsAfter = await membershipLookups(server.url);
+      console.log(
+        JSON.stringify({
+          setting,
+          scenario,
+          seconds,
+          concurrency,
+          ...result,
+          server_cpu_s_per_1k: round(((usageAfter.server_cpu_s - usageBefore.server_cpu_s) / result.ops) * 1000),
+          cache_hits: lookupsAfter.hits - lookupsBefore.hits,
+          cache_misses: lookupsAfter.misses - lookupsBefore.misses,
+        }),
+      );
+    }
+  } finally {
+    await Promise.all(members.map((member) => member.close()));
+  }
+}
+
+for (const setting of ['cache off', 'cache on'] as const) await benchSetting(setting);
