@@ -80,6 +80,55 @@ describe('chat in the browser', () => {
     await bob.context.close();
   });
 
+  it('shows the sender when their message was delivered and read, who is typing, and who is online', async () => {
+    const iris = await personAt('iris');
+    const jack = await personAt('jack');
+    // Jack steps away: his session stays (the cookie), his page does not.
+    await jack.page.close();
+
+    await startConversation(iris.page, 'Direct', { Username: 'jack' });
+    await write(iris.page, 'Are you there?');
+    const irisMessage = (text: string) =>
+      iris.page.getByTestId('message-list').getByTestId('message').filter({ hasText: text });
+    await irisMessage('Are you there?').and(iris.page.locator('[data-receipt="sent"]')).waitFor();
+
+    // Jack comes back to the list: what arrived while he was away counts as delivered, and he shows online.
+    jack.page = await jack.context.newPage();
+    await jack.page.goto(server.url.href);
+    const irisInJacksList = jack.page.getByTestId('conversation').filter({ hasText: 'iris' });
+    await irisInJacksList.getByTestId('unread').waitFor();
+    await irisMessage('Are you there?').and(iris.page.locator('[data-receipt="delivered"]')).waitFor();
+    const jackInIrisList = iris.page.getByTestId('conversation').filter({ hasText: 'jack' });
+    await jackInIrisList.locator('[data-presence="online"]').waitFor();
+    await iris.page.getByTestId('conversation-status').getByText('online', { exact: true }).waitFor();
+
+    // A message arriving live, with the conversation not open, is delivered too but not read.
+    await write(iris.page, 'Lunch at noon?');
+    await irisMessage('Lunch at noon?').and(iris.page.locator('[data-receipt="delivered"]')).waitFor();
+    await expect(irisInJacksList.getByTestId('unread').count()).resolves.toBe(1);
+
+    // Opening the conversation reads it: Iris sees that live.
+    await irisInJacksList.click();
+    await jack.page.getByTestId('message-list').getByText('Lunch at noon?').waitFor();
+    await irisMessage('Lunch at noon?').and(iris.page.locator('[data-receipt="read"]')).waitFor();
+    await irisMessage('Are you there?').and(iris.page.locator('[data-receipt="read"]')).waitFor();
+    await irisInJacksList.getByTestId('unread').waitFor({ state: 'detached' });
+
+    const jacksField = jack.page.getByRole('textbox', { name: 'Message' });
+    await jacksField.fill('Sounds');
+    await iris.page.getByTestId('typing').getByText('jack is typing…').waitFor();
+    await saveScreenshot(iris.page, 'chat-receipts');
+    await jacksField.fill('');
+    await iris.page.getByTestId('typing').waitFor({ state: 'detached' });
+
+    await jack.page.close();
+    // Hidden when offline, so attached rather than visible.
+    await jackInIrisList.locator('[data-presence="offline"]').waitFor({ state: 'attached', timeout: 10_000 });
+    await iris.page.getByTestId('conversation-status').getByText('last seen just now').waitFor();
+    await iris.context.close();
+    await jack.context.close();
+  });
+
   it('keeps a group of three in the same conversation, in the same order', async () => {
     const [cat, dan, eve] = await Promise.all([personAt('cat'), personAt('dan'), personAt('eve')]);
     await startConversation(cat.page, 'Group', { 'Group name': 'Trio', Members: 'dan, eve' });

@@ -1,10 +1,12 @@
 import type { Me } from '@gopherchat/api';
 import { createEffect, createMemo, onCleanup, Show } from 'solid-js';
 import { Composer } from './composer.tsx';
+import { ConversationHeader } from './conversation-header.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { MessageList } from './message-list.tsx';
 import { NewConversationDialog } from './new-conversation-dialog.tsx';
 import { createChatStore } from './store.ts';
+import { describeTypists } from './typing.ts';
 
 const NOTICE_MS = 6_000;
 
@@ -15,6 +17,15 @@ export function ChatView(props: { me: Me }) {
   const active = createMemo(() => (state.activeId ? state.conversations[state.activeId] : undefined));
   const timeline = createMemo(() => (state.activeId ? state.timelines[state.activeId] : undefined));
   const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
+  const typing = createMemo(() => {
+    const typists = state.activeId ? state.typing[state.activeId] : undefined;
+    const members = timeline()?.members ?? {};
+    return describeTypists(
+      Object.keys(typists ?? {})
+        .map((userId) => members[userId]?.displayName ?? 'Someone')
+        .sort(),
+    );
+  });
 
   createEffect(() => {
     const notice = state.notice;
@@ -47,6 +58,7 @@ export function ChatView(props: { me: Me }) {
         <ConversationList
           myId={props.me.id}
           conversations={chat.conversationList()}
+          presence={state.presence}
           activeId={state.activeId}
           onOpen={(id) => void chat.open(id)}
         />
@@ -62,36 +74,37 @@ export function ChatView(props: { me: Me }) {
         >
           {(conversation) => (
             <>
-              <header class="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-                <button
-                  type="button"
-                  class="btn px-2 md:hidden"
-                  aria-label="Back to conversations"
-                  onClick={chat.close}
-                >
-                  ←
-                </button>
-                <div class="min-w-0">
-                  <h2 class="truncate font-semibold" data-testid="conversation-title">
-                    {conversation().title}
-                  </h2>
-                  <p class="text-xs text-slate-500 dark:text-slate-400">
-                    {conversation().kind === 'group' ? `${conversation().memberCount} members` : 'Direct conversation'}
-                  </p>
-                </div>
-              </header>
+              <ConversationHeader
+                myId={props.me.id}
+                conversation={conversation()}
+                members={timeline()?.members ?? {}}
+                presence={state.presence}
+                onBack={chat.close}
+              />
               <MessageList
+                conversationId={conversation().id}
+                kind={conversation().kind}
                 myId={props.me.id}
                 messages={timeline()?.messages ?? []}
                 outgoing={outgoing()}
                 members={timeline()?.members ?? {}}
+                pointers={timeline()?.pointers ?? {}}
                 hasOlder={timeline()?.hasOlder ?? false}
                 isLoadingOlder={timeline()?.isLoadingOlder ?? false}
                 onLoadOlder={() => void chat.loadOlder(conversation().id)}
                 onRetry={chat.retry}
                 onDiscard={chat.discard}
+                onSeen={(seq) => chat.markRead(conversation().id, seq)}
               />
-              <Composer conversationId={conversation().id} onSend={(text) => chat.send(conversation().id, text)} />
+              {/* Always there and one line high: typing coming and going neither moves the messages nor goes unannounced. */}
+              <div class="h-5 truncate px-4 text-xs italic text-slate-500 dark:text-slate-400" aria-live="polite">
+                <Show when={typing()}>{(text) => <span data-testid="typing">{text()}</span>}</Show>
+              </div>
+              <Composer
+                conversationId={conversation().id}
+                onSend={(text) => chat.send(conversation().id, text)}
+                onTyping={chat.signalTyping}
+              />
             </>
           )}
         </Show>

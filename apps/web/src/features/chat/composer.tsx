@@ -1,5 +1,6 @@
-import { MESSAGE_TEXT_MAX_LENGTH } from '@gopherchat/api';
-import { createEffect, on } from 'solid-js';
+import { MESSAGE_TEXT_MAX_LENGTH, TYPING_RENEW_MS } from '@gopherchat/api';
+import { createEffect, on, onCleanup } from 'solid-js';
+import { createTypingSignals } from './typing.ts';
 
 /** Drafts per conversation, kept while the tab lives: switching conversations keeps what was typed. */
 const drafts = new Map<string, string>();
@@ -7,9 +8,21 @@ const drafts = new Map<string, string>();
 /**
  * Where messages are written: Enter sends, Shift+Enter starts a new line.
  * Sending never waits for the network: the outbox takes the message at once.
+ * Writing tells the others "typing"; emptying the field, sending or leaving
+ * the conversation tells them it stopped.
  */
-export function Composer(props: { conversationId: string; onSend: (text: string) => void }) {
+export function Composer(props: {
+  conversationId: string;
+  onSend: (text: string) => void;
+  onTyping: (conversationId: string, isTyping: boolean) => void;
+}) {
   let field: HTMLTextAreaElement | undefined;
+  const typing = createTypingSignals({
+    send: (conversationId, isTyping) => props.onTyping(conversationId, isTyping),
+    now: Date.now,
+    renewMs: TYPING_RENEW_MS,
+  });
+  onCleanup(typing.stop);
 
   const fit = () => {
     if (!field) return;
@@ -21,6 +34,7 @@ export function Composer(props: { conversationId: string; onSend: (text: string)
     on(
       () => props.conversationId,
       (conversationId) => {
+        typing.stop();
         if (!field) return;
         field.value = drafts.get(conversationId) ?? '';
         fit();
@@ -34,6 +48,7 @@ export function Composer(props: { conversationId: string; onSend: (text: string)
     const text = field.value.trim();
     if (text === '') return;
     props.onSend(text);
+    typing.stop();
     field.value = '';
     drafts.delete(props.conversationId);
     fit();
@@ -56,6 +71,7 @@ export function Composer(props: { conversationId: string; onSend: (text: string)
         aria-label="Message"
         onInput={(event) => {
           drafts.set(props.conversationId, event.currentTarget.value);
+          typing.changed(props.conversationId, event.currentTarget.value);
           fit();
         }}
         onKeyDown={(event) => {

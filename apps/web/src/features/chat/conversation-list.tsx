@@ -1,4 +1,4 @@
-import type { ConversationSummary } from '@gopherchat/api';
+import type { ConversationSummary, UserPresence } from '@gopherchat/api';
 import { For, Show } from 'solid-js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
@@ -23,10 +23,11 @@ function preview(summary: ConversationSummary, myId: string): string {
   }
 }
 
-/** The conversations, most recently active first, with what is new in each. */
+/** The conversations, most recently active first, with what is new in each and who is online. */
 export function ConversationList(props: {
   myId: string;
   conversations: ConversationSummary[];
+  presence: Record<string, UserPresence>;
   activeId: string | undefined;
   onOpen: (conversationId: string) => void;
 }) {
@@ -55,11 +56,27 @@ export function ConversationList(props: {
                   data-testid="conversation"
                   onClick={() => props.onOpen(summary.id)}
                 >
-                  <span
-                    class="h-10 w-10 flex flex-none items-center justify-center rounded-full bg-slate-200 text-sm font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100"
-                    aria-hidden="true"
-                  >
-                    {summary.title.slice(0, 1).toUpperCase()}
+                  <span class="relative flex-none">
+                    <span
+                      class="h-10 w-10 flex items-center justify-center rounded-full bg-slate-200 text-sm font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100"
+                      aria-hidden="true"
+                    >
+                      {summary.title.slice(0, 1).toUpperCase()}
+                    </span>
+                    <Show when={summary.peer}>
+                      {(peer) => {
+                        const isOnline = () => props.presence[peer().userId]?.isOnline === true;
+                        return (
+                          <span
+                            class="absolute bottom-0 right-0 h-3 w-3 rounded-full bg-emerald-500 ring-2 ring-white dark:ring-slate-900"
+                            classList={{ hidden: !isOnline() }}
+                            data-presence={isOnline() ? 'online' : 'offline'}
+                          >
+                            <span class="sr-only">(online)</span>
+                          </span>
+                        );
+                      }}
+                    </Show>
                   </span>
                   <span class="min-w-0 flex-1">
                     <span class="flex items-baseline justify-between gap-2">

@@ -1,7 +1,8 @@
-import type { Member, Message, SystemEvent } from '@gopherchat/api';
-import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import type { ConversationKind, Member, MemberReceipt, Message, ReadPointers, SystemEvent } from '@gopherchat/api';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { linkify } from './linkify.ts';
 import type { OutgoingMessage } from './outbox.ts';
+import { type Receipt, type ReceiptState, receiptOf } from './receipts.ts';
 import { continuesGroup, dayKey } from './timeline.ts';
 
 /** Within this many pixels of the bottom counts as "reading the latest". */
@@ -33,6 +34,46 @@ function MessageText(props: { text: string }) {
   );
 }
 
+const RECEIPT_WORDS: Record<ReceiptState, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
+const NOT_YET: ReadPointers = { lastDeliveredSeq: 0, lastReadSeq: 0 };
+
+/**
+ * Ticks beside one of my messages: ✓ sent, ✓✓ delivered, ✓✓ in the accent
+ * colour read. In a group, who has read it so far too ("Read by 2", names in
+ * the tooltip). Screen readers get the same in words.
+ */
+function ReceiptMark(props: { receipt: Receipt; isGroup: boolean; nameOf: (userId: string) => string }) {
+  const readers = () => props.receipt.readBy.map(props.nameOf).join(', ');
+  const hasGroupReaders = () => props.isGroup && props.receipt.readBy.length > 0;
+  const words = () => RECEIPT_WORDS[props.receipt.state];
+  return (
+    <span
+      class={`flex-none pb-1 text-xs ${props.receipt.state === 'read' ? 'text-accent' : 'text-slate-400'}`}
+      title={hasGroupReaders() ? `Read by ${readers()}` : words()}
+      // Readable in place, but not announced by the log on every change: a burst of reads would be a chorus.
+      aria-live="off"
+    >
+      <span aria-hidden="true">
+        {props.receipt.state === 'sent' ? '✓' : '✓✓'}
+        {hasGroupReaders() ? ` Read by ${props.receipt.readBy.length}` : ''}
+      </span>
+      <span class="sr-only">{hasGroupReaders() ? `${words()}, read by ${readers()}` : words()}</span>
+    </span>
+  );
+}
+
+/** The newest message whose top has come into the scroller's view: reading has got that far. */
+function newestSeqInView(scroller: HTMLElement): number | undefined {
+  const viewportBottom = scroller.getBoundingClientRect().bottom;
+  const items = scroller.querySelectorAll<HTMLElement>('li[data-seq]');
+  for (let index = items.length - 1; index >= 0; index--) {
+    const item = items[index] as HTMLElement;
+    // The message itself, not the day separator above it.
+    if ((item.lastElementChild ?? item).getBoundingClientRect().top < viewportBottom) return Number(item.dataset.seq);
+  }
+  return undefined;
+}
+
 function describeSystem(event: SystemEvent, nameOf: (userId: string) => string): string {
   switch (event.kind) {
     case 'created':
@@ -52,18 +93,24 @@ function describeSystem(event: SystemEvent, nameOf: (userId: string) => string):
  * A conversation's messages, oldest at the top: day separators, consecutive
  * messages of one sender grouped, then what is still on its way out. Scrolling
  * near the top loads older pages without moving what is on screen; a new
- * message keeps the view at the bottom only if the reader was already there.
+ * message keeps the view at the bottom only if the reader was already there,
+ * and another conversation opens at its bottom. While the page is in front of
+ * the reader, `onSeen` hears the newest message that has come on screen.
  */
 export function MessageList(props: {
+  conversationId: string;
+  kind: ConversationKind;
   myId: string;
   messages: Message[];
   outgoing: OutgoingMessage[];
   members: Record<string, Member>;
+  pointers: Record<string, ReadPointers>;
   hasOlder: boolean;
   isLoadingOlder: boolean;
   onLoadOlder: () => void;
   onRetry: (clientMessageId: string) => void;
   onDiscard: (clientMessageId: string) => void;
+  onSeen: (seq: number) => void;
 }) {
   let scroller: HTMLDivElement | undefined;
   const [isAtBottom, setIsAtBottom] = createSignal(true);
@@ -75,7 +122,28 @@ export function MessageList(props: {
     return props.outgoing.filter((message) => !arrived.has(message.clientMessageId));
   };
 
+  // Everyone else here, with how far they have got; empty until the members are known.
+  const others = createMemo((): MemberReceipt[] =>
+    Object.keys(props.members)
+      .filter((userId) => userId !== props.myId)
+      .map((userId) => ({ userId, ...(props.pointers[userId] ?? NOT_YET) })),
+  );
+  const hasMembers = () => Object.keys(props.members).length > 0;
+
   const scrollToBottom = () => scroller?.scrollTo({ top: scroller.scrollHeight });
+
+  const reportSeen = () => {
+    if (!scroller || document.visibilityState !== 'visible' || !document.hasFocus()) return;
+    const seq = newestSeqInView(scroller);
+    if (seq !== undefined) props.onSeen(seq);
+  };
+  // Coming back to the page counts as seeing what is on screen.
+  window.addEventListener('focus', reportSeen);
+  document.addEventListener('visibilitychange', reportSeen);
+  onCleanup(() => {
+    window.removeEventListener('focus', reportSeen);
+    document.removeEventListener('visibilitychange', reportSeen);
+  });
 
   // Older pages go on top: keep the distance from the bottom, so nothing on screen moves.
   let heightBeforeOlder = 0;
@@ -95,10 +163,19 @@ export function MessageList(props: {
   );
   createEffect(
     on(
-      () => [props.messages.at(-1)?.seq, stillOutgoing().length],
-      () => {
-        if (isAtBottom()) queueMicrotask(scrollToBottom);
-      },
+      () => props.conversationId,
+      () => setIsAtBottom(true),
+    ),
+  );
+  createEffect(
+    on(
+      () => [props.conversationId, props.messages.at(-1)?.seq, stillOutgoing().length],
+      () =>
+        // Once the new messages are laid out, before the next paint.
+        queueMicrotask(() => {
+          if (isAtBottom()) scrollToBottom();
+          reportSeen();
+        }),
     ),
   );
 
@@ -106,6 +183,7 @@ export function MessageList(props: {
     if (!scroller) return;
     setIsAtBottom(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < BOTTOM_SLACK_PX);
     if (scroller.scrollTop < TOP_PRELOAD_PX && props.hasOlder && !props.isLoadingOlder) props.onLoadOlder();
+    reportSeen();
   };
 
   return (
@@ -131,6 +209,9 @@ export function MessageList(props: {
               const isNewDay = () => !previous() || dayKey(previous()?.createdAt ?? '') !== dayKey(message.createdAt);
               const isContinued = () => !isNewDay() && continuesGroup(previous(), message);
               const isMine = () => message.senderId === props.myId;
+              const receipt = createMemo(() =>
+                isMine() && hasMembers() ? receiptOf(message.seq, others()) : undefined,
+              );
               return (
                 <li data-seq={message.seq}>
                   <Show when={isNewDay()}>
@@ -158,19 +239,27 @@ export function MessageList(props: {
                             {timeFormat.format(new Date(message.createdAt))}
                           </p>
                         </Show>
-                        <div
-                          class={`whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-sm ${
-                            isMine()
-                              ? 'bg-accent text-white'
-                              : 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
-                          }`}
-                          data-testid="message"
-                        >
-                          {message.content.type === 'text' ? (
-                            <MessageText text={message.content.text} />
-                          ) : (
-                            <em class="opacity-70">This message was deleted.</em>
-                          )}
+                        <div class="flex max-w-full items-end gap-1.5">
+                          <Show when={receipt()}>
+                            {(mark) => (
+                              <ReceiptMark receipt={mark()} isGroup={props.kind === 'group'} nameOf={nameOf} />
+                            )}
+                          </Show>
+                          <div
+                            class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-sm ${
+                              isMine()
+                                ? 'bg-accent text-white'
+                                : 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
+                            }`}
+                            data-testid="message"
+                            data-receipt={receipt()?.state}
+                          >
+                            {message.content.type === 'text' ? (
+                              <MessageText text={message.content.text} />
+                            ) : (
+                              <em class="opacity-70">This message was deleted.</em>
+                            )}
+                          </div>
                         </div>
                       </div>
                     </div>

@@ -1,12 +1,30 @@
-import type { ConversationSummary, Me, Member, Message, UserEvent } from '@gopherchat/api';
+import {
+  type ConversationSummary,
+  type Me,
+  type Member,
+  type MemberReceipt,
+  type Message,
+  RECEIPT_BATCH_MAX,
+  type ReadPointers,
+  TYPING_SHOWN_MS,
+  type UserEvent,
+  type UserPresence,
+} from '@gopherchat/api';
 import { backoffDelay, toAppError } from '@gopherchat/sdk';
 import { batch, createMemo, onCleanup } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import { attempt, gopher } from '../../lib/session.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
+import { createPointerReporter, type Pointer } from './pointer-reporter.ts';
+import { furthest, summaryAfterMyPointers } from './receipts.ts';
 import { byActivity, mergeMessages, summaryAfterMessage } from './timeline.ts';
+import { stillTyping, type Typists, withSignal } from './typing.ts';
 
 const HISTORY_PAGE = 50;
+/** Delivery receipts of a burst of messages (or of the whole list on load) share one call. */
+const DELIVERED_BATCH_MS = 250;
+/** Scrolling through a conversation reports how far it has been read at most this often. */
+const READ_BATCH_MS = 300;
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
@@ -17,12 +35,21 @@ export interface Timeline {
   hasOlder: boolean;
   isLoadingOlder: boolean;
   members: Record<string, Member>;
+  /**
+   * How far each member has got, kept apart from `members` so that receipts
+   * arriving before the member list (or racing its query) are merged, not lost.
+   */
+  pointers: Record<string, ReadPointers>;
 }
 
 interface ChatState {
   conversations: Record<string, ConversationSummary>;
   timelines: Record<string, Timeline>;
   outbox: OutgoingMessage[];
+  /** Who of the people I share a conversation with is online. */
+  presence: Record<string, UserPresence>;
+  /** Per conversation: who is typing there now. */
+  typing: Record<string, Typists>;
   activeId: string | undefined;
   isListLoaded: boolean;
   live: LiveStatus;
@@ -41,6 +68,8 @@ export function createChatStore(me: Me) {
     conversations: {},
     timelines: {},
     outbox: [],
+    presence: {},
+    typing: {},
     activeId: undefined,
     isListLoaded: false,
     live: 'connecting',
@@ -51,27 +80,124 @@ export function createChatStore(me: Me) {
 
   const conversationList = createMemo(() => Object.values(state.conversations).sort(byActivity));
 
+  // The store's timers (receipt batches, typing signals lapsing), cleared with it.
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  function later(ms: number, run: () => void) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  }
+
+  const deliveries = createPointerReporter({
+    async send(pointers) {
+      for (let start = 0; start < pointers.length; start += RECEIPT_BATCH_MAX) {
+        await gopher.api.receipts.markDelivered.mutate({ pointers: pointers.slice(start, start + RECEIPT_BATCH_MAX) });
+      }
+    },
+    schedule: (flush) => later(DELIVERED_BATCH_MS, flush),
+  });
+  const reads = createPointerReporter({
+    send: (pointers) => Promise.all(pointers.map(markReadOnServer)).then(() => {}),
+    schedule: (flush) => later(READ_BATCH_MS, flush),
+  });
+
+  async function markReadOnServer(pointer: Pointer) {
+    try {
+      await gopher.api.receipts.markRead.mutate(pointer);
+    } catch (error) {
+      // Removed from the conversation meanwhile: there is nothing left to mark.
+      if (toAppError(error).appCode !== 'NOT_FOUND') throw error;
+    }
+  }
+
+  /** My own pointers as the server has them: neither reporter sends what it already knows. */
+  function acknowledgeMine(conversationId: string, pointers: ReadPointers) {
+    deliveries.acknowledge(conversationId, pointers.lastDeliveredSeq);
+    reads.acknowledge(conversationId, pointers.lastReadSeq);
+  }
+
+  /**
+   * A summary straight from the server: its pointers are known there, and
+   * anything newer has now reached this client. A read here that the server
+   * has not heard of yet still counts.
+   */
   function upsertSummary(summary: ConversationSummary) {
-    setState('conversations', summary.id, summary);
+    const known = state.conversations[summary.id];
+    setState('conversations', summary.id, known ? summaryAfterMyPointers(summary, known) : summary);
+    acknowledgeMine(summary.id, summary);
+    if (summary.lastSeq > summary.lastDeliveredSeq) deliveries.note(summary.id, summary.lastSeq);
+  }
+
+  /** Moves someone's pointers in an open conversation (never back). */
+  function advancePointers(conversationId: string, receipt: MemberReceipt) {
+    if (!state.timelines[conversationId]) return;
+    setState('timelines', conversationId, 'pointers', receipt.userId, (known) => furthest(known, receipt));
   }
 
   function applyMessage(message: Message) {
+    const { conversationId, senderId, seq } = message;
     batch(() => {
-      if (state.timelines[message.conversationId]) {
-        setState('timelines', message.conversationId, 'messages', (messages) => mergeMessages(messages, [message]));
+      if (state.timelines[conversationId]) {
+        setState('timelines', conversationId, 'messages', (messages) => mergeMessages(messages, [message]));
       }
-      const summary = state.conversations[message.conversationId];
-      if (summary) {
-        upsertSummary(
-          summaryAfterMessage(summary, message, {
-            userId: me.id,
-            isViewing: state.activeId === message.conversationId && document.visibilityState === 'visible',
-          }),
-        );
-      } else {
-        void refreshConversation(message.conversationId);
+      if (senderId === me.id) acknowledgeMine(conversationId, { lastDeliveredSeq: seq, lastReadSeq: seq });
+      else if (senderId) {
+        // Sending moves the sender's own pointers on the server, with no receipt event of its own.
+        advancePointers(conversationId, { userId: senderId, lastDeliveredSeq: seq, lastReadSeq: seq });
+        // Their message is what they were typing.
+        if (state.typing[conversationId]?.[senderId] !== undefined) applyTyping(conversationId, senderId, false);
       }
+      const summary = state.conversations[conversationId];
+      if (summary) setState('conversations', conversationId, summaryAfterMessage(summary, message, me.id));
+      else void refreshConversation(conversationId);
     });
+  }
+
+  function applyReceipts(conversationId: string, receipts: MemberReceipt[]) {
+    for (const receipt of receipts) {
+      if (receipt.userId === me.id) {
+        acknowledgeMine(conversationId, receipt);
+        const summary = state.conversations[conversationId];
+        if (summary) setState('conversations', conversationId, summaryAfterMyPointers(summary, receipt));
+      } else {
+        advancePointers(conversationId, receipt);
+      }
+    }
+  }
+
+  /**
+   * Marks a conversation read up to `seq` (the newest message on screen): here
+   * at once, on the server within a moment.
+   */
+  function markRead(conversationId: string, seq: number) {
+    const summary = state.conversations[conversationId];
+    if (!summary) return;
+    reads.note(conversationId, seq);
+    setState(
+      'conversations',
+      conversationId,
+      summaryAfterMyPointers(summary, { lastDeliveredSeq: seq, lastReadSeq: seq }),
+    );
+  }
+
+  function setTypists(conversationId: string, change: (typists: Typists) => Typists) {
+    // Set one level up: setting the conversation's own entry would merge, keeping typists that left.
+    setState('typing', { [conversationId]: change(state.typing[conversationId] ?? {}) });
+  }
+
+  function applyTyping(conversationId: string, userId: string, isTyping: boolean) {
+    setTypists(conversationId, (typists) => withSignal(typists, { userId, isTyping }, Date.now(), TYPING_SHOWN_MS));
+    if (isTyping) {
+      // A renewal moves the end on, so this sweep keeps it, and the renewal's own sweep drops it.
+      later(TYPING_SHOWN_MS, () => setTypists(conversationId, (typists) => stillTyping(typists, Date.now())));
+    }
+  }
+
+  /** Tells the others in the conversation that I am typing (or stopped). A dropped signal matters little. */
+  function signalTyping(conversationId: string, isTyping: boolean) {
+    gopher.api.conversations.typing.mutate({ conversationId, isTyping }).catch(() => {});
   }
 
   function forget(conversationId: string) {
@@ -79,6 +205,7 @@ export function createChatStore(me: Me) {
       produce((draft) => {
         delete draft.conversations[conversationId];
         delete draft.timelines[conversationId];
+        delete draft.typing[conversationId];
         if (draft.activeId === conversationId) draft.activeId = undefined;
       }),
     );
@@ -96,11 +223,23 @@ export function createChatStore(me: Me) {
   function handle(event: UserEvent) {
     switch (event.kind) {
       case 'message':
+        if (event.message.senderId !== me.id) deliveries.note(event.message.conversationId, event.message.seq);
+        applyMessage(event.message);
+        return;
       case 'message_updated':
         applyMessage(event.message);
         return;
       case 'conversation_updated':
         void refreshConversation(event.conversationId);
+        return;
+      case 'receipts':
+        applyReceipts(event.conversationId, event.receipts);
+        return;
+      case 'presence':
+        for (const presence of event.users) setState('presence', presence.userId, presence);
+        return;
+      case 'typing':
+        applyTyping(event.conversationId, event.userId, event.isTyping);
         return;
       case 'removed_from_conversation': {
         const title = state.conversations[event.conversationId]?.title;
@@ -116,12 +255,10 @@ export function createChatStore(me: Me) {
 
   async function loadList() {
     const list = await gopher.api.conversations.list.query();
-    setState(
-      produce((draft) => {
-        for (const summary of list) draft.conversations[summary.id] = summary;
-        draft.isListLoaded = true;
-      }),
-    );
+    batch(() => {
+      list.forEach(upsertSummary);
+      setState('isListLoaded', true);
+    });
   }
 
   /** After a gap too large to replay: whatever is on screen may be stale. */
@@ -138,29 +275,43 @@ export function createChatStore(me: Me) {
 
   const byUserId = (members: Member[]) => Object.fromEntries(members.map((member) => [member.userId, member]));
 
-  async function loadMembers(conversationId: string) {
-    const members = await gopher.api.conversations.members.query({ conversationId });
-    setState('timelines', conversationId, 'members', byUserId(members));
+  /** Takes a fresh member list, merging its pointers with any receipts that arrived while it was asked for. */
+  function adoptMembers(conversationId: string, members: Member[]) {
+    batch(() => {
+      setState('timelines', conversationId, 'members', byUserId(members));
+      for (const member of members) advancePointers(conversationId, member);
+    });
   }
 
-  /** Shows a conversation: its newest page of history (once), and marks it read here. */
+  async function loadMembers(conversationId: string) {
+    adoptMembers(conversationId, await gopher.api.conversations.members.query({ conversationId }));
+  }
+
+  /** Shows a conversation: its newest page of history (once). It is marked read as its messages come on screen. */
   async function open(conversationId: string) {
     setState('activeId', conversationId);
-    if (state.conversations[conversationId]) setState('conversations', conversationId, 'unreadCount', 0);
     if (state.timelines[conversationId]) return;
     // In place before the page is asked for, so live messages racing it are kept.
-    setState('timelines', conversationId, { messages: [], members: {}, hasOlder: false, isLoadingOlder: false });
+    setState('timelines', conversationId, {
+      messages: [],
+      members: {},
+      pointers: {},
+      hasOlder: false,
+      isLoadingOlder: false,
+    });
     try {
       const [page, members] = await Promise.all([
         gopher.api.messages.history.query({ conversationId, limit: HISTORY_PAGE }),
         gopher.api.conversations.members.query({ conversationId }),
       ]);
-      setState('timelines', conversationId, (timeline) => ({
-        members: byUserId(members),
-        isLoadingOlder: false,
-        hasOlder: page.hasMore,
-        messages: mergeMessages(page.messages, timeline?.messages ?? []),
-      }));
+      batch(() => {
+        adoptMembers(conversationId, members);
+        setState('timelines', conversationId, (timeline) => ({
+          isLoadingOlder: false,
+          hasOlder: page.hasMore,
+          messages: mergeMessages(page.messages, timeline?.messages ?? []),
+        }));
+      });
     } catch (error) {
       setState(
         'timelines',
@@ -238,6 +389,8 @@ export function createChatStore(me: Me) {
     onStarted: () => {
       setState('live', 'live');
       outbox.kick();
+      deliveries.retry();
+      reads.retry();
       if (!state.isListLoaded) void loadList().catch((error) => tell(toAppError(error).userMessage));
     },
     onData: ({ data }) => batch(() => data.forEach(handle)),
@@ -251,6 +404,7 @@ export function createChatStore(me: Me) {
   onCleanup(() => {
     subscription.unsubscribe();
     outbox.dispose();
+    for (const timer of timers) clearTimeout(timer);
     window.removeEventListener('online', kick);
   });
 
@@ -261,7 +415,9 @@ export function createChatStore(me: Me) {
     /** Back to the list (on a phone, where only one of the two shows). */
     close: () => setState('activeId', undefined),
     loadOlder,
+    markRead,
     send,
+    signalTyping,
     retry: (clientMessageId: string) => outbox.retry(clientMessageId),
     discard: (clientMessageId: string) => outbox.discard(clientMessageId),
     startDirect,

@@ -48,21 +48,22 @@ describe('mergeMessages', () => {
 });
 
 describe('summaryAfterMessage', () => {
-  const reader = { userId: 'bob', isViewing: false };
-
-  it('counts someone else’s new message as unread unless the conversation is open', () => {
-    const after = summaryAfterMessage(summary(), message(3), reader);
-    expect(after).toMatchObject({ lastSeq: 3, unreadCount: 1, lastReadSeq: 2 });
-    expect(summaryAfterMessage(summary(), message(3), { ...reader, isViewing: true })).toMatchObject({
+  it('counts someone else’s new message as unread, and not the reader’s own', () => {
+    expect(summaryAfterMessage(summary(), message(3), 'bob')).toMatchObject({
+      lastSeq: 3,
+      unreadCount: 1,
+      lastReadSeq: 2,
+    });
+    expect(summaryAfterMessage(summary(), message(3, { senderId: 'bob' }), 'bob')).toMatchObject({
       unreadCount: 0,
+      lastDeliveredSeq: 3,
       lastReadSeq: 3,
     });
-    expect(summaryAfterMessage(summary(), message(3, { senderId: 'bob' }), reader)).toMatchObject({ unreadCount: 0 });
   });
 
   it('does not count an edit of an old message again, but shows it in the preview', () => {
     const edited = message(2, { content: { type: 'deleted' } });
-    expect(summaryAfterMessage(summary({ unreadCount: 1 }), edited, reader)).toMatchObject({
+    expect(summaryAfterMessage(summary({ unreadCount: 1 }), edited, 'bob')).toMatchObject({
       unreadCount: 1,
       lastMessage: edited,
     });

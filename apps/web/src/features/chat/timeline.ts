@@ -27,22 +27,21 @@ export function byActivity(a: ConversationSummary, b: ConversationSummary): numb
 /**
  * A conversation's summary after one of its messages arrived live: newer
  * messages move `lastMessage` on, and count as unread unless they are the
- * reader's own or the conversation is open in front of them.
+ * reader's own (sending moves the sender's pointers) or the system's. Others'
+ * become read once they are seen on screen (`summaryAfterMyPointers`).
  */
-export function summaryAfterMessage(
-  summary: ConversationSummary,
-  message: Message,
-  reader: { userId: string; isViewing: boolean },
-): ConversationSummary {
+export function summaryAfterMessage(summary: ConversationSummary, message: Message, myId: string): ConversationSummary {
   if (message.seq <= summary.lastSeq) {
     // An edit or delete of something already counted: only the preview may change.
     return summary.lastMessage?.seq === message.seq ? { ...summary, lastMessage: message } : summary;
   }
-  const isRead = reader.isViewing || message.senderId === reader.userId || message.senderId === null;
+  const isMine = message.senderId === myId;
+  const isRead = isMine || message.senderId === null;
   return {
     ...summary,
     lastSeq: message.seq,
     lastMessage: message,
+    lastDeliveredSeq: isMine ? message.seq : summary.lastDeliveredSeq,
     lastReadSeq: isRead ? message.seq : summary.lastReadSeq,
     unreadCount: isRead ? 0 : summary.unreadCount + 1,
   };

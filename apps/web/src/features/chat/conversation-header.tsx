@@ -1,0 +1,55 @@
+import type { ConversationSummary, Member, UserPresence } from '@gopherchat/api';
+import { createSignal, onCleanup } from 'solid-js';
+import { describePresence } from './last-seen.ts';
+
+/** "last seen 5 min ago" goes stale by itself: the clock is read again this often. */
+const CLOCK_TICK_MS = 60_000;
+
+/**
+ * The open conversation's title and who is around: the peer of a direct
+ * conversation online or last seen when, how many of a group's members are
+ * online.
+ */
+export function ConversationHeader(props: {
+  myId: string;
+  conversation: ConversationSummary;
+  members: Record<string, Member>;
+  presence: Record<string, UserPresence>;
+  onBack: () => void;
+}) {
+  const [now, setNow] = createSignal(Date.now());
+  const clock = setInterval(() => setNow(Date.now()), CLOCK_TICK_MS);
+  onCleanup(() => clearInterval(clock));
+
+  const status = () => {
+    const { conversation } = props;
+    if (conversation.peer) {
+      return describePresence(props.presence[conversation.peer.userId], now()) ?? 'Direct conversation';
+    }
+    const online = Object.keys(props.members).filter(
+      (userId) => userId !== props.myId && props.presence[userId]?.isOnline,
+    ).length;
+    return online > 0 ? `${conversation.memberCount} members, ${online} online` : `${conversation.memberCount} members`;
+  };
+
+  return (
+    <header class="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+      <button
+        type="button"
+        class="btn px-2 md:hidden"
+        aria-label="Back to conversations"
+        onClick={() => props.onBack()}
+      >
+        ←
+      </button>
+      <div class="min-w-0">
+        <h2 class="truncate font-semibold" data-testid="conversation-title">
+          {props.conversation.title}
+        </h2>
+        <p class="text-xs text-slate-500 dark:text-slate-400" data-testid="conversation-status">
+          {status()}
+        </p>
+      </div>
+    </header>
+  );
+}
