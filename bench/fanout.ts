@@ -13,12 +13,14 @@
  * same size to the same clients, measured in the same run. --capacity raises
  * the rate until p99 passes 100 ms or anything is lost. --receipts makes
  * every client acknowledge what it received the way the web client does
- * (one `receipts.markDelivered` per client every 250 ms, carrying its
- * newest seq per conversation), so receipts events join the fan-out.
+ * (at most one `receipts.markDelivered` per client per
+ * DELIVERY_RECEIPT_INTERVAL_MS, carrying its newest seq per conversation),
+ * so receipts events join the fan-out.
  * Presence is always on: every subscription is a connection.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DELIVERY_RECEIPT_INTERVAL_MS } from '@gopherchat/api';
 import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 import { registerAccount, spawnCluster } from '@gopherchat/server/testing';
 import { percentile, round, serverUsage } from './stats.ts';
@@ -148,7 +150,7 @@ async function main() {
         });
       });
     };
-    const receiptTimer = values.receipts ? setInterval(acknowledge, 250) : undefined;
+    const receiptTimer = values.receipts ? setInterval(acknowledge, DELIVERY_RECEIPT_INTERVAL_MS) : undefined;
 
     let sequence = 0;
     async function run(rate: number) {

@@ -109,6 +109,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     typingLimit: limitsFor({ name: 'typing', points: config.typingSignalsPer10s, windowSeconds: 10 }),
     cache: sharedState.cache,
     membershipCacheTtlMs: config.membershipCacheTtlMs,
+    receiptWindowMs: config.receiptWindowMs,
     metrics,
   });
   const presence = createPresenceService({

@@ -55,6 +55,12 @@ const ZEnv = z.object({
   MEMBERSHIP_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
   /** When set, `GET /metrics` wants `Authorization: Bearer <this>`; unset, it is open (keep it off the internet). */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * How long receipts gather before they are written together: each
+   * conversation gets at most one receipts event per window, which is what
+   * keeps a busy group's receipts from multiplying its traffic.
+   */
+  RECEIPT_WINDOW_MS: z.coerce.number().int().min(1).max(5_000).default(250),
   /** Typing signals one person may send per 10 seconds. */
   TYPING_SIGNALS_PER_10S: z.coerce.number().int().min(1).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -156,6 +162,7 @@ export interface Config {
   membershipCacheTtlMs: number;
   metricsToken: string | undefined;
   typingSignalsPer10s: number;
+  receiptWindowMs: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
   webDistDir: string | undefined;
@@ -242,6 +249,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     membershipCacheTtlMs: env.MEMBERSHIP_CACHE_TTL_MS,
     metricsToken: env.METRICS_TOKEN,
     typingSignalsPer10s: env.TYPING_SIGNALS_PER_10S,
+    receiptWindowMs: env.RECEIPT_WINDOW_MS,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     webDistDir: env.WEB_DIST_DIR,

@@ -22,6 +22,12 @@ export const CONVERSATION_TITLE_MAX_LENGTH = 80;
 export const GROUP_MAX_MEMBERS = 1000;
 /** Messages in one history page. */
 export const HISTORY_PAGE_MAX = 100;
+/**
+ * A client acknowledges what it received at most this often (one call for
+ * every conversation): in a busy group, receipts would otherwise cost more
+ * than the messages.
+ */
+export const DELIVERY_RECEIPT_INTERVAL_MS = 1_000;
 /** Conversations one delivery receipt may cover. */
 export const RECEIPT_BATCH_MAX = 200;
 /** A client typing renews its typing signal this often… */

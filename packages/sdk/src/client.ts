@@ -41,6 +41,19 @@ export interface GopherClient {
 }
 
 /**
+ * Calls that go over the WebSocket even though they are not subscriptions:
+ * renewing the socket's own credentials, and the small, frequent signals a
+ * live client sends (receipts, typing), which there cost no HTTP request
+ * and no token check each: the socket was authenticated once.
+ */
+const SOCKET_PATHS = new Set([
+  'auth.renewSocket',
+  'receipts.markDelivered',
+  'receipts.markRead',
+  'conversations.typing',
+]);
+
+/**
  * A typed client for a GopherChat server: queries and mutations over HTTP
  * (batched), subscriptions over one WebSocket that reconnects with backoff and
  * resumes tracked streams from the last event id it saw.
@@ -74,8 +87,7 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
   const api = createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        // Subscriptions, and renewing the socket's own credentials, need the socket.
-        condition: (op) => op.type === 'subscription' || op.path === 'auth.renewSocket',
+        condition: (op) => op.type === 'subscription' || SOCKET_PATHS.has(op.path),
         true: wsLink<AppRouter>({ client: wsClient }),
         false: httpBatchLink<AppRouter>({
           url: httpUrl.href,

@@ -12,7 +12,9 @@ export const SIGNALS_TOPIC = 'live-signals';
  */
 export interface LiveSignal {
   /** Everyone listening to these conversations receives it… */
-  conversationIds: string[];
+  conversationIds?: string[];
+  /** …and these people… */
+  userIds?: string[];
   /** …except this person (who caused it). */
   exceptUserId?: string;
   /** The `UserEvent` as JSON. */
@@ -30,6 +32,8 @@ export interface ListenerSink {
 /** Past this many undelivered entries a listener stops queueing and re-reads the log instead. */
 const LISTENER_QUEUE_LIMIT = 10_000;
 const RESTART_DELAY_MS = 1_000;
+/** Live signals a listener keeps until it forwards (during its replay); older ones are stale by then. */
+const HELD_SIGNALS_LIMIT = 100;
 
 /** One live subscription of one person on this instance. */
 export interface Listener {
@@ -42,7 +46,8 @@ export interface Listener {
    * Returns the entries queued since registration, in id order, and from now
    * on hands each new entry (and each live signal) to `sink` as it is
    * dispatched; 'overflowed' (and nothing forwarded) when the queue was
-   * dropped: re-read the log, then call again. Signals before this are lost.
+   * dropped: re-read the log, then call again. The live signals that came
+   * since registration (the latest HELD_SIGNALS_LIMIT) go to `sink` first.
    */
   forward(sink: ListenerSink): LogEntry[] | 'overflowed';
   /** Stops listening. */
@@ -51,6 +56,7 @@ export interface Listener {
 
 interface ListenerState extends Listener {
   queue: LogEntry[];
+  heldSignals: Array<[payload: string, isDroppable: boolean]>;
   isOverflowed: boolean;
   isClosed: boolean;
   sink: ListenerSink | undefined;
@@ -118,14 +124,22 @@ export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }
     for (const listener of byConversation.get(entry.conversationId) ?? []) deliver(listener, entry);
   }
 
-  /** Each listener in any of the signal's conversations gets it once. */
+  /** Each listener of the signal's audience gets it once. */
   function dispatchSignal(signal: LiveSignal) {
     const reached = new Set<ListenerState>();
-    for (const conversationId of signal.conversationIds) {
-      for (const listener of byConversation.get(conversationId) ?? []) {
+    const audiences = [
+      ...(signal.conversationIds ?? []).map((conversationId) => byConversation.get(conversationId)),
+      ...(signal.userIds ?? []).map((userId) => byUser.get(userId)),
+    ];
+    for (const audience of audiences) {
+      for (const listener of audience ?? []) {
         if (listener.userId === signal.exceptUserId || reached.has(listener)) continue;
         reached.add(listener);
-        listener.sink?.signal(signal.payload, signal.isDroppable);
+        if (listener.sink) listener.sink.signal(signal.payload, signal.isDroppable);
+        else if (!listener.isClosed) {
+          listener.heldSignals.push([signal.payload, signal.isDroppable]);
+          if (listener.heldSignals.length > HELD_SIGNALS_LIMIT) listener.heldSignals.shift();
+        }
       }
     }
   }
@@ -190,6 +204,7 @@ export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }
           markClosed = resolve;
         }),
         queue: [],
+        heldSignals: [],
         isOverflowed: false,
         isClosed: false,
         sink: undefined,
@@ -201,12 +216,17 @@ export function createEventHub(deps: { log: EventLog; bus: Bus; logger: Logger }
           }
           const queued = listener.queue;
           listener.queue = [];
-          if (!listener.isClosed) listener.sink = sink;
+          if (listener.isClosed) return queued;
+          listener.sink = sink;
+          const held = listener.heldSignals;
+          listener.heldSignals = [];
+          for (const [payload, isDroppable] of held) sink.signal(payload, isDroppable);
           return queued;
         },
         close() {
           listener.isClosed = true;
           listener.sink = undefined;
+          listener.heldSignals = [];
           for (const conversationId of [...listener.conversations]) leave(listener, conversationId);
           byUser.get(userId)?.delete(listener);
           if (byUser.get(userId)?.size === 0) byUser.delete(userId);

@@ -55,12 +55,12 @@ describe.each(backends)('membership cache over $name', ({ database, bus }) => {
 
     await ada.api.conversations.removeMember.mutate({ conversationId, userId: bob.id });
     for (const attempt of [
-      bob.api.messages.history.query({ conversationId }),
-      bob.api.conversations.members.query({ conversationId }),
-      bob.api.conversations.typing.mutate({ conversationId, isTyping: true }),
-      bob.api.receipts.markRead.mutate({ conversationId, seq: 1 }),
+      () => bob.api.messages.history.query({ conversationId }),
+      () => bob.api.conversations.members.query({ conversationId }),
+      () => bob.api.conversations.typing.mutate({ conversationId, isTyping: true }),
+      () => bob.api.receipts.markRead.mutate({ conversationId, seq: 1 }),
     ]) {
-      expect(await attempt.catch(toAppError)).toMatchObject({ appCode: 'NOT_FOUND' });
+      expect(await attempt().catch(toAppError)).toMatchObject({ appCode: 'NOT_FOUND' });
     }
   });
 

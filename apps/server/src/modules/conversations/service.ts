@@ -178,8 +178,8 @@ export function createConversationService(deps: {
   eventRetentionMs: number;
   /** How long a send waits for others to share its transaction. */
   sendWindowMs?: number;
-  /** How long a receipt waits for others to share its transaction. */
-  receiptWindowMs?: number;
+  /** How long a receipt waits for others to share its transaction (and its conversation's event). */
+  receiptWindowMs: number;
   /** Typing signals per person. */
   typingLimit: RateLimiter;
   cache: Cache;
@@ -255,6 +255,25 @@ export function createConversationService(deps: {
     return summary;
   }
 
+  /**
+   * Writes what someone did as notes in the conversation. They have seen
+   * them, like their own messages: their pointers move past them, so their
+   * own doings never count as unread.
+   */
+  async function appendNotes(on: ConversationRepo, conversationId: string, actorId: string, events: SystemEvent[]) {
+    const at = now();
+    const notes = await on.appendMessages(
+      conversationId,
+      events.map((event) => systemEntry(event, at)),
+      at,
+    );
+    const last = notes.at(-1);
+    if (last) {
+      await on.advancePointers([{ conversationId, userId: actorId, deliveredSeq: last.seq, readSeq: last.seq }]);
+    }
+    return notes;
+  }
+
   /** Creates a conversation with its members and its "created" note; every member is told. */
   async function startConversation(
     conversation: { id: string; kind: 'direct' | 'group'; createdBy: string; title?: string; directKey?: string },
@@ -265,11 +284,9 @@ export function createConversationService(deps: {
       const at = now();
       await on.insertConversation({ ...conversation, createdAt: at, updatedAt: at });
       await on.addMembers(conversation.id, members, at);
-      const notes = await on.appendMessages(
-        conversation.id,
-        [systemEntry({ kind: 'created', by: conversation.createdBy }, at)],
-        at,
-      );
+      const notes = await appendNotes(on, conversation.id, conversation.createdBy, [
+        { kind: 'created', by: conversation.createdBy },
+      ]);
       return {
         result: undefined,
         events: [
@@ -400,7 +417,7 @@ export function createConversationService(deps: {
       });
       return batch.map(() => undefined);
     },
-    windowMs: deps.receiptWindowMs ?? 50,
+    windowMs: deps.receiptWindowMs,
     maxBatch: 1_000,
   });
 
@@ -461,10 +478,11 @@ export function createConversationService(deps: {
           wanted.map((id) => ({ userId: id, role: 'member' as const })),
           at,
         );
-        const notes = await on.appendMessages(
+        const notes = await appendNotes(
+          on,
           conversationId,
-          added.map((id) => systemEntry({ kind: 'member_added', by: userId, userId: id }, at)),
-          at,
+          userId,
+          added.map((id) => ({ kind: 'member_added', by: userId, userId: id })),
         );
         return {
           result: added,
@@ -489,13 +507,12 @@ export function createConversationService(deps: {
         ) {
           throw new AppError('FORBIDDEN', 'You cannot remove that person from this group.');
         }
-        const at = now();
         await on.removeMember(conversationId, memberId);
         const promoted = isLeaving && role === 'owner' ? await on.promoteLongestStanding(conversationId) : undefined;
         const event: SystemEvent = isLeaving
           ? { kind: 'member_left', userId }
           : { kind: 'member_removed', by: userId, userId: memberId };
-        const notes = await on.appendMessages(conversationId, [systemEntry(event, at)], at);
+        const notes = await appendNotes(on, conversationId, userId, [event]);
         // The note first, while they still receive the conversation; then they leave it.
         return {
           result: promoted ? [memberId, promoted] : [memberId],
@@ -512,11 +529,7 @@ export function createConversationService(deps: {
         if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can rename it.');
         const at = now();
         await on.renameConversation(conversationId, title, at);
-        const notes = await on.appendMessages(
-          conversationId,
-          [systemEntry({ kind: 'renamed', by: userId, title }, at)],
-          at,
-        );
+        const notes = await appendNotes(on, conversationId, userId, [{ kind: 'renamed', by: userId, title }]);
         return {
           result: undefined,
           events: [
@@ -538,6 +551,8 @@ export function createConversationService(deps: {
 
     conversationIdsOf: (userId: string) => membership.conversationIdsOf(userId),
     contactsOf: (userId: string) => repo.contactsOf(userId),
+    memberIdsOf: async (conversationId: string) =>
+      (await repo.listMembers(conversationId)).map((member) => member.userId),
 
     /** Tells the others in the conversation, live, that `userId` is typing (or stopped). Never stored. */
     async typing(userId: string, input: { conversationId: string; isTyping: boolean }): Promise<void> {

@@ -7,6 +7,7 @@ import type { LiveSignal } from '../conversations/index.ts';
 export interface PresenceDirectory {
   conversationIdsOf(userId: string): Promise<string[]>;
   contactsOf(userId: string): Promise<string[]>;
+  memberIdsOf(conversationId: string): Promise<string[]>;
 }
 
 const toWire = (status: PresenceStatus): UserPresence => ({
@@ -84,20 +85,25 @@ export function createPresenceService(deps: {
   }
 
   return {
-    /** Runs `work` (a live subscription) with `userId` counted online meanwhile. */
+    /**
+     * Runs `work` (a live subscription) with `userId` counted online
+     * meanwhile. `work` starts at once, not after the presence store
+     * answered: a subscription must be listening by the time its client is
+     * told it started.
+     */
     async whileConnected<T>(userId: string, work: () => Promise<T>): Promise<T> {
       const connection = { userId, connectionId: crypto.randomUUID() };
       connections.add(connection);
-      try {
-        if (await presence.connect(connection)) await announce([online(userId)]);
-      } catch (error) {
+      const connecting = presence
+        .connect(connection)
+        .then((cameOnline) => (cameOnline ? announce([online(userId)]) : undefined))
         // Presence is a nicety: its store failing must not keep anyone from their messages.
-        logger.warn({ err: error, userId }, 'cannot mark connection online');
-      }
+        .catch((error) => logger.warn({ err: error, userId }, 'cannot mark connection online'));
       try {
         return await work();
       } finally {
-        const released = release(connection)
+        const released = connecting
+          .then(() => release(connection))
           .catch((error) => logger.warn({ err: error, userId }, 'cannot mark connection offline'))
           .finally(() => releasing.delete(released));
         releasing.add(released);
@@ -113,6 +119,29 @@ export function createPresenceService(deps: {
       } catch (error) {
         logger.warn({ err: error, userId }, 'cannot read presence; the subscription starts without it');
         return [];
+      }
+    },
+
+    /**
+     * Newcomers to a conversation (or everyone, in a new one) learn who of
+     * its members is online, and its members learn about the newcomers: the
+     * greeting only covered the people they shared a conversation with then.
+     */
+    async introduce(conversationId: string, newcomerIds: string[]) {
+      try {
+        const memberIds = await directory.memberIdsOf(conversationId);
+        const statuses = (await presence.statusOf(memberIds)).map(toWire);
+        const newcomers = new Set(newcomerIds);
+        await deps.signal({ userIds: newcomerIds, payload: presenceEvent(statuses), isDroppable: false });
+        if (memberIds.length > newcomers.size) {
+          await deps.signal({
+            conversationIds: [conversationId],
+            payload: presenceEvent(statuses.filter((status) => newcomers.has(status.userId))),
+            isDroppable: false,
+          });
+        }
+      } catch (error) {
+        logger.warn({ err: error, conversationId }, 'cannot introduce newcomers’ presence');
       }
     },
 

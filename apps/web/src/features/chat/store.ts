@@ -1,5 +1,6 @@
 import {
   type ConversationSummary,
+  DELIVERY_RECEIPT_INTERVAL_MS,
   type Me,
   type Member,
   type MemberReceipt,
@@ -21,8 +22,6 @@ import { byActivity, mergeMessages, summaryAfterMessage } from './timeline.ts';
 import { stillTyping, type Typists, withSignal } from './typing.ts';
 
 const HISTORY_PAGE = 50;
-/** Delivery receipts of a burst of messages (or of the whole list on load) share one call. */
-const DELIVERED_BATCH_MS = 250;
 /** Scrolling through a conversation reports how far it has been read at most this often. */
 const READ_BATCH_MS = 300;
 
@@ -96,7 +95,8 @@ export function createChatStore(me: Me) {
         await gopher.api.receipts.markDelivered.mutate({ pointers: pointers.slice(start, start + RECEIPT_BATCH_MAX) });
       }
     },
-    schedule: (flush) => later(DELIVERED_BATCH_MS, flush),
+    // Delivery receipts of a burst of messages (or of the whole list on load) share one call.
+    schedule: (flush) => later(DELIVERY_RECEIPT_INTERVAL_MS, flush),
   });
   const reads = createPointerReporter({
     send: (pointers) => Promise.all(pointers.map(markReadOnServer)).then(() => {}),
