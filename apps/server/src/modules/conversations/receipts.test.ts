@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import { toAppError } from '@gopherchat/sdk';
+import { createGopherClient, toAppError } from '@gopherchat/sdk';
 import { eventually } from '../../testing/collect.ts';
 import {
   anotherDeviceOf,
@@ -127,6 +127,34 @@ describe.each(backends)('receipts over $name', ({ database, bus }) => {
     const [onPhone] = await bobsPhone.api.conversations.list.query();
     expect(onPhone?.unreadCount).toBe(0);
   });
+
+  if (bus === 'redis') {
+    it('keeps ticks and unread counts right across instances', async () => {
+      await using first = await start();
+      await using second = await startTestServer({
+        label: 'receipts',
+        database,
+        bus,
+        shared: { databaseUrl: first.databaseUrl, redisKeyPrefix: first.redisKeyPrefix },
+      });
+      const [ada, bob] = [await person(first), await person(first)];
+      const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+      await sendTexts(ada, conversationId, 2);
+      // Ada watches from the second instance, Bob's phone too; Bob reads on the first.
+      await using adaOnSecond = createGopherClient({ url: second.url, accessToken: () => ada.accessToken });
+      await using bobsPhone = createGopherClient({ url: second.url, accessToken: () => bob.accessToken });
+      using adas = eventsOf(adaOnSecond);
+      using phone = eventsOf(bobsPhone);
+      await Promise.all([adas.started, phone.started]);
+
+      await bob.api.receipts.markRead.mutate({ conversationId, seq: 3 });
+      const expected = [{ userId: bob.id, lastDeliveredSeq: 3, lastReadSeq: 3 }];
+      await eventually(() => eventsOfKind(adas.events, 'receipts').length === 1, 'the receipt, on the other instance');
+      expect(eventsOfKind(adas.events, 'receipts')[0]?.receipts).toEqual(expected);
+      await eventually(() => eventsOfKind(phone.events, 'receipts').length === 1, "Bob's phone");
+      expect((await bobsPhone.api.conversations.list.query())[0]?.unreadCount).toBe(0);
+    });
+  }
 
   it('refuses read receipts from outsiders, and drops delivery receipts for conversations left', async () => {
     await using t = await start();
