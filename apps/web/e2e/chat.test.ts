@@ -19,6 +19,8 @@ describe('chat in the browser', () => {
     server = await spawnServer({
       DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-chat-')),
       WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
+      // Everyone in these tests signs up from the one loopback address.
+      REGISTER_LIMIT_PER_IP: '100',
     });
     browser = await launchBrowser();
   });
@@ -145,6 +147,83 @@ describe('chat in the browser', () => {
     }
     await saveScreenshot(cat.page, 'chat-group');
     await Promise.all([cat, dan, eve].map((person) => person.context.close()));
+  });
+
+  it('lets people reply to, edit and delete messages, and shows each change to the other live', async () => {
+    const ada = await personAt('adaline');
+    const bob = await personAt('bobby');
+    await startConversation(ada.page, 'Direct', { Username: 'bobby' });
+    await write(ada.page, 'Hello Bob');
+    await bob.page.getByTestId('conversation').filter({ hasText: 'adaline' }).click();
+    await bob.page.getByTestId('message-list').getByText('Hello Bob').waitFor();
+    await write(bob.page, 'Hey Ada');
+    await ada.page.getByTestId('message-list').getByText('Hey Ada').waitFor();
+
+    /** The list entry of the message that says `text`, with its quote and actions. */
+    const rowOf = (page: Page, text: string) =>
+      page
+        .getByTestId('message-list')
+        .locator('li[data-seq]')
+        .filter({ has: page.getByTestId('message').getByText(text, { exact: true }) });
+    /** Opens the actions menu of the message that says `text`, and picks `action`. */
+    const act = async (page: Page, text: string, action: string) => {
+      const row = rowOf(page, text);
+      await row.hover();
+      await row.getByRole('button', { name: 'Message actions' }).click();
+      await page.getByRole('menuitem', { name: action, exact: true }).click();
+    };
+    const field = ada.page.getByRole('textbox', { name: 'Message' });
+
+    // A refused edit goes back to what the server has, and says why.
+    const isEdit = (url: URL) => url.pathname.includes('messages.edit');
+    await ada.page.route(isEdit, (route) => route.abort('internetdisconnected'));
+    await act(ada.page, 'Hello Bob', 'Edit');
+    await expect(field.inputValue()).resolves.toBe('Hello Bob');
+    await field.fill('Lost edit');
+    await field.press('Enter');
+    await ada.page.getByRole('alert').getByText('Cannot reach GopherChat').waitFor();
+    await ada.page.getByTestId('message-list').getByText('Hello Bob', { exact: true }).waitFor();
+    await ada.page.unroute(isEdit);
+
+    await act(ada.page, 'Hello Bob', 'Edit');
+    await field.fill('Hello Bob, edited');
+    await field.press('Enter');
+    await bob.page.getByTestId('message-list').getByText('Hello Bob, edited').waitFor();
+    await bob.page.getByTestId('message-list').getByText('(edited)').waitFor();
+    await expect(field.inputValue()).resolves.toBe('');
+
+    await act(ada.page, 'Hey Ada', 'Reply');
+    await ada.page.getByTestId('composer-target').getByText('Replying to bobby: Hey Ada').waitFor();
+    await write(ada.page, 'Answering you');
+    await ada.page.getByTestId('composer-target').waitFor({ state: 'detached' });
+    const bobsReply = rowOf(bob.page, 'Answering you');
+    await bobsReply.getByTestId('reply-quote').getByText('You: Hey Ada').waitFor();
+    // The quote leads to the message it answers.
+    await bobsReply.getByTestId('reply-quote').click();
+    await expect(bob.page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Hey Ada');
+
+    await write(ada.page, 'Wrong chat, sorry');
+    await bob.page.getByTestId('message-list').getByText('Wrong chat, sorry').waitFor();
+    await act(ada.page, 'Wrong chat, sorry', 'Delete');
+    await ada.page.getByRole('menuitem', { name: 'Yes, delete' }).click();
+    await bob.page.getByTestId('message-list').getByText('This message was deleted.').waitFor();
+    expect(await messagesOn(bob.page)).toEqual([
+      'Hello Bob, edited',
+      'Hey Ada',
+      'Answering you',
+      'This message was deleted.',
+    ]);
+    // On someone else's message in a direct conversation, replying is all there is.
+    const adasRow = rowOf(bob.page, 'Hello Bob, edited');
+    await adasRow.hover();
+    await adasRow.getByRole('button', { name: 'Message actions' }).click();
+    await expect(bob.page.getByRole('menuitem').allTextContents()).resolves.toEqual(['Reply']);
+    await bob.page.keyboard.press('Escape');
+    await bob.page.getByRole('menu').waitFor({ state: 'detached' });
+
+    await saveScreenshot(bob.page, 'chat-edit-reply');
+    await ada.context.close();
+    await bob.context.close();
   });
 
   it('sends what was written offline once, in order, after a reload and reconnection', async () => {

@@ -1,11 +1,13 @@
-import type { Me } from '@gopherchat/api';
-import { createEffect, createMemo, onCleanup, Show } from 'solid-js';
-import { Composer } from './composer.tsx';
+import type { Me, Message } from '@gopherchat/api';
+import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
+import { Composer, type ComposerTarget } from './composer.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { MessageList } from './message-list.tsx';
 import { NewConversationDialog } from './new-conversation-dialog.tsx';
+import { canEdit } from './permissions.ts';
 import { createChatStore } from './store.ts';
+import { messageAt, withUnconfirmed } from './timeline.ts';
 import { describeTypists } from './typing.ts';
 
 const NOTICE_MS = 6_000;
@@ -16,16 +18,36 @@ export function ChatView(props: { me: Me }) {
   const { state } = chat;
   const active = createMemo(() => (state.activeId ? state.conversations[state.activeId] : undefined));
   const timeline = createMemo(() => (state.activeId ? state.timelines[state.activeId] : undefined));
+  const messages = createMemo(() => {
+    const current = timeline();
+    return current ? withUnconfirmed(current.messages, current.unconfirmed) : [];
+  });
+  const nameOf = (userId: string) => timeline()?.members[userId]?.displayName ?? 'Someone';
   const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
   const typing = createMemo(() => {
     const typists = state.activeId ? state.typing[state.activeId] : undefined;
-    const members = timeline()?.members ?? {};
     return describeTypists(
       Object.keys(typists ?? {})
-        .map((userId) => members[userId]?.displayName ?? 'Someone')
+        .map(nameOf)
         .sort(),
     );
   });
+
+  const [composerTarget, setComposerTarget] = createSignal<ComposerTarget>();
+  createEffect(
+    on(
+      () => state.activeId,
+      () => setComposerTarget(undefined),
+    ),
+  );
+  // A message deleted (here or elsewhere) while being edited has nothing left to edit.
+  createEffect(() => {
+    const target = composerTarget();
+    if (target?.kind !== 'edit') return;
+    const message = messageAt(messages(), target.seq);
+    if (!message || !canEdit(message, props.me.id)) setComposerTarget(undefined);
+  });
+  const textOf = (message: Message) => (message.content.type === 'text' ? message.content.text : '');
 
   createEffect(() => {
     const notice = state.notice;
@@ -85,7 +107,8 @@ export function ChatView(props: { me: Me }) {
                 conversationId={conversation().id}
                 kind={conversation().kind}
                 myId={props.me.id}
-                messages={timeline()?.messages ?? []}
+                myRole={conversation().myRole}
+                messages={messages()}
                 outgoing={outgoing()}
                 members={timeline()?.members ?? {}}
                 pointers={timeline()?.pointers ?? {}}
@@ -95,6 +118,16 @@ export function ChatView(props: { me: Me }) {
                 onRetry={chat.retry}
                 onDiscard={chat.discard}
                 onSeen={(seq) => chat.markRead(conversation().id, seq)}
+                onReply={(message) =>
+                  setComposerTarget({
+                    kind: 'reply',
+                    seq: message.seq,
+                    authorName: message.senderId === props.me.id ? 'yourself' : nameOf(message.senderId ?? ''),
+                    text: textOf(message),
+                  })
+                }
+                onEdit={(message) => setComposerTarget({ kind: 'edit', seq: message.seq, text: textOf(message) })}
+                onDelete={(message) => void chat.deleteMessage(conversation().id, message.seq)}
               />
               {/* Always there and one line high: typing coming and going neither moves the messages nor goes unannounced. */}
               <div class="h-5 truncate px-4 text-xs italic text-slate-500 dark:text-slate-400" aria-live="polite">
@@ -102,7 +135,10 @@ export function ChatView(props: { me: Me }) {
               </div>
               <Composer
                 conversationId={conversation().id}
-                onSend={(text) => chat.send(conversation().id, text)}
+                target={composerTarget()}
+                onSend={(text, replyToSeq) => chat.send(conversation().id, text, replyToSeq)}
+                onEdit={(seq, text) => void chat.edit(conversation().id, seq, text)}
+                onTargetDone={() => setComposerTarget(undefined)}
                 onTyping={chat.signalTyping}
               />
             </>

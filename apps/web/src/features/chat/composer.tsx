@@ -1,19 +1,38 @@
 import { MESSAGE_TEXT_MAX_LENGTH, TYPING_RENEW_MS } from '@gopherchat/api';
-import { createEffect, on, onCleanup } from 'solid-js';
+import { createEffect, on, onCleanup, Show } from 'solid-js';
+import { excerpt } from './timeline.ts';
 import { createTypingSignals } from './typing.ts';
 
 /** Drafts per conversation, kept while the tab lives: switching conversations keeps what was typed. */
 const drafts = new Map<string, string>();
+
+/** What the composer does besides writing a new message: answering one, or changing one of mine. */
+export type ComposerTarget =
+  | { kind: 'reply'; seq: number; authorName: string; text: string }
+  | { kind: 'edit'; seq: number; text: string };
+
+const describeTarget = (target: ComposerTarget) =>
+  target.kind === 'edit'
+    ? 'Editing your message (Enter saves, Escape cancels)'
+    : `Replying to ${target.authorName}: ${excerpt(target.text)}`;
 
 /**
  * Where messages are written: Enter sends, Shift+Enter starts a new line.
  * Sending never waits for the network: the outbox takes the message at once.
  * Writing tells the others "typing"; emptying the field, sending or leaving
  * the conversation tells them it stopped.
+ *
+ * With a target it replies (a banner says to what) or edits: the message's
+ * text takes the field's place, Enter saves, Escape cancels, and the draft
+ * comes back afterwards. Editing is not announced as typing.
  */
 export function Composer(props: {
   conversationId: string;
-  onSend: (text: string) => void;
+  target: ComposerTarget | undefined;
+  onSend: (text: string, replyToSeq?: number) => void;
+  onEdit: (seq: number, text: string) => void;
+  /** The reply was sent, the edit saved, or either cancelled. */
+  onTargetDone: () => void;
   onTyping: (conversationId: string, isTyping: boolean) => void;
 }) {
   let field: HTMLTextAreaElement | undefined;
@@ -24,10 +43,19 @@ export function Composer(props: {
   });
   onCleanup(typing.stop);
 
+  const isEditing = () => props.target?.kind === 'edit';
+
   const fit = () => {
     if (!field) return;
     field.style.height = 'auto';
     field.style.height = `${Math.min(field.scrollHeight, 160)}px`;
+  };
+
+  const showInField = (text: string) => {
+    if (!field) return;
+    field.value = text;
+    fit();
+    field.focus();
   };
 
   createEffect(
@@ -35,55 +63,97 @@ export function Composer(props: {
       () => props.conversationId,
       (conversationId) => {
         typing.stop();
-        if (!field) return;
-        field.value = drafts.get(conversationId) ?? '';
-        fit();
-        field.focus();
+        showInField(drafts.get(conversationId) ?? '');
       },
     ),
   );
 
-  const send = () => {
+  createEffect(
+    on(
+      () => props.target,
+      (target, previous) => {
+        if (target?.kind === 'edit') {
+          typing.stop();
+          showInField(target.text);
+        } else if (previous?.kind === 'edit') showInField(drafts.get(props.conversationId) ?? '');
+        else field?.focus();
+      },
+      { defer: true },
+    ),
+  );
+
+  const submit = () => {
     if (!field) return;
     const text = field.value.trim();
+    const { target } = props;
+    if (target?.kind === 'edit') {
+      if (text === '') return;
+      if (text !== target.text) props.onEdit(target.seq, text);
+      props.onTargetDone();
+      return;
+    }
     if (text === '') return;
-    props.onSend(text);
+    props.onSend(text, target?.seq);
     typing.stop();
     field.value = '';
     drafts.delete(props.conversationId);
     fit();
+    if (target) props.onTargetDone();
   };
 
   return (
     <form
-      class="flex items-end gap-2 border-t border-slate-200 p-3 dark:border-slate-800"
+      class="border-t border-slate-200 p-3 dark:border-slate-800"
       onSubmit={(event) => {
         event.preventDefault();
-        send();
+        submit();
       }}
     >
-      <textarea
-        ref={field}
-        rows={1}
-        maxLength={MESSAGE_TEXT_MAX_LENGTH}
-        class="field max-h-40 resize-none"
-        placeholder="Write a message"
-        aria-label="Message"
-        onInput={(event) => {
-          drafts.set(props.conversationId, event.currentTarget.value);
-          typing.changed(props.conversationId, event.currentTarget.value);
-          fit();
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-            event.preventDefault();
-            send();
-          }
-        }}
-      />
-      <button type="submit" class="btn-primary">
-        Send
-      </button>
+      <Show when={props.target}>
+        {(target) => (
+          <div
+            class="mb-2 flex items-center gap-2 border-l-2 border-accent pl-2 text-xs text-slate-500 dark:text-slate-400"
+            data-testid="composer-target"
+          >
+            <p class="min-w-0 flex-1 truncate">{describeTarget(target())}</p>
+            <button
+              type="button"
+              class="btn px-2 py-1 text-xs hover:bg-slate-100 dark:hover:bg-slate-800"
+              onClick={() => props.onTargetDone()}
+            >
+              {isEditing() ? 'Cancel edit' : 'Cancel reply'}
+            </button>
+          </div>
+        )}
+      </Show>
+      <div class="flex items-end gap-2">
+        <textarea
+          ref={field}
+          rows={1}
+          maxLength={MESSAGE_TEXT_MAX_LENGTH}
+          class="field max-h-40 resize-none"
+          placeholder="Write a message"
+          aria-label="Message"
+          onInput={(event) => {
+            fit();
+            if (isEditing()) return;
+            drafts.set(props.conversationId, event.currentTarget.value);
+            typing.changed(props.conversationId, event.currentTarget.value);
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+              event.preventDefault();
+              submit();
+            } else if (event.key === 'Escape' && props.target) {
+              event.preventDefault();
+              props.onTargetDone();
+            }
+          }}
+        />
+        <button type="submit" class="btn-primary">
+          {isEditing() ? 'Save' : 'Send'}
+        </button>
+      </div>
     </form>
   );
 }

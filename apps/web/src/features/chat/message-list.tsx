@@ -1,9 +1,19 @@
-import type { ConversationKind, Member, MemberReceipt, Message, ReadPointers, SystemEvent } from '@gopherchat/api';
+import type {
+  ConversationKind,
+  Member,
+  MemberReceipt,
+  MemberRole,
+  Message,
+  ReadPointers,
+  SystemEvent,
+} from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { linkify } from './linkify.ts';
+import { type MessageAction, MessageActions } from './message-actions.tsx';
 import type { OutgoingMessage } from './outbox.ts';
+import { canDelete, canEdit, canReplyTo } from './permissions.ts';
 import { type Receipt, type ReceiptState, receiptOf } from './receipts.ts';
-import { continuesGroup, dayKey } from './timeline.ts';
+import { continuesGroup, dayKey, excerpt, messageAt } from './timeline.ts';
 
 /** Within this many pixels of the bottom counts as "reading the latest". */
 const BOTTOM_SLACK_PX = 80;
@@ -62,6 +72,49 @@ function ReceiptMark(props: { receipt: Receipt; isGroup: boolean; nameOf: (userI
   );
 }
 
+/**
+ * The quote above a reply: who wrote what it answers, and how it began. A
+ * click goes to it when it is loaded; further back it is "an earlier message".
+ */
+function ReplyQuote(props: {
+  replied: Message | undefined;
+  nameOf: (userId: string) => string;
+  onShow: (seq: number) => void;
+}) {
+  const words = () => {
+    const { replied } = props;
+    if (!replied) return 'An earlier message';
+    const author = props.nameOf(replied.senderId ?? '');
+    return replied.content.type === 'text'
+      ? `${author}: ${excerpt(replied.content.text)}`
+      : `${author}: message deleted`;
+  };
+  const quoteClass =
+    'mb-0.5 max-w-full truncate border-l-2 border-accent/60 px-2 text-left text-xs text-slate-500 dark:text-slate-400';
+  return (
+    <Show
+      when={props.replied}
+      fallback={
+        <p class={quoteClass} data-testid="reply-quote">
+          ↩ {words()}
+        </p>
+      }
+    >
+      {(replied) => (
+        <button
+          type="button"
+          class={`${quoteClass} hover:text-slate-800 dark:hover:text-slate-200`}
+          data-testid="reply-quote"
+          aria-label={`In reply to ${words()}. Show that message.`}
+          onClick={() => props.onShow(replied().seq)}
+        >
+          ↩ {words()}
+        </button>
+      )}
+    </Show>
+  );
+}
+
 /** The newest message whose top has come into the scroller's view: reading has got that far. */
 function newestSeqInView(scroller: HTMLElement): number | undefined {
   const viewportBottom = scroller.getBoundingClientRect().bottom;
@@ -101,6 +154,7 @@ export function MessageList(props: {
   conversationId: string;
   kind: ConversationKind;
   myId: string;
+  myRole: MemberRole;
   messages: Message[];
   outgoing: OutgoingMessage[];
   members: Record<string, Member>;
@@ -111,6 +165,9 @@ export function MessageList(props: {
   onRetry: (clientMessageId: string) => void;
   onDiscard: (clientMessageId: string) => void;
   onSeen: (seq: number) => void;
+  onReply: (message: Message) => void;
+  onEdit: (message: Message) => void;
+  onDelete: (message: Message) => void;
 }) {
   let scroller: HTMLDivElement | undefined;
   const [isAtBottom, setIsAtBottom] = createSignal(true);
@@ -131,6 +188,25 @@ export function MessageList(props: {
   const hasMembers = () => Object.keys(props.members).length > 0;
 
   const scrollToBottom = () => scroller?.scrollTo({ top: scroller.scrollHeight });
+
+  /** Brings a loaded message into view and focus (which outlines it), e.g. from a reply's quote. */
+  const showMessageAt = (seq: number) => {
+    const bubble = scroller?.querySelector<HTMLElement>(`li[data-seq="${seq}"] [data-testid="message"]`);
+    bubble?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    bubble?.focus({ preventScroll: true });
+  };
+  const quoteOf = (replyToSeq: number | null | undefined) =>
+    replyToSeq ? (
+      <ReplyQuote replied={messageAt(props.messages, replyToSeq)} nameOf={nameOf} onShow={showMessageAt} />
+    ) : undefined;
+
+  const actionsOn = (message: Message): MessageAction[] => [
+    ...(canReplyTo(message) ? [{ label: 'Reply', run: () => props.onReply(message) }] : []),
+    ...(canEdit(message, props.myId) ? [{ label: 'Edit', run: () => props.onEdit(message) }] : []),
+    ...(canDelete(message, props.myId, props.myRole)
+      ? [{ label: 'Delete', confirm: 'Delete for everyone?', run: () => props.onDelete(message) }]
+      : []),
+  ];
 
   const reportSeen = () => {
     if (!scroller || document.visibilityState !== 'visible' || !document.hasFocus()) return;
@@ -212,6 +288,7 @@ export function MessageList(props: {
               const receipt = createMemo(() =>
                 isMine() && hasMembers() ? receiptOf(message.seq, others()) : undefined,
               );
+              const actions = () => actionsOn(message);
               return (
                 <li data-seq={message.seq}>
                   <Show when={isNewDay()}>
@@ -228,7 +305,7 @@ export function MessageList(props: {
                     }
                   >
                     <div
-                      class={`flex ${isMine() ? 'justify-end' : 'justify-start'} ${isContinued() ? 'mt-0.5' : 'mt-3'}`}
+                      class={`group flex ${isMine() ? 'justify-end' : 'justify-start'} ${isContinued() ? 'mt-0.5' : 'mt-3'}`}
                     >
                       <div class={`max-w-[75%] ${isMine() ? 'items-end' : 'items-start'} flex flex-col`}>
                         <Show when={!isContinued()}>
@@ -239,6 +316,7 @@ export function MessageList(props: {
                             {timeFormat.format(new Date(message.createdAt))}
                           </p>
                         </Show>
+                        {quoteOf(message.replyToSeq)}
                         <div class="flex max-w-full items-end gap-1.5">
                           <Show when={receipt()}>
                             {(mark) => (
@@ -246,13 +324,15 @@ export function MessageList(props: {
                             )}
                           </Show>
                           <div
-                            class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-sm ${
+                            class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-sm focus:outline focus:outline-2 focus:outline-offset-2 focus:outline-accent ${
                               isMine()
                                 ? 'bg-accent text-white'
                                 : 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
                             }`}
                             data-testid="message"
                             data-receipt={receipt()?.state}
+                            // Focused by a reply's quote, to show where the replied message is.
+                            tabIndex={-1}
                           >
                             {message.content.type === 'text' ? (
                               <MessageText text={message.content.text} />
@@ -260,7 +340,13 @@ export function MessageList(props: {
                               <em class="opacity-70">This message was deleted.</em>
                             )}
                           </div>
+                          <Show when={actions().length > 0}>
+                            <MessageActions actions={actions()} isMine={isMine()} />
+                          </Show>
                         </div>
+                        <Show when={message.editedAt && message.content.type === 'text'}>
+                          <p class="px-1 text-xs text-slate-400">(edited)</p>
+                        </Show>
                       </div>
                     </div>
                   </Show>
@@ -272,6 +358,7 @@ export function MessageList(props: {
             {(message) => (
               <li class="mt-1 flex justify-end" data-state={message.state}>
                 <div class="max-w-[75%] flex flex-col items-end">
+                  {quoteOf(message.replyToSeq)}
                   <div
                     class="whitespace-pre-wrap break-words rounded-2xl bg-accent/70 px-3.5 py-2 text-sm text-white"
                     data-testid="message"

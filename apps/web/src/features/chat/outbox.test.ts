@@ -38,7 +38,7 @@ function fakeServer() {
         senderId: 'me',
         clientMessageId: message.clientMessageId,
         content: { type: 'text', text: message.text },
-        replyToSeq: null,
+        replyToSeq: message.replyToSeq ?? null,
         createdAt: new Date().toISOString(),
         editedAt: null,
         deletedAt: null,
@@ -111,6 +111,23 @@ describe('the outbox', () => {
       'two',
       'three',
     ]);
+  });
+
+  it('keeps what a message replies to across a reload, and sends it as a reply', async () => {
+    const storage = new MemoryStorage();
+    const server = fakeServer();
+    server.isReachable = false;
+    const before = outboxOn(storage, server);
+    before.outbox.enqueue({ ...write('answer'), replyToSeq: 7 });
+    await Bun.sleep(20);
+    before.outbox.dispose(); // the page reloads
+
+    const after = outboxOn(storage, server);
+    expect(after.outbox.queue).toEqual([expect.objectContaining({ text: 'answer', replyToSeq: 7 })]);
+    server.isReachable = true;
+    after.outbox.kick();
+    await until(() => after.sent.length === 1);
+    expect(after.sent[0]?.replyToSeq).toBe(7);
   });
 
   it('never makes a second copy when an acknowledgement is lost and the message goes again', async () => {

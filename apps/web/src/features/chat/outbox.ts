@@ -6,6 +6,8 @@ export interface OutgoingMessage {
   clientMessageId: string;
   conversationId: string;
   text: string;
+  /** The message this one answers, if any; kept with it, so a reply sent after a reload is still a reply. */
+  replyToSeq?: number;
   /** When it was written (ISO). */
   writtenAt: string;
   /** `failed`: the server refused it for good; it waits for the writer to retry or discard it. */

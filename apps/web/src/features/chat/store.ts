@@ -13,12 +13,12 @@ import {
 } from '@gopherchat/api';
 import { backoffDelay, toAppError } from '@gopherchat/sdk';
 import { batch, createMemo, onCleanup } from 'solid-js';
-import { createStore, produce } from 'solid-js/store';
+import { createStore, produce, unwrap } from 'solid-js/store';
 import { attempt, gopher } from '../../lib/session.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
 import { createPointerReporter, type Pointer } from './pointer-reporter.ts';
 import { furthest, summaryAfterMyPointers } from './receipts.ts';
-import { byActivity, mergeMessages, summaryAfterMessage } from './timeline.ts';
+import { byActivity, mergeMessages, messageAt, summaryAfterMessage } from './timeline.ts';
 import { stillTyping, type Typists, withSignal } from './typing.ts';
 
 const HISTORY_PAGE = 50;
@@ -39,6 +39,8 @@ export interface Timeline {
    * arriving before the member list (or racing its query) are merged, not lost.
    */
   pointers: Record<string, ReadPointers>;
+  /** Edits and deletes made here, by seq, shown until the server answers (`withUnconfirmed`). */
+  unconfirmed: Record<number, Message>;
 }
 
 interface ChatState {
@@ -136,12 +138,24 @@ export function createChatStore(me: Me) {
     setState('timelines', conversationId, 'pointers', receipt.userId, (known) => furthest(known, receipt));
   }
 
-  function applyMessage(message: Message) {
-    const { conversationId, senderId, seq } = message;
+  /** Puts a message (new, edited or deleted) in its timeline, if loaded, and in its conversation's summary. */
+  function showMessage(message: Message) {
+    const { conversationId } = message;
     batch(() => {
       if (state.timelines[conversationId]) {
         setState('timelines', conversationId, 'messages', (messages) => mergeMessages(messages, [message]));
       }
+      const summary = state.conversations[conversationId];
+      if (summary) setState('conversations', conversationId, summaryAfterMessage(summary, message, me.id));
+      else void refreshConversation(conversationId);
+    });
+  }
+
+  /** A new message: shown, and what it tells about its sender's pointers and typing. */
+  function applyMessage(message: Message) {
+    const { conversationId, senderId, seq } = message;
+    batch(() => {
+      showMessage(message);
       if (senderId === me.id) acknowledgeMine(conversationId, { lastDeliveredSeq: seq, lastReadSeq: seq });
       else if (senderId) {
         // Sending moves the sender's own pointers on the server, with no receipt event of its own.
@@ -149,9 +163,6 @@ export function createChatStore(me: Me) {
         // Their message is what they were typing.
         if (state.typing[conversationId]?.[senderId] !== undefined) applyTyping(conversationId, senderId, false);
       }
-      const summary = state.conversations[conversationId];
-      if (summary) setState('conversations', conversationId, summaryAfterMessage(summary, message, me.id));
-      else void refreshConversation(conversationId);
     });
   }
 
@@ -227,7 +238,7 @@ export function createChatStore(me: Me) {
         applyMessage(event.message);
         return;
       case 'message_updated':
-        applyMessage(event.message);
+        showMessage(event.message);
         return;
       case 'conversation_updated':
         void refreshConversation(event.conversationId);
@@ -296,6 +307,7 @@ export function createChatStore(me: Me) {
       messages: [],
       members: {},
       pointers: {},
+      unconfirmed: {},
       hasOlder: false,
       isLoadingOlder: false,
     });
@@ -348,6 +360,7 @@ export function createChatStore(me: Me) {
         conversationId: message.conversationId,
         clientMessageId: message.clientMessageId,
         content: { type: 'text', text: message.text },
+        replyToSeq: message.replyToSeq,
       }),
     describe: toAppError,
     onSent: (message) => applyMessage(message),
@@ -356,9 +369,65 @@ export function createChatStore(me: Me) {
   });
   setState('outbox', [...outbox.queue]);
 
-  function send(conversationId: string, text: string) {
-    outbox.enqueue({ clientMessageId: crypto.randomUUID(), conversationId, text, writtenAt: new Date().toISOString() });
+  function send(conversationId: string, text: string, replyToSeq?: number) {
+    outbox.enqueue({
+      clientMessageId: crypto.randomUUID(),
+      conversationId,
+      text,
+      replyToSeq,
+      writtenAt: new Date().toISOString(),
+    });
   }
+
+  /**
+   * Shows a change to a loaded message at once and asks the server for it.
+   * A refusal drops the change (the loaded message shows again) and says why.
+   * A second change of the same message made meanwhile stays until its own
+   * answer, so answers arriving out of order never show a stale version.
+   */
+  async function changeMessage(
+    conversationId: string,
+    seq: number,
+    change: (message: Message) => Message,
+    request: () => Promise<Message>,
+  ) {
+    const timeline = state.timelines[conversationId];
+    const current = timeline && (timeline.unconfirmed[seq] ?? messageAt(timeline.messages, seq));
+    if (!current) return;
+    const changed = change(unwrap(current));
+    setState('timelines', conversationId, 'unconfirmed', seq, changed);
+    try {
+      showMessage(await request());
+    } catch (error) {
+      tell(toAppError(error).userMessage);
+    } finally {
+      if (unwrap(state.timelines[conversationId]?.unconfirmed[seq]) === changed) {
+        setState(
+          'timelines',
+          conversationId,
+          'unconfirmed',
+          produce((unconfirmed) => void delete unconfirmed[seq]),
+        );
+      }
+    }
+  }
+
+  const edit = (conversationId: string, seq: number, text: string) =>
+    changeMessage(
+      conversationId,
+      seq,
+      (message) => ({ ...message, content: { type: 'text', text }, editedAt: new Date().toISOString() }),
+      () => gopher.api.messages.edit.mutate({ conversationId, seq, content: { type: 'text', text } }),
+    );
+
+  /** Leaves a tombstone for everyone. */
+  const deleteMessage = (conversationId: string, seq: number) =>
+    changeMessage(
+      conversationId,
+      seq,
+      (message) => ({ ...message, content: { type: 'deleted' }, deletedAt: new Date().toISOString() }),
+      () => gopher.api.messages.delete.mutate({ conversationId, seq }),
+    );
 
   /** Adds a conversation just made here, and opens it. */
   async function openNew(summary: ConversationSummary) {
@@ -417,6 +486,8 @@ export function createChatStore(me: Me) {
     loadOlder,
     markRead,
     send,
+    edit,
+    deleteMessage,
     signalTyping,
     retry: (clientMessageId: string) => outbox.retry(clientMessageId),
     discard: (clientMessageId: string) => outbox.discard(clientMessageId),

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'bun:test';
 import type { ConversationSummary, Message } from '@gopherchat/api';
-import { byActivity, continuesGroup, mergeMessages, summaryAfterMessage } from './timeline.ts';
+import {
+  byActivity,
+  continuesGroup,
+  excerpt,
+  mergeMessages,
+  messageAt,
+  summaryAfterMessage,
+  withUnconfirmed,
+} from './timeline.ts';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 24, 12, minutes)).toISOString();
 
@@ -44,6 +52,33 @@ describe('mergeMessages', () => {
 
   it('prepends an older page', () => {
     expect(mergeMessages([message(3), message(4)], [message(1), message(2)]).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('changes not yet confirmed', () => {
+  it('shows an unconfirmed edit in place of the loaded message, and the loaded one once it is dropped', () => {
+    const loaded = [message(1), message(2), message(3)];
+    const edit = message(2, { content: { type: 'text', text: 'better' } });
+    expect(withUnconfirmed(loaded, { 2: edit })).toEqual([message(1), edit, message(3)]);
+    expect(withUnconfirmed(loaded, {})).toBe(loaded);
+  });
+});
+
+describe('replies', () => {
+  it('finds the replied message among the loaded ones, and nothing when it is not loaded', () => {
+    const loaded = [message(4), message(5), message(7), message(9)];
+    expect(messageAt(loaded, 7)?.id).toBe('m7');
+    expect(messageAt(loaded, 4)?.id).toBe('m4');
+    expect(messageAt(loaded, 9)?.id).toBe('m9');
+    expect(messageAt(loaded, 2)).toBeUndefined();
+    expect(messageAt(loaded, 6)).toBeUndefined();
+    expect(messageAt([], 1)).toBeUndefined();
+  });
+
+  it('quotes a message on one line, cut short with an ellipsis', () => {
+    expect(excerpt('two\n  lines ')).toBe('two lines');
+    expect(excerpt('a'.repeat(100), 10)).toBe(`${'a'.repeat(9)}…`);
+    expect(excerpt('just fits', 9)).toBe('just fits');
   });
 });
 

@@ -15,6 +15,37 @@ export function mergeMessages(current: readonly Message[], incoming: readonly Me
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * The loaded messages with changes made here that the server has not
+ * confirmed yet (edits, deletes) shown in their place. Kept apart from the
+ * loaded ones, so a refusal only has to drop its change, whatever arrived
+ * meanwhile.
+ */
+export function withUnconfirmed(messages: Message[], unconfirmed: Readonly<Record<number, Message>>): Message[] {
+  if (Object.keys(unconfirmed).length === 0) return messages;
+  return messages.map((message) => unconfirmed[message.seq] ?? message);
+}
+
+/** The loaded message at `seq` (messages ascending by seq, as `mergeMessages` keeps them). */
+export function messageAt(messages: readonly Message[], seq: number): Message | undefined {
+  let low = 0;
+  let high = messages.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const found = messages[middle] as Message;
+    if (found.seq === seq) return found;
+    if (found.seq < seq) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
+/** A message's text on one line, cut to `maxLength` characters: enough to recognise it in a quote. */
+export function excerpt(text: string, maxLength = 80): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= maxLength ? line : `${line.slice(0, maxLength - 1).trimEnd()}…`;
+}
+
 /** When a conversation last saw activity: its last message, or its creation. */
 export const lastActivityOf = (summary: ConversationSummary) => summary.lastMessage?.createdAt ?? summary.createdAt;
 

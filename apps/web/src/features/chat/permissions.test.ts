@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'bun:test';
+import type { Message, MessageContent } from '@gopherchat/api';
+import { canDelete, canEdit, canReplyTo } from './permissions.ts';
+
+const message = (senderId: string | null, content: MessageContent): Message => ({
+  id: 'm1',
+  conversationId: 'c1',
+  seq: 1,
+  senderId,
+  clientMessageId: null,
+  content,
+  replyToSeq: null,
+  createdAt: new Date(0).toISOString(),
+  editedAt: null,
+  deletedAt: null,
+});
+
+const text = { type: 'text', text: 'hello' } as const;
+const deleted = { type: 'deleted' } as const;
+const note = { type: 'system', event: { kind: 'member_left', userId: 'bob' } } as const;
+
+describe('who may do what with a message', () => {
+  it('lets anyone reply to text, but not to a tombstone or a system note', () => {
+    expect(canReplyTo(message('bob', text))).toBe(true);
+    expect(canReplyTo(message('bob', deleted))).toBe(false);
+    expect(canReplyTo(message(null, note))).toBe(false);
+  });
+
+  it('lets only the sender edit, and only text that is still there', () => {
+    expect(canEdit(message('ada', text), 'ada')).toBe(true);
+    expect(canEdit(message('bob', text), 'ada')).toBe(false);
+    expect(canEdit(message('ada', deleted), 'ada')).toBe(false);
+  });
+
+  it('lets a member delete their own messages, and owners and admins anyone’s', () => {
+    expect(canDelete(message('ada', text), 'ada', 'member')).toBe(true);
+    expect(canDelete(message('bob', text), 'ada', 'member')).toBe(false);
+    expect(canDelete(message('bob', text), 'ada', 'admin')).toBe(true);
+    expect(canDelete(message('bob', text), 'ada', 'owner')).toBe(true);
+  });
+
+  it('never offers to delete what is already gone, or a system note', () => {
+    expect(canDelete(message('ada', deleted), 'ada', 'owner')).toBe(false);
+    expect(canDelete(message(null, note), 'ada', 'owner')).toBe(false);
+  });
+});

@@ -1,0 +1,17 @@
+import type { MemberRole, Message } from '@gopherchat/api';
+
+// What the server allows, mirrored so the client offers only what will work.
+// The server still decides; these only hide what it would refuse.
+
+/** Owners and admins run a group: its name, its members, and anyone's messages. */
+export const canManage = (role: MemberRole) => role === 'owner' || role === 'admin';
+
+/** Only text can be quoted: a tombstone or a system note has nothing to reply to. */
+export const canReplyTo = (message: Message) => message.content.type === 'text';
+
+/** My own text messages, not yet deleted. */
+export const canEdit = (message: Message, myId: string) => message.senderId === myId && message.content.type === 'text';
+
+/** My own messages, or anyone's for those who run the conversation; never system notes or what is already gone. */
+export const canDelete = (message: Message, myId: string, myRole: MemberRole) =>
+  message.content.type === 'text' && (message.senderId === myId || canManage(myRole));
