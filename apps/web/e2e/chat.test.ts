@@ -226,6 +226,57 @@ describe('chat in the browser', () => {
     await bob.context.close();
   });
 
+  it('lets a group’s owner rename it and remove people, and members leave it, each seen live', async () => {
+    const [ada, bob, cy] = await Promise.all([personAt('ada.group'), personAt('bob.group'), personAt('cy.group')]);
+    await startConversation(ada.page, 'Group', { 'Group name': 'Book club', Members: 'bob.group, cy.group' });
+    await bob.page.getByTestId('conversation').filter({ hasText: 'Book club' }).click();
+    await cy.page.getByTestId('conversation').filter({ hasText: 'Book club' }).waitFor();
+
+    await ada.page.getByRole('button', { name: 'Group settings' }).click();
+    const settings = ada.page.getByRole('dialog', { name: 'Group settings' });
+    const memberRow = (username: string) => settings.getByTestId('group-member').filter({ hasText: `@${username}` });
+    await memberRow('bob.group').locator('[data-presence="online"]').waitFor();
+    await memberRow('ada.group').getByText('Owner').waitFor();
+
+    await settings.getByLabel('Add people').fill('nobody.here');
+    await settings.getByRole('button', { name: 'Add', exact: true }).click();
+    await settings.getByRole('alert').getByText('Nobody here is called “nobody.here”.').waitFor();
+
+    await settings.getByLabel('Group name').fill('Reading circle');
+    await settings.getByRole('button', { name: 'Rename' }).click();
+    await bob.page.getByTestId('conversation').filter({ hasText: 'Reading circle' }).waitFor();
+    await bob.page.getByTestId('conversation-title').getByText('Reading circle').waitFor();
+    await cy.page.getByTestId('conversation').filter({ hasText: 'Reading circle' }).waitFor();
+
+    await settings.getByRole('button', { name: 'Remove cy.group' }).click();
+    await cy.page.getByRole('alert').getByText('You are no longer in “Reading circle”.').waitFor();
+    await cy.page.getByTestId('conversation').first().waitFor({ state: 'detached' });
+    await memberRow('cy.group').waitFor({ state: 'detached' });
+    await saveScreenshot(ada.page, 'group-settings');
+    await settings.getByRole('button', { name: 'Close' }).click();
+
+    // Bob is a plain member: nothing to rename or remove, but he may leave.
+    await bob.page.getByRole('button', { name: 'Group settings' }).click();
+    const bobsSettings = bob.page.getByRole('dialog', { name: 'Group settings' });
+    await bobsSettings.getByTestId('group-member').first().waitFor();
+    await expect(bobsSettings.getByLabel('Group name').count()).resolves.toBe(0);
+    await expect(bobsSettings.getByRole('button', { name: /^Remove / }).count()).resolves.toBe(0);
+    await bobsSettings.getByRole('button', { name: 'Leave group' }).click();
+    await bobsSettings.getByRole('button', { name: 'Leave', exact: true }).click();
+    await bob.page.getByTestId('conversation').first().waitFor({ state: 'detached' });
+    await ada.page.getByTestId('message-list').getByText('bob.group left').waitFor();
+    await ada.page.getByTestId('message-list').getByText('You removed cy.group').waitFor();
+    await ada.page.getByTestId('conversation-status').getByText('1 member', { exact: true }).waitFor();
+
+    // Adding someone back brings the group back to their list.
+    await ada.page.getByRole('button', { name: 'Group settings' }).click();
+    await settings.getByLabel('Add people').fill('@cy.group');
+    await settings.getByRole('button', { name: 'Add', exact: true }).click();
+    await memberRow('cy.group').waitFor();
+    await cy.page.getByTestId('conversation').filter({ hasText: 'Reading circle' }).waitFor();
+    await Promise.all([ada, bob, cy].map((person) => person.context.close()));
+  });
+
   it('sends what was written offline once, in order, after a reload and reconnection', async () => {
     const fay = await personAt('fay');
     const gus = await personAt('gus');

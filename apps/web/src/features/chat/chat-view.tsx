@@ -3,6 +3,7 @@ import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'sol
 import { Composer, type ComposerTarget } from './composer.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
 import { ConversationList } from './conversation-list.tsx';
+import { GroupSettingsDialog } from './group-settings-dialog.tsx';
 import { MessageList } from './message-list.tsx';
 import { NewConversationDialog } from './new-conversation-dialog.tsx';
 import { canEdit } from './permissions.ts';
@@ -22,7 +23,7 @@ export function ChatView(props: { me: Me }) {
     const current = timeline();
     return current ? withUnconfirmed(current.messages, current.unconfirmed) : [];
   });
-  const nameOf = (userId: string) => timeline()?.members[userId]?.displayName ?? 'Someone';
+  const nameOf = (userId: string) => timeline()?.names[userId] ?? 'Someone';
   const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
   const typing = createMemo(() => {
     const typists = state.activeId ? state.typing[state.activeId] : undefined;
@@ -102,7 +103,20 @@ export function ChatView(props: { me: Me }) {
                 members={timeline()?.members ?? {}}
                 presence={state.presence}
                 onBack={chat.close}
-              />
+              >
+                <Show when={conversation().kind === 'group'}>
+                  <GroupSettingsDialog
+                    myId={props.me.id}
+                    conversation={conversation()}
+                    members={timeline()?.members ?? {}}
+                    presence={state.presence}
+                    onRename={(title) => chat.renameGroup(conversation().id, title)}
+                    onAdd={(usernames) => chat.addMembers(conversation().id, usernames)}
+                    onRemove={(userId) => chat.removeMember(conversation().id, userId)}
+                    onLeave={() => chat.leaveGroup(conversation().id)}
+                  />
+                </Show>
+              </ConversationHeader>
               <MessageList
                 conversationId={conversation().id}
                 kind={conversation().kind}
@@ -111,6 +125,7 @@ export function ChatView(props: { me: Me }) {
                 messages={messages()}
                 outgoing={outgoing()}
                 members={timeline()?.members ?? {}}
+                names={timeline()?.names ?? {}}
                 pointers={timeline()?.pointers ?? {}}
                 hasOlder={timeline()?.hasOlder ?? false}
                 isLoadingOlder={timeline()?.isLoadingOlder ?? false}

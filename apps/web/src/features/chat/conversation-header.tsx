@@ -1,5 +1,5 @@
 import type { ConversationSummary, Member, UserPresence } from '@gopherchat/api';
-import { createSignal, onCleanup } from 'solid-js';
+import { createSignal, type JSX, onCleanup } from 'solid-js';
 import { describePresence } from './last-seen.ts';
 
 /** "last seen 5 min ago" goes stale by itself: the clock is read again this often. */
@@ -16,6 +16,8 @@ export function ConversationHeader(props: {
   members: Record<string, Member>;
   presence: Record<string, UserPresence>;
   onBack: () => void;
+  /** What can be done with the conversation (a group's settings), at the header's end. */
+  children?: JSX.Element;
 }) {
   const [now, setNow] = createSignal(Date.now());
   const clock = setInterval(() => setNow(Date.now()), CLOCK_TICK_MS);
@@ -29,7 +31,8 @@ export function ConversationHeader(props: {
     const online = Object.keys(props.members).filter(
       (userId) => userId !== props.myId && props.presence[userId]?.isOnline,
     ).length;
-    return online > 0 ? `${conversation.memberCount} members, ${online} online` : `${conversation.memberCount} members`;
+    const count = `${conversation.memberCount} ${conversation.memberCount === 1 ? 'member' : 'members'}`;
+    return online > 0 ? `${count}, ${online} online` : count;
   };
 
   return (
@@ -42,7 +45,7 @@ export function ConversationHeader(props: {
       >
         ←
       </button>
-      <div class="min-w-0">
+      <div class="min-w-0 flex-1">
         <h2 class="truncate font-semibold" data-testid="conversation-title">
           {props.conversation.title}
         </h2>
@@ -50,6 +53,7 @@ export function ConversationHeader(props: {
           {status()}
         </p>
       </div>
+      {props.children}
     </header>
   );
 }

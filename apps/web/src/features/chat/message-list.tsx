@@ -158,6 +158,8 @@ export function MessageList(props: {
   messages: Message[];
   outgoing: OutgoingMessage[];
   members: Record<string, Member>;
+  /** Display names by user id, former members included. */
+  names: Record<string, string>;
   pointers: Record<string, ReadPointers>;
   hasOlder: boolean;
   isLoadingOlder: boolean;
@@ -171,8 +173,7 @@ export function MessageList(props: {
 }) {
   let scroller: HTMLDivElement | undefined;
   const [isAtBottom, setIsAtBottom] = createSignal(true);
-  const nameOf = (userId: string) =>
-    userId === props.myId ? 'You' : (props.members[userId]?.displayName ?? 'Someone');
+  const nameOf = (userId: string) => (userId === props.myId ? 'You' : (props.names[userId] ?? 'Someone'));
   // Sent messages already in the timeline are not shown twice.
   const stillOutgoing = () => {
     const arrived = new Set(props.messages.map((message) => message.clientMessageId));

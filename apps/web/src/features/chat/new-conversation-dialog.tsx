@@ -3,6 +3,7 @@ import { createSignal, Show } from 'solid-js';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
+import { parseUsernames } from './usernames.ts';
 
 /**
  * Starts a direct conversation with one person, or a group with several, by
@@ -23,13 +24,7 @@ export function NewConversationDialog(props: {
     const error =
       kind() === 'direct'
         ? await props.onStartDirect(username().trim())
-        : await props.onStartGroup(
-            title(),
-            members()
-              .split(/[\s,]+/)
-              .map((name) => name.replace(/^@/, ''))
-              .filter(Boolean),
-          );
+        : await props.onStartGroup(title(), parseUsernames(members()));
     if (!error) dialog?.close();
     return error;
   });

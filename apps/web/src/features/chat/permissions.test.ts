@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test';
-import type { Message, MessageContent } from '@gopherchat/api';
-import { canDelete, canEdit, canReplyTo } from './permissions.ts';
+import type { Member, MemberRole, Message, MessageContent } from '@gopherchat/api';
+import { canDelete, canEdit, canRemove, canReplyTo } from './permissions.ts';
 
 const message = (senderId: string | null, content: MessageContent): Message => ({
   id: 'm1',
@@ -18,6 +18,15 @@ const message = (senderId: string | null, content: MessageContent): Message => (
 const text = { type: 'text', text: 'hello' } as const;
 const deleted = { type: 'deleted' } as const;
 const note = { type: 'system', event: { kind: 'member_left', userId: 'bob' } } as const;
+
+const member = (userId: string, role: MemberRole): Member => ({
+  userId,
+  username: userId,
+  displayName: userId,
+  role,
+  lastDeliveredSeq: 0,
+  lastReadSeq: 0,
+});
 
 describe('who may do what with a message', () => {
   it('lets anyone reply to text, but not to a tombstone or a system note', () => {
@@ -42,5 +51,23 @@ describe('who may do what with a message', () => {
   it('never offers to delete what is already gone, or a system note', () => {
     expect(canDelete(message('ada', deleted), 'ada', 'owner')).toBe(false);
     expect(canDelete(message(null, note), 'ada', 'owner')).toBe(false);
+  });
+});
+
+describe('who may remove whom from a group', () => {
+  it('lets the owner remove admins and members, but not themself (that is leaving)', () => {
+    expect(canRemove(member('bob', 'admin'), 'ada', 'owner')).toBe(true);
+    expect(canRemove(member('bob', 'member'), 'ada', 'owner')).toBe(true);
+    expect(canRemove(member('ada', 'owner'), 'ada', 'owner')).toBe(false);
+  });
+
+  it('lets an admin remove members only: not the owner, not another admin', () => {
+    expect(canRemove(member('cy', 'member'), 'bob', 'admin')).toBe(true);
+    expect(canRemove(member('ada', 'owner'), 'bob', 'admin')).toBe(false);
+    expect(canRemove(member('dee', 'admin'), 'bob', 'admin')).toBe(false);
+  });
+
+  it('lets a member remove nobody', () => {
+    expect(canRemove(member('cy', 'member'), 'bob', 'member')).toBe(false);
   });
 });

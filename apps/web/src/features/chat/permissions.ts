@@ -1,4 +1,4 @@
-import type { MemberRole, Message } from '@gopherchat/api';
+import type { Member, MemberRole, Message } from '@gopherchat/api';
 
 // What the server allows, mirrored so the client offers only what will work.
 // The server still decides; these only hide what it would refuse.
@@ -15,3 +15,10 @@ export const canEdit = (message: Message, myId: string) => message.senderId === 
 /** My own messages, or anyone's for those who run the conversation; never system notes or what is already gone. */
 export const canDelete = (message: Message, myId: string, myRole: MemberRole) =>
   message.content.type === 'text' && (message.senderId === myId || canManage(myRole));
+
+/** Owners and admins remove others; nobody removes the owner, and an admin not another admin. Leaving is separate. */
+export const canRemove = (member: Member, myId: string, myRole: MemberRole) =>
+  member.userId !== myId &&
+  canManage(myRole) &&
+  member.role !== 'owner' &&
+  !(myRole === 'admin' && member.role === 'admin');

@@ -34,6 +34,8 @@ export interface Timeline {
   hasOlder: boolean;
   isLoadingOlder: boolean;
   members: Record<string, Member>;
+  /** Display names of everyone seen here, former members too: notes about people who left still name them. */
+  names: Record<string, string>;
   /**
    * How far each member has got, kept apart from `members` so that receipts
    * arriving before the member list (or racing its query) are merged, not lost.
@@ -211,6 +213,19 @@ export function createChatStore(me: Me) {
     gopher.api.conversations.typing.mutate({ conversationId, isTyping }).catch(() => {});
   }
 
+  /**
+   * A note that another member left or was removed. It is all the others are
+   * told, so the member list, the count and my role (an owner who leaves hands
+   * the group on) are fetched again.
+   */
+  function isSomeoneElseGone({ content }: Message) {
+    return (
+      content.type === 'system' &&
+      (content.event.kind === 'member_left' || content.event.kind === 'member_removed') &&
+      content.event.userId !== me.id
+    );
+  }
+
   function forget(conversationId: string) {
     setState(
       produce((draft) => {
@@ -236,6 +251,7 @@ export function createChatStore(me: Me) {
       case 'message':
         if (event.message.senderId !== me.id) deliveries.note(event.message.conversationId, event.message.seq);
         applyMessage(event.message);
+        if (isSomeoneElseGone(event.message)) void refreshConversation(event.message.conversationId);
         return;
       case 'message_updated':
         showMessage(event.message);
@@ -255,7 +271,7 @@ export function createChatStore(me: Me) {
       case 'removed_from_conversation': {
         const title = state.conversations[event.conversationId]?.title;
         forget(event.conversationId);
-        if (title) tell(`You are no longer in “${title}”.`);
+        if (title && !leaving.has(event.conversationId)) tell(`You are no longer in “${title}”.`);
         return;
       }
       case 'resync':
@@ -289,7 +305,14 @@ export function createChatStore(me: Me) {
   /** Takes a fresh member list, merging its pointers with any receipts that arrived while it was asked for. */
   function adoptMembers(conversationId: string, members: Member[]) {
     batch(() => {
-      setState('timelines', conversationId, 'members', byUserId(members));
+      // Set one level up: setting `members` itself would merge, keeping people who have left.
+      setState('timelines', conversationId, { members: byUserId(members) });
+      setState(
+        'timelines',
+        conversationId,
+        'names',
+        Object.fromEntries(members.map((member) => [member.userId, member.displayName])),
+      );
       for (const member of members) advancePointers(conversationId, member);
     });
   }
@@ -306,6 +329,7 @@ export function createChatStore(me: Me) {
     setState('timelines', conversationId, {
       messages: [],
       members: {},
+      names: {},
       pointers: {},
       unconfirmed: {},
       hasOlder: false,
@@ -441,15 +465,44 @@ export function createChatStore(me: Me) {
       await openNew(await gopher.api.conversations.createDirect.mutate({ userId: person.id }));
     });
 
+  /** The ids of the people with these usernames, each once, me left out; refused in words if a name is unknown. */
+  async function findPeople(usernames: string[]) {
+    const people = await Promise.all(usernames.map((username) => gopher.api.users.find.query({ username })));
+    return [...new Set(people.map((person) => person.id))].filter((id) => id !== me.id);
+  }
+
   const startGroup = (title: string, usernames: string[]) =>
     attempt(async () => {
-      const people = await Promise.all(usernames.map((username) => gopher.api.users.find.query({ username })));
       await openNew(
-        await gopher.api.conversations.createGroup.mutate({
-          title,
-          memberIds: [...new Set(people.map((person) => person.id))].filter((id) => id !== me.id),
-        }),
+        await gopher.api.conversations.createGroup.mutate({ title, memberIds: await findPeople(usernames) }),
       );
+    });
+
+  // The member list follows these changes through their events (`conversation_updated`, the notes).
+  const renameGroup = (conversationId: string, title: string) =>
+    attempt(async () => upsertSummary(await gopher.api.conversations.rename.mutate({ conversationId, title })));
+
+  const addMembers = (conversationId: string, usernames: string[]) =>
+    attempt(async () => {
+      const userIds = await findPeople(usernames);
+      upsertSummary(await gopher.api.conversations.addMembers.mutate({ conversationId, userIds }));
+    });
+
+  const removeMember = (conversationId: string, userId: string) =>
+    attempt(() => gopher.api.conversations.removeMember.mutate({ conversationId, userId }));
+
+  /** Conversations I am leaving: the server's goodbye to them is no news to me. */
+  const leaving = new Set<string>();
+
+  const leaveGroup = (conversationId: string) =>
+    attempt(async () => {
+      leaving.add(conversationId);
+      try {
+        await gopher.api.conversations.leave.mutate({ conversationId });
+        forget(conversationId);
+      } finally {
+        leaving.delete(conversationId);
+      }
     });
 
   // The subscription first, then the list: an event racing the list's query is merged, not lost.
@@ -493,6 +546,10 @@ export function createChatStore(me: Me) {
     discard: (clientMessageId: string) => outbox.discard(clientMessageId),
     startDirect,
     startGroup,
+    renameGroup,
+    addMembers,
+    removeMember,
+    leaveGroup,
     dismissNotice: () => setState('notice', undefined),
   };
 }

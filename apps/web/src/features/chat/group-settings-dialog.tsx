@@ -1,0 +1,224 @@
+import {
+  CONVERSATION_TITLE_MAX_LENGTH,
+  type ConversationSummary,
+  type Member,
+  type MemberRole,
+  type UserPresence,
+} from '@gopherchat/api';
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
+import { Field } from '../../lib/ui/field.tsx';
+import { createSubmission } from '../../lib/ui/submission.ts';
+import { canManage, canRemove } from './permissions.ts';
+import { parseUsernames } from './usernames.ts';
+
+const ROLE_NAMES: Record<MemberRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
+const ROLE_ORDER: Record<MemberRole, number> = { owner: 0, admin: 1, member: 2 };
+
+/**
+ * A group's settings, from its header: its name, who is in it (with roles and
+ * who is online), adding and removing people, and leaving. Only what my role
+ * allows is offered; the server's refusals are shown in place, in words. A
+ * native modal dialog, like the new-conversation one.
+ */
+export function GroupSettingsDialog(props: {
+  myId: string;
+  conversation: ConversationSummary;
+  members: Record<string, Member>;
+  presence: Record<string, UserPresence>;
+  onRename: (title: string) => Promise<string | undefined>;
+  onAdd: (usernames: string[]) => Promise<string | undefined>;
+  onRemove: (userId: string) => Promise<string | undefined>;
+  onLeave: () => Promise<string | undefined>;
+}) {
+  let dialog: HTMLDialogElement | undefined;
+  const [title, setTitle] = createSignal('');
+  const [names, setNames] = createSignal('');
+  const [isConfirmingLeave, setIsConfirmingLeave] = createSignal(false);
+  const [removalError, setRemovalError] = createSignal<string>();
+  let stayButton: HTMLButtonElement | undefined;
+
+  const isManager = () => canManage(props.conversation.myRole);
+  const members = createMemo(() =>
+    Object.values(props.members).sort(
+      (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.displayName.localeCompare(b.displayName),
+    ),
+  );
+
+  const rename = createSubmission(() => props.onRename(title()));
+  const add = createSubmission(async () => {
+    const error = await props.onAdd(parseUsernames(names()));
+    if (!error) setNames('');
+    return error;
+  });
+  const leave = createSubmission(() => props.onLeave());
+  const remove = async (userId: string) => setRemovalError(await props.onRemove(userId));
+  const askToLeave = () => {
+    setIsConfirmingLeave(true);
+    // The button that was pressed is gone: the safe answer takes the focus.
+    stayButton?.focus();
+  };
+
+  const openDialog = () => {
+    setTitle(props.conversation.title);
+    setNames('');
+    setIsConfirmingLeave(false);
+    setRemovalError(undefined);
+    rename.clearError();
+    add.clearError();
+    leave.clearError();
+    dialog?.showModal();
+  };
+
+  return (
+    <>
+      <button
+        type="button"
+        class="btn px-3 hover:bg-slate-100 dark:hover:bg-slate-800"
+        aria-haspopup="dialog"
+        onClick={openDialog}
+      >
+        Group settings
+      </button>
+      <dialog
+        ref={dialog}
+        aria-labelledby="group-settings-title"
+        class="w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
+      >
+        <div class="flex flex-col gap-5 p-5">
+          <div class="flex items-center justify-between gap-2">
+            <h2 id="group-settings-title" class="text-lg font-semibold">
+              Group settings
+            </h2>
+            <button
+              type="button"
+              class="btn px-3 hover:bg-slate-100 dark:hover:bg-slate-800"
+              onClick={() => dialog?.close()}
+            >
+              Close
+            </button>
+          </div>
+
+          <Show when={isManager()}>
+            <form class="flex flex-col gap-2" onSubmit={(event) => void rename.submit(event)}>
+              <Field
+                id="group-settings-name"
+                label="Group name"
+                value={title()}
+                onInput={rename.edit(setTitle)}
+                required
+                maxLength={CONVERSATION_TITLE_MAX_LENGTH}
+              />
+              <ErrorAlert message={rename.error()} />
+              <button type="submit" class="btn-primary self-end" disabled={rename.isBusy()}>
+                Rename
+              </button>
+            </form>
+          </Show>
+
+          <section aria-labelledby="group-settings-members" class="flex flex-col gap-2">
+            <h3 id="group-settings-members" class="text-sm font-medium text-slate-700 dark:text-slate-300">
+              Members ({members().length})
+            </h3>
+            <ul class="max-h-60 divide-y divide-slate-200 overflow-y-auto rounded-xl border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
+              <For each={members()}>
+                {(member) => {
+                  const isMe = () => member.userId === props.myId;
+                  const isOnline = () => isMe() || props.presence[member.userId]?.isOnline === true;
+                  return (
+                    <li class="flex items-center gap-3 px-3 py-2 text-sm" data-testid="group-member">
+                      <span
+                        class={`h-2.5 w-2.5 flex-none rounded-full ${isOnline() ? 'bg-emerald-500' : 'bg-slate-300 dark:bg-slate-600'}`}
+                        data-presence={isOnline() ? 'online' : 'offline'}
+                      >
+                        <span class="sr-only">{isOnline() ? 'Online:' : 'Offline:'}</span>
+                      </span>
+                      <span class="min-w-0 flex-1 truncate">
+                        <span class="font-medium">{member.displayName}</span>
+                        {isMe() ? ' (you)' : ''}{' '}
+                        <span class="text-slate-500 dark:text-slate-400">@{member.username}</span>
+                      </span>
+                      <span class="flex-none text-xs text-slate-500 dark:text-slate-400">
+                        {ROLE_NAMES[member.role]}
+                      </span>
+                      <Show when={canRemove(member, props.myId, props.conversation.myRole)}>
+                        <button
+                          type="button"
+                          class="btn px-2 py-1 text-xs text-red-600 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950/40"
+                          aria-label={`Remove ${member.displayName}`}
+                          onClick={() => void remove(member.userId)}
+                        >
+                          Remove
+                        </button>
+                      </Show>
+                    </li>
+                  );
+                }}
+              </For>
+            </ul>
+            <ErrorAlert message={removalError()} />
+          </section>
+
+          <Show when={isManager()}>
+            <form class="flex flex-col gap-2" onSubmit={(event) => void add.submit(event)}>
+              <Field
+                id="group-settings-add"
+                label="Add people"
+                value={names()}
+                onInput={add.edit(setNames)}
+                required
+                autocomplete="off"
+                placeholder="usernames, separated by commas"
+              />
+              <ErrorAlert message={add.error()} />
+              <button type="submit" class="btn-primary self-end" disabled={add.isBusy()}>
+                Add
+              </button>
+            </form>
+          </Show>
+
+          <div class="border-t border-slate-200 pt-4 dark:border-slate-800">
+            <Show
+              when={isConfirmingLeave()}
+              fallback={
+                <button
+                  type="button"
+                  class="btn px-3 text-red-600 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950/40"
+                  onClick={askToLeave}
+                >
+                  Leave group
+                </button>
+              }
+            >
+              <div class="flex flex-col gap-2">
+                <p class="text-sm">
+                  Leave “{props.conversation.title}”? Its messages stop coming to you, and only its owner or an admin
+                  can add you back.
+                </p>
+                <div class="flex justify-end gap-2">
+                  <button
+                    ref={stayButton}
+                    type="button"
+                    class="btn hover:bg-slate-100 dark:hover:bg-slate-800"
+                    onClick={() => setIsConfirmingLeave(false)}
+                  >
+                    Stay
+                  </button>
+                  <button
+                    type="button"
+                    class="btn bg-red-600 text-white hover:bg-red-700"
+                    disabled={leave.isBusy()}
+                    onClick={() => void leave.submit()}
+                  >
+                    Leave
+                  </button>
+                </div>
+                <ErrorAlert message={leave.error()} />
+              </div>
+            </Show>
+          </div>
+        </div>
+      </dialog>
+    </>
+  );
+}
