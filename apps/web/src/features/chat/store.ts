@@ -226,7 +226,11 @@ export function createChatStore(me: Me) {
     );
   }
 
+  /** How many times each conversation was forgotten: a fetch that raced a removal must not bring it back. */
+  const forgettings = new Map<string, number>();
+
   function forget(conversationId: string) {
+    forgettings.set(conversationId, (forgettings.get(conversationId) ?? 0) + 1);
     setState(
       produce((draft) => {
         delete draft.conversations[conversationId];
@@ -238,8 +242,11 @@ export function createChatStore(me: Me) {
   }
 
   async function refreshConversation(conversationId: string) {
+    const forgottenBefore = forgettings.get(conversationId);
     try {
-      upsertSummary(await gopher.api.conversations.get.query({ conversationId }));
+      const summary = await gopher.api.conversations.get.query({ conversationId });
+      if (forgettings.get(conversationId) !== forgottenBefore) return;
+      upsertSummary(summary);
       if (state.timelines[conversationId]) await loadMembers(conversationId);
     } catch (error) {
       if (toAppError(error).appCode === 'NOT_FOUND') forget(conversationId);
