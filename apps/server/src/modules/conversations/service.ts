@@ -109,8 +109,9 @@ const systemEntry = (event: SystemEvent, at: Date) => ({
 
 export interface StreamOptions {
   /**
-   * Events a subscriber gets first once live (e.g. who is online now), read
-   * after the hub forwards live signals, so no change between the two is lost.
+   * Events a subscriber gets first once live (e.g. who is online now). Read
+   * after registering with the hub, which holds live signals from then on
+   * and forwards them after it: no change between the two is lost.
    */
   greeting?: () => Promise<string[]>;
 }
@@ -683,11 +684,8 @@ export function createConversationService(deps: {
           sink.push(entry.id.toString(), entry.payload);
         };
         // A signal rides on the id of the last entry sent: resuming from it neither skips nor repeats entries.
-        let heldSignals: Array<[payload: string, isDroppable: boolean]> | undefined = options.greeting ? [] : undefined;
-        const signal = (payload: string, isDroppable: boolean) => {
-          if (heldSignals) heldSignals.push([payload, isDroppable]);
-          else sink.push(cursor.toString(), payload, isDroppable);
-        };
+        const signal = (payload: string, isDroppable: boolean) => sink.push(cursor.toString(), payload, isDroppable);
+        let { greeting } = options;
         /** Tells the client to reload instead of replaying; the stream continues from the head. */
         const resync = async () => {
           cursor = await log.readHeadId();
@@ -712,19 +710,17 @@ export function createConversationService(deps: {
             if (page.length < REPLAY_PAGE) break;
             await sink.writable();
           }
+          if (greeting) {
+            // The last read before forwarding: the signals held since registration, newer news, follow it.
+            for (const payload of await greeting()) sink.push(cursor.toString(), payload);
+            greeting = undefined;
+          }
           const queued = listener.forward({ entry: send, signal });
           if (queued !== 'overflowed') {
             for (const entry of queued) send(entry);
             break;
           }
           logger.warn({ userId }, 'event listener overflowed; replaying from the log');
-        }
-        if (options.greeting) {
-          // Signals that arrived while the greeting was read come after it: they are the newer news.
-          for (const payload of await options.greeting()) sink.push(cursor.toString(), payload);
-          const held = heldSignals ?? [];
-          heldSignals = undefined;
-          for (const [payload, isDroppable] of held) signal(payload, isDroppable);
         }
         await listener.closed;
       } finally {
