@@ -4,7 +4,7 @@ import type { Bus } from '../../platform/bus/index.ts';
 import { decodeLogEntries, EVENTS_TOPIC, type EventLog, type LogEntry } from './event-log.ts';
 
 /** Bus topic of live signals: events that are never stored (typing, presence). */
-export const SIGNALS_TOPIC = 'live-signals';
+const SIGNALS_TOPIC = 'live-signals';
 
 /**
  * An event for whoever is connected now, never stored and never replayed:

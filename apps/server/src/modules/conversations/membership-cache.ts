@@ -28,16 +28,14 @@ export function createMembershipCache(deps: {
   logger: Logger;
 }) {
   const { repo, cache, ttlMs } = deps;
-  const counters = (name: string) => ({
-    hit: deps.metrics.counter('gopherchat_cache_lookups_total', 'Cache lookups, by cache and outcome.', {
-      cache: name,
-      outcome: 'hit',
-    }),
-    miss: deps.metrics.counter('gopherchat_cache_lookups_total', 'Cache lookups, by cache and outcome.', {
-      cache: name,
-      outcome: 'miss',
-    }),
-  });
+  const counters = (name: string) => {
+    const lookups = (outcome: 'hit' | 'miss') =>
+      deps.metrics.counter('gopherchat_cache_lookups_total', 'Cache lookups, by cache and outcome.', {
+        cache: name,
+        outcome,
+      });
+    return { hit: lookups('hit'), miss: lookups('miss') };
+  };
   const roleCounters = counters('membership');
   const conversationsCounters = counters('conversations_of_user');
 
@@ -96,5 +94,3 @@ export function createMembershipCache(deps: {
     },
   };
 }
-
-export type MembershipCache = ReturnType<typeof createMembershipCache>;
