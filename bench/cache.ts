@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { GopherClient } from '@gopherchat/sdk';
-import { signUpClient, spawnCluster } from '@gopherchat/server/testing';
+import { membershipLookups, signUpClient, spawnCluster } from '@gopherchat/server/testing';
 import { round, runClosedLoop, serverUsage } from './stats.ts';
 
 const { values } = parseArgs({
@@ -24,15 +24,6 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
-
-async function membershipLookups(url: URL) {
-  const body = await (
-    await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
-  ).text();
-  const count = (outcome: string) =>
-    Number(new RegExp(`cache="membership",outcome="${outcome}"\\} (\\d+)`).exec(body)?.[1] ?? 0);
-  return { hits: count('hit'), misses: count('miss') };
-}
 
 async function benchSetting(setting: 'cache on' | 'cache off') {
   await using cluster = await spawnCluster({
@@ -74,7 +65,7 @@ async function benchSetting(setting: 'cache on' | 'cache off') {
       ['mutation receipts.markRead', (member) => member.api.receipts.markRead.mutate({ conversationId, seq: 101 })],
     ];
     for (const [scenario, call] of scenarios) {
-      const lookupsBefore = await membershipLookups(server.url);
+      const lookupsBefore = await membershipLookups(server.url, METRICS_TOKEN);
       const usageBefore = await serverUsage(server);
       let next = 0;
       const result = await runClosedLoop(() => call(members[next++ % members.length] as GopherClient), {
@@ -82,7 +73,7 @@ async function benchSetting(setting: 'cache on' | 'cache off') {
         concurrency,
       });
       const usageAfter = await serverUsage(server);
-      const lookupsAfter = await membershipLookups(server.url);
+      const lookupsAfter = await membershipLookups(server.url, METRICS_TOKEN);
       console.log(
         JSON.stringify({
           setting,

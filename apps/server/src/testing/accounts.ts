@@ -16,6 +16,11 @@ export async function registerAccount(baseUrl: string | URL, username: string): 
   return accessToken;
 }
 
+/** A typed client signed in with `accessToken`: another device of someone signed up already, say. */
+export function signedInClient(baseUrl: string | URL, accessToken: string): GopherClient {
+  return createGopherClient({ url: baseUrl, accessToken: () => accessToken, retryDelayMs: () => 50 });
+}
+
 /** A typed client signed in as a new account `username` (a bot, or another person). */
 export async function signUpClient(
   baseUrl: string | URL,

@@ -1,5 +1,5 @@
 import type { UserEvent } from '@gopherchat/api';
-import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
+import type { GopherClient } from '@gopherchat/sdk';
 import { collect } from './collect.ts';
 import type { TestServer } from './test-server.ts';
 
@@ -16,11 +16,6 @@ export async function person(t: TestServer): Promise<Person> {
   const client = await t.signUp();
   const me = await client.api.auth.me.query();
   return Object.assign(client, { id: me.id });
-}
-
-/** The same person on another device: a client of its own, same account. Close it when done. */
-export function anotherDeviceOf(t: TestServer, who: Person): GopherClient {
-  return createGopherClient({ url: t.url, accessToken: () => who.accessToken, retryDelayMs: () => 50 });
 }
 
 /** Events that are signalled live but never stored, so a count of the stream's events leaves them out. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'bun:test';
 import type { Message } from '@gopherchat/api';
-import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
+import type { GopherClient } from '@gopherchat/sdk';
 import type { Unsubscribable } from '@trpc/server/observable';
-import { registerAccount } from '../../testing/accounts.ts';
+import { registerAccount, signedInClient } from '../../testing/accounts.ts';
 import { spawnCluster } from '../../testing/cluster.ts';
 import { eventually } from '../../testing/collect.ts';
 import type { SpawnedServer } from '../../testing/spawn-server.ts';
@@ -12,10 +12,6 @@ const MESSAGES_PER_SENDER = 60;
 const KILL_AFTER_ACKS = 20;
 
 const text = (value: string) => ({ type: 'text' as const, text: value });
-
-function clientOn(server: SpawnedServer, accessToken: string): GopherClient {
-  return createGopherClient({ url: server.url, accessToken: () => accessToken, retryDelayMs: () => 50 });
-}
 
 /**
  * One person's live view: follows their events on one instance and, when
@@ -35,7 +31,7 @@ function follower(accessToken: string) {
     received,
     async follow(server: SpawnedServer) {
       await stop();
-      const current = clientOn(server, accessToken);
+      const current = signedInClient(server.url, accessToken);
       client = current;
       await new Promise<void>((started) => {
         subscription = current.api.events.subscribe.subscribe(lastEventId ? { lastEventId } : undefined, {
@@ -67,7 +63,7 @@ async function sendAll(options: {
   fallback: SpawnedServer;
   onAck: (message: Message) => void;
 }): Promise<{ hasMoved: boolean }> {
-  let client = clientOn(options.server, options.accessToken);
+  let client = signedInClient(options.server.url, options.accessToken);
   let hasMoved = false;
   try {
     for (let index = 0; index < MESSAGES_PER_SENDER; index++) {
@@ -84,7 +80,7 @@ async function sendAll(options: {
           if (hasMoved) throw error;
           hasMoved = true;
           await client.close();
-          client = clientOn(options.fallback, options.accessToken);
+          client = signedInClient(options.fallback.url, options.accessToken);
         }
       }
     }
@@ -109,11 +105,11 @@ describe('two server processes sharing PostgreSQL and Redis', () => {
       );
       const ids = await Promise.all(
         tokens.map(async (token) => {
-          await using client = clientOn(survivor, token);
+          await using client = signedInClient(survivor.url, token);
           return (await client.api.auth.me.query()).id;
         }),
       );
-      await using owner = clientOn(survivor, tokens[0] ?? '');
+      await using owner = signedInClient(survivor.url, tokens[0] ?? '');
       const { id: conversationId } = await owner.api.conversations.createGroup.mutate({
         title: 'Failover',
         memberIds: ids.slice(1),

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'bun:test';
-import { createGopherClient, toAppError } from '@gopherchat/sdk';
+import { toAppError } from '@gopherchat/sdk';
+import { signedInClient } from '../../testing/accounts.ts';
+import { membershipLookups } from '../../testing/metrics.ts';
 import { backends, person } from '../../testing/people.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-the-test-0123';
-
-/** The membership cache's hit and miss counts on `t`, read from `/metrics`. */
-async function membershipLookups(t: TestServer) {
-  const response = await fetch(new URL('/metrics', t.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-  const body = await response.text();
-  const count = (outcome: string) =>
-    Number(
-      new RegExp(`gopherchat_cache_lookups_total\\{cache="membership",outcome="${outcome}"\\} (\\d+)`).exec(body)?.[1],
-    );
-  return { hits: count('hit'), misses: count('miss') };
-}
 
 describe.each(backends)('membership cache over $name', ({ database, bus }) => {
   const start = (shared?: TestServer) =>
@@ -33,9 +24,9 @@ describe.each(backends)('membership cache over $name', ({ database, bus }) => {
       title: 'Hot',
       memberIds: [bob.id],
     });
-    const before = await membershipLookups(t);
+    const before = await membershipLookups(t.url, METRICS_TOKEN);
     for (let page = 0; page < 5; page++) await bob.api.messages.history.query({ conversationId });
-    const after = await membershipLookups(t);
+    const after = await membershipLookups(t.url, METRICS_TOKEN);
     expect(after.misses - before.misses).toBe(1);
     expect(after.hits - before.hits).toBe(4);
 
@@ -85,10 +76,10 @@ describe.each(backends)('membership cache over $name', ({ database, bus }) => {
         title: 'Shared',
         memberIds: [bob.id],
       });
-      await using bobOnSecond = createGopherClient({ url: second.url, accessToken: () => bob.accessToken });
+      await using bobOnSecond = signedInClient(second.url, bob.accessToken);
       await bobOnSecond.api.messages.history.query({ conversationId });
       await bobOnSecond.api.messages.history.query({ conversationId });
-      expect((await membershipLookups(second)).hits).toBeGreaterThan(0);
+      expect((await membershipLookups(second.url, METRICS_TOKEN)).hits).toBeGreaterThan(0);
 
       await ada.api.conversations.removeMember.mutate({ conversationId, userId: bob.id });
       const refused = await bobOnSecond.api.messages.history.query({ conversationId }).catch(toAppError);

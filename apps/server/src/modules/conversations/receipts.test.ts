@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'bun:test';
-import { createGopherClient, toAppError } from '@gopherchat/sdk';
+import { toAppError } from '@gopherchat/sdk';
+import { signedInClient } from '../../testing/accounts.ts';
 import { eventually } from '../../testing/collect.ts';
-import {
-  anotherDeviceOf,
-  backends,
-  clientId,
-  eventsOf,
-  eventsOfKind,
-  type Person,
-  person,
-  text,
-} from '../../testing/people.ts';
+import { backends, clientId, eventsOf, eventsOfKind, type Person, person, text } from '../../testing/people.ts';
 import { startTestServer } from '../../testing/test-server.ts';
 
 async function sendTexts(from: Person, conversationId: string, count: number) {
@@ -115,7 +107,7 @@ describe.each(backends)('receipts over $name', ({ database, bus }) => {
     const [ada, bob] = [await person(t), await person(t)];
     const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
     await sendTexts(ada, conversationId, 3);
-    await using bobsPhone = anotherDeviceOf(t, bob);
+    await using bobsPhone = signedInClient(t.url, bob.accessToken);
     using phoneEvents = eventsOf(bobsPhone);
     await phoneEvents.started;
 
@@ -141,8 +133,8 @@ describe.each(backends)('receipts over $name', ({ database, bus }) => {
       const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
       await sendTexts(ada, conversationId, 2);
       // Ada watches from the second instance, Bob's phone too; Bob reads on the first.
-      await using adaOnSecond = createGopherClient({ url: second.url, accessToken: () => ada.accessToken });
-      await using bobsPhone = createGopherClient({ url: second.url, accessToken: () => bob.accessToken });
+      await using adaOnSecond = signedInClient(second.url, ada.accessToken);
+      await using bobsPhone = signedInClient(second.url, bob.accessToken);
       using adas = eventsOf(adaOnSecond);
       using phone = eventsOf(bobsPhone);
       await Promise.all([adas.started, phone.started]);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'bun:test';
 import type { UserPresence } from '@gopherchat/api';
-import { createGopherClient, toAppError } from '@gopherchat/sdk';
-import { registerAccount } from '../../testing/accounts.ts';
+import { toAppError } from '@gopherchat/sdk';
+import { registerAccount, signedInClient } from '../../testing/accounts.ts';
 import { spawnCluster } from '../../testing/cluster.ts';
 import { eventually } from '../../testing/collect.ts';
-import { allEventsOf, anotherDeviceOf, backends, eventsOfKind, person } from '../../testing/people.ts';
+import { allEventsOf, backends, eventsOfKind, person } from '../../testing/people.ts';
 import type { SpawnedServer } from '../../testing/spawn-server.ts';
 import { startTestServer } from '../../testing/test-server.ts';
 
@@ -35,7 +35,7 @@ describe.each(backends)('presence and typing over $name', ({ database, bus }) =>
     await eventually(() => presenceOf(adasLaptop.events, bob.id).length > 0, "Ada's greeting");
     expect(presenceOf(adasLaptop.events, bob.id)[0]).toMatchObject({ isOnline: true });
 
-    await using phone = anotherDeviceOf(t, ada);
+    await using phone = signedInClient(t.url, ada.accessToken);
     using adasPhone = allEventsOf(phone);
     await adasPhone.started;
     const whileOnline = adaToBob().length;
@@ -140,13 +140,11 @@ describe('presence across instances', () => {
       env: { PRESENCE_TTL_MS: '900' },
     });
     const [doomed, survivor] = cluster.servers as [SpawnedServer, SpawnedServer];
-    const clientOn = (server: SpawnedServer, accessToken: string) =>
-      createGopherClient({ url: server.url, accessToken: () => accessToken, retryDelayMs: () => 60_000 });
     const [adaToken, bobToken] = await Promise.all(
       ['ada', 'bob'].map((name) => registerAccount(survivor.url, `${name}${crypto.randomUUID().slice(0, 6)}`)),
     );
-    await using ada = clientOn(doomed, adaToken as string);
-    await using bob = clientOn(survivor, bobToken as string);
+    await using ada = signedInClient(doomed.url, adaToken as string);
+    await using bob = signedInClient(survivor.url, bobToken as string);
     const adaId = (await ada.api.auth.me.query()).id;
     await bob.api.conversations.createDirect.mutate({ userId: adaId });
 
