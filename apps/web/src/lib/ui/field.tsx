@@ -1,6 +1,6 @@
-import type { JSX } from 'solid-js';
+import { type JSX, splitProps } from 'solid-js';
 
-/** A labelled input; `error` is announced to screen readers and shown under it. */
+/** A labelled input; `hint` is shown under it and describes it to screen readers. */
 export function Field(
   props: {
     label: string;
@@ -8,15 +8,17 @@ export function Field(
     hint?: JSX.Element;
   } & JSX.InputHTMLAttributes<HTMLInputElement>,
 ) {
+  // The label and hint are rendered around the input, not spread onto it as attributes.
+  const [own, input] = splitProps(props, ['label', 'hint']);
   return (
     <div class="flex flex-col gap-1.5">
-      <label for={props.id} class="text-sm font-medium text-slate-700 dark:text-slate-300">
-        {props.label}
+      <label for={input.id} class="text-sm font-medium text-slate-700 dark:text-slate-300">
+        {own.label}
       </label>
-      <input {...props} class="field" aria-describedby={props.hint ? `${props.id}-hint` : undefined} />
-      {props.hint && (
-        <div id={`${props.id}-hint`} class="text-xs text-slate-500 dark:text-slate-400">
-          {props.hint}
+      <input {...input} class="field" aria-describedby={own.hint ? `${input.id}-hint` : undefined} />
+      {own.hint && (
+        <div id={`${input.id}-hint`} class="text-xs text-slate-500 dark:text-slate-400">
+          {own.hint}
         </div>
       )}
     </div>
