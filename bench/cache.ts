@@ -2,7 +2,7 @@
  * The membership cache on the calls that check membership every time:
  * history pages, typing signals and read receipts, from 16 concurrent
  * members of one group, against a real server process on PostgreSQL and
- * Redis, with the cache on (default TTL) and off (MEMBERSHIP_CACHE_TTL_MS=0).
+ * Redis, with the cache on (default TTL) and off (CACHE_TTL_MS=0).
  *
  *   bun run bench:cache -- [--seconds 5] [--concurrency 16]
  *
@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { GopherClient } from '@gopherchat/sdk';
-import { membershipLookups, signUpClient, spawnCluster } from '@gopherchat/server/testing';
+import { cacheLookups, signUpClient, spawnCluster } from '@gopherchat/server/testing';
 import { round, runClosedLoop, serverUsage } from './stats.ts';
 
 const { values } = parseArgs({
@@ -33,7 +33,7 @@ async function benchSetting(setting: 'cache on' | 'cache off') {
     env: {
       METRICS_TOKEN,
       TYPING_SIGNALS_PER_10S: '100000000',
-      ...(setting === 'cache off' ? { MEMBERSHIP_CACHE_TTL_MS: '0' } : {}),
+      ...(setting === 'cache off' ? { CACHE_TTL_MS: '0' } : {}),
     },
   });
   const [server] = cluster.servers;
@@ -65,7 +65,7 @@ async function benchSetting(setting: 'cache on' | 'cache off') {
       ['mutation receipts.markRead', (member) => member.api.receipts.markRead.mutate({ conversationId, seq: 101 })],
     ];
     for (const [scenario, call] of scenarios) {
-      const lookupsBefore = await membershipLookups(server.url, METRICS_TOKEN);
+      const lookupsBefore = await cacheLookups(server.url, METRICS_TOKEN, 'membership');
       const usageBefore = await serverUsage(server);
       let next = 0;
       const result = await runClosedLoop(() => call(members[next++ % members.length] as GopherClient), {
@@ -73,7 +73,7 @@ async function benchSetting(setting: 'cache on' | 'cache off') {
         concurrency,
       });
       const usageAfter = await serverUsage(server);
-      const lookupsAfter = await membershipLookups(server.url, METRICS_TOKEN);
+      const lookupsAfter = await cacheLookups(server.url, METRICS_TOKEN, 'membership');
       console.log(
         JSON.stringify({
           setting,

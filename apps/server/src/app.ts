@@ -23,6 +23,7 @@ import {
 import { createConversationService, createEventHub, createEventLog } from './modules/conversations/index.ts';
 import { createPresenceService } from './modules/presence/index.ts';
 import { createSystemService } from './modules/system/index.ts';
+import { createProfileDirectory, createUserRepo, createUserService } from './modules/users/index.ts';
 import { clientIpOf, isAllowedOrigin, isPlainHttpLoopback } from './origin.ts';
 import { createBus } from './platform/bus/index.ts';
 import { systemClock } from './platform/clock/index.ts';
@@ -99,6 +100,14 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
   const eventHub = createEventHub({ log: eventLog, bus, logger });
   await eventHub.start();
 
+  const userRepo = createUserRepo(database.db);
+  const profiles = createProfileDirectory({
+    repo: userRepo,
+    cache: sharedState.cache,
+    ttlMs: config.cacheTtlMs,
+    metrics,
+    logger,
+  });
   const conversations = createConversationService({
     db: database.db,
     log: eventLog,
@@ -108,9 +117,10 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     eventRetentionMs: config.eventRetentionMs,
     typingLimit: limitsFor({ name: 'typing', points: config.typingSignalsPer10s, windowSeconds: 10 }),
     cache: sharedState.cache,
-    membershipCacheTtlMs: config.membershipCacheTtlMs,
+    cacheTtlMs: config.cacheTtlMs,
     receiptWindowMs: config.receiptWindowMs,
     metrics,
+    profiles,
   });
   const presence = createPresenceService({
     presence: sharedState.presence,
@@ -133,6 +143,13 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
       version: packageJson.version,
       instanceId,
       startedAt: new Date(),
+    }),
+    users: createUserService({
+      repo: userRepo,
+      profiles,
+      conversationIdsOf: (userId) => conversations.conversationIdsOf(userId),
+      signal: (signal) => eventHub.signal(signal),
+      clock,
     }),
   };
 

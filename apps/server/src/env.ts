@@ -51,8 +51,8 @@ const ZEnv = z.object({
    * every third of it): how long a crashed instance's users look online.
    */
   PRESENCE_TTL_MS: z.coerce.number().int().min(300).default(45_000),
-  /** How long membership lookups stay cached (invalidated on every change anyway); 0 turns the cache off. */
-  MEMBERSHIP_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How long profiles, memberships and conversation cards stay cached (invalidated on every change anyway); 0 turns caching off. */
+  CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
   /** When set, `GET /metrics` wants `Authorization: Bearer <this>`; unset, it is open (keep it off the internet). */
   METRICS_TOKEN: z.string().min(16).optional(),
   /**
@@ -159,7 +159,7 @@ export interface Config {
   websocketSendBufferLimit: number;
   eventRetentionMs: number;
   presenceTtlMs: number;
-  membershipCacheTtlMs: number;
+  cacheTtlMs: number;
   metricsToken: string | undefined;
   typingSignalsPer10s: number;
   receiptWindowMs: number;
@@ -246,7 +246,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     websocketSendBufferLimit: env.WEBSOCKET_SEND_BUFFER_LIMIT,
     eventRetentionMs: env.EVENT_LOG_RETENTION_HOURS * 60 * 60 * 1000,
     presenceTtlMs: env.PRESENCE_TTL_MS,
-    membershipCacheTtlMs: env.MEMBERSHIP_CACHE_TTL_MS,
+    cacheTtlMs: env.CACHE_TTL_MS,
     metricsToken: env.METRICS_TOKEN,
     typingSignalsPer10s: env.TYPING_SIGNALS_PER_10S,
     receiptWindowMs: env.RECEIPT_WINDOW_MS,

@@ -1,6 +1,8 @@
 // What conversations send over the wire: types, free of zod so the web app's
 // main bundle can import them without the validator.
 
+import type { UserProfile } from './users-wire.ts';
+
 /**
  * A message's typed content envelope. Clients send `text`; the server writes
  * `system` entries (membership, renames); a deleted message becomes
@@ -100,6 +102,8 @@ export type UserEvent =
   | { kind: 'presence'; users: UserPresence[] }
   /** Live only: someone is typing (or stopped). Shown for TYPING_SHOWN_MS unless renewed. */
   | { kind: 'typing'; conversationId: string; userId: string; isTyping: boolean }
+  /** Live only: someone you share a conversation with changed their profile. */
+  | { kind: 'profile'; profile: UserProfile }
   | { kind: 'resync' };
 
 export interface UserPresence {
@@ -107,11 +111,4 @@ export interface UserPresence {
   isOnline: boolean;
   /** When they were last connected (now, if online); null if never. */
   lastSeenAt: string | null;
-}
-
-export interface UserProfile {
-  id: string;
-  username: string;
-  displayName: string;
-  avatarKey: string | null;
 }

@@ -8,7 +8,7 @@ import {
   RECEIPT_BATCH_MAX,
 } from './limits.ts';
 
-const ZId = z.uuid('That id is not valid.');
+export const ZId = z.uuid('That id is not valid.');
 const ZSeq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 export const ZConversationTitle = z
@@ -91,5 +91,3 @@ export const ZEventsInput = z.object({
     .regex(/^\d{1,19}$/)
     .optional(),
 });
-
-export const ZFindUserInput = z.object({ username: z.string().trim().min(1).max(64) });

@@ -6,3 +6,5 @@ export * from './conversations-wire.ts';
 export * from './errors.ts';
 export * from './limits.ts';
 export * from './system.ts';
+export * from './users.ts';
+export * from './users-wire.ts';

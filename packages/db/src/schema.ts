@@ -28,7 +28,9 @@ export const announcements = pgTable('announcements', {
 
 /**
  * People. Usernames and emails are unique case-insensitively (the indexes are
- * on lower(...)); the stored values keep the spelling the person chose.
+ * on lower(...)); the stored values keep the spelling the person chose. The
+ * `text_pattern_ops` indexes serve search as you type (`lower(...) like 'ad%'`),
+ * which the unique index cannot under a non-C collation.
  */
 export const users = pgTable(
   'users',
@@ -46,6 +48,8 @@ export const users = pgTable(
   (table) => [
     uniqueIndex('users_username_lower_key').on(sql`lower(${table.username})`),
     uniqueIndex('users_email_lower_key').on(sql`lower(${table.email})`),
+    index('users_username_prefix_idx').on(sql`lower(${table.username}) text_pattern_ops`),
+    index('users_display_name_prefix_idx').on(sql`lower(${table.displayName}) text_pattern_ops`),
   ],
 );
 

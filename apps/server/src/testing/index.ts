@@ -7,7 +7,7 @@ export { registerAccount, signedInClient, signUpClient, TEST_PASSWORD } from './
 export { type Cluster, spawnCluster } from './cluster.ts';
 export { collect, eventually } from './collect.ts';
 export { createTestDatabase, type TestDatabase } from './database.ts';
-export { membershipLookups } from './metrics.ts';
+export { cacheLookups } from './metrics.ts';
 export { type FakeProvider, type ProviderIdentity, startFakeProvider } from './oauth-provider.ts';
 export { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './redis.ts';
 export { seededConversationId, seedMessages } from './seed-messages.ts';

@@ -19,7 +19,7 @@ export async function person(t: TestServer): Promise<Person> {
 }
 
 /** Events that are signalled live but never stored, so a count of the stream's events leaves them out. */
-const LIVE_ONLY_KINDS = new Set<UserEvent['kind']>(['presence', 'typing']);
+const LIVE_ONLY_KINDS = new Set<UserEvent['kind']>(['presence', 'typing', 'profile']);
 
 /**
  * Subscribes `who` to their events (from `lastEventId` when given); events

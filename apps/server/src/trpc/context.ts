@@ -6,6 +6,7 @@ import type { AuthService, VerifiedAccess } from '../modules/auth/index.ts';
 import type { ConversationService } from '../modules/conversations/index.ts';
 import type { PresenceService } from '../modules/presence/index.ts';
 import type { SystemService } from '../modules/system/index.ts';
+import type { UserService } from '../modules/users/index.ts';
 import type { SocketControl } from './websocket.ts';
 
 /** Everything procedures reach through `ctx`; wired once in app.ts. */
@@ -15,6 +16,7 @@ export interface Services {
   conversations: ConversationService;
   presence: PresenceService;
   system: SystemService;
+  users: UserService;
 }
 
 /** Who is on the other end of the request, as far as the transport can tell. */

@@ -1,13 +1,8 @@
 import { announcementsRouter } from '../modules/announcements/index.ts';
 import { authRouter } from '../modules/auth/index.ts';
-import {
-  conversationsRouter,
-  eventsRouter,
-  messagesRouter,
-  receiptsRouter,
-  usersRouter,
-} from '../modules/conversations/index.ts';
+import { conversationsRouter, eventsRouter, messagesRouter, receiptsRouter } from '../modules/conversations/index.ts';
 import { systemRouter } from '../modules/system/index.ts';
+import { usersRouter } from '../modules/users/index.ts';
 import { router } from './init.ts';
 
 export const appRouter = router({

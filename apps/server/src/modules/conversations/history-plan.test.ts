@@ -2,22 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../testing/database.ts';
+import { nodesOf, planOf } from '../../testing/query-plan.ts';
 import { seededConversationId, seedMessages } from '../../testing/seed-messages.ts';
 import { historyQuery } from './repo.ts';
 
 const CONVERSATIONS = 20;
 const MESSAGES_EACH = 50_000;
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Scan Direction'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodesOf(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
-}
 
 /** The history query as PostgreSQL plans it on a million messages. */
 describe('history pages on a table of 1,000,000 messages', () => {
@@ -40,17 +30,6 @@ describe('history pages on a table of 1,000,000 messages', () => {
     await testDatabase?.drop();
   });
 
-  async function planOf(page: { before?: number; after?: number; limit: number }): Promise<PlanNode> {
-    const query = historyQuery(database.db, conversationId, page).toSQL();
-    const explained = await database.db.execute(
-      sql.raw(`explain (format json) ${query.sql.replace(/\$(\d+)/g, (_, n) => literal(query.params[Number(n) - 1]))}`),
-    );
-    const [row] = explained as unknown as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
-    const plan = row?.['QUERY PLAN'][0]?.Plan;
-    if (!plan) throw new Error('no plan');
-    return plan;
-  }
-
   it('has the million rows', async () => {
     const [row] = (await database.db.execute(sql`select count(*)::int as count from messages`)) as unknown as Array<{
       count: number;
@@ -63,7 +42,7 @@ describe('history pages on a table of 1,000,000 messages', () => {
     ['a deep page walking back', { before: 1_234, limit: 50 }, 'Backward'],
     ['a deep page walking forward', { after: 40_000, limit: 100 }, 'Forward'],
   ])('reads %s with a primary-key index scan and no sort', async (_name, page, direction) => {
-    const plan = await planOf(page);
+    const plan = await planOf(database.db, historyQuery(database.db, conversationId, page));
     const nodes = nodesOf(plan);
     expect(nodes.map((node) => node['Node Type'])).not.toContain('Sort');
     const scan = nodes.find((node) => node['Node Type'].startsWith('Index'));
@@ -74,9 +53,3 @@ describe('history pages on a table of 1,000,000 messages', () => {
     });
   });
 });
-
-/** An SQL literal for EXPLAIN (which takes no bind parameters here). */
-function literal(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  return `'${String(value).replaceAll("'", "''")}'`;
-}

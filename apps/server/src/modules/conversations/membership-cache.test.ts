@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'bun:test';
 import { toAppError } from '@gopherchat/sdk';
 import { signedInClient } from '../../testing/accounts.ts';
-import { membershipLookups } from '../../testing/metrics.ts';
+import { cacheLookups } from '../../testing/metrics.ts';
 import { backends, person } from '../../testing/people.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 
@@ -24,9 +24,9 @@ describe.each(backends)('membership cache over $name', ({ database, bus }) => {
       title: 'Hot',
       memberIds: [bob.id],
     });
-    const before = await membershipLookups(t.url, METRICS_TOKEN);
+    const before = await cacheLookups(t.url, METRICS_TOKEN, 'membership');
     for (let page = 0; page < 5; page++) await bob.api.messages.history.query({ conversationId });
-    const after = await membershipLookups(t.url, METRICS_TOKEN);
+    const after = await cacheLookups(t.url, METRICS_TOKEN, 'membership');
     expect(after.misses - before.misses).toBe(1);
     expect(after.hits - before.hits).toBe(4);
 
@@ -79,7 +79,7 @@ describe.each(backends)('membership cache over $name', ({ database, bus }) => {
       await using bobOnSecond = signedInClient(second.url, bob.accessToken);
       await bobOnSecond.api.messages.history.query({ conversationId });
       await bobOnSecond.api.messages.history.query({ conversationId });
-      expect((await membershipLookups(second.url, METRICS_TOKEN)).hits).toBeGreaterThan(0);
+      expect((await cacheLookups(second.url, METRICS_TOKEN, 'membership')).hits).toBeGreaterThan(0);
 
       await ada.api.conversations.removeMember.mutate({ conversationId, userId: bob.id });
       const refused = await bobOnSecond.api.messages.history.query({ conversationId }).catch(toAppError);

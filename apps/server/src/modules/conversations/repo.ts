@@ -45,6 +45,13 @@ export interface SummaryRow {
   lastMessage: MessageRow | null;
 }
 
+/** What those telling a conversation's members something need of it: a few fields and who is in it. */
+export interface ConversationCard {
+  kind: 'direct' | 'group';
+  title: string | null;
+  members: { userId: string; role: MemberRole }[];
+}
+
 export interface HistoryPageQuery {
   before?: number;
   after?: number;
@@ -146,23 +153,6 @@ export function createConversationRepo(db: Database) {
   }
 
   return {
-    async findUserProfiles(ids: string[]) {
-      if (ids.length === 0) return [];
-      return db
-        .select({ id: users.id, username: users.username, displayName: users.displayName, avatarKey: users.avatarKey })
-        .from(users)
-        .where(inArray(users.id, ids));
-    },
-
-    async findUserByUsername(username: string) {
-      const [row] = await db
-        .select({ id: users.id, username: users.username, displayName: users.displayName, avatarKey: users.avatarKey })
-        .from(users)
-        .where(eq(sql`lower(${users.username})`, username.toLowerCase()))
-        .limit(1);
-      return row;
-    },
-
     async findDirect(directKey: string): Promise<ConversationRow | undefined> {
       const [row] = await db.select().from(conversations).where(eq(conversations.directKey, directKey)).limit(1);
       return row;
@@ -180,6 +170,19 @@ export function createConversationRepo(db: Database) {
 
     async renameConversation(id: string, title: string, at: Date) {
       await db.update(conversations).set({ title, updatedAt: at }).where(eq(conversations.id, id));
+    },
+
+    async cardOf(conversationId: string): Promise<ConversationCard | undefined> {
+      const [conversation] = await db
+        .select({ kind: conversations.kind, title: conversations.title })
+        .from(conversations)
+        .where(eq(conversations.id, conversationId));
+      if (!conversation) return undefined;
+      const members = await db
+        .select({ userId: conversationMembers.userId, role: conversationMembers.role })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.conversationId, conversationId));
+      return { ...conversation, members };
     },
 
     async roleOf(conversationId: string, userId: string): Promise<MemberRole | undefined> {

@@ -7,7 +7,6 @@ import {
   ZDeleteMessageInput,
   ZEditMessageInput,
   ZEventsInput,
-  ZFindUserInput,
   ZHistoryInput,
   ZMarkDeliveredInput,
   ZMarkReadInput,
@@ -84,12 +83,6 @@ export const receiptsRouter = router({
   markRead: protectedProcedure
     .input(ZMarkReadInput)
     .mutation(({ ctx, input }) => ctx.services.conversations.markRead(ctx.auth.userId, input)),
-});
-
-export const usersRouter = router({
-  find: protectedProcedure
-    .input(ZFindUserInput)
-    .query(({ ctx, input }) => ctx.services.conversations.findUser(input.username)),
 });
 
 export const eventsRouter = router({

@@ -10,7 +10,6 @@ import {
   type TMessageContentInput,
   type TSendMessageInput,
   type UserEvent,
-  type UserProfile,
 } from '@gopherchat/api';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
@@ -22,6 +21,7 @@ import type { Database } from '../../platform/database/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
 import type { Metrics } from '../../platform/metrics/index.ts';
 import type { RateLimiter } from '../../platform/rate-limit/index.ts';
+import type { ProfileDirectory } from '../users/index.ts';
 import type { EventHub } from './event-hub.ts';
 import type { EventLog, LogEntry, PendingEvent } from './event-log.ts';
 import { createMembershipCache } from './membership-cache.ts';
@@ -185,15 +185,17 @@ export function createConversationService(deps: {
   typingLimit: RateLimiter;
   cache: Cache;
   /** How long membership stays cached; 0: not cached. */
-  membershipCacheTtlMs: number;
+  cacheTtlMs: number;
   metrics: Metrics;
+  /** Who has an account (cached). */
+  profiles: Pick<ProfileDirectory, 'profilesOf'>;
 }) {
   const { db, log, hub, clock, logger, eventRetentionMs } = deps;
   const repo = createConversationRepo(db);
   const membership = createMembershipCache({
     repo,
     cache: deps.cache,
-    ttlMs: deps.membershipCacheTtlMs,
+    ttlMs: deps.cacheTtlMs,
     metrics: deps.metrics,
     logger,
   });
@@ -222,7 +224,7 @@ export function createConversationService(deps: {
   }
 
   async function requireUsers(userIds: string[]) {
-    const found = await repo.findUserProfiles(userIds);
+    const found = await deps.profiles.profilesOf(userIds);
     if (found.length !== userIds.length) {
       throw new AppError('NOT_FOUND', 'Some of those people do not have an account here.');
     }
@@ -423,12 +425,6 @@ export function createConversationService(deps: {
   });
 
   return {
-    async findUser(username: string): Promise<UserProfile> {
-      const user = await repo.findUserByUsername(username);
-      if (!user) throw new AppError('NOT_FOUND', `Nobody here is called “${username}”.`);
-      return user;
-    },
-
     /** The direct conversation of the two, made on first use. */
     async createDirect(userId: string, otherUserId: string): Promise<ConversationSummary> {
       if (otherUserId === userId) throw new AppError('INVALID_INPUT', 'Pick someone other than yourself.');
@@ -539,6 +535,7 @@ export function createConversationService(deps: {
           ],
         };
       });
+      await membership.forget(conversationId, []);
       return summaryOf(userId, conversationId);
     },
 
@@ -553,7 +550,7 @@ export function createConversationService(deps: {
     conversationIdsOf: (userId: string) => membership.conversationIdsOf(userId),
     contactsOf: (userId: string) => repo.contactsOf(userId),
     memberIdsOf: async (conversationId: string) =>
-      (await repo.listMembers(conversationId)).map((member) => member.userId),
+      (await membership.cardOf(conversationId))?.members.map((member) => member.userId) ?? [],
 
     /** Tells the others in the conversation, live, that `userId` is typing (or stopped). Never stored. */
     async typing(userId: string, input: { conversationId: string; isTyping: boolean }): Promise<void> {

@@ -23,6 +23,21 @@ export function testCache(name: string, makeFixture: () => Promise<CacheFixture>
       expect(await peer.get('user:1')).toBe('{"name":"Ada"}');
     });
 
+    it('reads several keys at once, in the order asked, expired and missing ones as undefined', async () => {
+      const { cache, peer, elapse } = await setUp();
+      await cache.set('many:1', 'one', 60_000);
+      await cache.set('many:2', 'two', 100);
+      await cache.set('many:3', 'three', 60_000);
+      await elapse(250);
+      expect(await peer.getMany(['many:3', 'many:missing', 'many:2', 'many:1'])).toEqual([
+        'three',
+        undefined,
+        undefined,
+        'one',
+      ]);
+      expect(await cache.getMany([])).toEqual([]);
+    });
+
     it('returns undefined for a key never set', async () => {
       const { cache } = await setUp();
       expect(await cache.get('missing')).toBeUndefined();

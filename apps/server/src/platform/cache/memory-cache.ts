@@ -11,15 +11,22 @@ export function createMemoryCache(clock: Clock, options: { sweepEveryMs?: number
   // The sweep must not keep a process alive that has nothing else to do.
   sweep.unref();
 
+  function read(key: string): string | undefined {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= clock.now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
+  }
+
   return {
     async get(key) {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      if (entry.expiresAt <= clock.now()) {
-        entries.delete(key);
-        return undefined;
-      }
-      return entry.value;
+      return read(key);
+    },
+    async getMany(keys) {
+      return keys.map(read);
     },
     async set(key, value, ttlMs) {
       entries.set(key, { value, expiresAt: clock.now() + ttlMs });

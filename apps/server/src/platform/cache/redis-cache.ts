@@ -8,6 +8,11 @@ export function createRedisCache(options: { redis: Redis; keyPrefix: string }): 
     async get(key) {
       return (await redis.get(keyPrefix + key)) ?? undefined;
     },
+    async getMany(keys) {
+      if (keys.length === 0) return [];
+      const values = await redis.mget(keys.map((key) => keyPrefix + key));
+      return values.map((value) => value ?? undefined);
+    },
     async set(key, value, ttlMs) {
       await redis.set(keyPrefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
     },

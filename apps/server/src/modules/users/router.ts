@@ -1,0 +1,13 @@
+import { ZFindUserInput, ZSearchUsersInput, ZUpdateProfileInput, ZUserProfilesInput } from '@gopherchat/api';
+import { protectedProcedure, router } from '../../trpc/init.ts';
+
+export const usersRouter = router({
+  find: protectedProcedure.input(ZFindUserInput).query(({ ctx, input }) => ctx.services.users.find(input.username)),
+  search: protectedProcedure.input(ZSearchUsersInput).query(({ ctx, input }) => ctx.services.users.search(input.query)),
+  profiles: protectedProcedure
+    .input(ZUserProfilesInput)
+    .query(({ ctx, input }) => ctx.services.users.profilesOf(input.ids)),
+  updateProfile: protectedProcedure
+    .input(ZUpdateProfileInput)
+    .mutation(({ ctx, input }) => ctx.services.users.updateProfile(ctx.auth.userId, input)),
+});

@@ -1,0 +1,32 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Database } from '../platform/database/index.ts';
+
+export interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Scan Direction'?: string;
+  Plans?: PlanNode[];
+}
+
+/** The plan and every node under it, depth first. */
+export function nodesOf(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
+}
+
+/** An SQL literal for EXPLAIN (which takes no bind parameters here). */
+function literal(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/** How PostgreSQL plans exactly this query builder's statement, its parameters inlined. */
+export async function planOf(db: Database, query: { toSQL(): { sql: string; params: unknown[] } }): Promise<PlanNode> {
+  const { sql: text, params } = query.toSQL();
+  const statement: SQL = sql.raw(
+    `explain (format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`,
+  );
+  const [row] = (await db.execute(statement)) as unknown as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
+  const plan = row?.['QUERY PLAN'][0]?.Plan;
+  if (!plan) throw new Error('no plan');
+  return plan;
+}
