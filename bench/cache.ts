@@ -1,8 +1,9 @@
 /**
- * The membership cache on the calls that check membership every time:
- * history pages, typing signals and read receipts, from 16 concurrent
- * members of one group, against a real server process on PostgreSQL and
- * Redis, with the cache on (default TTL) and off (CACHE_TTL_MS=0).
+ * The read-through caches on the calls that use them every time: history
+ * pages, typing signals and read receipts (membership), and the profiles of
+ * everyone in the group (profiles), from 16 concurrent members of one group,
+ * against a real server process on PostgreSQL and Redis, with the caches on
+ * (default TTL) and off (CACHE_TTL_MS=0).
  *
  *   bun run bench:cache -- [--seconds 5] [--concurrency 16]
  *
@@ -56,16 +57,31 @@ async function benchSetting(setting: 'cache on' | 'cache off') {
       });
     }
 
-    const scenarios: Array<[string, (member: GopherClient) => Promise<unknown>]> = [
-      ['query messages.history (50)', (member) => member.api.messages.history.query({ conversationId, limit: 50 })],
+    const everyone = [await owner.api.auth.me.query().then((me) => me.id), ...ids];
+    const scenarios: Array<[string, 'membership' | 'profile', (member: GopherClient) => Promise<unknown>]> = [
+      [
+        'query messages.history (50)',
+        'membership',
+        (member) => member.api.messages.history.query({ conversationId, limit: 50 }),
+      ],
       [
         'mutation conversations.typing',
+        'membership',
         (member) => member.api.conversations.typing.mutate({ conversationId, isTyping: true }),
       ],
-      ['mutation receipts.markRead', (member) => member.api.receipts.markRead.mutate({ conversationId, seq: 101 })],
+      [
+        'mutation receipts.markRead',
+        'membership',
+        (member) => member.api.receipts.markRead.mutate({ conversationId, seq: 101 }),
+      ],
+      [
+        `query users.profiles (${everyone.length})`,
+        'profile',
+        (member) => member.api.users.profiles.query({ ids: everyone }),
+      ],
     ];
-    for (const [scenario, call] of scenarios) {
-      const lookupsBefore = await cacheLookups(server.url, METRICS_TOKEN, 'membership');
+    for (const [scenario, cacheName, call] of scenarios) {
+      const lookupsBefore = await cacheLookups(server.url, METRICS_TOKEN, cacheName);
       const usageBefore = await serverUsage(server);
       let next = 0;
       const result = await runClosedLoop(() => call(members[next++ % members.length] as GopherClient), {
@@ -73,7 +89,7 @@ async function benchSetting(setting: 'cache on' | 'cache off') {
         concurrency,
       });
       const usageAfter = await serverUsage(server);
-      const lookupsAfter = await cacheLookups(server.url, METRICS_TOKEN, 'membership');
+      const lookupsAfter = await cacheLookups(server.url, METRICS_TOKEN, cacheName);
       console.log(
         JSON.stringify({
           setting,
