@@ -96,6 +96,15 @@ describe('summaryAfterMessage', () => {
     });
   });
 
+  it('counts a system note as unread unless the reader did what it records, as the server does', () => {
+    const note = (event: Message['content']) => message(3, { senderId: null, content: event });
+    const renamedByAda = note({ type: 'system', event: { kind: 'renamed', by: 'ada', title: 'New' } });
+    expect(summaryAfterMessage(summary(), renamedByAda, 'bob')).toMatchObject({ unreadCount: 1, lastReadSeq: 2 });
+    expect(summaryAfterMessage(summary(), renamedByAda, 'ada')).toMatchObject({ unreadCount: 0, lastReadSeq: 3 });
+    const bobLeft = note({ type: 'system', event: { kind: 'member_left', userId: 'bob' } });
+    expect(summaryAfterMessage(summary({ unreadCount: 2 }), bobLeft, 'bob')).toMatchObject({ unreadCount: 0 });
+  });
+
   it('does not count an edit of an old message again, but shows it in the preview', () => {
     const edited = message(2, { content: { type: 'deleted' } });
     expect(summaryAfterMessage(summary({ unreadCount: 1 }), edited, 'bob')).toMatchObject({

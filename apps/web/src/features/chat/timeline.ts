@@ -1,4 +1,4 @@
-import type { ConversationSummary, Message } from '@gopherchat/api';
+import type { ConversationSummary, Message, SystemEvent } from '@gopherchat/api';
 
 /**
  * Merges messages into a conversation's loaded ones: ascending by `seq`, one
@@ -55,26 +55,32 @@ export function byActivity(a: ConversationSummary, b: ConversationSummary): numb
   return difference !== 0 ? difference : a.id.localeCompare(b.id);
 }
 
+/** Who caused a system event: the server moves that person's pointers past its note. */
+function actorOf(event: SystemEvent): string {
+  return event.kind === 'member_left' ? event.userId : event.by;
+}
+
 /**
  * A conversation's summary after one of its messages arrived live: newer
  * messages move `lastMessage` on, and count as unread unless they are the
- * reader's own (sending moves the sender's pointers) or the system's. Others'
- * become read once they are seen on screen (`summaryAfterMyPointers`).
+ * reader's own: sent by them, or a system note of something they did (the
+ * server moves the actor's pointers, and counts the same way after a reload).
+ * Others' become read once they are seen on screen (`summaryAfterMyPointers`).
  */
 export function summaryAfterMessage(summary: ConversationSummary, message: Message, myId: string): ConversationSummary {
   if (message.seq <= summary.lastSeq) {
     // An edit or delete of something already counted: only the preview may change.
     return summary.lastMessage?.seq === message.seq ? { ...summary, lastMessage: message } : summary;
   }
-  const isMine = message.senderId === myId;
-  const isRead = isMine || message.senderId === null;
+  const isMine =
+    message.senderId === myId || (message.content.type === 'system' && actorOf(message.content.event) === myId);
   return {
     ...summary,
     lastSeq: message.seq,
     lastMessage: message,
     lastDeliveredSeq: isMine ? message.seq : summary.lastDeliveredSeq,
-    lastReadSeq: isRead ? message.seq : summary.lastReadSeq,
-    unreadCount: isRead ? 0 : summary.unreadCount + 1,
+    lastReadSeq: isMine ? message.seq : summary.lastReadSeq,
+    unreadCount: isMine ? 0 : summary.unreadCount + 1,
   };
 }
 
