@@ -6,8 +6,15 @@ import type { Config } from './env.ts';
 import { AppError } from './errors.ts';
 import { createHttpApp, type WebFiles } from './http.ts';
 import { schedulePruning } from './lib/periodic-pruning.ts';
+import { createWorkerPool } from './lib/worker-pool.ts';
 import { createLifecycle } from './lifecycle.ts';
 import { createAnnouncementRepo, createAnnouncementService } from './modules/announcements/index.ts';
+import {
+  createAttachmentService,
+  imageWorkerUrl,
+  type ProcessedImage,
+  type ProcessImageInput,
+} from './modules/attachments/index.ts';
 import {
   configuredOAuthProviders,
   createAccessTokens,
@@ -25,6 +32,7 @@ import { createPresenceService } from './modules/presence/index.ts';
 import { createSystemService } from './modules/system/index.ts';
 import { createProfileDirectory, createUserRepo, createUserService } from './modules/users/index.ts';
 import { clientIpOf, isAllowedOrigin, isPlainHttpLoopback } from './origin.ts';
+import { openBlobStore } from './platform/blob-store/index.ts';
 import { createBus } from './platform/bus/index.ts';
 import { systemClock } from './platform/clock/index.ts';
 import { openDatabase, resolveMigrationsDir } from './platform/database/index.ts';
@@ -100,6 +108,21 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
   const eventHub = createEventHub({ log: eventLog, bus, logger });
   await eventHub.start();
 
+  const blobStore = await openBlobStore(config.blobStore);
+  const imageWorkers = createWorkerPool<ProcessImageInput, ProcessedImage>({
+    workerUrl: imageWorkerUrl,
+    size: config.media.workers,
+  });
+  const attachments = createAttachmentService({
+    db: database.db,
+    store: blobStore.store,
+    images: imageWorkers,
+    quotaBytes: config.media.quotaBytes,
+    signal: (signal) => eventHub.signal(signal),
+    clock,
+    logger,
+  });
+
   const userRepo = createUserRepo(database.db);
   const profiles = createProfileDirectory({
     repo: userRepo,
@@ -121,6 +144,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     receiptWindowMs: config.receiptWindowMs,
     metrics,
     profiles,
+    attachments,
   });
   const presence = createPresenceService({
     presence: sharedState.presence,
@@ -133,6 +157,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
 
   const services: Services = {
     announcements: createAnnouncementService({ repo: createAnnouncementRepo(database.db), bus, logger }),
+    attachments,
     auth,
     conversations,
     presence,
@@ -238,7 +263,14 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
       prune: () => services.conversations.pruneEvents(),
       logger,
     }),
+    schedulePruning({
+      what: 'abandoned uploads',
+      intervalMs: 10 * 60 * 1000,
+      prune: () => attachments.collectAbandoned(),
+      logger,
+    }),
   ];
+  const mediaProcessing = attachments.startProcessing({ poolSize: config.media.workers, pollMs: 5_000 });
 
   // Sessions revoked on any instance lose their sockets on every instance.
   // Not awaited: an instance whose broker is down still starts (and reports
@@ -267,6 +299,10 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     /** Releases the database and broker connections; call after traffic has stopped. */
     async close() {
       for (const pruner of pruners) pruner.stop();
+      // Jobs cut short here are leased; the lease runs out and another instance (or the next start) retries them.
+      await mediaProcessing.stop();
+      await imageWorkers.close();
+      await blobStore.close();
       // While the bus is still up: the people whose sockets just closed are told who went offline.
       await presence.stop();
       stopListening.abort();

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { S3Settings } from './platform/blob-store/s3-blob-store.ts';
 
 /**
  * The one place that reads `process.env`. Every setting has an embedded
@@ -63,6 +64,27 @@ const ZEnv = z.object({
   RECEIPT_WINDOW_MS: z.coerce.number().int().min(1).max(5_000).default(250),
   /** Typing signals one person may send per 10 seconds. */
   TYPING_SIGNALS_PER_10S: z.coerce.number().int().min(1).default(20),
+  /**
+   * An S3-compatible store for uploads (MinIO, R2, AWS S3). Unset, the
+   * server starts a local one under DATA_DIR/blobs, on LOCAL_S3_PORT.
+   */
+  S3_ENDPOINT: ZHttpUrl.optional(),
+  /** Where browsers reach the store when that differs from S3_ENDPOINT (e.g. inside compose). */
+  S3_PUBLIC_ENDPOINT: ZHttpUrl.optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3).max(63).default('gopherchat-media'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /** Worker threads making thumbnails and clean copies of uploaded images. */
+  MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Storage each person may use for the files they share, in megabytes. */
+  MEDIA_QUOTA_MB: z.coerce.number().int().min(1).default(1024),
+  /** The embedded store's port on 127.0.0.1; 0 picks a free one. */
+  LOCAL_S3_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Built web app to serve; unset means "apps/web/dist if it exists". */
@@ -119,6 +141,11 @@ export type DatabaseConfig =
 export type SharedStateConfig = { kind: 'memory' } | { kind: 'redis'; url: string; keyPrefix: string };
 export type BusConfig = SharedStateConfig;
 
+/** Where uploads live: a store this server starts (embedded default), or a configured S3-compatible one. */
+export type BlobStoreConfig =
+  | { kind: 'local'; directory: string; port: number; bucket: string; allowedOrigins: string[] }
+  | { kind: 's3'; settings: S3Settings };
+
 export interface OAuthClientConfig {
   clientId: string;
   clientSecret: string;
@@ -152,6 +179,8 @@ export interface Config {
   bus: BusConfig;
   /** Cache and rate-limit counters. */
   sharedState: SharedStateConfig;
+  blobStore: BlobStoreConfig;
+  media: { workers: number; quotaBytes: number };
   auth: AuthConfig;
   allowedOrigins: string[];
   trustProxy: boolean;
@@ -182,6 +211,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const env = parsed.data;
+  const isS3Configured = Boolean(env.S3_ENDPOINT || env.S3_ACCESS_KEY_ID);
+  if (isS3Configured && !(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('Invalid configuration:\n  an S3 store needs both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
+  }
   for (const provider of ['GITHUB', 'GOOGLE'] as const) {
     if (!env[`${provider}_CLIENT_ID`] !== !env[`${provider}_CLIENT_SECRET`]) {
       throw new ConfigError(
@@ -190,6 +223,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
   }
   const dataDir = resolve(env.DATA_DIR);
+  const allowedOrigins = env.ALLOWED_ORIGINS.split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   const sharedState: SharedStateConfig = env.REDIS_URL
     ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX }
     : { kind: 'memory' };
@@ -203,6 +239,28 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
     bus: sharedState,
     sharedState,
+    blobStore:
+      isS3Configured && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? {
+            kind: 's3',
+            settings: {
+              endpoint: env.S3_ENDPOINT,
+              publicEndpoint: env.S3_PUBLIC_ENDPOINT,
+              region: env.S3_REGION,
+              bucket: env.S3_BUCKET,
+              accessKeyId: env.S3_ACCESS_KEY_ID,
+              secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+              forcePathStyle: env.S3_FORCE_PATH_STYLE,
+            },
+          }
+        : {
+            kind: 'local',
+            directory: resolve(dataDir, 'blobs'),
+            port: env.LOCAL_S3_PORT,
+            bucket: env.S3_BUCKET,
+            allowedOrigins,
+          },
+    media: { workers: env.MEDIA_WORKERS, quotaBytes: env.MEDIA_QUOTA_MB * 1024 * 1024 },
     auth: {
       passwordHashCost: env.PASSWORD_HASH_COST,
       accessTokenTtlMs: env.ACCESS_TOKEN_TTL_SECONDS * 1000,
@@ -238,9 +296,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             : undefined,
       },
     },
-    allowedOrigins: env.ALLOWED_ORIGINS.split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    allowedOrigins,
     trustProxy: env.TRUST_PROXY,
     websocketAuthDeadlineMs: env.WEBSOCKET_AUTH_DEADLINE_MS,
     websocketSendBufferLimit: env.WEBSOCKET_SEND_BUFFER_LIMIT,

@@ -4,15 +4,45 @@
 import type { UserProfile } from './users-wire.ts';
 
 /**
- * A message's typed content envelope. Clients send `text`; the server writes
- * `system` entries (membership, renames); a deleted message becomes
- * `deleted`. Attachments and end-to-end ciphertext join this union later,
+ * A message's typed content envelope. Clients send `text` and `attachment`;
+ * the server writes `system` entries (membership, renames); a deleted
+ * message becomes `deleted`. End-to-end ciphertext joins this union later,
  * with no change to storage.
  */
 export type MessageContent =
   | { type: 'text'; text: string }
+  | { type: 'attachment'; attachment: AttachmentFacts; caption: string | null }
   | { type: 'system'; event: SystemEvent }
   | { type: 'deleted' };
+
+/** What is known of a shared file once its upload was checked; it never changes. */
+export interface AttachmentFacts {
+  id: string;
+  fileName: string;
+  contentType: string;
+  byteSize: number;
+  /** Images are shown inline, with a thumbnail; files are offered for download. */
+  kind: 'image' | 'file';
+  width: number | null;
+  height: number | null;
+}
+
+/** Where a shared file is in its processing, and what of it can be shown yet. */
+export interface AttachmentStatus {
+  id: string;
+  state: 'uploading' | 'processing' | 'ready' | 'failed';
+  /** A ThumbHash (base64) to draw a blurred preview from, once processed. */
+  placeholder: string | null;
+  hasThumbnail: boolean;
+}
+
+/** Short-lived addresses to fetch a shared file from (the object store, not this server). */
+export interface AttachmentLinks extends AttachmentStatus {
+  url: string;
+  thumbnailUrl: string | null;
+  /** When the addresses stop working: ask again after. */
+  expiresAt: string;
+}
 
 export type SystemEvent =
   | { kind: 'created'; by: string }
@@ -104,6 +134,8 @@ export type UserEvent =
   | { kind: 'typing'; conversationId: string; userId: string; isTyping: boolean }
   /** Live only: someone you share a conversation with changed their profile. */
   | { kind: 'profile'; profile: UserProfile }
+  /** Live only: a file I uploaded, or one shared in my conversations, was processed (or failed). */
+  | { kind: 'attachment_updated'; attachment: AttachmentStatus }
   | { kind: 'resync' };
 
 export interface UserPresence {
@@ -111,4 +143,12 @@ export interface UserPresence {
   isOnline: boolean;
   /** When they were last connected (now, if online); null if never. */
   lastSeenAt: string | null;
+}
+
+/** Where and how to upload a file: POST `fields`, then the file, as multipart form data to `url`. */
+export interface UploadGrantReply {
+  attachmentId: string;
+  url: string;
+  fields: Record<string, string>;
+  expiresAt: string;
 }

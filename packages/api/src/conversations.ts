@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ATTACHMENT_CAPTION_MAX_LENGTH,
   CLIENT_MESSAGE_ID_MAX_LENGTH,
   CONVERSATION_TITLE_MAX_LENGTH,
   GROUP_MAX_MEMBERS,
@@ -17,15 +18,30 @@ export const ZConversationTitle = z
   .min(1, 'Give the group a name.')
   .max(CONVERSATION_TITLE_MAX_LENGTH, `Group names have at most ${CONVERSATION_TITLE_MAX_LENGTH} characters.`);
 
-/** What a person may send. System events and (later) attachments and ciphertext are other envelope types. */
+const ZTextContentInput = z.object({
+  type: z.literal('text'),
+  text: z
+    .string()
+    .trim()
+    .min(1, 'Write something first.')
+    .max(MESSAGE_TEXT_MAX_LENGTH, `Messages have at most ${MESSAGE_TEXT_MAX_LENGTH} characters.`),
+});
+
+/**
+ * What a person may send: text, or a file they uploaded and confirmed (the
+ * server fills in what it knows of the file). System events are the
+ * server's; end-to-end ciphertext will be another envelope type.
+ */
 export const ZMessageContentInput = z.discriminatedUnion('type', [
+  ZTextContentInput,
   z.object({
-    type: z.literal('text'),
-    text: z
+    type: z.literal('attachment'),
+    attachmentId: ZId,
+    caption: z
       .string()
       .trim()
-      .min(1, 'Write something first.')
-      .max(MESSAGE_TEXT_MAX_LENGTH, `Messages have at most ${MESSAGE_TEXT_MAX_LENGTH} characters.`),
+      .max(ATTACHMENT_CAPTION_MAX_LENGTH, `Captions have at most ${ATTACHMENT_CAPTION_MAX_LENGTH} characters.`)
+      .optional(),
   }),
 ]);
 export type TMessageContentInput = z.infer<typeof ZMessageContentInput>;
@@ -59,7 +75,9 @@ export const ZSendMessageInput = z.object({
 });
 export type TSendMessageInput = z.infer<typeof ZSendMessageInput>;
 
-export const ZEditMessageInput = z.object({ conversationId: ZId, seq: ZSeq, content: ZMessageContentInput });
+/** Only text is edited: a file is deleted and sent again. */
+export const ZEditMessageInput = z.object({ conversationId: ZId, seq: ZSeq, content: ZTextContentInput });
+export type TTextContentInput = z.infer<typeof ZTextContentInput>;
 export const ZDeleteMessageInput = z.object({ conversationId: ZId, seq: ZSeq });
 
 /** A page of history: `before` walks back from the newest, `after` forward (both exclusive). */

@@ -1,4 +1,5 @@
 export * from './announcements.ts';
+export * from './attachments.ts';
 export * from './auth.ts';
 export * from './auth-wire.ts';
 export * from './conversations.ts';

@@ -34,3 +34,27 @@ export const RECEIPT_BATCH_MAX = 200;
 export const TYPING_RENEW_MS = 3_000;
 /** …and others show it for this long after the last one. */
 export const TYPING_SHOWN_MS = 6_000;
+
+/** Largest file one upload may carry. */
+export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+export const ATTACHMENT_FILE_NAME_MAX_LENGTH = 200;
+/** Longest caption under an attachment, in characters. */
+export const ATTACHMENT_CAPTION_MAX_LENGTH = 1000;
+/**
+ * The file types people may share, each checked against the file's first
+ * bytes when the upload is confirmed. Images get a thumbnail and are shown
+ * inline; the rest are offered for download.
+ */
+export const ATTACHMENT_TYPES = {
+  'image/png': 'image',
+  'image/jpeg': 'image',
+  'image/gif': 'image',
+  'image/webp': 'image',
+  'application/pdf': 'file',
+  'application/zip': 'file',
+  'text/plain': 'file',
+  'audio/mpeg': 'file',
+  'audio/ogg': 'file',
+  'video/mp4': 'file',
+} as const;
+export type AttachmentContentType = keyof typeof ATTACHMENT_TYPES;

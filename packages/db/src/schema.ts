@@ -3,6 +3,7 @@ import {
   bigint,
   check,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -234,4 +235,47 @@ export const eventLogHead = pgTable(
     lastId: bigint('last_id', { mode: 'bigint' }).notNull(),
   },
   (table) => [check('event_log_head_singleton', sql`${table.singleton} = 1`)],
+);
+
+export const attachmentState = pgEnum('attachment_state', ['uploading', 'processing', 'ready', 'failed']);
+
+/**
+ * Uploaded files. A row is made when the uploader asks for a grant
+ * (`uploading`); the bytes go straight to the object store. Confirming checks
+ * the object and moves it on to `processing` (thumbnails, placeholders) and
+ * then `ready`, or deletes what lied. Processing rows are also the job queue:
+ * a worker leases one (`leased_until`), and a lease that runs out (a crash,
+ * a restart) makes the job available again, after `next_attempt_at`.
+ * Attaching to a message sets `conversation_id`: its members may download.
+ */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    state: attachmentState('state').notNull(),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    byteSize: bigint('byte_size', { mode: 'number' }).notNull(),
+    objectKey: text('object_key').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    thumbnailKey: text('thumbnail_key'),
+    /** A ThumbHash, base64: a blurred preview drawn before the thumbnail arrives. */
+    placeholder: text('placeholder'),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+    leasedUntil: timestamp('leased_until', { withTimezone: true, mode: 'date' }),
+    failure: text('failure'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [
+    index('attachments_owner_idx').on(table.ownerId),
+    index('attachments_jobs_idx').on(table.nextAttemptAt).where(sql`${table.state} = 'processing'`),
+    index('attachments_unconfirmed_idx').on(table.createdAt).where(sql`${table.state} = 'uploading'`),
+  ],
 );

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AppError } from '../errors.ts';
 import type { Lifecycle } from '../lifecycle.ts';
 import type { AnnouncementService } from '../modules/announcements/index.ts';
+import type { AttachmentService } from '../modules/attachments/index.ts';
 import type { AuthService, VerifiedAccess } from '../modules/auth/index.ts';
 import type { ConversationService } from '../modules/conversations/index.ts';
 import type { PresenceService } from '../modules/presence/index.ts';
@@ -12,6 +13,7 @@ import type { SocketControl } from './websocket.ts';
 /** Everything procedures reach through `ctx`; wired once in app.ts. */
 export interface Services {
   announcements: AnnouncementService;
+  attachments: AttachmentService;
   auth: AuthService;
   conversations: ConversationService;
   presence: PresenceService;

@@ -1,4 +1,5 @@
 import { announcementsRouter } from '../modules/announcements/index.ts';
+import { attachmentsRouter } from '../modules/attachments/index.ts';
 import { authRouter } from '../modules/auth/index.ts';
 import { conversationsRouter, eventsRouter, messagesRouter, receiptsRouter } from '../modules/conversations/index.ts';
 import { systemRouter } from '../modules/system/index.ts';
@@ -12,6 +13,7 @@ export const appRouter = router({
   users: usersRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  attachments: attachmentsRouter,
   receipts: receiptsRouter,
   events: eventsRouter,
 });

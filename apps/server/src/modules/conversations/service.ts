@@ -1,4 +1,5 @@
 import {
+  type AttachmentFacts,
   type ConversationSummary,
   GROUP_MAX_MEMBERS,
   type HistoryPage,
@@ -7,8 +8,8 @@ import {
   type Message,
   type MessageContent,
   type SystemEvent,
-  type TMessageContentInput,
   type TSendMessageInput,
+  type TTextContentInput,
   type UserEvent,
 } from '@gopherchat/api';
 import type { Logger } from 'pino';
@@ -116,8 +117,26 @@ export interface StreamOptions {
   greeting?: () => Promise<string[]>;
 }
 
-interface SendRequest extends TSendMessageInput {
+/** A send as it is stored: an attachment's facts filled in, its id kept to claim it in the transaction. */
+interface SendRequest extends Omit<TSendMessageInput, 'content'> {
   senderId: string;
+  content: MessageContent;
+  attachmentId?: string;
+}
+
+/** What messages need of the attachments module (a port: it owns the attachments table). */
+export interface AttachmentsForMessages {
+  /** The facts of an upload the sender may attach; a clear AppError otherwise. */
+  factsForSend(senderId: string, attachmentId: string): Promise<AttachmentFacts>;
+  /**
+   * In the send's transaction: ties each attachment to the conversation it is
+   * sent to. Returns the ids it claimed; the others were shared elsewhere,
+   * deleted or failed meanwhile.
+   */
+  claim(
+    tx: Database,
+    claims: { attachmentId: string; ownerId: string; conversationId: string }[],
+  ): Promise<Set<string>>;
 }
 
 interface PointerUpdate {
@@ -189,6 +208,7 @@ export function createConversationService(deps: {
   metrics: Metrics;
   /** Who has an account (cached). */
   profiles: Pick<ProfileDirectory, 'profilesOf'>;
+  attachments: AttachmentsForMessages;
 }) {
   const { db, log, hub, clock, logger, eventRetentionMs } = deps;
   const repo = createConversationRepo(db);
@@ -305,6 +325,44 @@ export function createConversationService(deps: {
     );
   }
 
+  /**
+   * Claims the attachments of the batch's fresh sends; a send whose file can
+   * no longer be attached gets an error and leaves `freshByConversation`.
+   */
+  async function claimAttachments(
+    tx: Database,
+    batch: SendRequest[],
+    freshByConversation: Map<string, number[]>,
+    outcomes: Array<Message | Error | undefined>,
+  ) {
+    const withFiles = [...freshByConversation.values()].flat().filter((index) => batch[index]?.attachmentId);
+    if (withFiles.length === 0) return;
+    const claimed = await deps.attachments.claim(
+      tx,
+      withFiles.map((index) => {
+        const request = batch[index] as SendRequest;
+        return {
+          attachmentId: request.attachmentId as string,
+          ownerId: request.senderId,
+          conversationId: request.conversationId,
+        };
+      }),
+    );
+    for (const index of withFiles) {
+      const request = batch[index] as SendRequest;
+      if (claimed.has(request.attachmentId as string)) continue;
+      outcomes[index] = new AppError(
+        'CONFLICT',
+        'That file was already shared elsewhere, or is gone. Upload it again.',
+      );
+      const indexes = freshByConversation.get(request.conversationId) ?? [];
+      freshByConversation.set(
+        request.conversationId,
+        indexes.filter((other) => other !== index),
+      );
+    }
+  }
+
   /** Writes one batch of sends in one transaction; each request gets its message or its error. */
   async function flushSends(batch: SendRequest[]): Promise<Array<Message | Error>> {
     return log.write(async (tx) => {
@@ -353,7 +411,8 @@ export function createConversationService(deps: {
         }
       });
 
-      const fresh = [...freshByConversation];
+      await claimAttachments(tx, batch, freshByConversation, outcomes);
+      const fresh = [...freshByConversation].filter(([, indexes]) => indexes.length > 0);
       const placed = await on.placeMessages(
         fresh.map(([conversationId, indexes]) => ({
           conversationId,
@@ -573,8 +632,16 @@ export function createConversationService(deps: {
     },
 
     /** Durable when it resolves. A retry with the same client id resolves to the original message. */
-    send(userId: string, input: TSendMessageInput): Promise<Message> {
-      return sends.submit({ ...input, senderId: userId });
+    async send(userId: string, input: TSendMessageInput): Promise<Message> {
+      const { content } = input;
+      if (content.type === 'text') return sends.submit({ ...input, content, senderId: userId });
+      const attachment = await deps.attachments.factsForSend(userId, content.attachmentId);
+      return sends.submit({
+        ...input,
+        content: { type: 'attachment', attachment, caption: content.caption || null },
+        attachmentId: attachment.id,
+        senderId: userId,
+      });
     },
 
     /**
@@ -605,7 +672,7 @@ export function createConversationService(deps: {
       });
     },
 
-    async edit(userId: string, input: { conversationId: string; seq: number; content: TMessageContentInput }) {
+    async edit(userId: string, input: { conversationId: string; seq: number; content: TTextContentInput }) {
       return log.write(async (tx) => {
         const on = createConversationRepo(tx);
         await requireRole(on, input.conversationId, userId);
@@ -613,6 +680,9 @@ export function createConversationService(deps: {
         if (!row) throw new AppError('NOT_FOUND', 'That message does not exist.');
         if (row.senderId !== userId) throw new AppError('FORBIDDEN', 'You can only edit your own messages.');
         if (row.deletedAt) throw new AppError('INVALID_INPUT', 'That message was deleted.');
+        if ((row.content as MessageContent).type !== 'text') {
+          throw new AppError('INVALID_INPUT', 'Only text can be edited; delete the file and send it again.');
+        }
         const updated = await on.updateMessage(input.conversationId, input.seq, {
           content: input.content,
           editedAt: now(),

@@ -16,6 +16,8 @@ function preview(summary: ConversationSummary, myId: string): string {
   switch (message.content.type) {
     case 'text':
       return who + message.content.text;
+    case 'attachment':
+      return `${who}${message.content.attachment.kind === 'image' ? '🖼' : '📎'} ${message.content.caption ?? message.content.attachment.fileName}`;
     case 'deleted':
       return `${who}(deleted)`;
     case 'system':

@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'bun:test';
+import type { AppErrorData, UploadGrantReply } from '@gopherchat/api';
+import { toAppError } from '@gopherchat/sdk';
+import sharp from 'sharp';
+import { uploadWithGrant } from '../../platform/blob-store/blob-store.contract.ts';
+import { eventually } from '../../testing/collect.ts';
+import { allEventsOf, backends, clientId, eventsOfKind, type Person, person } from '../../testing/people.ts';
+import { startTestServer } from '../../testing/test-server.ts';
+
+/** The error a call that must fail failed with. */
+async function refusal(call: Promise<unknown>): Promise<AppErrorData> {
+  return call.then(() => {
+    throw new Error('expected the call to be refused');
+  }, toAppError);
+}
+
+/** A photo as a phone makes one: a JPEG whose EXIF says who took it. */
+async function photo(width = 1200, height = 800) {
+  return new Uint8Array(
+    await sharp({ create: { width, height, channels: 3, background: { r: 30, g: 120, b: 200 } } })
+      .jpeg()
+      .withExif({ IFD0: { Artist: 'Ada at home', Copyright: 'GPS 48.85N 2.35E' } })
+      .toBuffer(),
+  );
+}
+
+async function upload(
+  who: Person,
+  bytes: Uint8Array,
+  declared: { contentType: string; fileName?: string; byteSize?: number },
+) {
+  const grant: UploadGrantReply = await who.api.attachments.requestUpload.mutate({
+    fileName: declared.fileName ?? 'file',
+    contentType: declared.contentType as 'image/png',
+    byteSize: declared.byteSize ?? bytes.length,
+  });
+  const response = await uploadWithGrant(grant, bytes, declared.contentType);
+  expect(response.ok).toBe(true);
+  return grant.attachmentId;
+}
+
+describe.each(backends)('attachments over $name', ({ database, bus }) => {
+  const start = (env: Record<string, string> = {}) => startTestServer({ label: 'attachments', database, bus, env });
+
+  it('goes grant → direct upload → confirm → thumbnail → attach → a member downloads; an outsider cannot', async () => {
+    await using t = await start();
+    const [ada, bob, eve] = [await person(t), await person(t), await person(t)];
+    const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    using adaEvents = allEventsOf(ada);
+    using bobEvents = allEventsOf(bob);
+    await Promise.all([adaEvents.started, bobEvents.started]);
+
+    const original = await photo();
+    const attachmentId = await upload(ada, original, { contentType: 'image/jpeg', fileName: 'Holiday.jpg' });
+    const confirmed = await ada.api.attachments.confirm.mutate({ attachmentId });
+    expect(confirmed).toMatchObject({ kind: 'image', width: 1200, height: 800, fileName: 'Holiday.jpg' });
+    expect(['processing', 'ready']).toContain(confirmed.status.state);
+
+    await eventually(
+      () => eventsOfKind(adaEvents.events, 'attachment_updated').some((event) => event.attachment.state === 'ready'),
+      'processing done',
+      15_000,
+    );
+    const ready = eventsOfKind(adaEvents.events, 'attachment_updated').at(-1)?.attachment;
+    expect(ready).toMatchObject({ id: attachmentId, state: 'ready', hasThumbnail: true });
+    expect(ready?.placeholder?.length).toBeGreaterThan(10);
+
+    const sent = await ada.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: clientId(),
+      content: { type: 'attachment', attachmentId, caption: 'Look!' },
+    });
+    expect(sent.content).toEqual({
+      type: 'attachment',
+      attachment: {
+        id: attachmentId,
+        fileName: 'Holiday.jpg',
+        contentType: 'image/jpeg',
+        byteSize: original.length,
+        kind: 'image',
+        width: 1200,
+        height: 800,
+      },
+      caption: 'Look!',
+    });
+    await eventually(
+      () => eventsOfKind(bobEvents.events, 'message').some((event) => event.message.seq === sent.seq),
+      'the message, to Bob',
+    );
+
+    const [links] = await bob.api.attachments.links.query({ attachmentIds: [attachmentId] });
+    expect(links).toMatchObject({ id: attachmentId, state: 'ready' });
+    const download = await fetch(links?.url ?? '');
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/jpeg');
+    expect(download.headers.get('content-disposition')).toStartWith('inline; filename="Holiday.jpg"');
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+    const served = await sharp(new Uint8Array(await download.arrayBuffer())).metadata();
+    expect(served).toMatchObject({ width: 1200, height: 800, format: 'jpeg' });
+    expect(served.exif).toBeUndefined();
+
+    const thumbnail = await sharp(
+      new Uint8Array(await (await fetch(links?.thumbnailUrl ?? '')).arrayBuffer()),
+    ).metadata();
+    expect(thumbnail).toMatchObject({ format: 'webp', width: 480, height: 320 });
+
+    expect(await eve.api.attachments.links.query({ attachmentIds: [attachmentId] })).toEqual([]);
+    const stolen = await eve.api.messages.send
+      .mutate({ conversationId, clientMessageId: clientId(), content: { type: 'attachment', attachmentId } })
+      .catch(toAppError);
+    expect(stolen).toMatchObject({ appCode: 'NOT_FOUND' });
+  });
+
+  it('offers a file that is not an image for download, with no thumbnail', async () => {
+    await using t = await start();
+    const ada = await person(t);
+    const text = new TextEncoder().encode('Minutes of the meeting\n');
+    const attachmentId = await upload(ada, text, { contentType: 'text/plain', fileName: 'minutes.txt' });
+    const confirmed = await ada.api.attachments.confirm.mutate({ attachmentId });
+    expect(confirmed).toMatchObject({ kind: 'file', status: { state: 'ready', hasThumbnail: false } });
+    const [links] = await ada.api.attachments.links.query({ attachmentIds: [attachmentId] });
+    const download = await fetch(links?.url ?? '');
+    expect(download.headers.get('content-disposition')).toStartWith('attachment; filename="minutes.txt"');
+    expect(await download.text()).toBe('Minutes of the meeting\n');
+  });
+
+  it('rejects and deletes an upload larger than announced, of another type, or HTML dressed up as a PNG', async () => {
+    await using t = await start();
+    const ada = await person(t);
+    const html = new TextEncoder().encode('<html><script>alert(document.cookie)</script></html>');
+    const cases = [
+      {
+        bytes: await photo(),
+        declared: { contentType: 'image/jpeg', byteSize: 1_000 },
+        says: 'not the size announced',
+      },
+      { bytes: await photo(), declared: { contentType: 'image/png' }, says: 'not really of the type image/png' },
+      { bytes: html, declared: { contentType: 'image/png' }, says: 'not really of the type image/png' },
+    ];
+    for (const { bytes, declared, says } of cases) {
+      const attachmentId = await upload(ada, bytes, declared);
+      const refused = await refusal(ada.api.attachments.confirm.mutate({ attachmentId }));
+      expect(refused).toMatchObject({ appCode: 'INVALID_INPUT' });
+      expect(refused.userMessage).toContain(says);
+      // Nothing of it can be shared or fetched.
+      expect(await ada.api.attachments.links.query({ attachmentIds: [attachmentId] })).toEqual([]);
+      const send = await ada.api.messages.send
+        .mutate({
+          conversationId: (await ada.api.conversations.createGroup.mutate({ title: 'x', memberIds: [] })).id,
+          clientMessageId: clientId(),
+          content: { type: 'attachment', attachmentId },
+        })
+        .catch(toAppError);
+      expect(send).toMatchObject({ appCode: 'INVALID_INPUT' });
+    }
+  });
+
+  it('refuses a file over the size limit, a type that is not allowed, and an upload past the quota', async () => {
+    await using t = await start({ MEDIA_QUOTA_MB: '1' });
+    const ada = await person(t);
+    const tooBig = await ada.api.attachments.requestUpload
+      .mutate({ fileName: 'huge.zip', contentType: 'application/zip', byteSize: 26 * 1024 * 1024 })
+      .catch(toAppError);
+    expect(tooBig).toMatchObject({ appCode: 'INVALID_INPUT', userMessage: 'Files can be at most 25 MB.' });
+    const script = await refusal(
+      ada.api.attachments.requestUpload.mutate({
+        fileName: 'page.html',
+        contentType: 'text/html' as 'text/plain',
+        byteSize: 10,
+      }),
+    );
+    expect(script).toMatchObject({ appCode: 'INVALID_INPUT' });
+    expect(script.userMessage).toContain('cannot be shared here');
+
+    await ada.api.attachments.requestUpload.mutate({
+      fileName: 'a.zip',
+      contentType: 'application/zip',
+      byteSize: 700_000,
+    });
+    const overQuota = await refusal(
+      ada.api.attachments.requestUpload.mutate({
+        fileName: 'b.zip',
+        contentType: 'application/zip',
+        byteSize: 700_000,
+      }),
+    );
+    expect(overQuota).toMatchObject({ appCode: 'INVALID_INPUT' });
+    expect(overQuota.userMessage).toContain('1 MB of storage');
+  });
+
+  it('will not confirm what has not arrived, nor someone else’s upload', async () => {
+    await using t = await start();
+    const [ada, eve] = [await person(t), await person(t)];
+    const grant = await ada.api.attachments.requestUpload.mutate({
+      fileName: 'later.pdf',
+      contentType: 'application/pdf',
+      byteSize: 100,
+    });
+    const early = await refusal(ada.api.attachments.confirm.mutate({ attachmentId: grant.attachmentId }));
+    expect(early).toMatchObject({ appCode: 'NOT_FOUND' });
+    expect(early.userMessage).toContain('has not arrived');
+    const notHers = await eve.api.attachments.confirm.mutate({ attachmentId: grant.attachmentId }).catch(toAppError);
+    expect(notHers).toMatchObject({ appCode: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,160 @@
+import { attachments, conversationMembers } from '@gopherchat/db';
+import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import type { Database } from '../../platform/database/index.ts';
+
+export type AttachmentRow = typeof attachments.$inferSelect;
+
+export function createAttachmentRepo(db: Database) {
+  return {
+    async insert(row: typeof attachments.$inferInsert) {
+      await db.insert(attachments).values(row);
+    },
+
+    async find(id: string): Promise<AttachmentRow | undefined> {
+      const [row] = await db.select().from(attachments).where(eq(attachments.id, id));
+      return row;
+    },
+
+    /** Bytes the owner has stored or is uploading: what counts against their quota. */
+    async bytesOwnedBy(ownerId: string): Promise<number> {
+      const [row] = await db
+        .select({ total: sql<string>`coalesce(sum(${attachments.byteSize}), 0)` })
+        .from(attachments)
+        .where(and(eq(attachments.ownerId, ownerId), ne(attachments.state, 'failed')));
+      return Number(row?.total ?? 0);
+    },
+
+    /** Moves an upload on from `uploading`, once; false if something else already did. */
+    async confirm(
+      id: string,
+      update: { state: 'processing' | 'ready'; width: number | null; height: number | null; at: Date },
+    ): Promise<boolean> {
+      const rows = await db
+        .update(attachments)
+        .set({
+          state: update.state,
+          width: update.width,
+          height: update.height,
+          nextAttemptAt: update.state === 'processing' ? update.at : null,
+          updatedAt: update.at,
+        })
+        .where(and(eq(attachments.id, id), eq(attachments.state, 'uploading')))
+        .returning({ id: attachments.id });
+      return rows.length > 0;
+    },
+
+    async fail(id: string, failure: string, at: Date) {
+      await db
+        .update(attachments)
+        .set({ state: 'failed', failure, leasedUntil: null, nextAttemptAt: null, updatedAt: at })
+        .where(eq(attachments.id, id));
+    },
+
+    /** See AttachmentsForMessages.claim. */
+    async claim(claims: { attachmentId: string; ownerId: string; conversationId: string }[]): Promise<Set<string>> {
+      const claimed = await Promise.all(
+        claims.map(({ attachmentId, ownerId, conversationId }) =>
+          db
+            .update(attachments)
+            .set({ conversationId })
+            .where(
+              and(
+                eq(attachments.id, attachmentId),
+                eq(attachments.ownerId, ownerId),
+                inArray(attachments.state, ['processing', 'ready']),
+                or(isNull(attachments.conversationId), eq(attachments.conversationId, conversationId)),
+              ),
+            )
+            .returning({ id: attachments.id }),
+        ),
+      );
+      return new Set(claimed.flat().map((row) => row.id));
+    },
+
+    /** These attachments, where `userId` may see them: their own, or shared in a conversation they are in. */
+    async visibleTo(userId: string, ids: string[]): Promise<AttachmentRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .select({ attachment: attachments })
+        .from(attachments)
+        .leftJoin(
+          conversationMembers,
+          and(
+            eq(conversationMembers.conversationId, attachments.conversationId),
+            eq(conversationMembers.userId, userId),
+          ),
+        )
+        .where(
+          and(
+            inArray(attachments.id, ids),
+            or(eq(attachments.ownerId, userId), sql`${conversationMembers.userId} is not null`),
+          ),
+        )
+        .then((rows) => rows.map((row) => row.attachment));
+    },
+
+    /**
+     * Leases the next processing job that is due, for `leaseMs`: a worker that
+     * dies leaves the lease to run out, and the job is due again. SKIP LOCKED
+     * lets several instances take jobs side by side.
+     */
+    async leaseNextJob(at: Date, leaseMs: number): Promise<AttachmentRow | undefined> {
+      const due = db
+        .select({ id: attachments.id })
+        .from(attachments)
+        .where(
+          and(
+            eq(attachments.state, 'processing'),
+            lte(attachments.nextAttemptAt, at),
+            or(isNull(attachments.leasedUntil), lt(attachments.leasedUntil, at)),
+          ),
+        )
+        .orderBy(asc(attachments.nextAttemptAt))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      const [row] = await db
+        .update(attachments)
+        .set({ leasedUntil: new Date(at.getTime() + leaseMs), attempts: sql`${attachments.attempts} + 1` })
+        .where(inArray(attachments.id, due))
+        .returning();
+      return row;
+    },
+
+    async finishJob(
+      id: string,
+      result: { thumbnailKey: string | null; placeholder: string | null; width: number | null; height: number | null },
+      at: Date,
+    ): Promise<AttachmentRow | undefined> {
+      const [row] = await db
+        .update(attachments)
+        .set({ ...result, state: 'ready', leasedUntil: null, nextAttemptAt: null, updatedAt: at })
+        .where(and(eq(attachments.id, id), eq(attachments.state, 'processing')))
+        .returning();
+      return row;
+    },
+
+    /** The job failed this attempt: due again after `retryAt`. */
+    async postponeJob(id: string, failure: string, retryAt: Date) {
+      await db
+        .update(attachments)
+        .set({ failure, leasedUntil: null, nextAttemptAt: retryAt })
+        .where(and(eq(attachments.id, id), eq(attachments.state, 'processing')));
+    },
+
+    /** Uploads never confirmed since `before`: their grants have long expired. */
+    async unconfirmedSince(before: Date, limit: number): Promise<AttachmentRow[]> {
+      return db
+        .select()
+        .from(attachments)
+        .where(and(eq(attachments.state, 'uploading'), lt(attachments.createdAt, before)))
+        .orderBy(asc(attachments.createdAt))
+        .limit(limit);
+    },
+
+    async delete(id: string) {
+      await db.delete(attachments).where(eq(attachments.id, id));
+    },
+  };
+}
+
+export type AttachmentRepo = ReturnType<typeof createAttachmentRepo>;

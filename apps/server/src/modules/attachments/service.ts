@@ -1,0 +1,304 @@
+import {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_TYPES,
+  type AttachmentContentType,
+  type AttachmentFacts,
+  type AttachmentLinks,
+  type AttachmentStatus,
+  type TRequestUploadInput,
+  type UploadGrantReply,
+  type UserEvent,
+} from '@gopherchat/api';
+import type { Logger } from 'pino';
+import { uuidv7 } from 'uuidv7';
+import { AppError } from '../../errors.ts';
+import type { WorkerPool } from '../../lib/worker-pool.ts';
+import type { BlobStore } from '../../platform/blob-store/index.ts';
+import type { Clock } from '../../platform/clock/index.ts';
+import type { Database } from '../../platform/database/index.ts';
+import type { LiveSignal } from '../conversations/index.ts';
+import { isContentOfType, SNIFF_BYTES } from './file-check.ts';
+import { type AttachmentRepo, type AttachmentRow, createAttachmentRepo } from './repo.ts';
+import { imageDimensions, type ProcessedImage, type ProcessImageInput } from './thumbnails.ts';
+
+/** A grant is used at once; a slow connection still has time to send 25 MB. */
+const UPLOAD_GRANT_SECONDS = 15 * 60;
+/** Download links are fetched right away, and asked for again when they lapse. */
+const LINK_SECONDS = 10 * 60;
+/** An upload not confirmed this long after its grant expired is abandoned. */
+const ABANDONED_AFTER_MS = UPLOAD_GRANT_SECONDS * 1000 + 60 * 60 * 1000;
+/** Images larger than this many pixels are refused: decoding them could take all the memory. */
+export const IMAGE_MAX_PIXELS = 50_000_000;
+const MAX_ATTEMPTS = 5;
+/** A job not finished by then is taken to have died with its worker or instance. */
+const JOB_LEASE_MS = 2 * 60 * 1000;
+
+const kindOf = (contentType: string) => ATTACHMENT_TYPES[contentType as AttachmentContentType] ?? 'file';
+
+const factsOf = (row: AttachmentRow): AttachmentFacts => ({
+  id: row.id,
+  fileName: row.fileName,
+  contentType: row.contentType,
+  byteSize: row.byteSize,
+  kind: kindOf(row.contentType),
+  width: row.width,
+  height: row.height,
+});
+
+const statusOf = (row: AttachmentRow): AttachmentStatus => ({
+  id: row.id,
+  state: row.state,
+  placeholder: row.placeholder,
+  hasThumbnail: row.thumbnailKey !== null,
+});
+
+/** Waits before the next attempt of a job that failed `attempts` times: 2 s, 8 s, 18 s, 32 s… */
+export const retryDelayMs = (attempts: number) => 2_000 * attempts ** 2;
+
+/**
+ * Shared files: grants for direct uploads to the object store, the check of
+ * what arrived, attaching to messages, download links for those who may
+ * see a file, and processing (a clean copy, a thumbnail, a placeholder) in
+ * a worker pool, driven by jobs kept in the database.
+ */
+export function createAttachmentService(deps: {
+  db: Database;
+  store: BlobStore;
+  images: WorkerPool<ProcessImageInput, ProcessedImage>;
+  /** Bytes one person may keep stored. */
+  quotaBytes: number;
+  signal: (signal: LiveSignal) => Promise<void>;
+  clock: Clock;
+  logger: Logger;
+}) {
+  const { store, clock, logger } = deps;
+  const repo: AttachmentRepo = createAttachmentRepo(deps.db);
+  const now = () => new Date(clock.now());
+
+  /** Tells the owner and, once shared, the conversation how processing went. */
+  async function announce(row: AttachmentRow) {
+    await deps.signal({
+      userIds: [row.ownerId],
+      conversationIds: row.conversationId ? [row.conversationId] : [],
+      payload: JSON.stringify({ kind: 'attachment_updated', attachment: statusOf(row) } satisfies UserEvent),
+      isDroppable: false,
+    });
+  }
+
+  async function reject(row: AttachmentRow, reason: string): Promise<never> {
+    await store.delete(row.objectKey);
+    await repo.fail(row.id, reason, now());
+    throw new AppError('INVALID_INPUT', reason);
+  }
+
+  async function ownUpload(userId: string, attachmentId: string): Promise<AttachmentRow> {
+    const row = await repo.find(attachmentId);
+    if (!row || row.ownerId !== userId) throw new AppError('NOT_FOUND', 'That upload does not exist.');
+    return row;
+  }
+
+  // Processing: one job at a time per free worker, woken by confirmations and by a slow poll.
+  // A pool size of 0 until processing starts: an instance that does not process takes no jobs.
+  let poolSize = 0;
+  let running = 0;
+  let isStopped = false;
+  const inFlight = new Set<Promise<void>>();
+
+  async function processJob(job: AttachmentRow) {
+    try {
+      const original = await store.read(job.objectKey);
+      const result = await deps.images.run(
+        { bytes: original, contentType: job.contentType, maxPixels: IMAGE_MAX_PIXELS },
+        [original.buffer as ArrayBuffer],
+      );
+      // Fixed keys: a retried job overwrites what an earlier attempt left.
+      const thumbnailKey = `media/${job.id}/thumbnail.webp`;
+      await store.write(thumbnailKey, result.thumbnail, 'image/webp');
+      await store.write(job.objectKey, result.clean, job.contentType);
+      const finished = await repo.finishJob(
+        job.id,
+        { thumbnailKey, placeholder: result.placeholder, width: result.width, height: result.height },
+        now(),
+      );
+      if (finished) await announce(finished);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (job.attempts >= MAX_ATTEMPTS) {
+        logger.error({ err: error, attachmentId: job.id }, 'attachment processing failed for good');
+        await repo.fail(job.id, reason, now());
+        const failed = await repo.find(job.id);
+        if (failed) await announce(failed);
+      } else {
+        logger.warn(
+          { err: error, attachmentId: job.id, attempt: job.attempts },
+          'attachment processing failed; retrying',
+        );
+        await repo.postponeJob(job.id, reason, new Date(clock.now() + retryDelayMs(job.attempts)));
+      }
+    }
+  }
+
+  function pumpNow() {
+    return pump().catch((error) => logger.error({ err: error }, 'attachment jobs not taken'));
+  }
+
+  /** Leases and starts due jobs until the pool is busy or none are due. */
+  async function pump() {
+    while (!isStopped && running < poolSize) {
+      const job = await repo.leaseNextJob(now(), JOB_LEASE_MS);
+      if (!job) return;
+      running++;
+      const work = processJob(job).finally(() => {
+        running--;
+        inFlight.delete(work);
+        void pumpNow();
+      });
+      inFlight.add(work);
+    }
+  }
+
+  return {
+    async requestUpload(userId: string, input: TRequestUploadInput): Promise<UploadGrantReply> {
+      const used = await repo.bytesOwnedBy(userId);
+      if (used + input.byteSize > deps.quotaBytes) {
+        const megabytes = Math.floor(deps.quotaBytes / (1024 * 1024));
+        throw new AppError('INVALID_INPUT', `You have used your ${megabytes} MB of storage. Delete some files first.`);
+      }
+      const id = uuidv7();
+      const at = now();
+      const objectKey = `media/${id}/original`;
+      await repo.insert({
+        id,
+        ownerId: userId,
+        state: 'uploading',
+        fileName: input.fileName,
+        contentType: input.contentType,
+        byteSize: input.byteSize,
+        objectKey,
+        createdAt: at,
+        updatedAt: at,
+      });
+      const grant = await store.grantUpload({
+        key: objectKey,
+        contentType: input.contentType,
+        maxBytes: input.byteSize,
+        expiresInSeconds: UPLOAD_GRANT_SECONDS,
+      });
+      return { attachmentId: id, ...grant };
+    },
+
+    /**
+     * The uploader says the bytes are there: checks size, type and (for
+     * images) dimensions against what was declared, and deletes what lied.
+     * Confirming again is harmless.
+     */
+    async confirm(userId: string, attachmentId: string): Promise<AttachmentFacts & { status: AttachmentStatus }> {
+      const row = await ownUpload(userId, attachmentId);
+      if (row.state === 'failed') throw new AppError('INVALID_INPUT', row.failure ?? 'That upload was refused.');
+      if (row.state !== 'uploading') return { ...factsOf(row), status: statusOf(row) };
+
+      const stored = await store.stat(row.objectKey);
+      if (!stored) throw new AppError('NOT_FOUND', 'The file has not arrived yet. Upload it, then confirm.');
+      if (stored.byteSize !== row.byteSize || stored.byteSize > ATTACHMENT_MAX_BYTES) {
+        await reject(row, 'The file that arrived is not the size announced. Upload it again.');
+      }
+      const contentType = row.contentType as AttachmentContentType;
+      const isImage = kindOf(contentType) === 'image';
+      const bytes = isImage
+        ? await store.read(row.objectKey)
+        : await store.read(row.objectKey, { firstBytes: SNIFF_BYTES });
+      if (!isContentOfType(contentType, bytes.subarray(0, SNIFF_BYTES))) {
+        await reject(row, `That file is not really of the type ${contentType}.`);
+      }
+      let dimensions: { width: number; height: number } | undefined;
+      if (isImage) {
+        dimensions = await imageDimensions(bytes).catch((error) => {
+          logger.error({ err: error }, 'image library unavailable');
+          throw new AppError('UNAVAILABLE', 'Images cannot be shared on this server right now. Try again later.');
+        });
+        if (!dimensions) await reject(row, 'That image cannot be read.');
+        else if (dimensions.width * dimensions.height > IMAGE_MAX_PIXELS) {
+          await reject(row, `That image is too large: at most ${IMAGE_MAX_PIXELS / 1_000_000} megapixels.`);
+        }
+      }
+      await repo.confirm(row.id, {
+        state: isImage ? 'processing' : 'ready',
+        width: dimensions?.width ?? null,
+        height: dimensions?.height ?? null,
+        at: now(),
+      });
+      const confirmed = (await repo.find(row.id)) as AttachmentRow;
+      if (isImage) void pumpNow();
+      return { ...factsOf(confirmed), status: statusOf(confirmed) };
+    },
+
+    /** For messages: see AttachmentsForMessages. */
+    async factsForSend(senderId: string, attachmentId: string): Promise<AttachmentFacts> {
+      const row = await ownUpload(senderId, attachmentId);
+      if (row.state === 'uploading') throw new AppError('INVALID_INPUT', 'Confirm the upload before sending it.');
+      if (row.state === 'failed') throw new AppError('INVALID_INPUT', row.failure ?? 'That upload was refused.');
+      return factsOf(row);
+    },
+
+    claim: (tx: Database, claims: { attachmentId: string; ownerId: string; conversationId: string }[]) =>
+      createAttachmentRepo(tx).claim(claims),
+
+    /**
+     * Short-lived download links, for files the caller uploaded or that were
+     * shared in a conversation they are in; others are left out.
+     */
+    async links(userId: string, attachmentIds: string[]): Promise<AttachmentLinks[]> {
+      const rows = await repo.visibleTo(userId, attachmentIds);
+      const expiresAt = new Date(clock.now() + LINK_SECONDS * 1000).toISOString();
+      return Promise.all(
+        rows
+          .filter((row) => row.state !== 'uploading' && row.state !== 'failed')
+          .map(async (row) => {
+            const isImage = kindOf(row.contentType) === 'image';
+            const link = (key: string, contentType: string) =>
+              store.downloadUrl({
+                key,
+                contentType,
+                fileName: row.fileName,
+                // Only checked images are shown in the page; every other file downloads.
+                disposition: isImage ? 'inline' : 'attachment',
+                expiresInSeconds: LINK_SECONDS,
+              });
+            return {
+              ...statusOf(row),
+              url: await link(row.objectKey, row.contentType),
+              thumbnailUrl: row.thumbnailKey ? await link(row.thumbnailKey, 'image/webp') : null,
+              expiresAt,
+            };
+          }),
+      );
+    },
+
+    /** Deletes uploads abandoned before confirmation, object and row. */
+    async collectAbandoned(): Promise<number> {
+      const abandoned = await repo.unconfirmedSince(new Date(clock.now() - ABANDONED_AFTER_MS), 500);
+      for (const row of abandoned) {
+        await store.delete(row.objectKey);
+        await repo.delete(row.id);
+      }
+      return abandoned.length;
+    },
+
+    /** Starts taking processing jobs: now, and every `pollMs` (for retries and other instances' dead leases). */
+    startProcessing(options: { poolSize: number; pollMs: number }) {
+      poolSize = options.poolSize;
+      const timer = setInterval(() => void pumpNow(), options.pollMs);
+      timer.unref();
+      void pumpNow();
+      return {
+        async stop() {
+          isStopped = true;
+          clearInterval(timer);
+          await Promise.allSettled([...inFlight]);
+        },
+      };
+    },
+  };
+}
+
+export type AttachmentService = ReturnType<typeof createAttachmentService>;

@@ -1,0 +1,94 @@
+import type { FormatEnum } from 'sharp';
+import { rgbaToThumbHash } from 'thumbhash';
+
+/**
+ * sharp is a native addon: loaded on first use, so that a server built
+ * without its native files (the single binary, for now) still starts, and
+ * only image processing is unavailable there.
+ */
+export async function loadSharp() {
+  return (await import('sharp')).default;
+}
+
+/** Thumbnails fit in this square; the web client shows them at up to half of it. */
+const THUMBNAIL_EDGE = 480;
+/** ThumbHash wants at most 100×100 pixels. */
+const PLACEHOLDER_EDGE = 100;
+
+export interface ProcessImageInput {
+  bytes: Uint8Array;
+  contentType: string;
+  maxPixels: number;
+}
+
+export interface ProcessedImage {
+  /** The image as it is served: upright, and without EXIF (camera, location) or other metadata. */
+  clean: Uint8Array;
+  thumbnail: Uint8Array;
+  /** ThumbHash, base64. */
+  placeholder: string;
+  width: number;
+  height: number;
+}
+
+const FORMATS: Record<string, keyof FormatEnum & string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
+
+/**
+ * An uploaded image made fit to serve: re-encoded in its own format without
+ * metadata (sharp keeps none unless asked), turned upright per its EXIF
+ * orientation, plus a WebP thumbnail and a ThumbHash placeholder. Runs in a
+ * worker thread: decoding a large image takes a while.
+ */
+export async function processImage(input: ProcessImageInput): Promise<ProcessedImage> {
+  const format = FORMATS[input.contentType];
+  if (!format) throw new Error(`not an image type: ${input.contentType}`);
+  const sharp = await loadSharp();
+  const isAnimated = format === 'gif' || format === 'webp';
+  const open = () => sharp(input.bytes, { limitInputPixels: input.maxPixels, animated: isAnimated }).rotate();
+
+  const clean = await open()
+    .toFormat(format, format === 'jpeg' ? { quality: 90, mozjpeg: true } : {})
+    .toBuffer({
+      resolveWithObject: true,
+    });
+  const thumbnail = await sharp(input.bytes, { limitInputPixels: input.maxPixels })
+    .rotate()
+    .resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 75 })
+    .toBuffer();
+  const small = await sharp(input.bytes, { limitInputPixels: input.maxPixels })
+    .rotate()
+    .resize(PLACEHOLDER_EDGE, PLACEHOLDER_EDGE, { fit: 'inside' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const placeholder = rgbaToThumbHash(small.info.width, small.info.height, small.data);
+  return {
+    clean: new Uint8Array(clean.data),
+    thumbnail: new Uint8Array(thumbnail),
+    placeholder: Buffer.from(placeholder).toString('base64'),
+    width: clean.info.width,
+    // An animation's frames are stacked: its height is one frame's.
+    height: clean.info.pageHeight ?? clean.info.height,
+  };
+}
+
+/** An image's dimensions from its header, without decoding it; undefined if it cannot be read. */
+export async function imageDimensions(bytes: Uint8Array): Promise<{ width: number; height: number } | undefined> {
+  const sharp = await loadSharp();
+  try {
+    const metadata = await sharp(bytes).metadata();
+    if (!metadata.width || !metadata.height) return undefined;
+    // EXIF orientations 5–8 turn the picture on its side.
+    const isSideways = (metadata.orientation ?? 1) >= 5;
+    const height = metadata.pageHeight ?? metadata.height;
+    return isSideways ? { width: height, height: metadata.width } : { width: metadata.width, height };
+  } catch {
+    return undefined;
+  }
+}
