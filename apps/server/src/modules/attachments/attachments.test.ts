@@ -2,26 +2,16 @@ import { describe, expect, it } from 'bun:test';
 import type { AppErrorData, UploadGrantReply } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
 import sharp from 'sharp';
-import { uploadWithGrant } from '../../platform/blob-store/blob-store.contract.ts';
 import { eventually } from '../../testing/collect.ts';
 import { allEventsOf, backends, clientId, eventsOfKind, type Person, person } from '../../testing/people.ts';
 import { startTestServer } from '../../testing/test-server.ts';
+import { testPhoto, uploadWithGrant } from '../../testing/uploads.ts';
 
 /** The error a call that must fail failed with. */
 async function refusal(call: Promise<unknown>): Promise<AppErrorData> {
   return call.then(() => {
     throw new Error('expected the call to be refused');
   }, toAppError);
-}
-
-/** A photo as a phone makes one: a JPEG whose EXIF says who took it. */
-async function photo(width = 1200, height = 800) {
-  return new Uint8Array(
-    await sharp({ create: { width, height, channels: 3, background: { r: 30, g: 120, b: 200 } } })
-      .jpeg()
-      .withExif({ IFD0: { Artist: 'Ada at home', Copyright: 'GPS 48.85N 2.35E' } })
-      .toBuffer(),
-  );
 }
 
 async function upload(
@@ -50,7 +40,7 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     using bobEvents = allEventsOf(bob);
     await Promise.all([adaEvents.started, bobEvents.started]);
 
-    const original = await photo();
+    const original = await testPhoto();
     const attachmentId = await upload(ada, original, { contentType: 'image/jpeg', fileName: 'Holiday.jpg' });
     const confirmed = await ada.api.attachments.confirm.mutate({ attachmentId });
     expect(confirmed).toMatchObject({ kind: 'image', width: 1200, height: 800, fileName: 'Holiday.jpg' });
@@ -130,11 +120,11 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     const html = new TextEncoder().encode('<html><script>alert(document.cookie)</script></html>');
     const cases = [
       {
-        bytes: await photo(),
+        bytes: await testPhoto(),
         declared: { contentType: 'image/jpeg', byteSize: 1_000 },
         says: 'not the size announced',
       },
-      { bytes: await photo(), declared: { contentType: 'image/png' }, says: 'not really of the type image/png' },
+      { bytes: await testPhoto(), declared: { contentType: 'image/png' }, says: 'not really of the type image/png' },
       { bytes: html, declared: { contentType: 'image/png' }, says: 'not really of the type image/png' },
     ];
     for (const { bytes, declared, says } of cases) {

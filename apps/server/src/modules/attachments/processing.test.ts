@@ -7,13 +7,13 @@ import { attachments } from '@gopherchat/db';
 import { eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { createWorkerPool } from '../../lib/worker-pool.ts';
-import { uploadWithGrant } from '../../platform/blob-store/blob-store.contract.ts';
 import { openBlobStore } from '../../platform/blob-store/index.ts';
 import { systemClock } from '../../platform/clock/index.ts';
 import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
 import { eventually } from '../../testing/collect.ts';
 import { crashMarkerPath } from '../../testing/crash-marker.ts';
 import { testLogger } from '../../testing/logger.ts';
+import { uploadWithGrant } from '../../testing/uploads.ts';
 import { createAttachmentService } from './service.ts';
 import type { ProcessedImage, ProcessImageInput } from './thumbnails.ts';
 

@@ -52,7 +52,7 @@ export async function processImage(input: ProcessImageInput): Promise<ProcessedI
   const open = () => sharp(input.bytes, { limitInputPixels: input.maxPixels, animated: isAnimated }).rotate();
 
   const clean = await open()
-    .toFormat(format, format === 'jpeg' ? { quality: 90, mozjpeg: true } : {})
+    .toFormat(format, format === 'jpeg' ? { quality: 90 } : {})
     .toBuffer({
       resolveWithObject: true,
     });

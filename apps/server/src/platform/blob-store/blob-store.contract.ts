@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'bun:test';
 import { disposableFixture } from '../../testing/fixture.ts';
-import type { BlobStore, UploadGrant } from './blob-store.ts';
+import { uploadWithGrant } from '../../testing/uploads.ts';
+import type { BlobStore } from './blob-store.ts';
 
 export interface BlobStoreFixture {
   store: BlobStore;
   dispose(): Promise<void>;
-}
-
-/** What a browser does with a grant: the grant's fields, then the file, as multipart form data. */
-export async function uploadWithGrant(grant: UploadGrant, bytes: Uint8Array, contentType: string) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(grant.fields)) form.append(name, value);
-  form.append('file', new Blob([bytes], { type: contentType }));
-  return fetch(grant.url, { method: 'POST', body: form });
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
