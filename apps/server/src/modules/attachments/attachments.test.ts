@@ -114,6 +114,26 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     expect(await download.text()).toBe('Minutes of the meeting\n');
   });
 
+  it('deletes the file with its message, for everyone', async () => {
+    await using t = await start();
+    const [ada, bob] = [await person(t), await person(t)];
+    const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    const attachmentId = await upload(ada, new TextEncoder().encode('secret plans\n'), { contentType: 'text/plain' });
+    await ada.api.attachments.confirm.mutate({ attachmentId });
+    const sent = await ada.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: clientId(),
+      content: { type: 'attachment', attachmentId },
+    });
+    const [before] = await bob.api.attachments.links.query({ attachmentIds: [attachmentId] });
+    expect((await fetch(before?.url ?? '')).status).toBe(200);
+
+    await ada.api.messages.delete.mutate({ conversationId, seq: sent.seq });
+    expect(await bob.api.attachments.links.query({ attachmentIds: [attachmentId] })).toEqual([]);
+    // Even a link fetched before the deletion finds nothing now.
+    expect((await fetch(before?.url ?? '')).status).toBe(404);
+  });
+
   it('rejects and deletes an upload larger than announced, of another type, or HTML dressed up as a PNG', async () => {
     await using t = await start();
     const ada = await person(t);

@@ -151,8 +151,9 @@ export function createAttachmentRepo(db: Database) {
         .limit(limit);
     },
 
-    async delete(id: string) {
-      await db.delete(attachments).where(eq(attachments.id, id));
+    async delete(id: string): Promise<AttachmentRow | undefined> {
+      const [row] = await db.delete(attachments).where(eq(attachments.id, id)).returning();
+      return row;
     },
   };
 }

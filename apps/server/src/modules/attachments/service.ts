@@ -243,6 +243,19 @@ export function createAttachmentService(deps: {
     claim: (tx: Database, claims: { attachmentId: string; ownerId: string; conversationId: string }[]) =>
       createAttachmentRepo(tx).claim(claims),
 
+    async release(tx: Database, attachmentId: string): Promise<string[]> {
+      const row = await createAttachmentRepo(tx).delete(attachmentId);
+      return row ? [row.objectKey, ...(row.thumbnailKey ? [row.thumbnailKey] : [])] : [];
+    },
+
+    async deleteObjects(keys: string[]) {
+      await Promise.all(
+        keys.map((key) =>
+          store.delete(key).catch((error) => logger.error({ err: error, key }, 'object of a deleted file left behind')),
+        ),
+      );
+    },
+
     /**
      * Short-lived download links, for files the caller uploaded or that were
      * shared in a conversation they are in; others are left out.

@@ -137,6 +137,10 @@ export interface AttachmentsForMessages {
     tx: Database,
     claims: { attachmentId: string; ownerId: string; conversationId: string }[],
   ): Promise<Set<string>>;
+  /** In the transaction deleting its message: forgets the attachment; returns its objects, to delete after commit. */
+  release(tx: Database, attachmentId: string): Promise<string[]>;
+  /** Never throws: a leftover object is only wasted space. */
+  deleteObjects(keys: string[]): Promise<void>;
 }
 
 interface PointerUpdate {
@@ -691,23 +695,32 @@ export function createConversationService(deps: {
       });
     },
 
-    /** Leaves a tombstone: the text is gone, the place in the conversation stays. */
+    /** Leaves a tombstone: the text (or file) is gone, the place in the conversation stays. */
     async delete(userId: string, input: { conversationId: string; seq: number }) {
-      return log.write(async (tx) => {
+      const { message, releasedObjects } = await log.write(async (tx) => {
         const on = createConversationRepo(tx);
         const role = await requireRole(on, input.conversationId, userId);
         const row = await on.lockMessage(input.conversationId, input.seq);
         if (!row) throw new AppError('NOT_FOUND', 'That message does not exist.');
-        if (row.deletedAt) return { result: toMessage(row), events: [] };
+        if (row.deletedAt) return { result: { message: toMessage(row), releasedObjects: [] }, events: [] };
         if (row.senderId !== userId && !canManage(role)) {
           throw new AppError('FORBIDDEN', 'You can only delete your own messages.');
         }
+        const content = row.content as MessageContent;
+        const releasedObjects =
+          content.type === 'attachment' ? await deps.attachments.release(tx, content.attachment.id) : [];
         const updated = await on.updateMessage(input.conversationId, input.seq, {
           content: { type: 'deleted' },
           deletedAt: now(),
         });
-        return { result: toMessage(updated), events: [messageEvent(updated, 'message_updated')] };
+        return {
+          result: { message: toMessage(updated), releasedObjects },
+          events: [messageEvent(updated, 'message_updated')],
+        };
       });
+      // Only once the deletion has committed: a rollback must not leave a message without its file.
+      await deps.attachments.deleteObjects(releasedObjects);
+      return message;
     },
 
     async history(
