@@ -53,6 +53,24 @@ describe('chat in the browser', () => {
   }
 
   const messagesOn = (page: Page) => page.getByTestId('message-list').getByTestId('message').allTextContents();
+  /** The rendered bubble that says exactly `text`. */
+  const bubbleOn = (page: Page, text: string) =>
+    page
+      .getByTestId('message-list')
+      .getByTestId('message')
+      .filter({ hasText: new RegExp(`^${text}$`) });
+
+  /** An SDK client signed in as the person on `page`: quicker than typing hundreds of messages. */
+  async function apiAs(page: Page) {
+    const token = await page.evaluate(
+      async ({ path, header }) => {
+        const response = await fetch(`${path}/refresh`, { method: 'POST', headers: { [header]: '1' } });
+        return ((await response.json()) as { accessToken: string }).accessToken;
+      },
+      { path: AUTH_COOKIE_PATH, header: CSRF_HEADER },
+    );
+    return createGopherClient({ url: server.url, accessToken: () => token });
+  }
 
   it('lets two people start a direct conversation and talk both ways, live', async () => {
     const ada = await personAt('ada');
@@ -309,15 +327,7 @@ describe('chat in the browser', () => {
   it('loads older pages when scrolling up, keeping what is on screen in place', async () => {
     const hal = await personAt('hal');
     await startConversation(hal.page, 'Group', { 'Group name': 'Archive', Members: '' });
-    // Through the API, quicker than typing 120 messages.
-    const token = await hal.page.evaluate(
-      async ({ path, header }) => {
-        const response = await fetch(`${path}/refresh`, { method: 'POST', headers: { [header]: '1' } });
-        return ((await response.json()) as { accessToken: string }).accessToken;
-      },
-      { path: AUTH_COOKIE_PATH, header: CSRF_HEADER },
-    );
-    await using api = createGopherClient({ url: server.url, accessToken: () => token });
+    await using api = await apiAs(hal.page);
     const [archive] = await api.api.conversations.list.query();
     for (let index = 1; index <= 120; index++) {
       await api.api.messages.send.mutate({
@@ -328,16 +338,87 @@ describe('chat in the browser', () => {
     }
     await hal.page.reload();
     await hal.page.getByTestId('conversation').filter({ hasText: 'Archive' }).click();
-    await hal.page.getByTestId('message-list').getByText('bulk 120', { exact: true }).waitFor();
-    expect((await messagesOn(hal.page)).length).toBe(50);
+    await bubbleOn(hal.page, 'bulk 120').waitFor();
+
+    // The newest page (bulk 71 to 120) is loaded. The next one is held back until the row near the top is measured.
+    const isHistory = (url: URL) => url.pathname.includes('messages.history');
+    const { promise: isReleased, resolve: release } = Promise.withResolvers<void>();
+    await hal.page.route(isHistory, async (route) => {
+      await isReleased;
+      await route.continue();
+    });
+    const list = hal.page.getByTestId('message-list');
+    await list.evaluate((element) => element.scrollTo({ top: 0 }));
+    await hal.page.getByRole('status').getByText('Loading earlier messages…').waitFor();
+    const topOf = (text: string) =>
+      bubbleOn(hal.page, text).evaluate(
+        // After the frame's layout, and the corrections measuring makes to it.
+        (bubble) =>
+          new Promise<number>((resolve) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => resolve(bubble.getBoundingClientRect().top))),
+          ),
+      );
+    const topBefore = await topOf('bulk 75');
+    release();
+    await bubbleOn(hal.page, 'bulk 70').waitFor({ state: 'attached' });
+    await hal.page.unroute(isHistory);
+    expect(Math.abs((await topOf('bulk 75')) - topBefore)).toBeLessThanOrEqual(1);
 
     for (let pages = 0; pages < 3; pages++) {
-      await hal.page.getByTestId('message-list').evaluate((list) => list.scrollTo({ top: 0 }));
+      await list.evaluate((element) => element.scrollTo({ top: 0 }));
       await hal.page.waitForTimeout(300);
     }
-    await hal.page.getByTestId('message-list').getByText('bulk 1', { exact: true }).waitFor();
+    await bubbleOn(hal.page, 'bulk 1').waitFor();
+    // What is rendered is a run of consecutive messages from the first, in order.
     const texts = await messagesOn(hal.page);
-    expect(texts).toEqual(Array.from({ length: 120 }, (_, index) => `bulk ${index + 1}`));
+    expect(texts).toEqual(Array.from({ length: texts.length }, (_, index) => `bulk ${index + 1}`));
     await hal.context.close();
+  });
+
+  // Regression guard for the virtualised list: rendering every loaded message made long conversations crawl.
+  it('renders only the messages near the view of a long conversation, and still reaches every one', async () => {
+    const ivy = await personAt('ivy');
+    await startConversation(ivy.page, 'Group', { 'Group name': 'Long read', Members: '' });
+    await using api = await apiAs(ivy.page);
+    const [conversation] = await api.api.conversations.list.query();
+    let firstSeq = 0;
+    for (let index = 1; index <= 300; index++) {
+      const sent = await api.api.messages.send.mutate({
+        conversationId: conversation?.id ?? '',
+        clientMessageId: `long-${index}`,
+        content: { type: 'text', text: `long ${index}` },
+        replyToSeq: index === 300 ? firstSeq : undefined,
+      });
+      if (index === 1) firstSeq = sent.seq;
+    }
+    await ivy.page.reload();
+    await ivy.page.getByTestId('conversation').filter({ hasText: 'Long read' }).click();
+    await bubbleOn(ivy.page, 'long 300').waitFor();
+    const list = ivy.page.getByTestId('message-list');
+    const renderedCount = () => list.getByTestId('message').count();
+    expect(await renderedCount()).toBeLessThan(60);
+
+    // Page by page up to the very first message; still only a window of them in the page.
+    for (let pages = 0; pages < 12 && (await bubbleOn(ivy.page, 'long 1').count()) === 0; pages++) {
+      await list.evaluate((element) => element.scrollTo({ top: 0 }));
+      await ivy.page.waitForTimeout(300);
+    }
+    await bubbleOn(ivy.page, 'long 1').waitFor();
+    expect(await renderedCount()).toBeLessThan(60);
+
+    // Back to the newest, whose quote leads to the first message, far out of the rendered window.
+    await ivy.page.getByRole('button', { name: 'Jump to latest' }).click();
+    await bubbleOn(ivy.page, 'long 300').waitFor();
+    await list
+      .locator('li[data-seq]')
+      .filter({ has: ivy.page.getByTestId('message').getByText('long 300', { exact: true }) })
+      .getByTestId('reply-quote')
+      .click();
+    await ivy.page.waitForFunction(() => document.activeElement?.textContent === 'long 1');
+    const [listBox, firstBox] = await Promise.all([list.boundingBox(), bubbleOn(ivy.page, 'long 1').boundingBox()]);
+    expect(
+      firstBox && listBox && firstBox.y >= listBox.y && firstBox.y + firstBox.height <= listBox.y + listBox.height,
+    ).toBe(true);
+    await ivy.context.close();
   });
 });
