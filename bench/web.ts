@@ -1,0 +1,194 @@
+/**
+ * The web client's budget, measured in Debian's Chromium against a real
+ * server process (PGlite in a fresh data directory) serving the production
+ * build:
+ *
+ * - the JavaScript a cold load of the signed-in app fetches, each file
+ *   gzipped at level 9 (budget ≤ 80 KB);
+ * - a cold load (new browser context, empty cache, signed in by its cookie)
+ *   until 50 messages of a conversation are rendered, measured in the page
+ *   from navigation start (budget < 1 s, median of `--loads`);
+ * - `--messages` loaded messages scrolled from the bottom to the top and back,
+ *   a screenful per frame, while a `longtask` PerformanceObserver listens
+ *   (budget: no task over 50 ms). Loading them, page by page, is reported
+ *   apart.
+ *
+ *   bun run bench:web -- [--loads 5] [--messages 10000]
+ *
+ * Prints a Markdown table.
+ */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { GopherClient } from '@gopherchat/sdk';
+import { loadTestServices, signUpClient, spawnServer, TEST_PASSWORD } from '@gopherchat/server/testing';
+import { type Browser, chromium, type ViewportSize } from 'playwright-core';
+import { percentile, round } from './stats.ts';
+import { coldLoadMarks, loadWholeHistory, scrollThrough, watchColdLoad, watchLongTasks } from './web-page.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    loads: { type: 'string', default: '5' },
+    messages: { type: 'string', default: '10000' },
+  },
+});
+const coldLoads = Number(values.loads);
+const longConversationSize = Number(values.messages);
+
+const REPO_ROOT = resolve(import.meta.dir, '..');
+const WEB_DIST_DIR = join(REPO_ROOT, 'apps/web/dist');
+const BUDGET = { initialJsKb: 80, coldRenderMs: 1000, longTaskMs: 50 };
+/** Messages the cold load waits for: one history page. */
+const FIRST_PAGE = 50;
+/** Sends in flight while seeding; the server commits concurrent sends together. */
+const SEED_CONCURRENCY = 32;
+/** Tall enough for a whole page of messages to be on screen (and so rendered) at once. */
+const TALL_VIEWPORT = { width: 1280, height: 2600 };
+
+/**
+ * Sends `count` messages to a conversation, alternating between two people every few messages, with a
+ * longer one now and then, so rows vary the way a real conversation's do: grouped or not, one line or several.
+ */
+async function seedConversation(conversationId: string, people: [GopherClient, GopherClient], count: number) {
+  let next = 0;
+  const sendNext = async () => {
+    for (let index = next++; index < count; index = next++) {
+      const sender = people[Math.floor(index / 4) % 2] as GopherClient;
+      const text =
+        index % 9 === 0
+          ? `Message ${index}: a longer one, long enough to wrap onto a second and perhaps a third line in the list, the way a real answer to a real question often does.`
+          : `Message ${index}`;
+      await sender.api.messages.send.mutate({
+        conversationId,
+        clientMessageId: `${conversationId}-${index}`,
+        content: { type: 'text', text },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, sendNext));
+}
+
+/**
+ * A new browser context (empty cache) signed in as `username` the way the app's own form does it, with the
+ * refresh cookie, but from outside the page so that nothing is cached. Each gets its own session: a refresh
+ * cookie shared between contexts would be replayed after rotation, which revokes the session.
+ */
+async function signedInContext(browser: Browser, baseUrl: URL, username: string, viewport: ViewportSize) {
+  const context = await browser.newContext({ viewport });
+  const signIn = await context.request.post(new URL('/trpc/auth.login', baseUrl).href, {
+    data: { login: username, password: TEST_PASSWORD },
+  });
+  if (!signIn.ok()) throw new Error(`sign-in failed: ${signIn.status()} ${await signIn.text()}`);
+  return Object.assign(context, { [Symbol.asyncDispose]: () => context.close() });
+}
+
+async function coldLoad(browser: Browser, baseUrl: URL, username: string, conversationTitle: string) {
+  await using context = await signedInContext(browser, baseUrl, username, TALL_VIEWPORT);
+  const page = await context.newPage();
+  await page.addInitScript(watchColdLoad, { conversationTitle, messageCount: FIRST_PAGE });
+  const scripts: Array<{ name: string; gzipBytes: number }> = [];
+  page.on('response', (response) => {
+    if (!new URL(response.url()).pathname.endsWith('.js')) return;
+    void response.body().then((body) => {
+      scripts.push({
+        name: new URL(response.url()).pathname,
+        gzipBytes: Bun.gzipSync(new Uint8Array(body), { level: 9 }).length,
+      });
+    });
+  });
+  await page.goto(baseUrl.href);
+  const marks = await (await page.waitForFunction(coldLoadMarks)).jsonValue();
+  return { listShownMs: marks?.listShown ?? Number.NaN, renderedMs: marks?.messagesRendered ?? Number.NaN, scripts };
+}
+
+/** Progress, on stderr: the table alone goes to stdout. */
+const note = (message: string) => console.error(`[bench:web] ${message}`);
+
+note('building the web app');
+const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
+if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+
+note('starting the server');
+await using server = await spawnServer({
+  DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-bench-web-')),
+  WEB_DIST_DIR,
+  LOGIN_LIMIT_PER_IP: '1000',
+});
+const reader = await signUpClient(server.url, 'reader');
+const writer = await signUpClient(server.url, 'writer');
+const browser = await chromium.launch({
+  executablePath: loadTestServices().chromiumPath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+});
+try {
+  const readerId = (await reader.api.auth.me.query()).id;
+  const short = await writer.api.conversations.createGroup.mutate({ title: 'First page', memberIds: [readerId] });
+  const long = await writer.api.conversations.createGroup.mutate({ title: 'Long history', memberIds: [readerId] });
+  note(`seeding ${FIRST_PAGE + 10} + ${longConversationSize} messages`);
+  await seedConversation(short.id, [writer, reader], FIRST_PAGE + 10);
+  const seedStartedAt = performance.now();
+  await seedConversation(long.id, [writer, reader], longConversationSize);
+  const seedSeconds = (performance.now() - seedStartedAt) / 1000;
+
+  note(`${coldLoads} cold loads`);
+  const loads = [];
+  for (let run = 0; run < coldLoads; run++) loads.push(await coldLoad(browser, server.url, 'reader', 'First page'));
+  const rendered = loads.map((load) => load.renderedMs).sort((a, b) => a - b);
+  const listShown = loads.map((load) => load.listShownMs).sort((a, b) => a - b);
+  const scripts = loads[0]?.scripts ?? [];
+  const initialJsKb = scripts.reduce((sum, script) => sum + script.gzipBytes, 0) / 1024;
+  const builtScripts = readdirSync(join(WEB_DIST_DIR, 'assets')).filter((name) => name.endsWith('.js'));
+
+  // Scrolling: a normal window, signed in the same way.
+  await using context = await signedInContext(browser, server.url, 'reader', { width: 1280, height: 720 });
+  const page = await context.newPage();
+  await page.addInitScript(watchLongTasks);
+  await page.goto(server.url.href);
+  await page.getByTestId('conversation').filter({ hasText: 'Long history' }).click();
+  await page.getByTestId('message-list').getByTestId('message').first().waitFor();
+  note('loading the whole history, then scrolling through it');
+  const history = await page.evaluate(loadWholeHistory);
+  const scroll = await page.evaluate(scrollThrough);
+  const gaps = [...scroll.frameGaps].sort((a, b) => a - b);
+  const scrollLongTasks = scroll.longTasks;
+
+  const ms = (value: number) => `${Math.round(value)} ms`;
+  const verdict = (isMet: boolean) => (isMet ? 'met' : '**missed**');
+  const rows = [
+    [
+      'initial JS, signed-in app, gzip -9',
+      `${initialJsKb.toFixed(1)} KB in ${scripts.length} file(s): ${scripts.map((script) => `${script.name.split('/').pop()} ${(script.gzipBytes / 1024).toFixed(1)} KB`).join(', ')} (built: ${builtScripts.length} files)`,
+      `≤ ${BUDGET.initialJsKb} KB`,
+      verdict(initialJsKb <= BUDGET.initialJsKb),
+    ],
+    [
+      `cold load → ${FIRST_PAGE} messages rendered (median of ${coldLoads})`,
+      `${ms(percentile(rendered, 50))} (min ${ms(rendered[0] ?? Number.NaN)}, max ${ms(rendered.at(-1) ?? Number.NaN)}); conversation list at ${ms(percentile(listShown, 50))}`,
+      `< ${BUDGET.coldRenderMs} ms`,
+      verdict(percentile(rendered, 50) < BUDGET.coldRenderMs),
+    ],
+    [
+      `load ${longConversationSize} messages, page by page (seeded in ${seedSeconds.toFixed(1)} s)`,
+      `${history.pages} pages in ${history.seconds.toFixed(1)} s; long tasks ${history.longTasks.length}, longest ${history.longTasks.length ? ms(Math.max(...history.longTasks)) : '–'}`,
+      '–',
+      '–',
+    ],
+    [
+      `scroll ${longConversationSize} messages bottom → top → bottom, a screenful a frame`,
+      `${gaps.length} frames; long tasks > 50 ms: ${scrollLongTasks.length}, longest ${scrollLongTasks.length ? ms(Math.max(...scrollLongTasks)) : '–'}; frame gap p50 ${round(percentile(gaps, 50))} / p99 ${round(percentile(gaps, 99))} / max ${round(gaps.at(-1) ?? Number.NaN)} ms; list ${Math.round(scroll.scrollHeight / 1000)}k px tall`,
+      `no task > ${BUDGET.longTaskMs} ms`,
+      verdict(scrollLongTasks.every((duration) => duration <= BUDGET.longTaskMs)),
+    ],
+    ['message bubbles in the DOM after scrolling', String(scroll.renderedMessages), '–', '–'],
+  ];
+  console.log(`Chromium ${browser.version()}`);
+  console.log('| measure | result | budget | |');
+  console.log('|---|---|---|---|');
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+} finally {
+  await browser.close();
+  await Promise.all([reader.close(), writer.close()]);
+}
