@@ -4,7 +4,8 @@ import type { UploadGrant } from '../platform/blob-store/index.ts';
 export async function uploadWithGrant(grant: UploadGrant, bytes: Uint8Array, contentType: string) {
   const form = new FormData();
   for (const [name, value] of Object.entries(grant.fields)) form.append(name, value);
-  form.append('file', new Blob([bytes], { type: contentType }));
+  // The DOM's BlobPart wants an ArrayBuffer-backed view (not a SharedArrayBuffer one).
+  form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }));
   return fetch(grant.url, { method: 'POST', body: form });
 }
 
