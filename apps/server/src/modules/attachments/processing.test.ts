@@ -17,7 +17,10 @@ import { uploadWithGrant } from '../../testing/uploads.ts';
 import { createAttachmentService } from './service.ts';
 import type { ProcessedImage, ProcessImageInput } from './thumbnails.ts';
 
-/** Processing jobs as a server instance runs them, with a worker that crashes on its first job. */
+/**
+ * Processing jobs as server instances run them, on one database and store:
+ * a worker that crashes on its first job, and instances that stop mid-way.
+ */
 describe('attachment processing', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'gopherchat-processing-'));
   let database: DatabaseHandle;
@@ -46,10 +49,10 @@ describe('attachment processing', () => {
     rmSync(crashMarkerPath(), { force: true });
   });
 
-  it('retries a job whose worker crashed mid-job, and finishes it', async () => {
-    rmSync(crashMarkerPath(), { force: true });
+  /** What one server instance has: the service, its worker pool, and the signals it sent. */
+  function instance(workerScript = '../attachments/thumbnail-worker.ts') {
     const images = createWorkerPool<ProcessImageInput, ProcessedImage>({
-      workerUrl: new URL('../../testing/crash-once-image-worker.ts', import.meta.url),
+      workerUrl: new URL(workerScript, import.meta.url),
       size: 1,
     });
     const signals: UserEvent[] = [];
@@ -64,37 +67,91 @@ describe('attachment processing', () => {
       clock: systemClock,
       logger: testLogger,
     });
+    return { service, images, signals };
+  }
+
+  async function uploadImage(service: ReturnType<typeof instance>['service']) {
+    const bytes = new Uint8Array(
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c33' } })
+        .png()
+        .toBuffer(),
+    );
+    const grant = await service.requestUpload(ownerId, {
+      fileName: 'dot.png',
+      contentType: 'image/png',
+      byteSize: bytes.length,
+    });
+    await uploadWithGrant(grant, bytes, 'image/png');
+    return grant.attachmentId;
+  }
+
+  const rowOf = async (id: string) => (await database.db.select().from(attachments).where(eq(attachments.id, id)))[0];
+
+  const readyEvent = (id: string): UserEvent => ({
+    kind: 'attachment_updated',
+    attachment: { id, state: 'ready', placeholder: expect.any(String), hasThumbnail: true },
+  });
+
+  it('retries a job whose worker crashed mid-job, and finishes it', async () => {
+    rmSync(crashMarkerPath(), { force: true });
+    const { service, images, signals } = instance('../../testing/crash-once-image-worker.ts');
     const processing = service.startProcessing({ poolSize: 1, pollMs: 100 });
     try {
-      const bytes = new Uint8Array(
-        await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c33' } })
-          .png()
-          .toBuffer(),
-      );
-      const grant = await service.requestUpload(ownerId, {
-        fileName: 'dot.png',
-        contentType: 'image/png',
-        byteSize: bytes.length,
-      });
-      await uploadWithGrant(grant, bytes, 'image/png');
-      await service.confirm(ownerId, grant.attachmentId);
-
+      const attachmentId = await uploadImage(service);
+      await service.confirm(ownerId, attachmentId);
       await eventually(() => signals.length > 0, 'the outcome', 15_000);
-      expect(signals).toEqual([
-        {
-          kind: 'attachment_updated',
-          attachment: { id: grant.attachmentId, state: 'ready', placeholder: expect.any(String), hasThumbnail: true },
-        },
-      ]);
-      const [row] = await database.db
-        .select({ attempts: attachments.attempts, failure: attachments.failure })
-        .from(attachments)
-        .where(eq(attachments.id, grant.attachmentId));
+      expect(signals).toEqual([readyEvent(attachmentId)]);
+      const row = await rowOf(attachmentId);
       expect(row?.attempts).toBe(2);
       expect(row?.failure).toContain('the worker died mid-job');
     } finally {
       await processing.stop();
       await images.close();
+    }
+  });
+
+  it('runs a job queued before its instance stopped, on the next one to start', async () => {
+    const before = instance();
+    // An instance that confirms but never gets to process (it stops right after).
+    const attachmentId = await uploadImage(before.service);
+    await before.service.confirm(ownerId, attachmentId);
+    await before.images.close();
+    expect((await rowOf(attachmentId))?.state).toBe('processing');
+
+    const after = instance();
+    const processing = after.service.startProcessing({ poolSize: 1, pollMs: 100 });
+    try {
+      await eventually(() => after.signals.length > 0, 'the outcome', 15_000);
+      expect(after.signals).toEqual([readyEvent(attachmentId)]);
+    } finally {
+      await processing.stop();
+      await after.images.close();
+    }
+  });
+
+  it('takes over a job whose instance died holding it, once the lease runs out', async () => {
+    const owner = instance();
+    const attachmentId = await uploadImage(owner.service);
+    await owner.service.confirm(ownerId, attachmentId);
+    await owner.images.close();
+    // As if an instance had leased it and died: the lease is still running…
+    await database.db
+      .update(attachments)
+      .set({ leasedUntil: new Date(Date.now() + 1_500), attempts: 1 })
+      .where(eq(attachments.id, attachmentId));
+
+    const survivor = instance();
+    const processing = survivor.service.startProcessing({ poolSize: 1, pollMs: 100 });
+    try {
+      await Bun.sleep(500);
+      expect(survivor.signals).toEqual([]);
+      // …and once it has run out, the job is due again.
+      await eventually(() => survivor.signals.length > 0, 'the outcome', 15_000);
+      expect(survivor.signals).toEqual([readyEvent(attachmentId)]);
+      expect((await rowOf(attachmentId))?.attempts).toBe(2);
+    } finally {
+      await processing.stop();
+      await survivor.images.close();
     }
   });
 });
