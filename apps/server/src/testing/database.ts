@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { loadTestServices } from '../env.ts';
+import { openDatabase, resolveMigrationsDir } from '../platform/database/index.ts';
 
 const { postgresAdminUrl } = loadTestServices();
 
@@ -36,4 +37,21 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     }
   };
   return { name, url: url.href, drop, [Symbol.asyncDispose]: drop };
+}
+
+/** A fresh database on the real PostgreSQL, migrated and open; `close` also drops it. */
+export async function openMigratedTestDatabase(label: string) {
+  const testDatabase = await createTestDatabase(label);
+  const database = await openDatabase(
+    { kind: 'postgres', url: testDatabase.url, poolSize: 2 },
+    await resolveMigrationsDir(undefined),
+  );
+  await database.migrate();
+  return {
+    db: database.db,
+    async close() {
+      await database.close();
+      await testDatabase.drop();
+    },
+  };
 }

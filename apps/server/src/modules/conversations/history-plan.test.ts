@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
-import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../testing/database.ts';
+import { openMigratedTestDatabase } from '../../testing/database.ts';
 import { nodesOf, planOf } from '../../testing/query-plan.ts';
 import { seededConversationId, seedMessages } from '../../testing/seed-messages.ts';
 import { historyQuery } from './repo.ts';
@@ -11,23 +10,16 @@ const MESSAGES_EACH = 50_000;
 
 /** The history query as PostgreSQL plans it on a million messages. */
 describe('history pages on a table of 1,000,000 messages', () => {
-  let testDatabase: TestDatabase;
-  let database: DatabaseHandle;
+  let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
   const conversationId = seededConversationId(7);
 
   beforeAll(async () => {
-    testDatabase = await createTestDatabase('history-plan');
-    database = await openDatabase(
-      { kind: 'postgres', url: testDatabase.url, poolSize: 2 },
-      await resolveMigrationsDir(undefined),
-    );
-    await database.migrate();
+    database = await openMigratedTestDatabase('history-plan');
     await seedMessages(database.db, { conversations: CONVERSATIONS, perConversation: MESSAGES_EACH });
   }, 180_000);
 
   afterAll(async () => {
     await database?.close();
-    await testDatabase?.drop();
   });
 
   it('has the million rows', async () => {

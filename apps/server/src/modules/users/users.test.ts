@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { USER_PROFILES_MAX } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
 import { sql } from 'drizzle-orm';
-import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
 import { signedInClient } from '../../testing/accounts.ts';
 import { eventually } from '../../testing/collect.ts';
-import { createTestDatabase, type TestDatabase } from '../../testing/database.ts';
+import { openMigratedTestDatabase } from '../../testing/database.ts';
 import { cacheLookups } from '../../testing/metrics.ts';
 import { allEventsOf, backends, eventsOfKind, person } from '../../testing/people.ts';
 import { nodesOf, planOf } from '../../testing/query-plan.ts';
@@ -119,16 +118,10 @@ describe.each(backends)('users over $name', ({ database, bus }) => {
 
 /** Search as you type on a table large enough that a scan of it would show. */
 describe('user search on a table of 100,000 people', () => {
-  let testDatabase: TestDatabase;
-  let database: DatabaseHandle;
+  let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
 
   beforeAll(async () => {
-    testDatabase = await createTestDatabase('user-search-plan');
-    database = await openDatabase(
-      { kind: 'postgres', url: testDatabase.url, poolSize: 2 },
-      await resolveMigrationsDir(undefined),
-    );
-    await database.migrate();
+    database = await openMigratedTestDatabase('user-search-plan');
     await database.db.execute(sql`
       insert into users (id, username, email, display_name)
       select gen_random_uuid(), 'user' || n, 'user' || n || '@example.com', 'Person ' || n
@@ -138,7 +131,6 @@ describe('user search on a table of 100,000 people', () => {
 
   afterAll(async () => {
     await database?.close();
-    await testDatabase?.drop();
   });
 
   it('reads both name indexes, never the whole table', async () => {
