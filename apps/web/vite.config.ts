@@ -1,6 +1,39 @@
+import { createHash } from 'node:crypto';
 import UnoCSS from 'unocss/vite';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
+
+const SERVICE_WORKER_ENTRY = 'src/service-worker.ts';
+
+/**
+ * Builds src/service-worker.ts to /sw.js (the site root: a worker's scope is
+ * at most its own folder) and fills in what it caches: the files
+ * index.html loads, and a version that changes whenever any of them does.
+ */
+function serviceWorker(): Plugin {
+  return {
+    name: 'gopherchat-service-worker',
+    apply: 'build',
+    // After Vite's own HTML plugin has put index.html in the bundle.
+    enforce: 'post',
+    buildStart() {
+      this.emitFile({ type: 'chunk', id: SERVICE_WORKER_ENTRY, fileName: 'sw.js' });
+    },
+    generateBundle(_options, bundle) {
+      const index = bundle['index.html'];
+      const worker = bundle['sw.js'];
+      if (index?.type !== 'asset' || worker?.type !== 'chunk')
+        this.error('index.html or sw.js is missing from the build');
+      const html = String(index.source);
+      const loaded = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1] as string);
+      const build = {
+        version: createHash('sha256').update(html).digest('hex').slice(0, 16),
+        shell: ['/index.html', ...new Set(loaded)],
+      };
+      worker.code = worker.code.replaceAll('__SW_BUILD__', JSON.stringify(build));
+    },
+  };
+}
 
 // In development the API runs beside Vite; the proxy makes both one origin
 // for the browser (cookies, WebSocket Origin checks) exactly as in production,
@@ -8,7 +41,7 @@ import solid from 'vite-plugin-solid';
 const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
 export default defineConfig({
-  plugins: [UnoCSS(), solid()],
+  plugins: [UnoCSS(), solid(), serviceWorker()],
   server: {
     host: '127.0.0.1',
     port: Number(process.env.WEB_PORT ?? 5173),

@@ -36,7 +36,7 @@ function Shell(props: { user: Me }) {
         </button>
         <nav class="flex flex-wrap items-center gap-1 text-sm sm:gap-2" aria-label="Account">
           <span class="text-slate-500 dark:text-slate-400" role="status" data-testid="connection-state">
-            {connectionState() === 'connecting' ? 'Connecting…' : ''}
+            {connectionState().status === 'connecting' ? 'Connecting…' : ''}
           </span>
           <span class="font-medium" data-testid="signed-in-as">
             {props.user.displayName}

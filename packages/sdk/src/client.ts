@@ -1,5 +1,14 @@
 import type { AppRouter } from '@gopherchat/server/router';
-import { createTRPCClient, createWSClient, httpBatchLink, splitLink, type TRPCClient, wsLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  splitLink,
+  type TRPCClient,
+  type TRPCLink,
+  wsLink,
+} from '@trpc/client';
+import { observable } from '@trpc/server/observable';
 import { backoffDelay } from './backoff.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'pending';
@@ -14,10 +23,27 @@ export interface GopherClientOptions {
   accessToken?: () => string | null | undefined | Promise<string | null | undefined>;
   /** For runtimes without a global WebSocket. */
   WebSocket?: typeof WebSocket;
-  /** Reconnect delay per attempt; defaults to capped exponential backoff with jitter. */
+  /**
+   * Reconnect delay per attempt; defaults to capped exponential backoff with
+   * jitter, or to none when `waitToConnect` does the waiting.
+   */
   retryDelayMs?: (attempt: number) => number;
+  /**
+   * Awaited before every attempt to open the socket, the first and each
+   * reconnect, so that the caller decides when to try (its own backoff, not
+   * while offline, at once when the network is back). Rejecting fails that
+   * attempt.
+   */
+  waitToConnect?: () => Promise<void>;
   /** Told about every change of the WebSocket's state. */
   onConnectionStateChange?: (state: ConnectionState) => void;
+  /** Told each time the socket is lost, or an attempt to open one fails. */
+  onConnectionLost?: () => void;
+  /**
+   * Told each time a subscription starts, or starts again after a reconnect:
+   * the server has accepted the socket, credentials and all.
+   */
+  onSubscriptionStarted?: () => void;
   /**
    * Told the close code whenever the socket closes. 4001: the session was
    * revoked; 4401 / 4402: the access token was missing, invalid or expired
@@ -35,7 +61,13 @@ export interface GopherClient {
    * socket is open (the next one connects with the fresh token).
    */
   renewSocket(accessToken: string): Promise<void>;
-  /** Closes the WebSocket; pending subscriptions end. */
+  /**
+   * Closes the current socket as if it had been lost: subscriptions stay,
+   * reconnect (through `waitToConnect`) and resume from their last event id.
+   * For when the network is known to be gone before the socket notices.
+   */
+  dropSocket(): void;
+  /** Closes the WebSocket; pending subscriptions end. The next subscription opens a new one. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -53,6 +85,23 @@ const SOCKET_PATHS = new Set([
   'conversations.typing',
 ]);
 
+/** Passes everything through, telling `onStarted` whenever a subscription has started. */
+function startedLink(onStarted: () => void): TRPCLink<AppRouter> {
+  return () =>
+    ({ next, op }) =>
+      observable((observer) => {
+        const subscription = next(op).subscribe({
+          next: (envelope) => {
+            if (envelope.result.type === 'started') onStarted();
+            observer.next(envelope);
+          },
+          error: (error) => observer.error(error),
+          complete: () => observer.complete(),
+        });
+        return () => subscription.unsubscribe();
+      });
+}
+
 /**
  * A typed client for a GopherChat server: queries and mutations over HTTP
  * (batched), subscriptions over one WebSocket that reconnects with backoff and
@@ -64,28 +113,36 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
   const wsUrl = new URL('/trpc', base);
   wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
 
+  const { waitToConnect } = options;
   const wsClient = createWSClient({
-    url: wsUrl.href,
+    url: waitToConnect ? () => waitToConnect().then(() => wsUrl.href) : wsUrl.href,
     WebSocket: options.WebSocket,
     connectionParams: async () => {
       const token = await options.accessToken?.();
       return token ? { accessToken: token } : {};
     },
-    retryDelayMs: options.retryDelayMs ?? ((attempt) => backoffDelay(attempt)),
+    retryDelayMs: options.retryDelayMs ?? (waitToConnect ? () => 0 : (attempt) => backoffDelay(attempt)),
     // Open on first subscription; keep the socket a little after the last one ends.
     lazy: { enabled: true, closeMs: 10_000 },
     keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
     onClose: (cause) => options.onSocketClosed?.(cause?.code),
   });
 
-  const stateSubscription = options.onConnectionStateChange
-    ? wsClient.connectionState.subscribe({
-        next: (value) => options.onConnectionStateChange?.(value.state),
-      })
-    : undefined;
+  const stateSubscription =
+    options.onConnectionStateChange || options.onConnectionLost
+      ? wsClient.connectionState.subscribe({
+          next: (value) => {
+            options.onConnectionStateChange?.(value.state);
+            // `connecting` with an error: the socket was lost or an attempt failed (without one: the first attempt).
+            if (value.state === 'connecting' && value.error) options.onConnectionLost?.();
+          },
+        })
+      : undefined;
 
+  const { onSubscriptionStarted } = options;
   const api = createTRPCClient<AppRouter>({
     links: [
+      ...(onSubscriptionStarted ? [startedLink(onSubscriptionStarted)] : []),
       splitLink({
         condition: (op) => op.type === 'subscription' || SOCKET_PATHS.has(op.path),
         true: wsLink<AppRouter>({ client: wsClient }),
@@ -100,13 +157,16 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
     ],
   });
 
-  const close = async () => {
+  // The client lives on after `close()` (the next subscription opens a socket again), and so do its listeners.
+  const close = () => wsClient.close();
+  const dispose = async () => {
     stateSubscription?.unsubscribe();
-    await wsClient.close();
+    await close();
   };
   const renewSocket = async (accessToken: string) => {
     if (wsClient.connectionState.get().state !== 'pending') return;
     await api.auth.renewSocket.mutate({ accessToken });
   };
-  return { api, renewSocket, close, [Symbol.asyncDispose]: close };
+  const dropSocket = () => wsClient.connection?.ws.close();
+  return { api, renewSocket, dropSocket, close, [Symbol.asyncDispose]: dispose };
 }

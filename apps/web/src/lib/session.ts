@@ -6,8 +6,9 @@ import {
   OAUTH_ERROR_PARAM,
   type SignedIn,
 } from '@gopherchat/api';
-import { type ConnectionState, createGopherClient, toAppError } from '@gopherchat/sdk';
+import { createGopherClient, toAppError } from '@gopherchat/sdk';
 import { createSignal } from 'solid-js';
+import { type ConnectionState, createConnectionDriver, listenToBrowser } from './connection.ts';
 
 export type SessionState =
   | { status: 'restoring' }
@@ -17,14 +18,42 @@ export type SessionState =
 /** Refresh this long before the access token expires. */
 const REFRESH_AHEAD_MS = 60_000;
 const SIGNED_OUT_CHANNEL = 'gopherchat-auth';
+/**
+ * The last person signed in here, so that a page loaded without the server
+ * (offline, from the service worker's cache) still knows whose it is.
+ */
+const REMEMBERED_USER_KEY = 'gopherchat.me';
+/** Socket close codes for its token: revoked (4001), missing or refused (4401), expired (4402). */
+const AUTH_CLOSE_CODES: ReadonlySet<number | undefined> = new Set([4001, 4401, 4402]);
+
+/**
+ * Where a person's data for offline use is kept (the chat's last known
+ * state). Dropped at sign-out, unlike the outbox, which still sends when they
+ * sign in again.
+ */
+export const offlineDataKey = (userId: string) => `gopherchat.offline.${userId}`;
 
 const [session, setSession] = createSignal<SessionState>({ status: 'restoring' });
-const [connectionState, setConnectionState] = createSignal<ConnectionState>('idle');
+
+/** What the last refresh came to: a fresh token, no answer (or a server error), or a session that has ended. */
+type RefreshOutcome = 'renewed' | 'unreachable' | 'signed-out';
 
 let accessToken: { value: string; expiresAt: number } | undefined;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-let refreshInFlight: Promise<boolean> | undefined;
+let refreshInFlight: Promise<RefreshOutcome> | undefined;
 const otherTabs = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(SIGNED_OUT_CHANNEL);
+
+/** The live connection's state machine (docs/connection.md): the socket below opens only when it says so. */
+export const connection = createConnectionDriver({
+  now: Date.now,
+  random: Math.random,
+  setTimer: (run, ms) => setTimeout(run, ms),
+  clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+  dropSocket: () => gopher.dropSocket(),
+  renewAuth: () => refreshSession(),
+});
+const [connectionState, setConnectionState] = createSignal<ConnectionState>(connection.state);
+connection.subscribe(setConnectionState);
 
 /**
  * The one API client. The page is served from the API's origin (by the server
@@ -33,36 +62,69 @@ const otherTabs = typeof BroadcastChannel === 'undefined' ? undefined : new Broa
 export const gopher = createGopherClient({
   url: window.location.origin,
   accessToken: () => currentAccessToken(),
-  onConnectionStateChange: setConnectionState,
+  waitToConnect: async () => {
+    await connection.waitToConnect();
+    await ensureAccessToken();
+  },
+  onConnectionLost: () => connection.dispatch({ type: 'connection-lost' }),
+  onSubscriptionStarted: () => connection.dispatch({ type: 'connected' }),
   onSocketClosed: (code) => {
-    // Revoked (4001) or refused token (4401/4402): find out whether the
-    // session still stands; the socket reconnects by itself with the result.
-    if (code === 4001 || code === 4401 || code === 4402) void refresh();
+    if (AUTH_CLOSE_CODES.has(code)) connection.dispatch({ type: 'auth-rejected' });
   },
 });
 
+function rememberedUser(): Me | undefined {
+  try {
+    const stored = JSON.parse(localStorage.getItem(REMEMBERED_USER_KEY) ?? 'null') as Me | null;
+    return stored && typeof stored.id === 'string' ? stored : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function enter(user: Me) {
+  // The connection first: the chat shown next opens its subscription at once.
+  connection.dispatch({ type: 'signed-in', isOnline: navigator.onLine });
+  setSession({ status: 'signed-in', user });
+}
+
 function adopt(signedIn: SignedIn) {
   accessToken = { value: signedIn.accessToken, expiresAt: Date.parse(signedIn.accessTokenExpiresAt) };
-  setSession({ status: 'signed-in', user: signedIn.user });
+  localStorage.setItem(REMEMBERED_USER_KEY, JSON.stringify(signedIn.user));
+  enter(signedIn.user);
   clearTimeout(refreshTimer);
   const lifetime = accessToken.expiresAt - Date.now();
-  refreshTimer = setTimeout(() => void refresh(), Math.max(5_000, lifetime - Math.min(REFRESH_AHEAD_MS, lifetime / 5)));
+  refreshTimer = setTimeout(
+    () => void refreshSession(),
+    Math.max(5_000, lifetime - Math.min(REFRESH_AHEAD_MS, lifetime / 5)),
+  );
 }
 
 function forget(reason?: string) {
+  const state = session();
+  if (state.status === 'signed-in') localStorage.removeItem(offlineDataKey(state.user.id));
+  localStorage.removeItem(REMEMBERED_USER_KEY);
   accessToken = undefined;
   clearTimeout(refreshTimer);
   setSession({ status: 'signed-out', reason });
+  // Stopped first: an attempt held back for the connection is refused rather than left waiting.
+  connection.dispatch({ type: 'signed-out' });
   void gopher.close();
+}
+
+/** No answer is not a sign-out: try again shortly (one timer, however many callers failed). */
+function refreshSoon() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => void refreshSession(), 5_000);
 }
 
 /**
  * Exchanges the refresh cookie for a new access token. One at a time per tab;
  * tabs racing each other are fine (the server hands both the same rotated
- * token within its grace interval). Resolves whether the session stands.
+ * token within its grace interval).
  */
-export function refresh(): Promise<boolean> {
-  refreshInFlight ??= (async () => {
+function refreshSession(): Promise<RefreshOutcome> {
+  refreshInFlight ??= (async (): Promise<RefreshOutcome> => {
     try {
       const response = await fetch(`${AUTH_COOKIE_PATH}/refresh`, {
         method: 'POST',
@@ -73,19 +135,18 @@ export function refresh(): Promise<boolean> {
         const signedIn = (await response.json()) as SignedIn;
         adopt(signedIn);
         await gopher.renewSocket(signedIn.accessToken).catch(() => {});
-        return true;
+        return 'renewed';
       }
       if (response.status === 401 || response.status === 403) {
         const wasSignedIn = session().status === 'signed-in';
         forget(wasSignedIn ? 'Your session has ended. Please sign in again.' : undefined);
-        return false;
+        return 'signed-out';
       }
-      // A server hiccup is not a sign-out: try again shortly.
-      refreshTimer = setTimeout(() => void refresh(), 5_000);
-      return session().status === 'signed-in';
+      refreshSoon();
+      return 'unreachable';
     } catch {
-      refreshTimer = setTimeout(() => void refresh(), 5_000);
-      return session().status === 'signed-in';
+      refreshSoon();
+      return 'unreachable';
     } finally {
       refreshInFlight = undefined;
     }
@@ -93,9 +154,21 @@ export function refresh(): Promise<boolean> {
   return refreshInFlight;
 }
 
+const isExpiring = (token: { expiresAt: number }) => token.expiresAt - Date.now() < 10_000;
+
 async function currentAccessToken(): Promise<string | undefined> {
-  if (accessToken && accessToken.expiresAt - Date.now() < 10_000) await refresh();
+  if (accessToken && isExpiring(accessToken)) await refreshSession();
   return accessToken?.value;
+}
+
+/**
+ * Before a socket opens: a usable access token, fetched first if the page
+ * has none (it started offline) or it is about to expire. A socket without
+ * one would only be refused; failing here counts as a failed attempt.
+ */
+async function ensureAccessToken() {
+  if (session().status === 'signed-in' && (!accessToken || isExpiring(accessToken))) await refreshSession();
+  if (!accessToken) throw new Error('No access token to connect with.');
 }
 
 /**
@@ -119,9 +192,14 @@ export async function restoreSession() {
   otherTabs?.addEventListener('message', (event) => {
     if (event.data === 'signed-out') forget();
   });
+  listenToBrowser(connection.dispatch, { window, document });
   const providerError = takeProviderSignInError();
-  const isSignedIn = await refresh();
-  if (!isSignedIn && providerError) setSession({ status: 'signed-out', reason: providerError });
+  const outcome = await refreshSession();
+  if (outcome === 'renewed') return;
+  // No server (offline, or it is down): the person last signed in here carries on with what this browser kept.
+  const remembered = outcome === 'unreachable' ? rememberedUser() : undefined;
+  if (remembered && session().status === 'restoring') enter(remembered);
+  else if (providerError) setSession({ status: 'signed-out', reason: providerError });
 }
 
 /** Runs `work`; resolves to a user-readable error, or undefined on success. */

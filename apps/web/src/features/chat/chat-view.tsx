@@ -1,6 +1,7 @@
 import type { Me, Message } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
 import { Composer, type ComposerTarget } from './composer.tsx';
+import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { GroupSettingsDialog } from './group-settings-dialog.tsx';
@@ -70,14 +71,7 @@ export function ChatView(props: { me: Me }) {
           <h2 class="text-sm font-semibold">Chats</h2>
           <NewConversationDialog onStartDirect={chat.startDirect} onStartGroup={chat.startGroup} />
         </div>
-        <Show when={state.live === 'reconnecting'}>
-          <p
-            class="bg-amber-50 px-3 py-1.5 text-xs text-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
-            role="status"
-          >
-            Reconnecting… messages you write will be sent when you are back.
-          </p>
-        </Show>
+        <ConnectionBanner />
         <ConversationList
           myId={props.me.id}
           conversations={chat.conversationList()}

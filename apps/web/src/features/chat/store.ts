@@ -14,18 +14,18 @@ import {
 import { backoffDelay, toAppError } from '@gopherchat/sdk';
 import { batch, createMemo, onCleanup } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
-import { attempt, gopher } from '../../lib/session.ts';
+import type { ConnectionStatus } from '../../lib/connection.ts';
+import { attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
 import { createPointerReporter, type Pointer } from './pointer-reporter.ts';
 import { furthest, summaryAfterMyPointers } from './receipts.ts';
+import { type ChatSnapshot, readSnapshot, takeSnapshot, writeSnapshot } from './snapshot.ts';
 import { byActivity, mergeMessages, messageAt, summaryAfterMessage } from './timeline.ts';
 import { stillTyping, type Typists, withSignal } from './typing.ts';
 
 const HISTORY_PAGE = 50;
 /** Scrolling through a conversation reports how far it has been read at most this often. */
 const READ_BATCH_MS = 300;
-
-export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
 /** The loaded part of one conversation's history. */
 export interface Timeline {
@@ -43,6 +43,8 @@ export interface Timeline {
   pointers: Record<string, ReadPointers>;
   /** Edits and deletes made here, by seq, shown until the server answers (`withUnconfirmed`). */
   unconfirmed: Record<number, Message>;
+  /** From the offline snapshot: shown until the server's newest page replaces it. */
+  isCached: boolean;
 }
 
 interface ChatState {
@@ -55,29 +57,48 @@ interface ChatState {
   typing: Record<string, Typists>;
   activeId: string | undefined;
   isListLoaded: boolean;
-  live: LiveStatus;
+  /** The connection's state (`lib/connection.ts`). */
+  live: ConnectionStatus;
   /** The latest problem to tell the person about (a toast). */
   notice: { id: number; text: string } | undefined;
+}
+
+/** What the last visit left, to show until the server answers (the page may have been loaded offline). */
+function fromSnapshot(snapshot: ChatSnapshot | undefined): Pick<ChatState, 'conversations' | 'timelines'> {
+  if (!snapshot) return { conversations: {}, timelines: {} };
+  return {
+    conversations: Object.fromEntries(snapshot.conversations.map((summary) => [summary.id, summary])),
+    timelines: Object.fromEntries(
+      Object.entries(snapshot.timelines).map(([id, cached]) => [
+        id,
+        { ...cached, isLoadingOlder: false, unconfirmed: {}, isCached: true },
+      ]),
+    ),
+  };
 }
 
 /**
  * Everything the chat screens show, kept current by the one event
  * subscription: conversations, the loaded part of each history, and the
  * outbox. Events and fetched pages overlap freely; merges are by `seq`, so
- * order of arrival does not matter.
+ * order of arrival does not matter. Until the server answers, it shows what
+ * the last visit left in this browser.
  */
 export function createChatStore(me: Me) {
+  const snapshotKey = offlineDataKey(me.id);
+  const restored = fromSnapshot(readSnapshot(localStorage, snapshotKey));
   const [state, setState] = createStore<ChatState>({
-    conversations: {},
-    timelines: {},
+    ...restored,
     outbox: [],
     presence: {},
     typing: {},
     activeId: undefined,
     isListLoaded: false,
-    live: 'connecting',
+    live: connection.state.status,
     notice: undefined,
   });
+  /** Conversations shown from the snapshot that the server's list has not confirmed yet. */
+  let unconfirmedIds = new Set(Object.keys(restored.conversations));
   let noticeCount = 0;
   const tell = (text: string) => setState('notice', { id: ++noticeCount, text });
 
@@ -291,6 +312,10 @@ export function createChatStore(me: Me) {
     const list = await gopher.api.conversations.list.query();
     batch(() => {
       list.forEach(upsertSummary);
+      // Left or removed while this browser was away.
+      for (const { id } of list) unconfirmedIds.delete(id);
+      unconfirmedIds.forEach(forget);
+      unconfirmedIds = new Set();
       setState('isListLoaded', true);
     });
   }
@@ -328,39 +353,69 @@ export function createChatStore(me: Me) {
     adoptMembers(conversationId, await gopher.api.conversations.members.query({ conversationId }));
   }
 
-  /** Shows a conversation: its newest page of history (once). It is marked read as its messages come on screen. */
+  /** Conversations whose newest page is being fetched. */
+  const loadingNewest = new Set<string>();
+
+  /**
+   * Shows a conversation: its newest page of history (once; a snapshot's copy
+   * until the server's arrives). It is marked read as its messages come on screen.
+   */
   async function open(conversationId: string) {
     setState('activeId', conversationId);
-    if (state.timelines[conversationId]) return;
-    // In place before the page is asked for, so live messages racing it are kept.
-    setState('timelines', conversationId, {
-      messages: [],
-      members: {},
-      names: {},
-      pointers: {},
-      unconfirmed: {},
-      hasOlder: false,
-      isLoadingOlder: false,
-    });
+    const shown = state.timelines[conversationId];
+    if (shown && !shown.isCached) return;
+    if (!shown) {
+      // In place before the page is asked for, so live messages racing it are kept.
+      setState('timelines', conversationId, {
+        messages: [],
+        members: {},
+        names: {},
+        pointers: {},
+        unconfirmed: {},
+        hasOlder: false,
+        isLoadingOlder: false,
+        isCached: false,
+      });
+    }
+    await loadNewest(conversationId);
+  }
+
+  async function loadNewest(conversationId: string) {
+    if (loadingNewest.has(conversationId)) return;
+    loadingNewest.add(conversationId);
+    // The snapshot's messages, told apart from live ones that arrive while the page is asked for.
+    const cached = new Set(
+      state.timelines[conversationId]?.isCached ? unwrap(state.timelines[conversationId].messages) : [],
+    );
     try {
       const [page, members] = await Promise.all([
         gopher.api.messages.history.query({ conversationId, limit: HISTORY_PAGE }),
         gopher.api.conversations.members.query({ conversationId }),
       ]);
+      if (!state.timelines[conversationId]) return;
       batch(() => {
         adoptMembers(conversationId, members);
         setState('timelines', conversationId, (timeline) => ({
           isLoadingOlder: false,
           hasOlder: page.hasMore,
-          messages: mergeMessages(page.messages, timeline?.messages ?? []),
+          // The snapshot's copies may be stale (edited, deleted, a gap since): the server's page replaces them.
+          messages: mergeMessages(
+            page.messages,
+            unwrap(timeline.messages).filter((message) => !cached.has(message)),
+          ),
+          isCached: false,
         }));
       });
     } catch (error) {
+      // Offline, the snapshot's copy is better than nothing, and no news.
+      if (state.timelines[conversationId]?.isCached) return;
       setState(
         'timelines',
         produce((timelines) => void delete timelines[conversationId]),
       );
       tell(toAppError(error).userMessage);
+    } finally {
+      loadingNewest.delete(conversationId);
     }
   }
 
@@ -516,25 +571,42 @@ export function createChatStore(me: Me) {
   const subscription = gopher.api.events.subscribe.subscribe(undefined, {
     // Also after every reconnect, which resumes from the last event id: the gap arrives as events.
     onStarted: () => {
-      setState('live', 'live');
-      outbox.kick();
-      deliveries.retry();
-      reads.retry();
       if (!state.isListLoaded) void loadList().catch((error) => tell(toAppError(error).userMessage));
+      const { activeId } = state;
+      if (activeId && state.timelines[activeId]?.isCached) void loadNewest(activeId);
     },
     onData: ({ data }) => batch(() => data.forEach(handle)),
-    onConnectionStateChange: (connection) => {
-      if (connection.state === 'connecting' && state.live === 'live') setState('live', 'reconnecting');
-    },
     onError: (error) => tell(toAppError(error).userMessage),
   });
-  const kick = () => outbox.kick();
-  window.addEventListener('online', kick);
+  const stopFollowing = connection.subscribe((current) => setState('live', current.status));
+  // What waited for the connection goes out each time it is back.
+  const stopResuming = connection.whenLive(() => {
+    outbox.kick();
+    deliveries.retry();
+    reads.retry();
+  });
+
+  function saveSnapshot() {
+    // Signed out: what was kept for offline use is gone, and stays gone.
+    if (session().status !== 'signed-in') return;
+    const conversations = Object.values(unwrap(state.conversations)).sort(byActivity);
+    writeSnapshot(localStorage, snapshotKey, takeSnapshot(conversations, unwrap(state.timelines)));
+  }
+  // The moments a page may be left for good (closed, reloaded, discarded while hidden).
+  const saveWhenHidden = () => {
+    if (document.visibilityState === 'hidden') saveSnapshot();
+  };
+  window.addEventListener('pagehide', saveSnapshot);
+  document.addEventListener('visibilitychange', saveWhenHidden);
   onCleanup(() => {
+    saveSnapshot();
     subscription.unsubscribe();
+    stopFollowing();
+    stopResuming();
     outbox.dispose();
     for (const timer of timers) clearTimeout(timer);
-    window.removeEventListener('online', kick);
+    window.removeEventListener('pagehide', saveSnapshot);
+    document.removeEventListener('visibilitychange', saveWhenHidden);
   });
 
   return {

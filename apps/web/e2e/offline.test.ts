@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type SpawnedServer, signUpClient, spawnServer } from '@gopherchat/server/testing';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
+import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+
+/** The connection's state machine and the service worker, in a real browser against the built app. */
+describe('offline and reconnecting in the browser', () => {
+  let server: SpawnedServer;
+  let browser: Browser & AsyncDisposable;
+
+  beforeAll(async () => {
+    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
+    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+    server = await spawnServer({
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-offline-')),
+      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
+      REGISTER_LIMIT_PER_IP: '100',
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.[Symbol.asyncDispose]();
+    await server?.[Symbol.asyncDispose]();
+  });
+
+  async function write(page: Page, text: string) {
+    await page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  }
+
+  const messagesOn = (page: Page) => page.getByTestId('message-list').getByTestId('message').allTextContents();
+  const isLive = (page: Page) => page.locator('[data-testid="chat"][data-live="live"]');
+
+  it('reloads offline from the service worker’s cache with the conversation, and sends what was written there once', async () => {
+    const pat = await signUpClient(server.url, 'pat');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url.href);
+    await signUpInPage(page, 'olive');
+    const olive = await pat.api.users.find.query({ username: 'olive' });
+    const { id: conversationId } = await pat.api.conversations.createDirect.mutate({ userId: olive.id });
+    await pat.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: 'hello-before',
+      content: { type: 'text', text: 'hello before' },
+    });
+    await page.getByTestId('conversation').filter({ hasText: 'pat' }).click();
+    await page.getByTestId('message-list').getByText('hello before').waitFor();
+    // The service worker has cached the shell and serves this page.
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByTestId('signed-in-as').getByText('olive').waitFor();
+    await page.getByTestId('connection-banner').getByText('You are offline').waitFor();
+    await page.getByTestId('conversation').filter({ hasText: 'pat' }).click();
+    await page.getByTestId('message-list').getByText('hello before').waitFor();
+    await write(page, 'written offline');
+    await expect(page.locator('[data-state="pending"]').count()).resolves.toBe(1);
+    await saveScreenshot(page, 'offline-reload');
+
+    await context.setOffline(false);
+    await isLive(page).waitFor();
+    await page.locator('[data-state="pending"]').waitFor({ state: 'detached' });
+    await page.getByTestId('connection-banner').waitFor({ state: 'detached' });
+    expect(await messagesOn(page)).toEqual(['hello before', 'written offline']);
+    const history = await pat.api.messages.history.query({ conversationId, limit: 50 });
+    const texts = history.messages.flatMap((message) =>
+      message.content.type === 'text' ? [message.content.text] : [],
+    );
+    expect(texts).toEqual(['hello before', 'written offline']);
+    await pat.close();
+    await context.close();
+  });
+
+  it('says in words how it is reconnecting, and tries at once when the network is back or when asked', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Sockets go through to the server until it "goes down": then each new one is refused.
+    let isServerDown = false;
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/trpc/, (socket) => {
+      if (isServerDown) return void socket.onMessage(() => socket.close({ code: 1012, reason: 'restarting' }));
+      socket.connectToServer();
+      sockets.push(socket);
+    });
+    const banner = page.getByTestId('connection-banner');
+    /** The server goes down, and stays down until the backoff has grown to several seconds. */
+    async function serverGoesDownForAWhile() {
+      isServerDown = true;
+      await Promise.all(sockets.splice(0).map((socket) => socket.close()));
+      await banner.getByText(/^Reconnecting in ([4-9]|\d\d) s…$/).waitFor({ timeout: 20_000 });
+      isServerDown = false;
+    }
+
+    await page.goto(server.url.href);
+    await signUpInPage(page, 'quinn');
+    await isLive(page).waitFor();
+
+    // Back online while waiting: a retry now, not when the wait is over.
+    await serverGoesDownForAWhile();
+    await saveScreenshot(page, 'reconnecting-banner');
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await isLive(page).waitFor({ timeout: 2_000 });
+    await banner.waitFor({ state: 'detached' });
+
+    // Asked to: the same.
+    await serverGoesDownForAWhile();
+    await banner.getByRole('button', { name: 'Retry now' }).click();
+    await isLive(page).waitFor({ timeout: 2_000 });
+
+    // Offline: said so, and no attempts until the network is back, then one at once.
+    const socketsBefore = sockets.length;
+    await context.setOffline(true);
+    await banner.getByText('You are offline; messages will be sent when you are back.').waitFor();
+    await page.waitForTimeout(1_000);
+    expect(sockets).toHaveLength(socketsBefore);
+    await context.setOffline(false);
+    await isLive(page).waitFor({ timeout: 2_000 });
+    expect(sockets).toHaveLength(socketsBefore + 1);
+    await context.close();
+  });
+});
