@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'bun:test';
 import { toAppError } from '@gopherchat/sdk';
 import { signedInClient } from '../../testing/accounts.ts';
+import { eventually } from '../../testing/collect.ts';
 import { cacheLookups } from '../../testing/metrics.ts';
-import { backends, person } from '../../testing/people.ts';
+import { allEventsOf, backends, eventsOfKind, person } from '../../testing/people.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-the-test-0123';
@@ -53,6 +54,29 @@ describe.each(backends)('membership cache over $name', ({ database, bus }) => {
     ]) {
       expect(await attempt().catch(toAppError)).toMatchObject({ appCode: 'NOT_FOUND' });
     }
+  });
+
+  it('introduces every newcomer to the members, although the conversation’s card was cached', async () => {
+    await using t = await start();
+    const [ada, bob, carol, dave] = [await person(t), await person(t), await person(t), await person(t)];
+    const { id: conversationId } = await ada.api.conversations.createGroup.mutate({
+      title: 'Growing',
+      memberIds: [bob.id],
+    });
+    using bobEvents = allEventsOf(bob);
+    await bobEvents.started;
+    const introducedToBob = (userId: string) =>
+      eventsOfKind(bobEvents.events, 'presence').some((event) => event.users.some((user) => user.userId === userId));
+
+    // Introducing Carol reads the card (ada, bob, carol) into the cache…
+    await ada.api.conversations.addMembers.mutate({ conversationId, userIds: [carol.id] });
+    await eventually(() => introducedToBob(carol.id), 'Carol, to Bob');
+    const before = await cacheLookups(t.url, METRICS_TOKEN, 'conversation');
+    // …and adding Dave must not find it stale.
+    await ada.api.conversations.addMembers.mutate({ conversationId, userIds: [dave.id] });
+    await eventually(() => introducedToBob(dave.id), 'Dave, to Bob');
+    const after = await cacheLookups(t.url, METRICS_TOKEN, 'conversation');
+    expect(after.misses - before.misses).toBe(1);
   });
 
   it('lets a newly added person in at once, although "not a member" was cached', async () => {
