@@ -1,5 +1,6 @@
 import type { ConversationSummary, UserPresence } from '@gopherchat/api';
 import { For, Show } from 'solid-js';
+import { plainTextOf } from './markdown.ts';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
@@ -15,7 +16,7 @@ function preview(summary: ConversationSummary, myId: string): string {
   const who = message.senderId === myId ? 'You: ' : '';
   switch (message.content.type) {
     case 'text':
-      return who + message.content.text;
+      return who + plainTextOf(message.content.text);
     case 'attachment':
       return `${who}${message.content.attachment.kind === 'image' ? '🖼' : '📎'} ${message.content.caption ?? message.content.attachment.fileName}`;
     case 'deleted':

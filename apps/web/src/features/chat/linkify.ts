@@ -1,21 +1,45 @@
-/** A piece of message text: plain, or a web address to show as a link. */
-export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+/** A web address found in message text: `text.slice(start, end)` is what is shown, `href` where it leads. */
+export type FoundLink = { start: number; end: number; href: string };
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
-/** Punctuation that usually ends the sentence around a link rather than the link. */
-const TRAILING_PUNCTUATION = /[.,;:!?)\]'"]+$/;
+// Not inside a word ("xhttp://"), but right after markup ("_http://…_"). No backticks: they are not allowed in an
+// address, and `https://…` in backticks is code.
+const URL_PATTERN = /(?<![\p{L}\p{N}])https?:\/\/[^\s<>"`]+/giu;
+/**
+ * Characters that usually end the sentence or the markup around a link
+ * rather than the link (GitHub's autolinks drop the same). A `)` is dropped
+ * only while it has no `(` to close, so Wikipedia's `Foo_(bar)` keeps its own.
+ */
+const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', ']', "'", '"', '*', '_', '~']);
+
+/** The length of `url` without the punctuation that follows it in a sentence. A loop, not a regex: linear however long the run. */
+function withoutTrailingPunctuation(url: string): number {
+  let opened = 0;
+  let closed = 0;
+  for (const char of url) {
+    if (char === '(') opened++;
+    else if (char === ')') closed++;
+  }
+  let end = url.length;
+  while (end > 0) {
+    const last = url[end - 1] as string;
+    if (TRAILING_PUNCTUATION.has(last)) end--;
+    else if (last === ')' && closed > opened) {
+      end--;
+      closed--;
+    } else break;
+  }
+  return end;
+}
 
 /**
- * Splits text into plain runs and http(s) links. Only http and https become
- * links (never `javascript:` or `data:`), and what is shown is the text
- * itself, rendered as text: no markup from a message ever reaches the page.
+ * The http(s) addresses in text, in order. Only http and https become links
+ * (never `javascript:` or `data:`); the caller shows the address itself as
+ * text, so no markup from a message ever reaches the page.
  */
-export function linkify(text: string): TextPart[] {
-  const parts: TextPart[] = [];
-  let plainFrom = 0;
+export function findLinks(text: string): FoundLink[] {
+  const links: FoundLink[] = [];
   for (const match of text.matchAll(URL_PATTERN)) {
-    const raw = match[0];
-    const url = raw.replace(TRAILING_PUNCTUATION, '');
+    const url = match[0].slice(0, withoutTrailingPunctuation(match[0]));
     let href: string;
     try {
       href = new URL(url).href;
@@ -23,10 +47,7 @@ export function linkify(text: string): TextPart[] {
       continue;
     }
     const start = match.index ?? 0;
-    if (start > plainFrom) parts.push({ kind: 'text', text: text.slice(plainFrom, start) });
-    parts.push({ kind: 'link', text: url, href });
-    plainFrom = start + url.length;
+    links.push({ start, end: start + url.length, href });
   }
-  if (plainFrom < text.length) parts.push({ kind: 'text', text: text.slice(plainFrom) });
-  return parts;
+  return links;
 }

@@ -9,8 +9,9 @@ import type {
 } from '@gopherchat/api';
 import { createVirtualizer, defaultRangeExtractor, type Range } from '@tanstack/solid-virtual';
 import { batch, createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
-import { linkify } from './linkify.ts';
+import { plainTextOf } from './markdown.ts';
 import { type MessageAction, MessageActions } from './message-actions.tsx';
+import { MessageText } from './message-text.tsx';
 import type { OutgoingMessage } from './outbox.ts';
 import { canDelete, canEdit, canReplyTo } from './permissions.ts';
 import { type Receipt, type ReceiptState, receiptOf } from './receipts.ts';
@@ -37,27 +38,6 @@ const ANNOUNCED_ARRIVALS = 5;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
-
-function MessageText(props: { text: string }) {
-  return (
-    <For each={linkify(props.text)}>
-      {(part) =>
-        part.kind === 'link' ? (
-          <a
-            href={part.href}
-            target="_blank"
-            rel="noopener noreferrer"
-            class="underline decoration-accent/50 underline-offset-2 hover:decoration-accent"
-          >
-            {part.text}
-          </a>
-        ) : (
-          part.text
-        )
-      }
-    </For>
-  );
-}
 
 const RECEIPT_WORDS: Record<ReceiptState, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
 const NOT_YET: ReadPointers = { lastDeliveredSeq: 0, lastReadSeq: 0 };
@@ -99,7 +79,7 @@ function ReplyQuote(props: {
     if (!replied) return 'An earlier message';
     const author = props.nameOf(replied.senderId ?? '');
     return replied.content.type === 'text'
-      ? `${author}: ${excerpt(replied.content.text)}`
+      ? `${author}: ${excerpt(plainTextOf(replied.content.text))}`
       : `${author}: message deleted`;
   };
   const quoteClass =
@@ -287,7 +267,7 @@ export function MessageList(props: {
   const announce = (message: Message) => {
     const words =
       message.content.type === 'text'
-        ? `${nameOf(message.senderId ?? '')}: ${message.content.text}`
+        ? `${nameOf(message.senderId ?? '')}: ${plainTextOf(message.content.text)}`
         : message.content.type === 'system'
           ? describeSystem(message.content.event, nameOf)
           : undefined;
@@ -469,7 +449,7 @@ export function MessageList(props: {
           class="whitespace-pre-wrap break-words rounded-2xl bg-accent/70 px-3.5 py-2 text-sm text-white"
           data-testid="message"
         >
-          {message.text}
+          <MessageText text={message.text} />
         </div>
         <Show when={message.state === 'failed'} fallback={<p class="px-1 text-xs text-slate-400">Sending…</p>}>
           <p class="px-1 text-xs text-red-600 dark:text-red-400" role="alert">

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'bun:test';
+import { type BlockNode, type InlineNode, parseMarkdown, plainTextOf } from './markdown.ts';
+
+const text = (value: string): InlineNode => ({ type: 'text', text: value });
+const paragraph = (...children: InlineNode[]): BlockNode => ({ type: 'paragraph', children });
+/** The inline nodes of a one-paragraph message. */
+const inline = (markdown: string) => {
+  const blocks = parseMarkdown(markdown);
+  expect(blocks).toHaveLength(1);
+  const [block] = blocks;
+  if (block?.type !== 'paragraph') throw new Error(`not a paragraph: ${JSON.stringify(block)}`);
+  return block.children;
+};
+/** Every link in a tree, wherever it is nested. */
+const hrefsIn = (nodes: Array<BlockNode | InlineNode | InlineNode[]>): string[] =>
+  nodes.flatMap((node) => {
+    if (Array.isArray(node)) return hrefsIn(node);
+    if (node.type === 'link') return [node.href];
+    if ('children' in node) return hrefsIn(node.children);
+    if ('items' in node) return hrefsIn(node.items);
+    return [];
+  });
+
+describe('parseMarkdown', () => {
+  it('reads bold, italic, strike and inline code', () => {
+    expect(inline('**bold** *it* _it_ ~~gone~~ `x < y`')).toEqual([
+      { type: 'strong', children: [text('bold')] },
+      text(' '),
+      { type: 'emphasis', children: [text('it')] },
+      text(' '),
+      { type: 'emphasis', children: [text('it')] },
+      text(' '),
+      { type: 'strike', children: [text('gone')] },
+      text(' '),
+      { type: 'code', text: 'x < y' },
+    ]);
+  });
+
+  it('nests markers, and reads three as bold italic', () => {
+    expect(inline('*a **b** c* ***d***')).toEqual([
+      { type: 'emphasis', children: [text('a '), { type: 'strong', children: [text('b')] }, text(' c')] },
+      text(' '),
+      { type: 'strong', children: [{ type: 'emphasis', children: [text('d')] }] },
+    ]);
+  });
+
+  it('leaves unclosed, crossed and spaced markers as text', () => {
+    expect(inline('**open *half 2 * 3 ~~a')).toEqual([text('**open *half 2 * 3 ~~a')]);
+    expect(inline('*a **b* c**')).toEqual([{ type: 'emphasis', children: [text('a **b')] }, text(' c**')]);
+  });
+
+  it('does not read underscores inside words, or markers inside code and links', () => {
+    expect(inline('snake_case_name and `*not* _this_`')).toEqual([
+      text('snake_case_name and '),
+      { type: 'code', text: '*not* _this_' },
+    ]);
+    expect(inline('https://example.com/a_b_c*d*')).toEqual([
+      { type: 'link', text: 'https://example.com/a_b_c*d', href: 'https://example.com/a_b_c*d' },
+      text('*'),
+    ]);
+  });
+
+  it('links addresses inside markup, and takes escaped markers literally', () => {
+    expect(inline('**see https://example.com/x**')).toEqual([
+      {
+        type: 'strong',
+        children: [text('see '), { type: 'link', text: 'https://example.com/x', href: 'https://example.com/x' }],
+      },
+    ]);
+    expect(inline('\\*not italic\\* C:\\Users')).toEqual([text('*not italic* C:\\Users')]);
+  });
+
+  it('reads code spans of several backticks, like ```this```', () => {
+    expect(inline('```let a = `b`;``` and ``')).toEqual([{ type: 'code', text: 'let a = `b`;' }, text(' and ``')]);
+  });
+
+  it('reads fenced code, quotes and lists as blocks, and keeps the line breaks of paragraphs', () => {
+    const message = [
+      'Hi,',
+      '',
+      'look:',
+      '```js',
+      'if (a) **b**;',
+      '```',
+      '> quoted *well*',
+      '> > twice',
+      '- one',
+      '- two',
+      '3. three',
+      '4) four',
+      'after',
+    ].join('\n');
+    expect(parseMarkdown(message)).toEqual([
+      paragraph(text('Hi,\n\nlook:')),
+      { type: 'code-block', text: 'if (a) **b**;' },
+      {
+        type: 'quote',
+        children: [
+          paragraph(text('quoted '), { type: 'emphasis', children: [text('well')] }),
+          { type: 'quote', children: [paragraph(text('twice'))] },
+        ],
+      },
+      { type: 'bullet-list', items: [[text('one')], [text('two')]] },
+      { type: 'numbered-list', start: 3, items: [[text('three')], [text('four')]] },
+      paragraph(text('after')),
+    ]);
+  });
+
+  it('runs an unclosed fence to the end, as code', () => {
+    expect(parseMarkdown('```\n<b>*x*</b>')).toEqual([{ type: 'code-block', text: '<b>*x*</b>' }]);
+  });
+
+  it('has no headings, images, HTML or bracket links: they stay as typed', () => {
+    const typed = '# title ![i](https://x.org/i.png) <b>hi</b> [x](https://example.com)';
+    expect(plainTextOf(typed)).toBe(typed);
+    expect(parseMarkdown('-not a list\n1.nor this')).toEqual([paragraph(text('-not a list\n1.nor this'))]);
+  });
+});
+
+describe('parseMarkdown with hostile input', () => {
+  const payloads = [
+    '<img src=x onerror=alert(1)>',
+    '<script>alert(1)</script>',
+    '[x](javascript:alert(1))',
+    '<a href="javascript:alert(1)">x</a>',
+    'javascript:alert(1)',
+    '**<img src=x onerror=alert(1)>**',
+    '`<script>`',
+    '> <iframe src="javascript:alert(1)">',
+    '- [a](data:text/html,<script>alert(1)</script>)',
+    'https://ok.example/"onmouseover="alert(1)',
+    'http://x.org/<script>',
+  ];
+
+  it.each(payloads)('keeps %p as text, with no link but to http(s)', (payload) => {
+    const blocks = parseMarkdown(payload);
+    for (const href of hrefsIn(blocks)) expect(new URL(href).protocol).toMatch(/^https?:$/);
+    // Every character typed is still shown, as text; markers are the only thing taken away.
+    expect(plainTextOf(payload).replace(/[*`>\-\s]/g, '')).toBe(payload.replace(/[*`>\-\s]/g, ''));
+  });
+
+  it('never makes javascript: or data: addresses links, bare or in markup', () => {
+    expect(hrefsIn(parseMarkdown('javascript:alert(1) *javascript:alert(1)* data:text/html,x'))).toEqual([]);
+    expect(hrefsIn(parseMarkdown('https://a.example/"><script>'))).toEqual(['https://a.example/']);
+  });
+
+  // Each of these would take quadratic time or more with a backtracking regex or a naive search for the closer.
+  const pathological = {
+    asterisks: '*'.repeat(4000),
+    'alternating asterisks': '* '.repeat(2000),
+    underscores: '_a'.repeat(2000),
+    'asterisks between letters': 'a*'.repeat(2000),
+    'bold between letters': 'a**'.repeat(1333),
+    backticks: '`'.repeat(4000),
+    'backtick runs of growing length': Array.from({ length: 88 }, (_, n) => '`'.repeat(n + 1)).join('x'),
+    'unclosed openers': '*a '.repeat(1333),
+    'nested openers': `${'*_~~'.repeat(1000)}x`,
+    'nested quotes': '>'.repeat(4000),
+    'list lines': '- a\n'.repeat(1000),
+    'fence lines': '```\n'.repeat(1000),
+    escapes: '\\*'.repeat(2000),
+    links: 'http://a.b/*_ '.repeat(285),
+  };
+
+  it.each(Object.entries(pathological))('parses 4000 characters of %s in linear time', (_name, input) => {
+    // Warm up, then compare with an input a quarter the size: linear time means about a quarter of the time.
+    plainTextOf(input);
+    const time = (markdown: string) => {
+      const started = performance.now();
+      for (let round = 0; round < 5; round++) plainTextOf(markdown);
+      return (performance.now() - started) / 5;
+    };
+    const whole = time(input);
+    expect(whole).toBeLessThan(20);
+    expect(whole).toBeLessThan(time(input.slice(0, input.length / 4)) * 8 + 2);
+  });
+});
+
+describe('plainTextOf', () => {
+  it('gives the words without markers, one block a line', () => {
+    expect(plainTextOf('**Hi** _there_, see `x`\n> quoted\n- one\n- two\n```\ncode\n```')).toBe(
+      'Hi there, see x\nquoted\none\ntwo\ncode',
+    );
+  });
+});
