@@ -2,9 +2,11 @@ import '@unocss/reset/tailwind.css';
 import 'virtual:uno.css';
 import { render } from 'solid-js/web';
 import { App } from './app.tsx';
+import { startTheme } from './lib/theme.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
+startTheme();
 render(() => <App />, root);
 
 // Built apps only: in development a cached shell would hide Vite's fresh modules. (Not `PROD`: that

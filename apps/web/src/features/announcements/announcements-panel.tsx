@@ -14,16 +14,13 @@ const STATUS_LABEL: Record<FeedStatus, string> = {
 
 function AnnouncementItem(props: { announcement: Announcement }) {
   return (
-    <li
-      class="flex gap-3 rounded-xl px-3 py-2.5 transition hover:bg-slate-50 dark:hover:bg-slate-800/60"
-      data-testid="announcement"
-    >
-      <span class="mt-0.5 h-8 w-8 flex shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent dark:bg-accent-softDark">
+    <li class="flex gap-3 rounded-xl px-3 py-2.5 transition hover:bg-surface-sunken" data-testid="announcement">
+      <span class="mt-0.5 h-8 w-8 flex shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent-fg">
         #{props.announcement.id}
       </span>
       <div class="min-w-0 flex-1">
         <p class="whitespace-pre-wrap break-words text-sm leading-relaxed">{props.announcement.text}</p>
-        <time class="text-xs text-slate-500 dark:text-slate-400" dateTime={props.announcement.createdAt}>
+        <time class="text-xs text-fg-muted" dateTime={props.announcement.createdAt}>
           {timeFormat.format(new Date(props.announcement.createdAt))}
         </time>
       </div>
@@ -49,8 +46,8 @@ export function AnnouncementsPanel() {
         <span
           class="inline-flex items-center gap-1.5 text-xs font-medium"
           classList={{
-            'text-emerald-600 dark:text-emerald-400': feed.status() === 'live',
-            'text-amber-600 dark:text-amber-400': feed.status() !== 'live',
+            'text-success': feed.status() === 'live',
+            'text-warning': feed.status() !== 'live',
           }}
           data-testid="feed-status"
         >
@@ -88,8 +85,8 @@ export function AnnouncementsPanel() {
             id="announcement-hint"
             class="text-xs"
             classList={{
-              'text-red-600': draft().trim().length > ANNOUNCEMENT_MAX_LENGTH,
-              'text-slate-500 dark:text-slate-400': draft().trim().length <= ANNOUNCEMENT_MAX_LENGTH,
+              'text-danger': draft().trim().length > ANNOUNCEMENT_MAX_LENGTH,
+              'text-fg-muted': draft().trim().length <= ANNOUNCEMENT_MAX_LENGTH,
             }}
           >
             {draft().trim().length}/{ANNOUNCEMENT_MAX_LENGTH} · Enter to post, Shift+Enter for a new line
@@ -100,7 +97,7 @@ export function AnnouncementsPanel() {
         </div>
         <Show when={submission.error()}>
           {(message) => (
-            <p id="announcement-error" role="alert" class="text-sm text-red-600 dark:text-red-400">
+            <p id="announcement-error" role="alert" class="text-sm text-danger">
               {message()}
             </p>
           )}
@@ -112,11 +109,7 @@ export function AnnouncementsPanel() {
       <ul class="-mx-2 flex flex-col" aria-live="polite" aria-label="Latest announcements">
         <For
           each={feed.announcements()}
-          fallback={
-            <li class="px-3 py-6 text-center text-sm text-slate-500 dark:text-slate-400">
-              Nothing announced yet. Be the first.
-            </li>
-          }
+          fallback={<li class="px-3 py-6 text-center text-sm text-fg-muted">Nothing announced yet. Be the first.</li>}
         >
           {(announcement) => <AnnouncementItem announcement={announcement} />}
         </For>

@@ -97,8 +97,8 @@ export function AuthScreen() {
       aria-selected={mode() === value}
       class="flex-1 rounded-lg px-3 py-1.5 text-sm font-medium transition"
       classList={{
-        'bg-white shadow-sm dark:bg-slate-800': mode() === value,
-        'text-slate-500 hover:text-slate-800 dark:text-slate-400 dark:hover:text-slate-200': mode() !== value,
+        'bg-surface-raised shadow-sm': mode() === value,
+        'text-fg-muted hover:text-fg': mode() !== value,
       }}
       onClick={() => setMode(value)}
     >
@@ -109,7 +109,7 @@ export function AuthScreen() {
   return (
     <main class="mx-auto flex min-h-screen max-w-sm flex-col justify-center px-4 py-10">
       <div class="mb-8 flex flex-col items-center gap-3 text-center">
-        <div class="h-12 w-12 flex items-center justify-center rounded-2xl bg-accent text-xl font-bold text-white shadow-sm">
+        <div class="h-12 w-12 flex items-center justify-center rounded-2xl bg-accent text-xl font-bold text-accent-contrast shadow-sm">
           G
         </div>
         <h1 class="text-2xl font-semibold tracking-tight">Welcome to GopherChat</h1>
@@ -117,15 +117,12 @@ export function AuthScreen() {
       <div class="card flex flex-col gap-5">
         <Show when={reason()}>
           {(message) => (
-            <p
-              role="status"
-              class="rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
-            >
+            <p role="status" class="rounded-xl bg-warning-soft px-3 py-2 text-sm text-warning">
               {message()}
             </p>
           )}
         </Show>
-        <div role="tablist" class="flex gap-1 rounded-xl bg-slate-100 p-1 dark:bg-slate-950">
+        <div role="tablist" class="flex gap-1 rounded-xl bg-surface-sunken p-1">
           {tab('sign-in', 'Sign in')}
           {tab('sign-up', 'Create account')}
         </div>

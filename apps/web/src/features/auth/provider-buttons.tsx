@@ -38,17 +38,17 @@ export function ProviderButtons() {
   const [providers] = createResource(() => gopher.api.auth.providers.query().catch(() => []));
   return (
     <Show when={(providers() ?? []).length > 0}>
-      <div class="flex items-center gap-3 text-xs text-slate-400" aria-hidden="true">
-        <span class="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
+      <div class="flex items-center gap-3 text-xs text-fg-muted" aria-hidden="true">
+        <span class="h-px flex-1 bg-line" />
         or
-        <span class="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
+        <span class="h-px flex-1 bg-line" />
       </div>
       <div class="flex flex-col gap-2">
         <For each={providers()}>
           {(provider) => (
             <a
               href={oauthStartPath(provider)}
-              class="btn border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 dark:hover:bg-slate-800"
+              class="btn border border-line-strong bg-surface-raised text-fg hover:bg-surface-sunken"
             >
               {ICONS[provider]()}
               Continue with {OAUTH_PROVIDER_LABELS[provider]}

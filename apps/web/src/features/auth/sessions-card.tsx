@@ -65,11 +65,11 @@ export function SessionsCard(props: { version: number }) {
           <h2 id="sessions-title" class="text-lg font-semibold">
             Where you’re signed in
           </h2>
-          <p class="text-sm text-slate-500 dark:text-slate-400">Sign out of any device you don’t recognise.</p>
+          <p class="text-sm text-fg-muted">Sign out of any device you don’t recognise.</p>
         </div>
         <button
           type="button"
-          class="btn border border-red-300 text-red-700 hover:bg-red-50 dark:border-red-900 dark:text-red-300 dark:hover:bg-red-950/40"
+          class="btn border border-danger/40 text-danger hover:bg-danger-soft"
           onClick={signOutEverywhere}
         >
           Sign out everywhere
@@ -77,12 +77,12 @@ export function SessionsCard(props: { version: number }) {
       </header>
       <Show when={error() ?? (sessions.error ? toAppError(sessions.error).userMessage : undefined)}>
         {(message) => (
-          <p role="alert" class="text-sm text-red-600 dark:text-red-400">
+          <p role="alert" class="text-sm text-danger">
             {message()}
           </p>
         )}
       </Show>
-      <ul class="flex flex-col divide-y divide-slate-100 dark:divide-slate-800">
+      <ul class="flex flex-col divide-y divide-line">
         <For each={sessions()}>
           {(session) => (
             <li class="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="session">
@@ -90,12 +90,12 @@ export function SessionsCard(props: { version: number }) {
                 <p class="font-medium">
                   {describeDevice(session.userAgent)}
                   <Show when={session.isCurrent}>
-                    <span class="ml-2 rounded-full bg-accent-soft px-2 py-0.5 text-xs font-medium text-accent dark:bg-accent-softDark">
+                    <span class="ml-2 rounded-full bg-accent-soft px-2 py-0.5 text-xs font-medium text-accent-fg">
                       This device
                     </span>
                   </Show>
                 </p>
-                <p class="text-xs text-slate-500 dark:text-slate-400">
+                <p class="text-xs text-fg-muted">
                   {session.ip ?? 'Unknown address'} · signed in {dateTime.format(new Date(session.createdAt))} · last
                   active {dateTime.format(new Date(session.lastUsedAt))}
                 </p>
@@ -103,7 +103,7 @@ export function SessionsCard(props: { version: number }) {
               <Show when={!session.isCurrent}>
                 <button
                   type="button"
-                  class="btn border border-slate-300 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"
+                  class="btn border border-line-strong hover:bg-surface-sunken"
                   onClick={() => revoke(session)}
                 >
                   Sign out

@@ -21,9 +21,7 @@ export function StrengthMeter(props: { password: string; relatedInputs: string[]
             <span
               // One background class at a time: a filled and an empty one would fight over CSS order.
               class={`h-1.5 flex-1 rounded-full transition-colors ${
-                (assessment()?.score ?? -1) > index
-                  ? COLORS[assessment()?.score ?? 0]
-                  : 'bg-slate-200 dark:bg-slate-700'
+                (assessment()?.score ?? -1) > index ? COLORS[assessment()?.score ?? 0] : 'bg-line-strong'
               }`}
             />
           )}
@@ -34,8 +32,8 @@ export function StrengthMeter(props: { password: string; relatedInputs: string[]
           <p
             class="text-xs"
             classList={{
-              'text-emerald-700 dark:text-emerald-400': verdict().isAcceptable,
-              'text-slate-600 dark:text-slate-400': !verdict().isAcceptable,
+              'text-success': verdict().isAcceptable,
+              'text-fg-muted': !verdict().isAcceptable,
             }}
           >
             <span class="font-medium">{LABELS[verdict().score]}.</span>{' '}

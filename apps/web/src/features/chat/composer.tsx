@@ -103,7 +103,7 @@ export function Composer(props: {
 
   return (
     <form
-      class="border-t border-slate-200 p-3 dark:border-slate-800"
+      class="border-t border-line p-3"
       onSubmit={(event) => {
         event.preventDefault();
         submit();
@@ -112,13 +112,13 @@ export function Composer(props: {
       <Show when={props.target}>
         {(target) => (
           <div
-            class="mb-2 flex items-center gap-2 border-l-2 border-accent pl-2 text-xs text-slate-500 dark:text-slate-400"
+            class="mb-2 flex items-center gap-2 border-l-2 border-accent pl-2 text-xs text-fg-muted"
             data-testid="composer-target"
           >
             <p class="min-w-0 flex-1 truncate">{describeTarget(target())}</p>
             <button
               type="button"
-              class="btn px-2 py-1 text-xs hover:bg-slate-100 dark:hover:bg-slate-800"
+              class="btn px-2 py-1 text-xs hover:bg-surface-sunken"
               onClick={() => props.onTargetDone()}
             >
               {isEditing() ? 'Cancel edit' : 'Cancel reply'}

@@ -23,7 +23,7 @@ export function ConnectionBanner() {
     <Show when={description()}>
       {(shown) => (
         <p
-          class="flex items-center justify-between gap-2 bg-amber-50 px-3 py-1.5 text-xs text-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
+          class="flex items-center justify-between gap-2 bg-warning-soft px-3 py-1.5 text-xs text-warning"
           role="status"
           data-testid="connection-banner"
         >

@@ -36,7 +36,7 @@ export function ConversationHeader(props: {
   };
 
   return (
-    <header class="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+    <header class="flex items-center gap-3 border-b border-line px-4 py-3">
       <button
         type="button"
         class="btn px-2 md:hidden"
@@ -49,7 +49,7 @@ export function ConversationHeader(props: {
         <h2 class="truncate font-semibold" data-testid="conversation-title">
           {props.conversation.title}
         </h2>
-        <p class="text-xs text-slate-500 dark:text-slate-400" data-testid="conversation-status">
+        <p class="text-xs text-fg-muted" data-testid="conversation-status">
           {status()}
         </p>
       </div>

@@ -39,9 +39,7 @@ export function ConversationList(props: {
       <Show
         when={props.conversations.length > 0}
         fallback={
-          <p class="px-4 py-6 text-sm text-slate-500 dark:text-slate-400">
-            No conversations yet. Start one with someone by their username.
-          </p>
+          <p class="px-4 py-6 text-sm text-fg-muted">No conversations yet. Start one with someone by their username.</p>
         }
       >
         <ul class="flex flex-col gap-0.5 p-2">
@@ -51,9 +49,7 @@ export function ConversationList(props: {
                 <button
                   type="button"
                   class={`w-full flex items-center gap-3 rounded-xl px-3 py-2.5 text-left transition ${
-                    props.activeId === summary.id
-                      ? 'bg-accent-soft dark:bg-accent-softDark'
-                      : 'hover:bg-slate-100 dark:hover:bg-slate-800/60'
+                    props.activeId === summary.id ? 'bg-accent-soft' : 'hover:bg-surface-sunken'
                   }`}
                   aria-current={props.activeId === summary.id ? 'true' : undefined}
                   data-testid="conversation"
@@ -61,7 +57,7 @@ export function ConversationList(props: {
                 >
                   <span class="relative flex-none">
                     <span
-                      class="h-10 w-10 flex items-center justify-center rounded-full bg-slate-200 text-sm font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100"
+                      class="h-10 w-10 flex items-center justify-center rounded-full bg-line-strong text-sm font-semibold text-fg"
                       aria-hidden="true"
                     >
                       {summary.title.slice(0, 1).toUpperCase()}
@@ -71,7 +67,7 @@ export function ConversationList(props: {
                         const isOnline = () => props.presence[peer().userId]?.isOnline === true;
                         return (
                           <span
-                            class="absolute bottom-0 right-0 h-3 w-3 rounded-full bg-emerald-500 ring-2 ring-white dark:ring-slate-900"
+                            class="absolute bottom-0 right-0 h-3 w-3 rounded-full bg-emerald-500 ring-2 ring-surface-raised"
                             classList={{ hidden: !isOnline() }}
                             data-presence={isOnline() ? 'online' : 'offline'}
                           >
@@ -84,17 +80,15 @@ export function ConversationList(props: {
                   <span class="min-w-0 flex-1">
                     <span class="flex items-baseline justify-between gap-2">
                       <span class="truncate text-sm font-semibold">{summary.title}</span>
-                      <span class="flex-none text-xs text-slate-400">
+                      <span class="flex-none text-xs text-fg-muted">
                         {when(summary.lastMessage?.createdAt ?? summary.createdAt)}
                       </span>
                     </span>
                     <span class="flex items-center justify-between gap-2">
-                      <span class="truncate text-sm text-slate-500 dark:text-slate-400">
-                        {preview(summary, props.myId)}
-                      </span>
+                      <span class="truncate text-sm text-fg-muted">{preview(summary, props.myId)}</span>
                       <Show when={summary.unreadCount > 0}>
                         <span
-                          class="min-w-5 flex-none rounded-full bg-accent px-1.5 text-center text-xs font-semibold leading-5 text-white"
+                          class="min-w-5 flex-none rounded-full bg-accent px-1.5 text-center text-xs font-semibold leading-5 text-accent-contrast"
                           data-testid="unread"
                         >
                           <span class="sr-only">Unread: </span>

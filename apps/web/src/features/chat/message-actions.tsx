@@ -74,7 +74,7 @@ export function MessageActions(props: { actions: MessageAction[]; isMine: boolea
   };
 
   const itemClass =
-    'block w-full whitespace-nowrap rounded-lg px-3 py-1.5 text-left text-sm hover:bg-slate-100 focus:bg-slate-100 focus:outline-none dark:hover:bg-slate-800 dark:focus:bg-slate-800';
+    'block w-full whitespace-nowrap rounded-lg px-3 py-1.5 text-left text-sm hover:bg-surface-sunken focus:bg-surface-sunken focus:outline-none';
 
   return (
     <div
@@ -89,7 +89,7 @@ export function MessageActions(props: { actions: MessageAction[]; isMine: boolea
       <button
         ref={button}
         type="button"
-        class="h-7 w-7 flex items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-accent dark:text-slate-400 dark:hover:bg-slate-800"
+        class="h-7 w-7 flex items-center justify-center rounded-full text-fg-muted hover:bg-surface-sunken focus-visible:outline focus-visible:outline-2 focus-visible:outline-accent"
         aria-label="Message actions"
         aria-haspopup="menu"
         aria-expanded={isOpen()}
@@ -109,7 +109,7 @@ export function MessageActions(props: { actions: MessageAction[]; isMine: boolea
           role="menu"
           aria-label={confirming()?.confirm ?? 'Message actions'}
           tabIndex={-1}
-          class={`absolute z-10 min-w-36 rounded-xl border border-slate-200 bg-white p-1 shadow-lg dark:border-slate-700 dark:bg-slate-900 ${
+          class={`absolute z-10 min-w-36 rounded-xl border border-line bg-surface-raised p-1 shadow-lg ${
             props.isMine ? 'right-0' : 'left-0'
           } ${opensUp() ? 'bottom-full mb-1' : 'top-full mt-1'}`}
           onKeyDown={onMenuKeyDown}
@@ -132,7 +132,7 @@ export function MessageActions(props: { actions: MessageAction[]; isMine: boolea
                 <button
                   type="button"
                   role="menuitem"
-                  class={`${itemClass} text-red-600 dark:text-red-400`}
+                  class={`${itemClass} text-danger`}
                   onClick={() => choose(action())}
                 >
                   Yes, {action().label.toLowerCase()}

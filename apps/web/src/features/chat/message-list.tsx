@@ -53,7 +53,7 @@ function ReceiptMark(props: { receipt: Receipt; isGroup: boolean; nameOf: (userI
   const words = () => RECEIPT_WORDS[props.receipt.state];
   return (
     <span
-      class={`flex-none pb-1 text-xs ${props.receipt.state === 'read' ? 'text-accent' : 'text-slate-400'}`}
+      class={`flex-none pb-1 text-xs ${props.receipt.state === 'read' ? 'text-accent-fg' : 'text-fg-muted'}`}
       title={hasGroupReaders() ? `Read by ${readers()}` : words()}
     >
       <span aria-hidden="true">
@@ -82,8 +82,7 @@ function ReplyQuote(props: {
       ? `${author}: ${excerpt(plainTextOf(replied.content.text))}`
       : `${author}: message deleted`;
   };
-  const quoteClass =
-    'mb-0.5 max-w-full truncate border-l-2 border-accent/60 px-2 text-left text-xs text-slate-500 dark:text-slate-400';
+  const quoteClass = 'mb-0.5 max-w-full truncate border-l-2 border-accent/60 px-2 text-left text-xs text-fg-muted';
   return (
     <Show
       when={props.replied}
@@ -96,7 +95,7 @@ function ReplyQuote(props: {
       {(replied) => (
         <button
           type="button"
-          class={`${quoteClass} hover:text-slate-800 dark:hover:text-slate-200`}
+          class={`${quoteClass} hover:text-fg`}
           data-testid="reply-quote"
           aria-label={`In reply to ${words()}. Show that message.`}
           onClick={() => props.onShow(replied().seq)}
@@ -385,14 +384,14 @@ export function MessageList(props: {
     return (
       <>
         <Show when={isNewDay()}>
-          <p class="my-4 text-center text-xs font-medium text-slate-400">
+          <p class="my-4 text-center text-xs font-medium text-fg-muted">
             {dayFormat.format(new Date(message.createdAt))}
           </p>
         </Show>
         <Show
           when={message.content.type !== 'system'}
           fallback={
-            <p class="my-2 text-center text-xs text-slate-500 dark:text-slate-400">
+            <p class="my-2 text-center text-xs text-fg-muted">
               {message.content.type === 'system' ? describeSystem(message.content.event, nameOf) : ''}
             </p>
           }
@@ -400,8 +399,8 @@ export function MessageList(props: {
           <div class={`group flex ${isMine() ? 'justify-end' : 'justify-start'} ${isContinued() ? 'mt-0.5' : 'mt-3'}`}>
             <div class={`max-w-[75%] ${isMine() ? 'items-end' : 'items-start'} flex flex-col`}>
               <Show when={!isContinued()}>
-                <p class="mb-1 px-1 text-xs text-slate-500 dark:text-slate-400">
-                  <span class="font-medium text-slate-700 dark:text-slate-200">{nameOf(message.senderId ?? '')}</span>{' '}
+                <p class="mb-1 px-1 text-xs text-fg-muted">
+                  <span class="font-medium text-fg">{nameOf(message.senderId ?? '')}</span>{' '}
                   {timeFormat.format(new Date(message.createdAt))}
                 </p>
               </Show>
@@ -412,9 +411,7 @@ export function MessageList(props: {
                 </Show>
                 <div
                   class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-sm focus:outline focus:outline-2 focus:outline-offset-2 focus:outline-accent ${
-                    isMine()
-                      ? 'bg-accent text-white'
-                      : 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
+                    isMine() ? 'bg-accent text-accent-contrast' : 'bg-surface-sunken text-fg'
                   }`}
                   data-testid="message"
                   data-receipt={receipt()?.state}
@@ -432,7 +429,7 @@ export function MessageList(props: {
                 </Show>
               </div>
               <Show when={message.editedAt && message.content.type === 'text'}>
-                <p class="px-1 text-xs text-slate-400">(edited)</p>
+                <p class="px-1 text-xs text-fg-muted">(edited)</p>
               </Show>
             </div>
           </div>
@@ -446,13 +443,13 @@ export function MessageList(props: {
       <div class="max-w-[75%] flex flex-col items-end">
         {quoteOf(message.replyToSeq)}
         <div
-          class="whitespace-pre-wrap break-words rounded-2xl bg-accent/70 px-3.5 py-2 text-sm text-white"
+          class="whitespace-pre-wrap break-words rounded-2xl bg-accent/70 px-3.5 py-2 text-sm text-accent-contrast"
           data-testid="message"
         >
           <MessageText text={message.text} />
         </div>
-        <Show when={message.state === 'failed'} fallback={<p class="px-1 text-xs text-slate-400">Sending…</p>}>
-          <p class="px-1 text-xs text-red-600 dark:text-red-400" role="alert">
+        <Show when={message.state === 'failed'} fallback={<p class="px-1 text-xs text-fg-muted">Sending…</p>}>
+          <p class="px-1 text-xs text-danger" role="alert">
             {message.failure ?? 'Not sent.'}{' '}
             <button type="button" class="underline" onClick={() => props.onRetry(message.clientMessageId)}>
               Retry
@@ -521,8 +518,8 @@ export function MessageList(props: {
       </div>
       <Show when={props.hasOlder}>
         <p
-          class={`pointer-events-none absolute left-1/2 top-2 -translate-x-1/2 rounded-full px-3 py-1 text-xs text-slate-500 dark:text-slate-400 ${
-            props.isLoadingOlder ? 'bg-white/90 shadow-sm dark:bg-slate-900/90' : ''
+          class={`pointer-events-none absolute left-1/2 top-2 -translate-x-1/2 rounded-full px-3 py-1 text-xs text-fg-muted ${
+            props.isLoadingOlder ? 'bg-surface-raised/90 shadow-sm' : ''
           }`}
           role="status"
         >

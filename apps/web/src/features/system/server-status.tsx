@@ -12,7 +12,7 @@ const BACKEND_LABEL = {
 function Row(props: { label: string; value: string; testId: string }) {
   return (
     <div class="flex items-baseline justify-between gap-4 py-1.5">
-      <dt class="text-sm text-slate-500 dark:text-slate-400">{props.label}</dt>
+      <dt class="text-sm text-fg-muted">{props.label}</dt>
       <dd class="text-right text-sm font-medium" data-testid={props.testId}>
         {props.value}
       </dd>
@@ -31,15 +31,15 @@ export function ServerStatus() {
       <Switch>
         <Match when={info.error}>
           <div role="alert" class="flex flex-col gap-3">
-            <p class="text-sm text-red-600 dark:text-red-400">{toAppError(info.error).userMessage}</p>
-            <button type="button" class="btn border border-slate-300 dark:border-slate-700" onClick={() => refetch()}>
+            <p class="text-sm text-danger">{toAppError(info.error).userMessage}</p>
+            <button type="button" class="btn border border-line-strong" onClick={() => refetch()}>
               Try again
             </button>
           </div>
         </Match>
         <Match when={info()}>
           {(server) => (
-            <dl class="divide-y divide-slate-100 dark:divide-slate-800">
+            <dl class="divide-y divide-line">
               <Row label="Version" value={server().version} testId="server-version" />
               <Row label="Database" value={BACKEND_LABEL[server().database]} testId="server-database" />
               <Row label="Event bus" value={BACKEND_LABEL[server().bus]} testId="server-bus" />
@@ -48,7 +48,7 @@ export function ServerStatus() {
           )}
         </Match>
         <Match when={info.loading}>
-          <p class="text-sm text-slate-500">Asking the server…</p>
+          <p class="text-sm text-fg-muted">Asking the server…</p>
         </Match>
       </Switch>
     </section>

@@ -5,10 +5,7 @@ export function ErrorAlert(props: { message: string | undefined }) {
   return (
     <Show when={props.message}>
       {(message) => (
-        <p
-          role="alert"
-          class="rounded-xl bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/50 dark:text-red-300"
-        >
+        <p role="alert" class="rounded-xl bg-danger-soft px-3 py-2 text-sm text-danger">
           {message()}
         </p>
       )}

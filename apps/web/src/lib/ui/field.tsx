@@ -12,12 +12,12 @@ export function Field(
   const [own, input] = splitProps(props, ['label', 'hint']);
   return (
     <div class="flex flex-col gap-1.5">
-      <label for={input.id} class="text-sm font-medium text-slate-700 dark:text-slate-300">
+      <label for={input.id} class="text-sm font-medium text-fg">
         {own.label}
       </label>
       <input {...input} class="field" aria-describedby={own.hint ? `${input.id}-hint` : undefined} />
       {own.hint && (
-        <div id={`${input.id}-hint`} class="text-xs text-slate-500 dark:text-slate-400">
+        <div id={`${input.id}-hint`} class="text-xs text-fg-muted">
           {own.hint}
         </div>
       )}
