@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { loadTestServices, TEST_PASSWORD } from '@gopherchat/server/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium; CHROMIUM_PATH overrides (e.g. Chrome on GitHub runners). */
 const CHROMIUM = loadTestServices().chromiumPath;
@@ -59,4 +59,35 @@ export async function signUpInPage(page: Page, username: string) {
   await page.getByTestId('strength-meter').getByText('Good to go.').waitFor();
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByTestId('signed-in-as').getByText(username).waitFor();
+}
+
+/**
+ * Finds someone by typing into the people picker labelled `label` (inside
+ * `scope`, e.g. a dialog) and picks them from the suggestions: the one whose
+ * username is exactly `query`, or the first suggestion matching `option`.
+ */
+export async function pickPerson(scope: Locator, label: string, query: string, option?: RegExp) {
+  await scope.getByRole('combobox', { name: label }).fill(query);
+  const escaped = query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await scope
+    .getByRole('option', { name: option ?? new RegExp(`@${escaped}$`) })
+    .first()
+    .click();
+}
+
+/** Starts a conversation from the new-conversation dialog with the people of these usernames. */
+export async function startConversation(
+  page: Page,
+  kind: 'Direct' | 'Group',
+  options: { title?: string; usernames: string[] },
+) {
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('tab', { name: kind }).click();
+  if (options.title !== undefined) await dialog.getByLabel('Group name').fill(options.title);
+  for (const username of options.usernames) {
+    await pickPerson(dialog, kind === 'Direct' ? 'Person' : 'Members', username);
+  }
+  await dialog.getByRole('button', { name: kind === 'Direct' ? 'Start' : 'Create group' }).click();
+  await dialog.waitFor({ state: 'hidden' });
 }

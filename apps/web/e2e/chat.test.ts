@@ -6,7 +6,7 @@ import { AUTH_COOKIE_PATH, CSRF_HEADER } from '@gopherchat/api';
 import { createGopherClient } from '@gopherchat/sdk';
 import { type SpawnedServer, spawnServer } from '@gopherchat/server/testing';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+import { launchBrowser, pickPerson, REPO_ROOT, saveScreenshot, signUpInPage, startConversation } from './browser.ts';
 
 /** Chatting in real browsers, against the server serving the built web app. */
 describe('chat in the browser', () => {
@@ -38,15 +38,6 @@ describe('chat in the browser', () => {
     return { context, page };
   }
 
-  async function startConversation(page: Page, kind: 'Direct' | 'Group', fields: Record<string, string>) {
-    await page.getByRole('button', { name: 'New conversation' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByRole('tab', { name: kind }).click();
-    for (const [label, value] of Object.entries(fields)) await dialog.getByLabel(label).fill(value);
-    await dialog.getByRole('button', { name: kind === 'Direct' ? 'Start' : 'Create group' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-  }
-
   async function write(page: Page, text: string) {
     await page.getByRole('textbox', { name: 'Message' }).fill(text);
     await page.getByRole('textbox', { name: 'Message' }).press('Enter');
@@ -76,7 +67,7 @@ describe('chat in the browser', () => {
     const ada = await personAt('ada');
     const bob = await personAt('bob', { viewport: { width: 390, height: 780 } });
 
-    await startConversation(ada.page, 'Direct', { Username: 'bob' });
+    await startConversation(ada.page, 'Direct', { usernames: ['bob'] });
     await expect(ada.page.getByTestId('conversation-title').textContent()).resolves.toBe('bob');
     await write(ada.page, 'Hi Bob! Notes at https://example.com/notes.');
 
@@ -106,7 +97,7 @@ describe('chat in the browser', () => {
     // Jack steps away: his session stays (the cookie), his page does not.
     await jack.page.close();
 
-    await startConversation(iris.page, 'Direct', { Username: 'jack' });
+    await startConversation(iris.page, 'Direct', { usernames: ['jack'] });
     await write(iris.page, 'Are you there?');
     const irisMessage = (text: string) =>
       iris.page.getByTestId('message-list').getByTestId('message').filter({ hasText: text });
@@ -151,7 +142,7 @@ describe('chat in the browser', () => {
 
   it('keeps a group of three in the same conversation, in the same order', async () => {
     const [cat, dan, eve] = await Promise.all([personAt('cat'), personAt('dan'), personAt('eve')]);
-    await startConversation(cat.page, 'Group', { 'Group name': 'Trio', Members: 'dan, eve' });
+    await startConversation(cat.page, 'Group', { title: 'Trio', usernames: ['dan', 'eve'] });
     for (const person of [dan, eve]) await person.page.getByTestId('conversation').filter({ hasText: 'Trio' }).click();
 
     await write(cat.page, 'from cat');
@@ -170,7 +161,7 @@ describe('chat in the browser', () => {
   it('lets people reply to, edit and delete messages, and shows each change to the other live', async () => {
     const ada = await personAt('adaline');
     const bob = await personAt('bobby');
-    await startConversation(ada.page, 'Direct', { Username: 'bobby' });
+    await startConversation(ada.page, 'Direct', { usernames: ['bobby'] });
     await write(ada.page, 'Hello Bob');
     await bob.page.getByTestId('conversation').filter({ hasText: 'adaline' }).click();
     await bob.page.getByTestId('message-list').getByText('Hello Bob').waitFor();
@@ -246,7 +237,7 @@ describe('chat in the browser', () => {
 
   it('lets a group’s owner rename it and remove people, and members leave it, each seen live', async () => {
     const [ada, bob, cy] = await Promise.all([personAt('ada.group'), personAt('bob.group'), personAt('cy.group')]);
-    await startConversation(ada.page, 'Group', { 'Group name': 'Book club', Members: 'bob.group, cy.group' });
+    await startConversation(ada.page, 'Group', { title: 'Book club', usernames: ['bob.group', 'cy.group'] });
     await bob.page.getByTestId('conversation').filter({ hasText: 'Book club' }).click();
     await cy.page.getByTestId('conversation').filter({ hasText: 'Book club' }).waitFor();
 
@@ -256,9 +247,16 @@ describe('chat in the browser', () => {
     await memberRow('bob.group').locator('[data-presence="online"]').waitFor();
     await memberRow('ada.group').getByText('Owner').waitFor();
 
-    await settings.getByLabel('Add people').fill('nobody.here');
+    // Nobody by that name, and nobody already in the group, is suggested.
+    const addPeople = settings.getByRole('combobox', { name: 'Add people' });
+    const suggestionsStatus = settings.getByTestId('people-picker-status');
+    await addPeople.fill('nobody.here');
+    await suggestionsStatus.getByText('No one found').waitFor();
+    await addPeople.fill('cy.group');
+    await suggestionsStatus.getByText('No one found').waitFor();
+    await addPeople.fill('');
     await settings.getByRole('button', { name: 'Add', exact: true }).click();
-    await settings.getByRole('alert').getByText('Nobody here is called “nobody.here”.').waitFor();
+    await settings.getByRole('alert').getByText('Pick who to add.').waitFor();
 
     await settings.getByLabel('Group name').fill('Reading circle');
     await settings.getByRole('button', { name: 'Rename' }).click();
@@ -288,7 +286,7 @@ describe('chat in the browser', () => {
 
     // Adding someone back brings the group back to their list.
     await ada.page.getByRole('button', { name: 'Group settings' }).click();
-    await settings.getByLabel('Add people').fill('@cy.group');
+    await pickPerson(settings, 'Add people', 'cy.group');
     await settings.getByRole('button', { name: 'Add', exact: true }).click();
     await memberRow('cy.group').waitFor();
     await cy.page.getByTestId('conversation').filter({ hasText: 'Reading circle' }).waitFor();
@@ -298,7 +296,7 @@ describe('chat in the browser', () => {
   it('sends what was written offline once, in order, after a reload and reconnection', async () => {
     const fay = await personAt('fay');
     const gus = await personAt('gus');
-    await startConversation(fay.page, 'Direct', { Username: 'gus' });
+    await startConversation(fay.page, 'Direct', { usernames: ['gus'] });
     await write(fay.page, 'before');
     await gus.page.getByTestId('conversation').filter({ hasText: 'fay' }).click();
     await gus.page.getByTestId('message-list').getByText('before').waitFor();
@@ -326,7 +324,7 @@ describe('chat in the browser', () => {
 
   it('loads older pages when scrolling up, keeping what is on screen in place', async () => {
     const hal = await personAt('hal');
-    await startConversation(hal.page, 'Group', { 'Group name': 'Archive', Members: '' });
+    await startConversation(hal.page, 'Group', { title: 'Archive', usernames: [] });
     await using api = await apiAs(hal.page);
     const [archive] = await api.api.conversations.list.query();
     for (let index = 1; index <= 120; index++) {
@@ -378,7 +376,7 @@ describe('chat in the browser', () => {
   // Regression guard for the virtualised list: rendering every loaded message made long conversations crawl.
   it('renders only the messages near the view of a long conversation, and still reaches every one', async () => {
     const ivy = await personAt('ivy');
-    await startConversation(ivy.page, 'Group', { 'Group name': 'Long read', Members: '' });
+    await startConversation(ivy.page, 'Group', { title: 'Long read', usernames: [] });
     await using api = await apiAs(ivy.page);
     const [conversation] = await api.api.conversations.list.query();
     let firstSeq = 0;

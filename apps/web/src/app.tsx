@@ -58,7 +58,7 @@ function Shell(props: { user: Me }) {
           </main>
         </Match>
         <Match when={view() === 'account'}>
-          <AccountPage username={props.user.username} email={props.user.email} />
+          <AccountPage username={props.user.username} email={props.user.email} displayName={props.user.displayName} />
         </Match>
       </Switch>
     </div>

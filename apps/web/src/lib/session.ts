@@ -5,6 +5,7 @@ import {
   OAUTH_ERROR_MESSAGES,
   OAUTH_ERROR_PARAM,
   type SignedIn,
+  type UserProfile,
 } from '@gopherchat/api';
 import { createGopherClient, toAppError } from '@gopherchat/sdk';
 import { createSignal } from 'solid-js';
@@ -221,6 +222,20 @@ export const signUp = (input: { username: string; email: string; password: strin
 /** Changes the password; the server signs every other device out. */
 export const changePassword = (currentPassword: string, newPassword: string) =>
   attempt(() => gopher.api.auth.changePassword.mutate({ currentPassword, newPassword }));
+
+/** My profile as edited, here or on another device: the signed-in person shows it, and a reload offline too. */
+export function adoptProfile(profile: UserProfile) {
+  const state = session();
+  if (state.status !== 'signed-in' || state.user.id !== profile.id) return;
+  const { displayName, username, avatarKey } = profile;
+  const user: Me = { ...state.user, displayName, username, avatarKey };
+  localStorage.setItem(REMEMBERED_USER_KEY, JSON.stringify(user));
+  setSession({ status: 'signed-in', user });
+}
+
+/** Changes the name others see me by. */
+export const changeDisplayName = (displayName: string) =>
+  attempt(async () => adoptProfile(await gopher.api.users.updateProfile.mutate({ displayName })));
 
 export async function signOut() {
   await fetch(`${AUTH_COOKIE_PATH}/logout`, {

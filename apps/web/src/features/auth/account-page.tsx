@@ -1,10 +1,11 @@
-import { OAUTH_PROVIDER_LABELS, type SignInMethods } from '@gopherchat/api';
+import { DISPLAY_NAME_MAX_LENGTH, OAUTH_PROVIDER_LABELS, type SignInMethods } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
-import { createResource, createSignal, Show } from 'solid-js';
-import { changePassword, gopher } from '../../lib/session.ts';
+import { createEffect, createResource, createSignal, on, Show } from 'solid-js';
+import { changeDisplayName, changePassword, gopher } from '../../lib/session.ts';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
+import { Toast } from '../../lib/ui/toast.tsx';
 import { SessionsCard } from './sessions-card.tsx';
 import { StrengthMeter } from './strength-meter.tsx';
 
@@ -67,8 +68,49 @@ function ChangePasswordForm(props: { related: string[]; onChanged: () => void })
   );
 }
 
-/** The signed-in person's account: how they sign in, their password, and their devices. */
-export function AccountPage(props: { username: string; email: string }) {
+/**
+ * The name everyone else sees me by. Saved, it shows at once here and in the
+ * header; the people I share a conversation with see it live.
+ */
+function DisplayNameForm(props: { username: string; displayName: string; onSaved: () => void }) {
+  const [name, setName] = createSignal(props.displayName);
+  // The saved name as the server keeps it (trimmed), or as changed on another device.
+  createEffect(
+    on(
+      () => props.displayName,
+      (saved) => setName(saved),
+      { defer: true },
+    ),
+  );
+  const isUnchanged = () => name().trim() === props.displayName;
+  const submission = createSubmission(async () => {
+    const error = await changeDisplayName(name());
+    if (!error) props.onSaved();
+    return error;
+  });
+
+  return (
+    <form class="flex max-w-md flex-col gap-4" onSubmit={submission.submit}>
+      <Field
+        id="display-name"
+        label="Display name"
+        autocomplete="nickname"
+        maxLength={DISPLAY_NAME_MAX_LENGTH}
+        value={name()}
+        onInput={submission.edit(setName)}
+        aria-invalid={submission.error() ? true : undefined}
+        hint={`Shown beside your messages and in others' conversation lists. Your username stays @${props.username}.`}
+      />
+      <ErrorAlert message={submission.error()} />
+      <button type="submit" class="btn-primary self-start" disabled={submission.isBusy() || isUnchanged()}>
+        {submission.isBusy() ? 'Saving…' : 'Save name'}
+      </button>
+    </form>
+  );
+}
+
+/** The signed-in person's account: their name, how they sign in, their password, and their devices. */
+export function AccountPage(props: { username: string; email: string; displayName: string }) {
   const [methods] = createResource(() => gopher.api.auth.signInMethods.query());
   // Bumped when a password change has signed other devices out, so the list reloads.
   const [sessionsVersion, setSessionsVersion] = createSignal(0);
@@ -78,8 +120,20 @@ export function AccountPage(props: { username: string; email: string }) {
     const loaded = methods();
     return loaded ? describeMethods(loaded) : 'Loading…';
   };
+  const [notice, setNotice] = createSignal<{ id: number; text: string }>();
+  let noticeCount = 0;
   return (
     <div class="flex flex-col gap-6">
+      <section class="card flex flex-col gap-4" aria-labelledby="profile-title">
+        <h2 id="profile-title" class="text-lg font-semibold">
+          Profile
+        </h2>
+        <DisplayNameForm
+          username={props.username}
+          displayName={props.displayName}
+          onSaved={() => setNotice({ id: ++noticeCount, text: 'Display name saved.' })}
+        />
+      </section>
       <section class="card flex flex-col gap-4" aria-labelledby="sign-in-title">
         <div>
           <h2 id="sign-in-title" class="text-lg font-semibold">
@@ -97,6 +151,7 @@ export function AccountPage(props: { username: string; email: string }) {
         </Show>
       </section>
       <SessionsCard version={sessionsVersion()} />
+      <Toast notice={notice()} onDone={() => setNotice(undefined)} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { Me, Message } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
+import { userIdsNamedIn } from '../people/directory.ts';
 import { Composer, type ComposerTarget } from './composer.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
@@ -24,7 +25,14 @@ export function ChatView(props: { me: Me }) {
     const current = timeline();
     return current ? withUnconfirmed(current.messages, current.unconfirmed) : [];
   });
-  const nameOf = (userId: string) => timeline()?.names[userId] ?? 'Someone';
+  // The conversation's own names (its members, live) first; the directory knows those it no longer lists.
+  const names = createMemo(() => ({ ...chat.people.names, ...timeline()?.names }));
+  const nameOf = (userId: string) => names()[userId] ?? 'Someone';
+  // People on screen whom the member list does not cover: they left, or were removed.
+  createEffect(() => {
+    const known = timeline()?.names ?? {};
+    chat.people.want([...userIdsNamedIn(messages())].filter((userId) => known[userId] === undefined));
+  });
   const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
   const typing = createMemo(() => {
     const typists = state.activeId ? state.typing[state.activeId] : undefined;
@@ -69,7 +77,7 @@ export function ChatView(props: { me: Me }) {
       >
         <div class="flex items-center justify-between gap-2 border-b border-slate-200 p-3 dark:border-slate-800">
           <h2 class="text-sm font-semibold">Chats</h2>
-          <NewConversationDialog onStartDirect={chat.startDirect} onStartGroup={chat.startGroup} />
+          <NewConversationDialog myId={props.me.id} onStartDirect={chat.startDirect} onStartGroup={chat.startGroup} />
         </div>
         <ConnectionBanner />
         <ConversationList
@@ -105,7 +113,7 @@ export function ChatView(props: { me: Me }) {
                     members={timeline()?.members ?? {}}
                     presence={state.presence}
                     onRename={(title) => chat.renameGroup(conversation().id, title)}
-                    onAdd={(usernames) => chat.addMembers(conversation().id, usernames)}
+                    onAdd={(userIds) => chat.addMembers(conversation().id, userIds)}
                     onRemove={(userId) => chat.removeMember(conversation().id, userId)}
                     onLeave={() => chat.leaveGroup(conversation().id)}
                   />
@@ -119,7 +127,7 @@ export function ChatView(props: { me: Me }) {
                 messages={messages()}
                 outgoing={outgoing()}
                 members={timeline()?.members ?? {}}
-                names={timeline()?.names ?? {}}
+                names={names()}
                 pointers={timeline()?.pointers ?? {}}
                 hasOlder={timeline()?.hasOlder ?? false}
                 isLoadingOlder={timeline()?.isLoadingOlder ?? false}

@@ -4,13 +4,14 @@ import {
   type Member,
   type MemberRole,
   type UserPresence,
+  type UserProfile,
 } from '@gopherchat/api';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
+import { PeoplePicker } from '../people/people-picker.tsx';
 import { canManage, canRemove } from './permissions.ts';
-import { parseUsernames } from './usernames.ts';
 
 const ROLE_NAMES: Record<MemberRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 const ROLE_ORDER: Record<MemberRole, number> = { owner: 0, admin: 1, member: 2 };
@@ -27,13 +28,15 @@ export function GroupSettingsDialog(props: {
   members: Record<string, Member>;
   presence: Record<string, UserPresence>;
   onRename: (title: string) => Promise<string | undefined>;
-  onAdd: (usernames: string[]) => Promise<string | undefined>;
+  onAdd: (userIds: string[]) => Promise<string | undefined>;
   onRemove: (userId: string) => Promise<string | undefined>;
   onLeave: () => Promise<string | undefined>;
 }) {
   let dialog: HTMLDialogElement | undefined;
   const [title, setTitle] = createSignal('');
-  const [names, setNames] = createSignal('');
+  // Rendered only while open: each opening starts with an empty people picker.
+  const [isOpen, setIsOpen] = createSignal(false);
+  const [newcomers, setNewcomers] = createSignal<UserProfile[]>([]);
   const [isConfirmingLeave, setIsConfirmingLeave] = createSignal(false);
   const [removalError, setRemovalError] = createSignal<string>();
   let stayButton: HTMLButtonElement | undefined;
@@ -46,11 +49,17 @@ export function GroupSettingsDialog(props: {
   );
 
   const rename = createSubmission(() => props.onRename(title()));
+  const memberIds = createMemo(() => Object.keys(props.members));
   const add = createSubmission(async () => {
-    const error = await props.onAdd(parseUsernames(names()));
-    if (!error) setNames('');
+    if (newcomers().length === 0) return 'Pick who to add.';
+    const error = await props.onAdd(newcomers().map((person) => person.id));
+    if (!error) setNewcomers([]);
     return error;
   });
+  const pickNewcomers = (picked: UserProfile[]) => {
+    setNewcomers(picked);
+    add.clearError();
+  };
   const leave = createSubmission(() => props.onLeave());
   const remove = async (userId: string) => setRemovalError(await props.onRemove(userId));
   const askToLeave = () => {
@@ -61,12 +70,13 @@ export function GroupSettingsDialog(props: {
 
   const openDialog = () => {
     setTitle(props.conversation.title);
-    setNames('');
+    setNewcomers([]);
     setIsConfirmingLeave(false);
     setRemovalError(undefined);
     rename.clearError();
     add.clearError();
     leave.clearError();
+    setIsOpen(true);
     dialog?.showModal();
   };
 
@@ -83,6 +93,7 @@ export function GroupSettingsDialog(props: {
       <dialog
         ref={dialog}
         aria-labelledby="group-settings-title"
+        onClose={() => setIsOpen(false)}
         class="w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
       >
         <div class="flex flex-col gap-5 p-5">
@@ -161,15 +172,18 @@ export function GroupSettingsDialog(props: {
 
           <Show when={isManager()}>
             <form class="flex flex-col gap-2" onSubmit={(event) => void add.submit(event)}>
-              <Field
-                id="group-settings-add"
-                label="Add people"
-                value={names()}
-                onInput={add.edit(setNames)}
-                required
-                autocomplete="off"
-                placeholder="usernames, separated by commas"
-              />
+              <Show when={isOpen()}>
+                <PeoplePicker
+                  id="group-settings-add"
+                  label="Add people"
+                  myId={props.myId}
+                  picked={newcomers()}
+                  onChange={pickNewcomers}
+                  isMultiple
+                  excludedIds={memberIds()}
+                  placeholder="Type a name"
+                />
+              </Show>
               <ErrorAlert message={add.error()} />
               <button type="submit" class="btn-primary self-end" disabled={add.isBusy()}>
                 Add

@@ -1,39 +1,58 @@
-import { CONVERSATION_TITLE_MAX_LENGTH } from '@gopherchat/api';
+import { CONVERSATION_TITLE_MAX_LENGTH, type UserProfile } from '@gopherchat/api';
 import { createSignal, Show } from 'solid-js';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
-import { parseUsernames } from './usernames.ts';
+import { PeoplePicker } from '../people/people-picker.tsx';
 
 /**
- * Starts a direct conversation with one person, or a group with several, by
- * username. A native modal dialog: focus moves in, stays in, Escape closes it,
- * and focus goes back to the button that opened it.
+ * Starts a direct conversation with one person, or a group with several,
+ * found by name as it is typed. A native modal dialog: focus moves in, stays
+ * in, Escape closes it, and focus goes back to the button that opened it.
  */
 export function NewConversationDialog(props: {
-  onStartDirect: (username: string) => Promise<string | undefined>;
-  onStartGroup: (title: string, usernames: string[]) => Promise<string | undefined>;
+  myId: string;
+  onStartDirect: (userId: string) => Promise<string | undefined>;
+  onStartGroup: (title: string, userIds: string[]) => Promise<string | undefined>;
 }) {
   let dialog: HTMLDialogElement | undefined;
   const [kind, setKind] = createSignal<'direct' | 'group'>('direct');
-  const [username, setUsername] = createSignal('');
+  // Rendered only while open: each opening starts with empty fields and pickers.
+  const [isOpen, setIsOpen] = createSignal(false);
+  const [person, setPerson] = createSignal<UserProfile>();
   const [title, setTitle] = createSignal('');
-  const [members, setMembers] = createSignal('');
+  const [members, setMembers] = createSignal<UserProfile[]>([]);
 
   const submission = createSubmission(async () => {
-    const error =
-      kind() === 'direct'
-        ? await props.onStartDirect(username().trim())
-        : await props.onStartGroup(title(), parseUsernames(members()));
+    if (kind() === 'direct') {
+      const picked = person();
+      if (!picked) return 'Pick the person to talk to.';
+      const error = await props.onStartDirect(picked.id);
+      if (!error) dialog?.close();
+      return error;
+    }
+    const error = await props.onStartGroup(
+      title(),
+      members().map((member) => member.id),
+    );
     if (!error) dialog?.close();
     return error;
   });
+  const pickPerson = (picked: UserProfile[]) => {
+    setPerson(picked[0]);
+    submission.clearError();
+  };
+  const pickMembers = (picked: UserProfile[]) => {
+    setMembers(picked);
+    submission.clearError();
+  };
 
   const openDialog = () => {
-    setUsername('');
+    setPerson(undefined);
     setTitle('');
-    setMembers('');
+    setMembers([]);
     submission.clearError();
+    setIsOpen(true);
     dialog?.showModal();
   };
 
@@ -45,61 +64,65 @@ export function NewConversationDialog(props: {
       <dialog
         ref={dialog}
         aria-labelledby="new-conversation-title"
+        onClose={() => setIsOpen(false)}
         class="w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
       >
-        <form class="flex flex-col gap-4 p-5" onSubmit={(event) => void submission.submit(event)}>
-          <h2 id="new-conversation-title" class="text-lg font-semibold">
-            New conversation
-          </h2>
-          <div role="tablist" class="flex gap-1 rounded-xl bg-slate-100 p-1 text-sm dark:bg-slate-800">
-            <KindTabs kind={kind()} onPick={setKind} />
-          </div>
-          <Show
-            when={kind() === 'direct'}
-            fallback={
-              <>
-                <Field
-                  id="group-title"
-                  label="Group name"
-                  value={title()}
-                  onInput={submission.edit(setTitle)}
-                  required
-                  maxLength={CONVERSATION_TITLE_MAX_LENGTH}
-                />
-                <Field
-                  id="group-members"
-                  label="Members"
-                  value={members()}
-                  onInput={submission.edit(setMembers)}
-                  placeholder="usernames, separated by commas"
-                />
-              </>
-            }
-          >
-            <Field
-              id="direct-username"
-              label="Username"
-              value={username()}
-              onInput={submission.edit(setUsername)}
-              required
-              autocomplete="off"
-              placeholder="who to talk to"
-            />
-          </Show>
-          <ErrorAlert message={submission.error()} />
-          <div class="flex justify-end gap-2">
-            <button
-              type="button"
-              class="btn hover:bg-slate-100 dark:hover:bg-slate-800"
-              onClick={() => dialog?.close()}
+        <Show when={isOpen()}>
+          <form class="flex flex-col gap-4 p-5" onSubmit={(event) => void submission.submit(event)}>
+            <h2 id="new-conversation-title" class="text-lg font-semibold">
+              New conversation
+            </h2>
+            <div role="tablist" class="flex gap-1 rounded-xl bg-slate-100 p-1 text-sm dark:bg-slate-800">
+              <KindTabs kind={kind()} onPick={setKind} />
+            </div>
+            <Show
+              when={kind() === 'direct'}
+              fallback={
+                <>
+                  <Field
+                    id="group-title"
+                    label="Group name"
+                    value={title()}
+                    onInput={submission.edit(setTitle)}
+                    required
+                    maxLength={CONVERSATION_TITLE_MAX_LENGTH}
+                  />
+                  <PeoplePicker
+                    id="group-members"
+                    label="Members"
+                    myId={props.myId}
+                    picked={members()}
+                    onChange={pickMembers}
+                    isMultiple
+                    placeholder="Type a name"
+                  />
+                </>
+              }
             >
-              Cancel
-            </button>
-            <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
-              {kind() === 'direct' ? 'Start' : 'Create group'}
-            </button>
-          </div>
-        </form>
+              <PeoplePicker
+                id="direct-person"
+                label="Person"
+                myId={props.myId}
+                picked={person() ? [person() as UserProfile] : []}
+                onChange={pickPerson}
+                placeholder="Type a name"
+              />
+            </Show>
+            <ErrorAlert message={submission.error()} />
+            <div class="flex justify-end gap-2">
+              <button
+                type="button"
+                class="btn hover:bg-slate-100 dark:hover:bg-slate-800"
+                onClick={() => dialog?.close()}
+              >
+                Cancel
+              </button>
+              <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
+                {kind() === 'direct' ? 'Start' : 'Create group'}
+              </button>
+            </div>
+          </form>
+        </Show>
       </dialog>
     </>
   );

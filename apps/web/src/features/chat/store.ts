@@ -10,12 +10,14 @@ import {
   TYPING_SHOWN_MS,
   type UserEvent,
   type UserPresence,
+  type UserProfile,
 } from '@gopherchat/api';
 import { backoffDelay, toAppError } from '@gopherchat/sdk';
 import { batch, createMemo, onCleanup } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
 import type { ConnectionStatus } from '../../lib/connection.ts';
-import { attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
+import { adoptProfile, attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
+import { createPeopleDirectory } from '../people/directory.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
 import { createPointerReporter, type Pointer } from './pointer-reporter.ts';
 import { furthest, summaryAfterMyPointers } from './receipts.ts';
@@ -274,6 +276,32 @@ export function createChatStore(me: Me) {
     }
   }
 
+  const people = createPeopleDirectory((ids) => gopher.api.users.profiles.query({ ids }));
+
+  /** Someone's edited profile, everywhere their name shows: at once, with no fetch. */
+  function applyProfile(profile: UserProfile) {
+    const { id, displayName, username } = profile;
+    batch(() => {
+      people.learn([profile]);
+      setState(
+        produce((draft) => {
+          for (const summary of Object.values(draft.conversations)) {
+            if (summary.peer?.userId !== id) continue;
+            // A direct conversation is titled with the other person's name.
+            summary.title = displayName;
+            Object.assign(summary.peer, { displayName, username });
+          }
+          for (const timeline of Object.values(draft.timelines)) {
+            const member = timeline.members[id];
+            if (member) Object.assign(member, { displayName, username });
+            if (id in timeline.names) timeline.names[id] = displayName;
+          }
+        }),
+      );
+      if (id === me.id) adoptProfile(profile);
+    });
+  }
+
   function handle(event: UserEvent) {
     switch (event.kind) {
       case 'message':
@@ -302,6 +330,9 @@ export function createChatStore(me: Me) {
         if (title && !leaving.has(event.conversationId)) tell(`You are no longer in “${title}”.`);
         return;
       }
+      case 'profile':
+        applyProfile(event.profile);
+        return;
       case 'resync':
         void reloadEverything();
         return;
@@ -521,34 +552,18 @@ export function createChatStore(me: Me) {
     await open(summary.id);
   }
 
-  const startDirect = (username: string) =>
-    attempt(async () => {
-      const person = await gopher.api.users.find.query({ username });
-      await openNew(await gopher.api.conversations.createDirect.mutate({ userId: person.id }));
-    });
+  const startDirect = (userId: string) =>
+    attempt(async () => openNew(await gopher.api.conversations.createDirect.mutate({ userId })));
 
-  /** The ids of the people with these usernames, each once, me left out; refused in words if a name is unknown. */
-  async function findPeople(usernames: string[]) {
-    const people = await Promise.all(usernames.map((username) => gopher.api.users.find.query({ username })));
-    return [...new Set(people.map((person) => person.id))].filter((id) => id !== me.id);
-  }
-
-  const startGroup = (title: string, usernames: string[]) =>
-    attempt(async () => {
-      await openNew(
-        await gopher.api.conversations.createGroup.mutate({ title, memberIds: await findPeople(usernames) }),
-      );
-    });
+  const startGroup = (title: string, memberIds: string[]) =>
+    attempt(async () => openNew(await gopher.api.conversations.createGroup.mutate({ title, memberIds })));
 
   // The member list follows these changes through their events (`conversation_updated`, the notes).
   const renameGroup = (conversationId: string, title: string) =>
     attempt(async () => upsertSummary(await gopher.api.conversations.rename.mutate({ conversationId, title })));
 
-  const addMembers = (conversationId: string, usernames: string[]) =>
-    attempt(async () => {
-      const userIds = await findPeople(usernames);
-      upsertSummary(await gopher.api.conversations.addMembers.mutate({ conversationId, userIds }));
-    });
+  const addMembers = (conversationId: string, userIds: string[]) =>
+    attempt(async () => upsertSummary(await gopher.api.conversations.addMembers.mutate({ conversationId, userIds })));
 
   const removeMember = (conversationId: string, userId: string) =>
     attempt(() => gopher.api.conversations.removeMember.mutate({ conversationId, userId }));
@@ -611,6 +626,7 @@ export function createChatStore(me: Me) {
 
   return {
     state,
+    people,
     conversationList,
     open,
     /** Back to the list (on a phone, where only one of the two shows). */

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'bun:test';
+import type { Message, MessageContent } from '@gopherchat/api';
+import { userIdsNamedIn } from './directory.ts';
+
+const message = (seq: number, senderId: string | null, content: MessageContent): Message => ({
+  id: `m${seq}`,
+  conversationId: 'c',
+  seq,
+  senderId,
+  clientMessageId: null,
+  content,
+  replyToSeq: null,
+  createdAt: '2030-01-01T00:00:00.000Z',
+  editedAt: null,
+  deletedAt: null,
+});
+
+describe('userIdsNamedIn', () => {
+  it('names the senders and everyone a note mentions, each once', () => {
+    const messages = [
+      message(1, null, { type: 'system', event: { kind: 'created', by: 'ada' } }),
+      message(2, null, { type: 'system', event: { kind: 'member_removed', by: 'ada', userId: 'bob' } }),
+      message(3, 'cy', { type: 'text', text: 'hi' }),
+      message(4, 'bob', { type: 'deleted' }),
+      message(5, null, { type: 'system', event: { kind: 'member_left', userId: 'dee' } }),
+    ];
+    expect([...userIdsNamedIn(messages)].sort()).toEqual(['ada', 'bob', 'cy', 'dee']);
+  });
+});

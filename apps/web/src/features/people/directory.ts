@@ -1,0 +1,65 @@
+import type { Message, UserProfile } from '@gopherchat/api';
+import { onCleanup, untrack } from 'solid-js';
+import { createStore, produce } from 'solid-js/store';
+import { createProfileLookup } from './profile-lookup.ts';
+
+/** Ids wanted within this long go to the server in one call (a page of history names many at once). */
+const LOOKUP_WINDOW_MS = 10;
+
+/** Everyone a message names: its sender and, for a note, who did what to whom. */
+export function userIdsNamedIn(messages: readonly Message[]): Set<string> {
+  const ids = new Set<string>();
+  for (const { senderId, content } of messages) {
+    if (senderId) ids.add(senderId);
+    if (content.type !== 'system') continue;
+    const { event } = content;
+    if ('by' in event) ids.add(event.by);
+    if ('userId' in event) ids.add(event.userId);
+  }
+  return ids;
+}
+
+/**
+ * Display names by user id, for people a conversation no longer lists (they
+ * left, or were removed) and so never come with its members. Names the
+ * screen needs are `want`ed; the unknown ones are looked up in batches.
+ * Live profile edits are `learn`ed. Lives as long as its owner.
+ */
+export function createPeopleDirectory(load: (ids: string[]) => Promise<UserProfile[]>) {
+  const [names, setNames] = createStore<Record<string, string>>({});
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  function learn(profiles: readonly UserProfile[]) {
+    setNames(
+      produce((draft) => {
+        for (const profile of profiles) draft[profile.id] = profile.displayName;
+      }),
+    );
+  }
+
+  const lookup = createProfileLookup({
+    load,
+    schedule(flush) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        flush();
+      }, LOOKUP_WINDOW_MS);
+      timers.add(timer);
+    },
+    onFound: learn,
+  });
+  onCleanup(() => {
+    lookup.dispose();
+    for (const timer of timers) clearTimeout(timer);
+  });
+
+  return {
+    /** Known names by user id (reactive). */
+    names,
+    /** Looks up those of `ids` whose names are not known yet. Reading what is known does not track it. */
+    want: (ids: Iterable<string>) => lookup.want(untrack(() => [...ids].filter((id) => names[id] === undefined))),
+    learn,
+  };
+}
+
+export type PeopleDirectory = ReturnType<typeof createPeopleDirectory>;

@@ -1,0 +1,31 @@
+import { createEffect, onCleanup, Show } from 'solid-js';
+
+/** Long enough to read a sentence, short enough not to linger over what comes next. */
+const TOAST_MS = 4_000;
+
+/**
+ * A short-lived word that something went well, at the bottom of the screen.
+ * Each new `notice` (by `id`) is shown for its own full time; `onDone` hears
+ * when it is over. Announced politely: the person carries on meanwhile.
+ */
+export function Toast(props: { notice: { id: number; text: string } | undefined; onDone: () => void }) {
+  createEffect(() => {
+    if (!props.notice) return;
+    const timer = setTimeout(() => props.onDone(), TOAST_MS);
+    onCleanup(() => clearTimeout(timer));
+  });
+  return (
+    <div role="status" class="pointer-events-none fixed bottom-6 left-1/2 z-10 -translate-x-1/2">
+      <Show when={props.notice}>
+        {(notice) => (
+          <p
+            class="rounded-xl bg-slate-900 px-4 py-2.5 text-sm text-white shadow-lg dark:bg-slate-100 dark:text-slate-900"
+            data-testid="toast"
+          >
+            {notice().text}
+          </p>
+        )}
+      </Show>
+    </div>
+  );
+}
