@@ -54,10 +54,14 @@ export function PeoplePicker(props: {
   const isExpanded = () => isOpen() && found().query !== '';
   const listboxId = `${props.id}-listbox`;
   const optionId = (person: UserProfile) => `${props.id}-option-${person.id}`;
+  const activeOptionId = () => {
+    const person = active();
+    return person && isExpanded() ? optionId(person) : undefined;
+  };
 
   createEffect(() => {
-    const person = active();
-    if (person && isExpanded()) document.getElementById(optionId(person))?.scrollIntoView({ block: 'nearest' });
+    const id = activeOptionId();
+    if (id) document.getElementById(id)?.scrollIntoView({ block: 'nearest' });
   });
 
   function pick(person: UserProfile) {
@@ -151,7 +155,7 @@ export function PeoplePicker(props: {
           aria-autocomplete="list"
           aria-expanded={isExpanded()}
           aria-controls={listboxId}
-          aria-activedescendant={isExpanded() ? active() && optionId(active() as UserProfile) : undefined}
+          aria-activedescendant={activeOptionId()}
           placeholder={props.placeholder}
           value={text()}
           onInput={(event) => {
@@ -166,7 +170,6 @@ export function PeoplePicker(props: {
           <span
             class="absolute right-3 top-1/2 h-4 w-4 -mt-2 animate-spin rounded-full border-2 border-slate-300 border-t-accent"
             aria-hidden="true"
-            data-testid="people-picker-spinner"
           />
         </Show>
         <div
