@@ -39,7 +39,7 @@ export function ConversationList(props: {
       <Show
         when={props.conversations.length > 0}
         fallback={
-          <p class="px-4 py-6 text-sm text-fg-muted">No conversations yet. Start one with someone by their username.</p>
+          <p class="px-4 py-6 text-sm text-fg-muted">No conversations yet. Start one by finding someone by name.</p>
         }
       >
         <ul class="flex flex-col gap-0.5 p-2">

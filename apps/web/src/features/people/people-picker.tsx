@@ -117,7 +117,7 @@ export function PeoplePicker(props: {
 
   return (
     <div class="flex flex-col gap-1.5">
-      <label for={props.id} class="text-sm font-medium text-slate-700 dark:text-slate-300">
+      <label for={props.id} class="text-sm font-medium text-fg">
         {props.label}
       </label>
       <Show when={props.picked.length > 0}>
@@ -125,14 +125,14 @@ export function PeoplePicker(props: {
           <For each={props.picked}>
             {(person) => (
               <li
-                class="inline-flex items-center gap-1 rounded-full bg-accent-soft py-0.5 pl-3 pr-1 text-sm dark:bg-accent-softDark"
+                class="inline-flex items-center gap-1 rounded-full bg-accent-soft py-0.5 pl-3 pr-1 text-sm text-fg"
                 data-testid="picked-person"
               >
                 <span class="font-medium">{person.displayName}</span>
-                <span class="text-slate-500 dark:text-slate-400">@{person.username}</span>
+                <span class="text-fg-muted">@{person.username}</span>
                 <button
                   type="button"
-                  class="h-6 w-6 flex items-center justify-center rounded-full text-slate-500 hover:bg-white hover:text-slate-900 dark:hover:bg-slate-900 dark:hover:text-slate-100"
+                  class="h-6 w-6 flex items-center justify-center rounded-full text-fg-muted hover:bg-surface-raised hover:text-fg"
                   aria-label={`Deselect ${person.displayName}`}
                   onClick={() => unpick(person)}
                 >
@@ -168,12 +168,12 @@ export function PeoplePicker(props: {
         />
         <Show when={found().isSearching}>
           <span
-            class="absolute right-3 top-1/2 h-4 w-4 -mt-2 animate-spin rounded-full border-2 border-slate-300 border-t-accent"
+            class="absolute right-3 top-1/2 h-4 w-4 -mt-2 animate-spin rounded-full border-2 border-line-strong border-t-accent"
             aria-hidden="true"
           />
         </Show>
         <div
-          class="absolute left-0 right-0 top-full z-20 mt-1 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-lg dark:border-slate-700 dark:bg-slate-900"
+          class="absolute left-0 right-0 top-full z-20 mt-1 overflow-hidden rounded-xl border border-line bg-surface-raised shadow-lg"
           hidden={!isExpanded()}
         >
           <div
@@ -192,19 +192,19 @@ export function PeoplePicker(props: {
                   role="option"
                   tabIndex={-1}
                   aria-selected={active() === person}
-                  class={`cursor-pointer px-3 py-2 text-sm ${active() === person ? 'bg-accent-soft dark:bg-accent-softDark' : ''}`}
+                  class={`cursor-pointer px-3 py-2 text-sm ${active() === person ? 'bg-accent-soft' : ''}`}
                   onMouseMove={() => setActiveIndex(index())}
                   onClick={() => pick(person)}
                 >
                   <span class="font-medium">{person.displayName}</span>{' '}
-                  <span class="text-slate-500 dark:text-slate-400">@{person.username}</span>
+                  <span class="text-fg-muted">@{person.username}</span>
                 </div>
               )}
             </For>
           </div>
           {/* Always in the page, so that screen readers hear it change. */}
           <p
-            class={`px-3 py-2 text-sm ${found().error ? 'text-red-700 dark:text-red-300' : 'text-slate-500 dark:text-slate-400'}`}
+            class={`px-3 py-2 text-sm ${found().error ? 'text-danger' : 'text-fg-muted'}`}
             classList={{ 'sr-only': !status() }}
             role="status"
             data-testid="people-picker-status"

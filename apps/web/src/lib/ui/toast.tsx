@@ -18,10 +18,7 @@ export function Toast(props: { notice: { id: number; text: string } | undefined;
     <div role="status" class="pointer-events-none fixed bottom-6 left-1/2 z-10 -translate-x-1/2">
       <Show when={props.notice}>
         {(notice) => (
-          <p
-            class="rounded-xl bg-slate-900 px-4 py-2.5 text-sm text-white shadow-lg dark:bg-slate-100 dark:text-slate-900"
-            data-testid="toast"
-          >
+          <p class="rounded-xl bg-fg px-4 py-2.5 text-sm text-surface shadow-lg" data-testid="toast">
             {notice().text}
           </p>
         )}
