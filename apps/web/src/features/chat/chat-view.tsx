@@ -1,5 +1,7 @@
 import type { Me, Message } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
+import { FileDropZone } from '../attachments/file-drop-zone.tsx';
+import { PendingUploads } from '../attachments/pending-uploads.tsx';
 import { userIdsNamedIn } from '../people/directory.ts';
 import { Composer, type ComposerTarget } from './composer.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
@@ -34,6 +36,9 @@ export function ChatView(props: { me: Me }) {
     chat.people.want([...userIdsNamedIn(messages())].filter((userId) => known[userId] === undefined));
   });
   const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
+  const uploads = createMemo(() =>
+    chat.attachments.state.uploads.filter((upload) => upload.conversationId === state.activeId),
+  );
   const typing = createMemo(() => {
     const typists = state.activeId ? state.typing[state.activeId] : undefined;
     return describeTypists(
@@ -57,7 +62,12 @@ export function ChatView(props: { me: Me }) {
     const message = messageAt(messages(), target.seq);
     if (!message || !canEdit(message, props.me.id)) setComposerTarget(undefined);
   });
-  const textOf = (message: Message) => (message.content.type === 'text' ? message.content.text : '');
+  const textOf = (message: Message) =>
+    message.content.type === 'text'
+      ? message.content.text
+      : message.content.type === 'attachment'
+        ? (message.content.caption ?? message.content.attachment.fileName)
+        : '';
 
   createEffect(() => {
     const notice = state.notice;
@@ -98,7 +108,11 @@ export function ChatView(props: { me: Me }) {
           }
         >
           {(conversation) => (
-            <>
+            // Files dropped anywhere on the conversation are shared in it.
+            <FileDropZone
+              class="flex min-h-0 flex-1 flex-col"
+              onFiles={(files) => chat.attachments.attach(conversation().id, files)}
+            >
               <ConversationHeader
                 myId={props.me.id}
                 conversation={conversation()}
@@ -145,20 +159,28 @@ export function ChatView(props: { me: Me }) {
                 }
                 onEdit={(message) => setComposerTarget({ kind: 'edit', seq: message.seq, text: textOf(message) })}
                 onDelete={(message) => void chat.deleteMessage(conversation().id, message.seq)}
+                attachments={chat.attachments}
               />
               {/* Always there and one line high: typing coming and going neither moves the messages nor goes unannounced. */}
               <div class="h-5 truncate px-4 text-xs italic text-slate-500 dark:text-slate-400" aria-live="polite">
                 <Show when={typing()}>{(text) => <span data-testid="typing">{text()}</span>}</Show>
               </div>
+              <PendingUploads
+                uploads={uploads()}
+                onCancel={chat.attachments.cancel}
+                onRetry={chat.attachments.retry}
+                onDismiss={chat.attachments.dismiss}
+              />
               <Composer
                 conversationId={conversation().id}
                 target={composerTarget()}
                 onSend={(text, replyToSeq) => chat.send(conversation().id, text, replyToSeq)}
                 onEdit={(seq, text) => void chat.edit(conversation().id, seq, text)}
+                onAttach={(files, caption) => chat.attachments.attach(conversation().id, files, caption)}
                 onTargetDone={() => setComposerTarget(undefined)}
                 onTyping={chat.signalTyping}
               />
-            </>
+            </FileDropZone>
           )}
         </Show>
       </section>

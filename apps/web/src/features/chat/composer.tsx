@@ -1,5 +1,7 @@
-import { MESSAGE_TEXT_MAX_LENGTH, TYPING_RENEW_MS } from '@gopherchat/api';
+import { ATTACHMENT_CAPTION_MAX_LENGTH, MESSAGE_TEXT_MAX_LENGTH, TYPING_RENEW_MS } from '@gopherchat/api';
 import { createEffect, on, onCleanup, Show } from 'solid-js';
+import { AttachButton } from '../attachments/attach-button.tsx';
+import { pastedFiles } from '../attachments/picked-files.ts';
 import { excerpt } from './timeline.ts';
 import { createTypingSignals } from './typing.ts';
 
@@ -25,12 +27,16 @@ const describeTarget = (target: ComposerTarget) =>
  * With a target it replies (a banner says to what) or edits: the message's
  * text takes the field's place, Enter saves, Escape cancels, and the draft
  * comes back afterwards. Editing is not announced as typing.
+ *
+ * Files are attached with the paperclip or pasted; what was being written
+ * goes with them as their caption.
  */
 export function Composer(props: {
   conversationId: string;
   target: ComposerTarget | undefined;
   onSend: (text: string, replyToSeq?: number) => void;
   onEdit: (seq: number, text: string) => void;
+  onAttach: (files: File[], caption: string | undefined) => void;
   /** The reply was sent, the edit saved, or either cancelled. */
   onTargetDone: () => void;
   onTyping: (conversationId: string, isTyping: boolean) => void;
@@ -101,6 +107,19 @@ export function Composer(props: {
     if (target) props.onTargetDone();
   };
 
+  const attach = (files: File[]) => {
+    if (!field || isEditing()) return;
+    const text = field.value.trim();
+    // Too long for a caption, the text stays to be sent as a message of its own.
+    const caption = text !== '' && text.length <= ATTACHMENT_CAPTION_MAX_LENGTH ? text : undefined;
+    props.onAttach(files, caption);
+    if (caption === undefined) return;
+    typing.stop();
+    field.value = '';
+    drafts.delete(props.conversationId);
+    fit();
+  };
+
   return (
     <form
       class="border-t border-line p-3"
@@ -127,6 +146,7 @@ export function Composer(props: {
         )}
       </Show>
       <div class="flex items-end gap-2">
+        <AttachButton onFiles={attach} disabled={isEditing()} />
         <textarea
           ref={field}
           rows={1}
@@ -139,6 +159,12 @@ export function Composer(props: {
             if (isEditing()) return;
             drafts.set(props.conversationId, event.currentTarget.value);
             typing.changed(props.conversationId, event.currentTarget.value);
+          }}
+          onPaste={(event) => {
+            const files = pastedFiles(event.clipboardData);
+            if (files.length === 0 || isEditing()) return;
+            event.preventDefault();
+            attach(files);
           }}
           onKeyDown={(event) => {
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {

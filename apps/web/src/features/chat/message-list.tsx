@@ -9,6 +9,9 @@ import type {
 } from '@gopherchat/api';
 import { createVirtualizer, defaultRangeExtractor, type Range } from '@tanstack/solid-virtual';
 import { batch, createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { AttachmentContent } from '../attachments/attachment-content.tsx';
+import { Lightbox } from '../attachments/lightbox.tsx';
+import type { AttachmentStore } from '../attachments/store.ts';
 import { plainTextOf } from './markdown.ts';
 import { type MessageAction, MessageActions } from './message-actions.tsx';
 import { MessageText } from './message-text.tsx';
@@ -78,9 +81,14 @@ function ReplyQuote(props: {
     const { replied } = props;
     if (!replied) return 'An earlier message';
     const author = props.nameOf(replied.senderId ?? '');
-    return replied.content.type === 'text'
-      ? `${author}: ${excerpt(plainTextOf(replied.content.text))}`
-      : `${author}: message deleted`;
+    switch (replied.content.type) {
+      case 'text':
+        return `${author}: ${excerpt(plainTextOf(replied.content.text))}`;
+      case 'attachment':
+        return `${author}: ${excerpt(replied.content.caption ?? replied.content.attachment.fileName)}`;
+      default:
+        return `${author}: message deleted`;
+    }
   };
   const quoteClass = 'mb-0.5 max-w-full truncate border-l-2 border-accent/60 px-2 text-left text-xs text-fg-muted';
   return (
@@ -156,6 +164,8 @@ export function MessageList(props: {
   onReply: (message: Message) => void;
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
+  /** Shared files: their links, and the lightbox that shows an image whole. */
+  attachments: AttachmentStore;
 }) {
   let scroller: HTMLDivElement | undefined;
   const [isAtBottom, setIsAtBottom] = createSignal(true);
@@ -264,12 +274,15 @@ export function MessageList(props: {
   // The list is no live region (rows come and go as it scrolls): messages from others are announced here, once each.
   const [arrivals, setArrivals] = createSignal<Array<{ seq: number; words: string }>>([]);
   const announce = (message: Message) => {
+    const sender = nameOf(message.senderId ?? '');
     const words =
       message.content.type === 'text'
-        ? `${nameOf(message.senderId ?? '')}: ${plainTextOf(message.content.text)}`
-        : message.content.type === 'system'
-          ? describeSystem(message.content.event, nameOf)
-          : undefined;
+        ? `${sender}: ${plainTextOf(message.content.text)}`
+        : message.content.type === 'attachment'
+          ? `${sender} shared ${message.content.attachment.fileName}${message.content.caption ? `: ${message.content.caption}` : ''}`
+          : message.content.type === 'system'
+            ? describeSystem(message.content.event, nameOf)
+            : undefined;
     if (words) setArrivals((recent) => [...recent.slice(1 - ANNOUNCED_ARRIVALS), { seq: message.seq, words }]);
   };
 
@@ -410,7 +423,7 @@ export function MessageList(props: {
                   {(mark) => <ReceiptMark receipt={mark()} isGroup={props.kind === 'group'} nameOf={nameOf} />}
                 </Show>
                 <div
-                  class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl px-3.5 py-2 text-sm focus:outline focus:outline-2 focus:outline-offset-2 focus:outline-accent ${
+                  class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl ${message.content.type === 'attachment' ? 'p-1' : 'px-3.5 py-2'} text-sm focus:outline focus:outline-2 focus:outline-offset-2 focus:outline-accent ${
                     isMine() ? 'bg-accent text-accent-contrast' : 'bg-surface-sunken text-fg'
                   }`}
                   data-testid="message"
@@ -420,6 +433,13 @@ export function MessageList(props: {
                 >
                   {message.content.type === 'text' ? (
                     <MessageText text={message.content.text} />
+                  ) : message.content.type === 'attachment' ? (
+                    <AttachmentContent
+                      attachment={message.content.attachment}
+                      caption={message.content.caption}
+                      isMine={isMine()}
+                      store={props.attachments}
+                    />
                   ) : (
                     <em class="opacity-70">This message was deleted.</em>
                   )}
@@ -538,6 +558,7 @@ export function MessageList(props: {
           Jump to latest
         </button>
       </Show>
+      <Lightbox store={props.attachments} />
     </div>
   );
 }

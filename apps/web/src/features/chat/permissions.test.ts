@@ -17,6 +17,19 @@ const message = (senderId: string | null, content: MessageContent): Message => (
 
 const text = { type: 'text', text: 'hello' } as const;
 const deleted = { type: 'deleted' } as const;
+const photo = {
+  type: 'attachment',
+  attachment: {
+    id: 'a1',
+    fileName: 'trip.jpg',
+    contentType: 'image/jpeg',
+    byteSize: 1000,
+    kind: 'image',
+    width: 3,
+    height: 2,
+  },
+  caption: null,
+} as const;
 const note = { type: 'system', event: { kind: 'member_left', userId: 'bob' } } as const;
 
 const member = (userId: string, role: MemberRole): Member => ({
@@ -29,8 +42,9 @@ const member = (userId: string, role: MemberRole): Member => ({
 });
 
 describe('who may do what with a message', () => {
-  it('lets anyone reply to text, but not to a tombstone or a system note', () => {
+  it('lets anyone reply to text and files, but not to a tombstone or a system note', () => {
     expect(canReplyTo(message('bob', text))).toBe(true);
+    expect(canReplyTo(message('bob', photo))).toBe(true);
     expect(canReplyTo(message('bob', deleted))).toBe(false);
     expect(canReplyTo(message(null, note))).toBe(false);
   });
@@ -39,6 +53,8 @@ describe('who may do what with a message', () => {
     expect(canEdit(message('ada', text), 'ada')).toBe(true);
     expect(canEdit(message('bob', text), 'ada')).toBe(false);
     expect(canEdit(message('ada', deleted), 'ada')).toBe(false);
+    // The server keeps files as they were sent; a caption is not edited either.
+    expect(canEdit(message('ada', photo), 'ada')).toBe(false);
   });
 
   it('lets a member delete their own messages, and owners and admins anyone’s', () => {
@@ -46,6 +62,9 @@ describe('who may do what with a message', () => {
     expect(canDelete(message('bob', text), 'ada', 'member')).toBe(false);
     expect(canDelete(message('bob', text), 'ada', 'admin')).toBe(true);
     expect(canDelete(message('bob', text), 'ada', 'owner')).toBe(true);
+    expect(canDelete(message('ada', photo), 'ada', 'member')).toBe(true);
+    expect(canDelete(message('bob', photo), 'ada', 'member')).toBe(false);
+    expect(canDelete(message('bob', photo), 'ada', 'admin')).toBe(true);
   });
 
   it('never offers to delete what is already gone, or a system note', () => {

@@ -6,15 +6,20 @@ import type { Member, MemberRole, Message } from '@gopherchat/api';
 /** Owners and admins run a group: its name, its members, and anyone's messages. */
 export const canManage = (role: MemberRole) => role === 'owner' || role === 'admin';
 
-/** Only text can be quoted: a tombstone or a system note has nothing to reply to. */
-export const canReplyTo = (message: Message) => message.content.type === 'text';
+/** What people wrote or shared can be answered: a tombstone or a system note has nothing to reply to. */
+export const canReplyTo = (message: Message) =>
+  message.content.type === 'text' || message.content.type === 'attachment';
 
 /** My own text messages, not yet deleted. */
 export const canEdit = (message: Message, myId: string) => message.senderId === myId && message.content.type === 'text';
 
-/** My own messages, or anyone's for those who run the conversation; never system notes or what is already gone. */
+/**
+ * My own messages (a file with them), or anyone's for those who run the
+ * conversation; never system notes or what is already gone.
+ */
 export const canDelete = (message: Message, myId: string, myRole: MemberRole) =>
-  message.content.type === 'text' && (message.senderId === myId || canManage(myRole));
+  (message.content.type === 'text' || message.content.type === 'attachment') &&
+  (message.senderId === myId || canManage(myRole));
 
 /** Owners and admins remove others; nobody removes the owner, and an admin not another admin. Leaving is separate. */
 export const canRemove = (member: Member, myId: string, myRole: MemberRole) =>

@@ -17,6 +17,7 @@ import { batch, createMemo, onCleanup } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
 import type { ConnectionStatus } from '../../lib/connection.ts';
 import { adoptProfile, attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
+import { createAttachmentStore } from '../attachments/store.ts';
 import { createPeopleDirectory } from '../people/directory.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
 import { createPointerReporter, type Pointer } from './pointer-reporter.ts';
@@ -302,6 +303,9 @@ export function createChatStore(me: Me) {
     });
   }
 
+  // Files shared from here go out as their own messages, shown like any other of mine.
+  const attachments = createAttachmentStore({ onSent: (message) => applyMessage(message), onError: tell });
+
   function handle(event: UserEvent) {
     switch (event.kind) {
       case 'message':
@@ -332,6 +336,9 @@ export function createChatStore(me: Me) {
       }
       case 'profile':
         applyProfile(event.profile);
+        return;
+      case 'attachment_updated':
+        attachments.applyStatus(event.attachment);
         return;
       case 'resync':
         void reloadEverything();
@@ -626,6 +633,7 @@ export function createChatStore(me: Me) {
 
   return {
     state,
+    attachments,
     people,
     conversationList,
     open,

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ATTACHMENT_MAX_BYTES } from '@gopherchat/api';
+import { type SpawnedServer, spawnServer, testPhoto } from '@gopherchat/server/testing';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage, startConversation } from './browser.ts';
+
+/** Sharing files in real browsers, against the server serving the built web app and its embedded object store. */
+describe('sharing files in the browser', () => {
+  let server: SpawnedServer;
+  let browser: Browser & AsyncDisposable;
+
+  beforeAll(async () => {
+    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
+    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+    server = await spawnServer({
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-attachments-')),
+      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
+      // Everyone in these tests signs up from the one loopback address.
+      REGISTER_LIMIT_PER_IP: '100',
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.[Symbol.asyncDispose]();
+    await server?.[Symbol.asyncDispose]();
+  });
+
+  async function personAt(username: string, options: { colorScheme?: 'light' | 'dark' } = {}) {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    await page.goto(server.url.href);
+    await signUpInPage(page, username);
+    return { context, page };
+  }
+
+  async function write(page: Page, text: string) {
+    await page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  }
+
+  /** Picks files with the composer's paperclip, as a person would. */
+  async function attach(page: Page, files: Array<{ name: string; mimeType: string; buffer: Buffer }>) {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Attach files' }).click();
+    await (await chooser).setFiles(files);
+  }
+
+  it('shares an image: the sender sees it upload, the other person its thumbnail, live, and opens it whole', async () => {
+    const ada = await personAt('ada');
+    // Bob's system is in dark mode: the screenshots show both themes.
+    const bob = await personAt('bob', { colorScheme: 'dark' });
+    await startConversation(ada.page, 'Direct', { usernames: ['bob'] });
+    await write(ada.page, 'A photo from the trip');
+    await bob.page.getByTestId('conversation').filter({ hasText: 'ada' }).click();
+    await bob.page.getByTestId('message-list').getByText('A photo from the trip').waitFor();
+
+    // The bytes go to the object store, another origin; held there until the progress has been seen.
+    const { promise: isReleased, resolve: release } = Promise.withResolvers<void>();
+    const isUploadToStore = (url: URL) => url.origin !== server.url.origin;
+    await ada.page.route(isUploadToStore, async (route) => {
+      if (route.request().method() === 'POST') await isReleased;
+      await route.continue();
+    });
+    const photo = Buffer.from(await testPhoto(1200, 800));
+    await attach(ada.page, [{ name: 'trip.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    const pending = ada.page.getByTestId('pending-upload').filter({ hasText: 'trip.jpg' });
+    const progress = pending.getByRole('progressbar', { name: 'Sharing trip.jpg' });
+    await progress.waitFor();
+    expect(Number(await progress.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(0);
+    await pending.getByRole('button', { name: 'Cancel sharing trip.jpg' }).waitFor();
+    await saveScreenshot(ada.page, 'attachments-uploading');
+    release();
+    await pending.waitFor({ state: 'detached' });
+    await ada.page.unroute(isUploadToStore);
+    const adasImage = ada.page.getByTestId('message-list').getByTestId('attachment-image');
+    await adasImage.waitFor();
+
+    // Bob's list had the conversation open: the image arrives, is processed, and its thumbnail shows, with no reload.
+    const bobsImage = bob.page.getByTestId('message-list').getByTestId('attachment-image');
+    await bobsImage.waitFor();
+    const thumbnail = bobsImage.getByTestId('attachment-thumbnail');
+    await thumbnail.waitFor();
+    await expect(thumbnail.getAttribute('src')).resolves.toContain('thumbnail.webp');
+    // Fetched from the store and decoded: a real picture, not a broken image.
+    await thumbnail.evaluate(
+      (image: HTMLImageElement) =>
+        new Promise<void>((resolve) => {
+          const check = () => (image.complete && image.naturalWidth > 0 ? resolve() : requestAnimationFrame(check));
+          check();
+        }),
+    );
+    await expect(thumbnail.getAttribute('alt')).resolves.toBe('trip.jpg');
+    // The box keeps the photo's proportions (3:2), so the row's height was right before any of it loaded.
+    const box = await bobsImage.boundingBox();
+    expect(box && Math.abs(box.width / box.height - 1.5)).toBeLessThan(0.02);
+    await saveScreenshot(bob.page, 'attachments-received');
+
+    // Whole, in a dialog; Escape closes it and the focus goes back to the image.
+    await bobsImage.click();
+    const lightbox = bob.page.getByRole('dialog', { name: 'Image: trip.jpg' });
+    await lightbox.waitFor();
+    const whole = lightbox.getByRole('img', { name: 'trip.jpg' });
+    await bob.page.waitForFunction(() => {
+      const image = document.querySelector<HTMLImageElement>('[data-testid="lightbox-image"]');
+      return image?.complete === true && image.naturalWidth === 1200;
+    });
+    await expect(whole.count()).resolves.toBe(1);
+    await expect(bob.page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe('Close');
+    await saveScreenshot(bob.page, 'attachments-lightbox');
+    await bob.page.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'hidden' });
+    await expect(bob.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe(
+      'attachment-image',
+    );
+
+    // Files other than images: dropped on the conversation, they come as a card to download.
+    await ada.page.getByTestId('message-list').evaluate((list) => {
+      const files = new DataTransfer();
+      files.items.add(new File(['%PDF-1.4\n% a menu\n'], 'menu.pdf', { type: 'application/pdf' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        list.dispatchEvent(new DragEvent(type, { dataTransfer: files, bubbles: true, cancelable: true }));
+      }
+    });
+    const card = bob.page.getByTestId('message-list').getByTestId('attachment-file').filter({ hasText: 'menu.pdf' });
+    await card.getByText('18 bytes').waitFor();
+    const download = card.getByRole('link', { name: 'Download menu.pdf' });
+    await expect(download.getAttribute('rel')).resolves.toBe('noopener noreferrer');
+    await expect(download.getAttribute('href')).resolves.toContain('media/');
+
+    // A pasted image takes what was being written as its caption.
+    const field = ada.page.getByRole('textbox', { name: 'Message' });
+    await field.fill('Sunset, pasted');
+    const pasted = Buffer.from(await testPhoto(300, 200)).toString('base64');
+    await field.evaluate((textarea, base64) => {
+      const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+      const clipboard = new DataTransfer();
+      clipboard.items.add(new File([bytes], 'image.jpg', { type: 'image/jpeg' }));
+      textarea.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }),
+      );
+    }, pasted);
+    await expect(field.inputValue()).resolves.toBe('');
+    const captioned = bob.page.getByTestId('message-list').getByTestId('message').filter({ hasText: 'Sunset, pasted' });
+    await captioned.getByRole('img', { name: 'Sunset, pasted' }).waitFor();
+    await saveScreenshot(bob.page, 'attachments-conversation-dark');
+    await saveScreenshot(ada.page, 'attachments-conversation-light');
+
+    await ada.context.close();
+    await bob.context.close();
+  });
+
+  it('refuses a file too large or of a type that cannot be shared, in words, and sends nothing', async () => {
+    const cat = await personAt('cat');
+    await personAt('dan').then(({ context }) => context.close());
+    await startConversation(cat.page, 'Direct', { usernames: ['dan'] });
+    const asked: string[] = [];
+    cat.page.on('request', (request) => {
+      if (request.url().includes('attachments.')) asked.push(request.url());
+    });
+
+    await attach(cat.page, [
+      { name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ not for sharing') },
+      { name: 'film.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(ATTACHMENT_MAX_BYTES + 1) },
+    ]);
+    const refusals = cat.page.getByTestId('pending-uploads').getByRole('alert');
+    await refusals
+      .filter({ hasText: '“setup.exe” cannot be shared: only images, PDF, ZIP, text, MP3, Ogg and MP4 files can.' })
+      .waitFor();
+    await refusals.filter({ hasText: '“film.mp4” is too large: files can be at most 25 MB.' }).waitFor();
+    // Nothing here to try again: only to dismiss.
+    await expect(cat.page.getByRole('button', { name: /^Retry sharing/ }).count()).resolves.toBe(0);
+    await saveScreenshot(cat.page, 'attachments-refused');
+
+    await cat.page.getByRole('button', { name: 'Dismiss setup.exe' }).click();
+    await cat.page.getByRole('button', { name: 'Dismiss film.mp4' }).click();
+    await cat.page.getByTestId('pending-uploads').waitFor({ state: 'detached' });
+    expect(asked).toEqual([]);
+    await expect(cat.page.getByTestId('message-list').getByTestId('message').count()).resolves.toBe(0);
+    await cat.context.close();
+  });
+});
