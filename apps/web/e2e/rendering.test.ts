@@ -186,4 +186,26 @@ describe('rendering in the browser', () => {
       await context.close();
     });
   }
+
+  it('lets a picked theme win over the system’s, on this device, until the system’s is picked again', async () => {
+    const context = await browser.newContext({ colorScheme: 'dark' });
+    const page = await context.newPage();
+    await page.goto(server.url.href);
+    await signUpInPage(page, 'petra');
+    const isShellDark = async () => (await page.locator('body').evaluate(paintOf)).backgroundLuminance < DARK_LUMINANCE;
+    const picker = page.getByRole('combobox', { name: 'Theme' });
+    expect(await isShellDark()).toBe(true);
+
+    await picker.selectOption('light');
+    expect(await isShellDark()).toBe(false);
+    await page.reload();
+    await page.getByTestId('signed-in-as').waitFor();
+    expect(await isShellDark()).toBe(false);
+    await expect(picker.inputValue()).resolves.toBe('light');
+    await saveScreenshot(page, 'rendering-theme-picked-light');
+
+    await picker.selectOption('system');
+    expect(await isShellDark()).toBe(true);
+    await context.close();
+  });
 });

@@ -6,12 +6,13 @@ import { AuthScreen } from './features/auth/auth-screen.tsx';
 import { ChatView } from './features/chat/chat-view.tsx';
 import { ServerStatus } from './features/system/server-status.tsx';
 import { connectionState, restoreSession, session, signOut } from './lib/session.ts';
+import { ThemePicker } from './lib/ui/theme-picker.tsx';
 
 function NavButton(props: { label: string; isCurrent?: boolean; onClick: () => void }) {
   return (
     <button
       type="button"
-      class="btn px-2.5 hover:bg-slate-100 sm:px-4 dark:hover:bg-slate-800"
+      class="btn px-2.5 hover:bg-surface-sunken sm:px-4"
       aria-current={props.isCurrent ? 'page' : undefined}
       onClick={() => props.onClick()}
     >
@@ -26,16 +27,16 @@ function Shell(props: { user: Me }) {
     <div class="mx-auto max-w-6xl px-3 py-3 sm:px-6 sm:py-5">
       <header class="mb-4 flex flex-wrap items-center justify-between gap-3">
         <button type="button" class="flex items-center gap-3 text-left" onClick={() => setView('chat')}>
-          <div class="h-10 w-10 flex items-center justify-center rounded-2xl bg-accent text-lg font-bold text-white shadow-sm">
+          <div class="h-10 w-10 flex items-center justify-center rounded-2xl bg-accent text-lg font-bold text-accent-contrast shadow-sm">
             G
           </div>
           <div>
             <h1 class="text-xl font-semibold tracking-tight">GopherChat</h1>
-            <p class="hidden text-sm text-slate-500 sm:block dark:text-slate-400">Self-hosted, real-time chat</p>
+            <p class="hidden text-sm text-fg-muted sm:block">Self-hosted, real-time chat</p>
           </div>
         </button>
         <nav class="flex flex-wrap items-center gap-1 text-sm sm:gap-2" aria-label="Account">
-          <span class="text-slate-500 dark:text-slate-400" role="status" data-testid="connection-state">
+          <span class="text-fg-muted" role="status" data-testid="connection-state">
             {connectionState().status === 'connecting' ? 'Connecting…' : ''}
           </span>
           <span class="font-medium" data-testid="signed-in-as">
@@ -45,6 +46,7 @@ function Shell(props: { user: Me }) {
           <NavButton label="Server" isCurrent={view() === 'server'} onClick={() => setView('server')} />
           <NavButton label="Account" isCurrent={view() === 'account'} onClick={() => setView('account')} />
           <NavButton label="Sign out" onClick={() => void signOut()} />
+          <ThemePicker />
         </nav>
       </header>
       <Switch>
@@ -70,7 +72,7 @@ export function App() {
   return (
     <Switch>
       <Match when={session().status === 'restoring'}>
-        <p class="flex min-h-screen items-center justify-center text-sm text-slate-500" role="status">
+        <p class="flex min-h-screen items-center justify-center text-sm text-fg-muted" role="status">
           Loading GopherChat…
         </p>
       </Match>
