@@ -54,10 +54,7 @@ function ChangePasswordForm(props: { related: string[]; onChanged: () => void })
       />
       <ErrorAlert message={submission.error()} />
       <Show when={isDone()}>
-        <p
-          role="status"
-          class="rounded-xl bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950/40 dark:text-emerald-200"
-        >
+        <p role="status" class="rounded-xl bg-success-soft px-3 py-2 text-sm text-success">
           Password changed. Your other devices were signed out.
         </p>
       </Show>
@@ -139,7 +136,7 @@ export function AccountPage(props: { username: string; email: string; displayNam
           <h2 id="sign-in-title" class="text-lg font-semibold">
             Signing in
           </h2>
-          <p class="text-sm text-slate-500 dark:text-slate-400" data-testid="sign-in-methods">
+          <p class="text-sm text-fg-muted" data-testid="sign-in-methods">
             {summary()}
           </p>
         </div>

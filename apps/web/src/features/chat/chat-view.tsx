@@ -80,12 +80,10 @@ export function ChatView(props: { me: Me }) {
     <div
       data-testid="chat"
       data-live={state.live}
-      class="grid h-[calc(100dvh-7rem)] min-h-[28rem] overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 md:grid-cols-[300px_1fr]"
+      class="grid h-[calc(100dvh-7rem)] min-h-[28rem] overflow-hidden rounded-2xl border border-line bg-surface-raised shadow-sm md:grid-cols-[300px_1fr]"
     >
-      <aside
-        class={`min-h-0 flex-col border-r border-slate-200 dark:border-slate-800 ${active() ? 'hidden md:flex' : 'flex'}`}
-      >
-        <div class="flex items-center justify-between gap-2 border-b border-slate-200 p-3 dark:border-slate-800">
+      <aside class={`min-h-0 flex-col border-r border-line ${active() ? 'hidden md:flex' : 'flex'}`}>
+        <div class="flex items-center justify-between gap-2 border-b border-line p-3">
           <h2 class="text-sm font-semibold">Chats</h2>
           <NewConversationDialog myId={props.me.id} onStartDirect={chat.startDirect} onStartGroup={chat.startGroup} />
         </div>
@@ -102,9 +100,7 @@ export function ChatView(props: { me: Me }) {
         <Show
           when={active()}
           fallback={
-            <p class="m-auto px-6 text-center text-sm text-slate-500 dark:text-slate-400">
-              Pick a conversation, or start a new one.
-            </p>
+            <p class="m-auto px-6 text-center text-sm text-fg-muted">Pick a conversation, or start a new one.</p>
           }
         >
           {(conversation) => (
@@ -162,7 +158,7 @@ export function ChatView(props: { me: Me }) {
                 attachments={chat.attachments}
               />
               {/* Always there and one line high: typing coming and going neither moves the messages nor goes unannounced. */}
-              <div class="h-5 truncate px-4 text-xs italic text-slate-500 dark:text-slate-400" aria-live="polite">
+              <div class="h-5 truncate px-4 text-xs italic text-fg-muted" aria-live="polite">
                 <Show when={typing()}>{(text) => <span data-testid="typing">{text()}</span>}</Show>
               </div>
               <PendingUploads
@@ -187,7 +183,7 @@ export function ChatView(props: { me: Me }) {
       <Show when={state.notice}>
         {(notice) => (
           <div
-            class="fixed bottom-6 left-1/2 z-10 -translate-x-1/2 rounded-xl bg-slate-900 px-4 py-2.5 text-sm text-white shadow-lg dark:bg-slate-100 dark:text-slate-900"
+            class="fixed bottom-6 left-1/2 z-10 -translate-x-1/2 rounded-xl bg-fg px-4 py-2.5 text-sm text-surface shadow-lg"
             role="alert"
           >
             {notice().text}

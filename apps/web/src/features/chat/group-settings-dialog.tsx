@@ -82,30 +82,21 @@ export function GroupSettingsDialog(props: {
 
   return (
     <>
-      <button
-        type="button"
-        class="btn px-3 hover:bg-slate-100 dark:hover:bg-slate-800"
-        aria-haspopup="dialog"
-        onClick={openDialog}
-      >
+      <button type="button" class="btn px-3 hover:bg-surface-sunken" aria-haspopup="dialog" onClick={openDialog}>
         Group settings
       </button>
       <dialog
         ref={dialog}
         aria-labelledby="group-settings-title"
         onClose={() => setIsOpen(false)}
-        class="w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
+        class="w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-line bg-surface-raised p-0 text-fg shadow-xl backdrop:bg-slate-900/40"
       >
         <div class="flex flex-col gap-5 p-5">
           <div class="flex items-center justify-between gap-2">
             <h2 id="group-settings-title" class="text-lg font-semibold">
               Group settings
             </h2>
-            <button
-              type="button"
-              class="btn px-3 hover:bg-slate-100 dark:hover:bg-slate-800"
-              onClick={() => dialog?.close()}
-            >
+            <button type="button" class="btn px-3 hover:bg-surface-sunken" onClick={() => dialog?.close()}>
               Close
             </button>
           </div>
@@ -128,10 +119,10 @@ export function GroupSettingsDialog(props: {
           </Show>
 
           <section aria-labelledby="group-settings-members" class="flex flex-col gap-2">
-            <h3 id="group-settings-members" class="text-sm font-medium text-slate-700 dark:text-slate-300">
+            <h3 id="group-settings-members" class="text-sm font-medium text-fg">
               Members ({members().length})
             </h3>
-            <ul class="max-h-60 divide-y divide-slate-200 overflow-y-auto rounded-xl border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
+            <ul class="max-h-60 divide-y divide-line overflow-y-auto rounded-xl border border-line">
               <For each={members()}>
                 {(member) => {
                   const isMe = () => member.userId === props.myId;
@@ -139,23 +130,20 @@ export function GroupSettingsDialog(props: {
                   return (
                     <li class="flex items-center gap-3 px-3 py-2 text-sm" data-testid="group-member">
                       <span
-                        class={`h-2.5 w-2.5 flex-none rounded-full ${isOnline() ? 'bg-emerald-500' : 'bg-slate-300 dark:bg-slate-600'}`}
+                        class={`h-2.5 w-2.5 flex-none rounded-full ${isOnline() ? 'bg-emerald-500' : 'bg-line-strong'}`}
                         data-presence={isOnline() ? 'online' : 'offline'}
                       >
                         <span class="sr-only">{isOnline() ? 'Online:' : 'Offline:'}</span>
                       </span>
                       <span class="min-w-0 flex-1 truncate">
                         <span class="font-medium">{member.displayName}</span>
-                        {isMe() ? ' (you)' : ''}{' '}
-                        <span class="text-slate-500 dark:text-slate-400">@{member.username}</span>
+                        {isMe() ? ' (you)' : ''} <span class="text-fg-muted">@{member.username}</span>
                       </span>
-                      <span class="flex-none text-xs text-slate-500 dark:text-slate-400">
-                        {ROLE_NAMES[member.role]}
-                      </span>
+                      <span class="flex-none text-xs text-fg-muted">{ROLE_NAMES[member.role]}</span>
                       <Show when={canRemove(member, props.myId, props.conversation.myRole)}>
                         <button
                           type="button"
-                          class="btn px-2 py-1 text-xs text-red-600 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950/40"
+                          class="btn px-2 py-1 text-xs text-danger hover:bg-danger-soft"
                           aria-label={`Remove ${member.displayName}`}
                           onClick={() => void remove(member.userId)}
                         >
@@ -191,15 +179,11 @@ export function GroupSettingsDialog(props: {
             </form>
           </Show>
 
-          <div class="border-t border-slate-200 pt-4 dark:border-slate-800">
+          <div class="border-t border-line pt-4">
             <Show
               when={isConfirmingLeave()}
               fallback={
-                <button
-                  type="button"
-                  class="btn px-3 text-red-600 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950/40"
-                  onClick={askToLeave}
-                >
+                <button type="button" class="btn px-3 text-danger hover:bg-danger-soft" onClick={askToLeave}>
                   Leave group
                 </button>
               }
@@ -213,7 +197,7 @@ export function GroupSettingsDialog(props: {
                   <button
                     ref={stayButton}
                     type="button"
-                    class="btn hover:bg-slate-100 dark:hover:bg-slate-800"
+                    class="btn hover:bg-surface-sunken"
                     onClick={() => setIsConfirmingLeave(false)}
                   >
                     Stay

@@ -65,14 +65,14 @@ export function NewConversationDialog(props: {
         ref={dialog}
         aria-labelledby="new-conversation-title"
         onClose={() => setIsOpen(false)}
-        class="w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-100"
+        class="w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-line bg-surface-raised p-0 text-fg shadow-xl backdrop:bg-slate-900/40"
       >
         <Show when={isOpen()}>
           <form class="flex flex-col gap-4 p-5" onSubmit={(event) => void submission.submit(event)}>
             <h2 id="new-conversation-title" class="text-lg font-semibold">
               New conversation
             </h2>
-            <div role="tablist" class="flex gap-1 rounded-xl bg-slate-100 p-1 text-sm dark:bg-slate-800">
+            <div role="tablist" class="flex gap-1 rounded-xl bg-surface-sunken p-1 text-sm">
               <KindTabs kind={kind()} onPick={setKind} />
             </div>
             <Show
@@ -110,11 +110,7 @@ export function NewConversationDialog(props: {
             </Show>
             <ErrorAlert message={submission.error()} />
             <div class="flex justify-end gap-2">
-              <button
-                type="button"
-                class="btn hover:bg-slate-100 dark:hover:bg-slate-800"
-                onClick={() => dialog?.close()}
-              >
+              <button type="button" class="btn hover:bg-surface-sunken" onClick={() => dialog?.close()}>
                 Cancel
               </button>
               <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
@@ -134,7 +130,7 @@ function KindTabs(props: { kind: 'direct' | 'group'; onPick: (kind: 'direct' | '
       type="button"
       role="tab"
       aria-selected={props.kind === value}
-      class={`flex-1 rounded-lg px-3 py-1.5 font-medium ${props.kind === value ? 'bg-white shadow-sm dark:bg-slate-950' : 'text-slate-500'}`}
+      class={`flex-1 rounded-lg px-3 py-1.5 font-medium ${props.kind === value ? 'bg-surface-raised shadow-sm' : 'text-fg-muted'}`}
       onClick={() => props.onPick(value)}
     >
       {label}
