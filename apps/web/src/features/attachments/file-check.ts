@@ -65,13 +65,13 @@ function acceptableName(name: string): string {
 }
 
 /** What the browser tells of a file (a `File` has all of it). */
-export interface FileFacts {
+interface FileFacts {
   name: string;
   type: string;
   size: number;
 }
 
-export type FileCheck =
+type FileCheck =
   | { isAllowed: true; fileName: string; contentType: AttachmentContentType; byteSize: number }
   | { isAllowed: false; reason: string };
 

@@ -129,5 +129,3 @@ export function createLinkCache(deps: LinkCacheDeps) {
     },
   };
 }
-
-export type LinkCache = ReturnType<typeof createLinkCache>;

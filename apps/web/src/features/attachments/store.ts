@@ -8,7 +8,7 @@ import { type ShownAttachment, showAttachment } from './presentation.ts';
 import type { Upload, UploadQueue } from './upload-queue.ts';
 
 /** An image shown whole, over everything (`Lightbox`). */
-export interface LightboxImage {
+interface LightboxImage {
   attachmentId: string;
   /** What the image is, for those who cannot see it: its caption, or its file name. */
   description: string;
