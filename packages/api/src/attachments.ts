@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZId } from './conversations.ts';
 import {
   ATTACHMENT_FILE_NAME_MAX_LENGTH,
+  ATTACHMENT_LINKS_MAX,
   ATTACHMENT_MAX_BYTES,
   ATTACHMENT_TYPES,
   type AttachmentContentType,
@@ -36,5 +37,5 @@ export type TRequestUploadInput = z.infer<typeof ZRequestUploadInput>;
 export const ZAttachmentRef = z.object({ attachmentId: ZId });
 
 export const ZAttachmentLinksInput = z.object({
-  attachmentIds: z.array(ZId).min(1).max(100),
+  attachmentIds: z.array(ZId).min(1).max(ATTACHMENT_LINKS_MAX),
 });

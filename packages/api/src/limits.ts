@@ -58,3 +58,10 @@ export const ATTACHMENT_TYPES = {
   'video/mp4': 'file',
 } as const;
 export type AttachmentContentType = keyof typeof ATTACHMENT_TYPES;
+/** Files whose download links one call may ask for. */
+export const ATTACHMENT_LINKS_MAX = 100;
+
+/** Profiles asked for in one call, e.g. the authors of a page of history. */
+export const USER_PROFILES_MAX = 100;
+/** People suggested per keystroke of a search. */
+export const USER_SEARCH_LIMIT = 10;

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { ZDisplayName } from './auth.ts';
 import { ZId } from './conversations.ts';
-
-/** Profiles asked for in one call, e.g. the authors of a page of history. */
-export const USER_PROFILES_MAX = 100;
-/** People suggested per keystroke of a search. */
-export const USER_SEARCH_LIMIT = 10;
+import { USER_PROFILES_MAX } from './limits.ts';
 
 export const ZFindUserInput = z.object({ username: z.string().trim().min(1).max(64) });
 

@@ -247,6 +247,8 @@ export const attachmentState = pgEnum('attachment_state', ['uploading', 'process
  * a worker leases one (`leased_until`), and a lease that runs out (a crash,
  * a restart) makes the job available again, after `next_attempt_at`.
  * Attaching to a message sets `conversation_id`: its members may download.
+ * Files never shared (abandoned uploads, dismissed ones) are collected after
+ * a day.
  */
 export const attachments = pgTable(
   'attachments',
@@ -276,6 +278,6 @@ export const attachments = pgTable(
   (table) => [
     index('attachments_owner_idx').on(table.ownerId),
     index('attachments_jobs_idx').on(table.nextAttemptAt).where(sql`${table.state} = 'processing'`),
-    index('attachments_unconfirmed_idx').on(table.createdAt).where(sql`${table.state} = 'uploading'`),
+    index('attachments_unshared_idx').on(table.createdAt).where(sql`${table.conversationId} is null`),
   ],
 );

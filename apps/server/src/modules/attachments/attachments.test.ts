@@ -134,6 +134,34 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     expect((await fetch(before?.url ?? '')).status).toBe(404);
   });
 
+  it('discards a file its uploader will not send, but not one already sent', async () => {
+    await using t = await start();
+    const [ada, bob] = [await person(t), await person(t)];
+    const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    const upload1 = await upload(ada, new TextEncoder().encode('draft\n'), { contentType: 'text/plain' });
+    await ada.api.attachments.confirm.mutate({ attachmentId: upload1 });
+    const [link] = await ada.api.attachments.links.query({ attachmentIds: [upload1] });
+    expect(await refusal(bob.api.attachments.discard.mutate({ attachmentId: upload1 }))).toMatchObject({
+      appCode: 'NOT_FOUND',
+    });
+    await ada.api.attachments.discard.mutate({ attachmentId: upload1 });
+    expect(await ada.api.attachments.links.query({ attachmentIds: [upload1] })).toEqual([]);
+    expect((await fetch(link?.url ?? '')).status).toBe(404);
+
+    const upload2 = await upload(ada, new TextEncoder().encode('final\n'), { contentType: 'text/plain' });
+    await ada.api.attachments.confirm.mutate({ attachmentId: upload2 });
+    await ada.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: clientId(),
+      content: { type: 'attachment', attachmentId: upload2 },
+    });
+    const sent = await refusal(ada.api.attachments.discard.mutate({ attachmentId: upload2 }));
+    expect(sent).toMatchObject({
+      appCode: 'INVALID_INPUT',
+      userMessage: 'That file was already sent; delete its message instead.',
+    });
+  });
+
   it('rejects and deletes an upload larger than announced, of another type, or HTML dressed up as a PNG', async () => {
     await using t = await start();
     const ada = await person(t);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,11 @@ describe('attachment processing', () => {
     });
   });
 
+  // Each test starts with an empty queue: what one leaves would be another's first job.
+  afterEach(async () => {
+    await database.db.delete(attachments);
+  });
+
   afterAll(async () => {
     await blobs?.close();
     await database?.close();
@@ -50,7 +55,7 @@ describe('attachment processing', () => {
   });
 
   /** What one server instance has: the service, its worker pool, and the signals it sent. */
-  function instance(workerScript = '../attachments/thumbnail-worker.ts') {
+  function instance(workerScript = '../attachments/thumbnail-worker.ts', clock = systemClock) {
     const images = createWorkerPool<ProcessImageInput, ProcessedImage>({
       workerUrl: new URL(workerScript, import.meta.url),
       size: 1,
@@ -64,7 +69,7 @@ describe('attachment processing', () => {
       signal: async (signal) => {
         signals.push(JSON.parse(signal.payload) as UserEvent);
       },
-      clock: systemClock,
+      clock,
       logger: testLogger,
     });
     return { service, images, signals };
@@ -90,6 +95,40 @@ describe('attachment processing', () => {
   const readyEvent = (id: string): UserEvent => ({
     kind: 'attachment_updated',
     attachment: { id, state: 'ready', placeholder: expect.any(String), hasThumbnail: true },
+  });
+
+  it('collects files never shared a day after their upload began, and keeps shared ones', async () => {
+    let now = Date.now();
+    const { service, images } = instance(undefined, { now: () => now });
+    try {
+      const neverConfirmed = await uploadImage(service);
+      const neverSent = await uploadImage(service);
+      await service.confirm(ownerId, neverSent);
+      const sent = await uploadImage(service);
+      await service.confirm(ownerId, sent);
+      const conversationId = '01900000-0000-7000-8000-0000000000c1';
+      await database.db.execute(sql`
+        insert into conversations (id, kind, title, created_at, updated_at)
+        values (${conversationId}, 'group', 'Shared', now(), now())`);
+      expect(await service.claim(database.db, [{ attachmentId: sent, ownerId, conversationId }])).toEqual(
+        new Set([sent]),
+      );
+      const keys = await Promise.all([neverConfirmed, neverSent, sent].map(async (id) => (await rowOf(id))?.objectKey));
+
+      now += 23 * 60 * 60 * 1000;
+      await service.collectAbandoned();
+      expect(await rowOf(neverSent)).toBeDefined();
+
+      now += 2 * 60 * 60 * 1000;
+      await service.collectAbandoned();
+      expect(await rowOf(neverConfirmed)).toBeUndefined();
+      expect(await rowOf(neverSent)).toBeUndefined();
+      expect(await rowOf(sent)).toBeDefined();
+      const stored = await Promise.all(keys.map((key) => blobs.store.stat(key ?? '')));
+      expect(stored.map(Boolean)).toEqual([false, false, true]);
+    } finally {
+      await images.close();
+    }
   });
 
   it('retries a job whose worker crashed mid-job, and finishes it', async () => {

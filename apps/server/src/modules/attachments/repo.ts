@@ -141,12 +141,12 @@ export function createAttachmentRepo(db: Database) {
         .where(and(eq(attachments.id, id), eq(attachments.state, 'processing')));
     },
 
-    /** Uploads never confirmed since `before`: their grants have long expired. */
-    async unconfirmedSince(before: Date, limit: number): Promise<AttachmentRow[]> {
+    /** Files made before `before` and never shared in a conversation: abandoned uploads, dismissed files. */
+    async unsharedSince(before: Date, limit: number): Promise<AttachmentRow[]> {
       return db
         .select()
         .from(attachments)
-        .where(and(eq(attachments.state, 'uploading'), lt(attachments.createdAt, before)))
+        .where(and(isNull(attachments.conversationId), lt(attachments.createdAt, before)))
         .orderBy(asc(attachments.createdAt))
         .limit(limit);
     },

@@ -10,6 +10,10 @@ export const attachmentsRouter = router({
   confirm: protectedProcedure
     .input(ZAttachmentRef)
     .mutation(({ ctx, input }) => ctx.services.attachments.confirm(ctx.auth.userId, input.attachmentId)),
+  /** Drops an uploaded file that will not be sent after all. */
+  discard: protectedProcedure
+    .input(ZAttachmentRef)
+    .mutation(({ ctx, input }) => ctx.services.attachments.discard(ctx.auth.userId, input.attachmentId)),
   links: protectedProcedure
     .input(ZAttachmentLinksInput)
     .query(({ ctx, input }) => ctx.services.attachments.links(ctx.auth.userId, input.attachmentIds)),

@@ -25,8 +25,8 @@ import { imageDimensions, type ProcessedImage, type ProcessImageInput } from './
 const UPLOAD_GRANT_SECONDS = 15 * 60;
 /** Download links are fetched right away, and asked for again when they lapse. */
 const LINK_SECONDS = 10 * 60;
-/** An upload not confirmed this long after its grant expired is abandoned. */
-const ABANDONED_AFTER_MS = UPLOAD_GRANT_SECONDS * 1000 + 60 * 60 * 1000;
+/** A file not shared in a conversation this long after its upload began is abandoned (and counts against the quota until then). */
+const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Images larger than this many pixels are refused: decoding them could take all the memory. */
 export const IMAGE_MAX_PIXELS = 50_000_000;
 const MAX_ATTEMPTS = 5;
@@ -44,6 +44,17 @@ const factsOf = (row: AttachmentRow): AttachmentFacts => ({
   width: row.width,
   height: row.height,
 });
+
+/** Objects a row may have in the store: the upload (or its clean copy) and the thumbnail. */
+const objectKeysOf = (row: AttachmentRow) => [row.objectKey, ...(row.thumbnailKey ? [row.thumbnailKey] : [])];
+
+/**
+ * Whether a file may be fetched: checked at confirmation and not refused. A
+ * `failed` row with attempts is an image whose processing failed: the file
+ * itself passed every check, so it stays downloadable (never shown inline).
+ */
+const isDownloadable = (row: AttachmentRow) =>
+  row.state === 'processing' || row.state === 'ready' || (row.state === 'failed' && row.attempts > 0);
 
 const statusOf = (row: AttachmentRow): AttachmentStatus => ({
   id: row.id,
@@ -83,6 +94,14 @@ export function createAttachmentService(deps: {
       payload: JSON.stringify({ kind: 'attachment_updated', attachment: statusOf(row) } satisfies UserEvent),
       isDroppable: false,
     });
+  }
+
+  async function deleteObjects(keys: string[]) {
+    await Promise.all(
+      keys.map((key) =>
+        store.delete(key).catch((error) => logger.error({ err: error, key }, 'object of a deleted file left behind')),
+      ),
+    );
   }
 
   async function reject(row: AttachmentRow, reason: string): Promise<never> {
@@ -245,16 +264,20 @@ export function createAttachmentService(deps: {
 
     async release(tx: Database, attachmentId: string): Promise<string[]> {
       const row = await createAttachmentRepo(tx).delete(attachmentId);
-      return row ? [row.objectKey, ...(row.thumbnailKey ? [row.thumbnailKey] : [])] : [];
+      return row ? objectKeysOf(row) : [];
     },
 
-    async deleteObjects(keys: string[]) {
-      await Promise.all(
-        keys.map((key) =>
-          store.delete(key).catch((error) => logger.error({ err: error, key }, 'object of a deleted file left behind')),
-        ),
-      );
+    /** The uploader drops a file they will not send after all (a shared one goes with its message instead). */
+    async discard(userId: string, attachmentId: string): Promise<void> {
+      const row = await ownUpload(userId, attachmentId);
+      if (row.conversationId) {
+        throw new AppError('INVALID_INPUT', 'That file was already sent; delete its message instead.');
+      }
+      await repo.delete(row.id);
+      await deleteObjects(objectKeysOf(row));
     },
+
+    deleteObjects,
 
     /**
      * Short-lived download links, for files the caller uploaded or that were
@@ -264,35 +287,33 @@ export function createAttachmentService(deps: {
       const rows = await repo.visibleTo(userId, attachmentIds);
       const expiresAt = new Date(clock.now() + LINK_SECONDS * 1000).toISOString();
       return Promise.all(
-        rows
-          .filter((row) => row.state !== 'uploading' && row.state !== 'failed')
-          .map(async (row) => {
-            const isImage = kindOf(row.contentType) === 'image';
-            const link = (key: string, contentType: string) =>
-              store.downloadUrl({
-                key,
-                contentType,
-                fileName: row.fileName,
-                // Only checked images are shown in the page; every other file downloads.
-                disposition: isImage ? 'inline' : 'attachment',
-                expiresInSeconds: LINK_SECONDS,
-              });
-            return {
-              ...statusOf(row),
-              url: await link(row.objectKey, row.contentType),
-              thumbnailUrl: row.thumbnailKey ? await link(row.thumbnailKey, 'image/webp') : null,
-              expiresAt,
-            };
-          }),
+        rows.filter(isDownloadable).map(async (row) => {
+          const isImage = kindOf(row.contentType) === 'image' && row.state !== 'failed';
+          const link = (key: string, contentType: string) =>
+            store.downloadUrl({
+              key,
+              contentType,
+              fileName: row.fileName,
+              // Only checked, processed images are shown in the page; every other file downloads.
+              disposition: isImage ? 'inline' : 'attachment',
+              expiresInSeconds: LINK_SECONDS,
+            });
+          return {
+            ...statusOf(row),
+            url: await link(row.objectKey, row.contentType),
+            thumbnailUrl: row.thumbnailKey ? await link(row.thumbnailKey, 'image/webp') : null,
+            expiresAt,
+          };
+        }),
       );
     },
 
-    /** Deletes uploads abandoned before confirmation, object and row. */
+    /** Deletes files never shared, a day after their upload began: rows first, then their objects. */
     async collectAbandoned(): Promise<number> {
-      const abandoned = await repo.unconfirmedSince(new Date(clock.now() - ABANDONED_AFTER_MS), 500);
+      const abandoned = await repo.unsharedSince(new Date(clock.now() - ABANDONED_AFTER_MS), 500);
       for (const row of abandoned) {
-        await store.delete(row.objectKey);
         await repo.delete(row.id);
+        await deleteObjects(objectKeysOf(row));
       }
       return abandoned.length;
     },

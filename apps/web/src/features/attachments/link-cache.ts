@@ -1,7 +1,5 @@
-import type { AttachmentLinks } from '@gopherchat/api';
+import { ATTACHMENT_LINKS_MAX, type AttachmentLinks } from '@gopherchat/api';
 
-/** Ids one links request may carry (the server's limit). */
-const LINKS_PER_REQUEST = 100;
 /** Files wanted within this long of each other share one request: a page of messages asks once. */
 export const LINK_BATCH_MS = 15;
 /** Links are renewed this long before they lapse, so what is on screen never points at a dead one. */
@@ -73,8 +71,8 @@ export function createLinkCache(deps: LinkCacheDeps) {
   function flush() {
     const ids = [...queued];
     queued.clear();
-    for (let start = 0; start < ids.length; start += LINKS_PER_REQUEST) {
-      void request(ids.slice(start, start + LINKS_PER_REQUEST));
+    for (let start = 0; start < ids.length; start += ATTACHMENT_LINKS_MAX) {
+      void request(ids.slice(start, start + ATTACHMENT_LINKS_MAX));
     }
   }
 
