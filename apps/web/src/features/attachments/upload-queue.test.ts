@@ -21,9 +21,11 @@ function fakeServer() {
   const grants: string[] = [];
   const stored = new Set<string>();
   const sent: Array<{ clientMessageId: string; attachmentId: string; caption?: string }> = [];
+  const discarded: string[] = [];
   const server = {
     grants,
     sent,
+    discarded,
     refuseConfirm: undefined as AppErrorData | undefined,
     isStoreDown: false,
     isSendDown: false,
@@ -68,6 +70,9 @@ function fakeServer() {
         };
         return { ...facts, status };
       },
+      async discard(attachmentId) {
+        discarded.push(attachmentId);
+      },
       async send(upload) {
         if (server.isSendDown) throw new Refusal(OFFLINE);
         sent.push({
@@ -77,7 +82,7 @@ function fakeServer() {
         });
         return { id: `message-${sent.length}`, clientMessageId: upload.clientMessageId } as Message;
       },
-    } satisfies Pick<UploadQueueDeps, 'requestUpload' | 'post' | 'confirm' | 'send'>,
+    } satisfies Pick<UploadQueueDeps, 'requestUpload' | 'post' | 'confirm' | 'discard' | 'send'>,
   };
   return server;
 }
@@ -204,6 +209,18 @@ describe('upload queue', () => {
     await settle();
     expect(server.grants).toHaveLength(1);
     expect(server.sent).toEqual([{ clientMessageId: 'upload-1', attachmentId: 'attachment-1', caption: 'Hello' }]);
+  });
+
+  it('tells the server to drop a checked file whose failed send is dismissed', async () => {
+    const server = fakeServer();
+    const { queue } = queueOn(server);
+    server.isSendDown = true;
+    queue.add('conversation-1', [png(), png('second.png')]);
+    await settle();
+    queue.dismiss('upload-1');
+    await settle();
+    expect(server.discarded).toEqual(['attachment-1']);
+    expect(queue.uploads.map((upload) => upload.id)).toEqual(['upload-2']);
   });
 
   it('offers no retry when the server refused the file itself, and says why in its words', async () => {

@@ -51,6 +51,8 @@ export interface UploadQueueDeps {
   /** Sends the file to the object store with the grant, telling how far it got (0 to 1). */
   post(grant: UploadGrantReply, file: Blob, onProgress: (progress: number) => void, signal: AbortSignal): Promise<void>;
   confirm(attachmentId: string): Promise<AttachmentFacts & { status: AttachmentStatus }>;
+  /** Drops a checked file that will not be sent after all, so it stops counting against the quota. */
+  discard(attachmentId: string): Promise<void>;
   send(upload: {
     conversationId: string;
     clientMessageId: string;
@@ -211,9 +213,12 @@ export function createUploadQueue(deps: UploadQueueDeps) {
       void drain();
     },
 
-    /** Forgets a failed upload. */
+    /** Forgets a failed upload, and the server its file if it was checked (else the server collects it a day later). */
     dismiss(id: string) {
-      if (find(id)?.phase.name === 'failed') remove(id);
+      const upload = find(id);
+      if (upload?.phase.name !== 'failed') return;
+      remove(id);
+      if (upload.confirmedId) void deps.discard(upload.confirmedId).catch(() => {});
     },
 
     dispose() {

@@ -13,6 +13,7 @@ export const createUploader = (events: Pick<UploadQueueDeps, 'onChange' | 'onCon
     requestUpload: (input, signal) => gopher.api.attachments.requestUpload.mutate(input, { signal }),
     post: postToStore,
     confirm: (attachmentId) => gopher.api.attachments.confirm.mutate({ attachmentId }),
+    discard: (attachmentId) => gopher.api.attachments.discard.mutate({ attachmentId }),
     send: ({ conversationId, clientMessageId, attachmentId, caption }) =>
       gopher.api.messages.send.mutate({
         conversationId,
