@@ -1,4 +1,4 @@
-import type { JSX } from 'solid-js';
+import { createMemo, type JSX, Show } from 'solid-js';
 import { type BlockNode, type InlineNode, parseMarkdown } from './markdown.ts';
 
 // Translucent, so that code reads on my accent bubbles and on others' grey ones, in either theme.
@@ -71,5 +71,16 @@ function renderBlock(block: BlockNode): JSX.Element {
  * new tab, without access to this page (`noopener noreferrer`).
  */
 export function MessageText(props: { text: string }) {
-  return <div class="flex flex-col gap-1">{parseMarkdown(props.text).map(renderBlock)}</div>;
+  const blocks = createMemo(() => parseMarkdown(props.text));
+  const onlyParagraph = () => {
+    const [first, ...rest] = blocks();
+    return first?.type === 'paragraph' && rest.length === 0 ? first : undefined;
+  };
+  // Most messages are one paragraph: its text goes straight into the bubble, with no element around it, so a long
+  // list renders no more nodes than it did before markdown.
+  return (
+    <Show when={onlyParagraph()} fallback={<div class="flex flex-col gap-1">{blocks().map(renderBlock)}</div>}>
+      {(paragraph) => paragraph().children.map(renderInline)}
+    </Show>
+  );
 }
