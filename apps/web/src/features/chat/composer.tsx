@@ -2,6 +2,7 @@ import { ATTACHMENT_CAPTION_MAX_LENGTH, MESSAGE_TEXT_MAX_LENGTH, TYPING_RENEW_MS
 import { createEffect, on, onCleanup, Show } from 'solid-js';
 import { AttachButton } from '../attachments/attach-button.tsx';
 import { pastedFiles } from '../attachments/picked-files.ts';
+import { plainTextOf } from './markdown.ts';
 import { excerpt } from './timeline.ts';
 import { createTypingSignals } from './typing.ts';
 
@@ -16,7 +17,7 @@ export type ComposerTarget =
 const describeTarget = (target: ComposerTarget) =>
   target.kind === 'edit'
     ? 'Editing your message (Enter saves, Escape cancels)'
-    : `Replying to ${target.authorName}: ${excerpt(target.text)}`;
+    : `Replying to ${target.authorName}: ${excerpt(plainTextOf(target.text))}`;
 
 /**
  * Where messages are written: Enter sends, Shift+Enter starts a new line.
