@@ -1,46 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'bun:test';
 import { ATTACHMENT_MAX_BYTES } from '@gopherchat/api';
-import { type SpawnedServer, spawnServer, testPhoto } from '@gopherchat/server/testing';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage, startConversation } from './browser.ts';
+import { testPhoto } from '@gopherchat/server/testing';
+import type { Page } from 'playwright-core';
+import { saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
 /** Sharing files in real browsers, against the server serving the built web app and its embedded object store. */
 describe('sharing files in the browser', () => {
-  let server: SpawnedServer;
-  let browser: Browser & AsyncDisposable;
-
-  beforeAll(async () => {
-    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
-    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
-    server = await spawnServer({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-attachments-')),
-      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
-      // Everyone in these tests signs up from the one loopback address.
-      REGISTER_LIMIT_PER_IP: '100',
-    });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.[Symbol.asyncDispose]();
-    await server?.[Symbol.asyncDispose]();
-  });
-
-  async function personAt(username: string, options: { colorScheme?: 'light' | 'dark' } = {}) {
-    const context = await browser.newContext(options);
-    const page = await context.newPage();
-    await page.goto(server.url.href);
-    await signUpInPage(page, username);
-    return { context, page };
-  }
-
-  async function write(page: Page, text: string) {
-    await page.getByRole('textbox', { name: 'Message' }).fill(text);
-    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-  }
+  const web = useWebApp('attachments');
 
   /** Picks files with the composer's paperclip, as a person would. */
   async function attach(page: Page, files: Array<{ name: string; mimeType: string; buffer: Buffer }>) {
@@ -50,9 +16,9 @@ describe('sharing files in the browser', () => {
   }
 
   it('shares an image: the sender sees it upload, the other person its thumbnail, live, and opens it whole', async () => {
-    const ada = await personAt('ada');
+    const ada = await web.personAt('ada');
     // Bob's system is in dark mode: the screenshots show both themes.
-    const bob = await personAt('bob', { colorScheme: 'dark' });
+    const bob = await web.personAt('bob', { colorScheme: 'dark' });
     await startConversation(ada.page, 'Direct', { usernames: ['bob'] });
     await write(ada.page, 'A photo from the trip');
     await bob.page.getByTestId('conversation').filter({ hasText: 'ada' }).click();
@@ -60,7 +26,7 @@ describe('sharing files in the browser', () => {
 
     // The bytes go to the object store, another origin; held there until the progress has been seen.
     const { promise: isReleased, resolve: release } = Promise.withResolvers<void>();
-    const isUploadToStore = (url: URL) => url.origin !== server.url.origin;
+    const isUploadToStore = (url: URL) => url.origin !== web.server.url.origin;
     await ada.page.route(isUploadToStore, async (route) => {
       if (route.request().method() === 'POST') await isReleased;
       await route.continue();
@@ -154,8 +120,8 @@ describe('sharing files in the browser', () => {
   });
 
   it('refuses a file too large or of a type that cannot be shared, in words, and sends nothing', async () => {
-    const cat = await personAt('cat');
-    await personAt('dan').then(({ context }) => context.close());
+    const cat = await web.personAt('cat');
+    await web.personAt('dan').then(({ context }) => context.close());
     await startConversation(cat.page, 'Direct', { usernames: ['dan'] });
     const asked: string[] = [];
     cat.page.on('request', (request) => {

@@ -1,8 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll } from 'bun:test';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
-import { loadTestServices, TEST_PASSWORD } from '@gopherchat/server/testing';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadTestServices, type SpawnedServer, spawnServer, TEST_PASSWORD } from '@gopherchat/server/testing';
+import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium; CHROMIUM_PATH overrides (e.g. Chrome on GitHub runners). */
 const CHROMIUM = loadTestServices().chromiumPath;
@@ -91,3 +93,62 @@ export async function startConversation(
   await dialog.getByRole('button', { name: kind === 'Direct' ? 'Start' : 'Create group' }).click();
   await dialog.waitFor({ state: 'hidden' });
 }
+
+/**
+ * For a describe block: builds the web app, serves it from a real server on
+ * the embedded defaults (its own data directory and object store), and
+ * launches Chromium; all of it goes after the block. Read `server` and
+ * `browser` inside tests (they exist once the block has started).
+ */
+export function useWebApp(label: string) {
+  let server: SpawnedServer | undefined;
+  let browser: (Browser & AsyncDisposable) | undefined;
+
+  beforeAll(async () => {
+    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
+    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+    server = await spawnServer({
+      DATA_DIR: mkdtempSync(join(tmpdir(), `gopherchat-e2e-${label}-`)),
+      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
+      // Everyone in these tests signs up from the one loopback address.
+      REGISTER_LIMIT_PER_IP: '100',
+    });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.[Symbol.asyncDispose]();
+    await server?.[Symbol.asyncDispose]();
+  });
+
+  const started = <T>(value: T | undefined): T => {
+    if (!value) throw new Error('the web app has not started: use it inside tests');
+    return value;
+  };
+
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    /** `username`, signed up in a browser context of their own (a viewport, a colour scheme…). */
+    async personAt(username: string, options: BrowserContextOptions = {}) {
+      const context = await started(browser).newContext(options);
+      const page = await context.newPage();
+      await page.goto(started(server).url.href);
+      await signUpInPage(page, username);
+      return { context, page };
+    },
+  };
+}
+
+/** Writes `text` in the composer and sends it with Enter. */
+export async function write(page: Page, text: string) {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+}
+
+/** The texts of the message bubbles rendered on `page`. */
+export const messagesOn = (page: Page) => page.getByTestId('message-list').getByTestId('message').allTextContents();

@@ -1,49 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'bun:test';
 import { AUTH_COOKIE_PATH, CSRF_HEADER } from '@gopherchat/api';
 import { createGopherClient } from '@gopherchat/sdk';
-import { type SpawnedServer, spawnServer } from '@gopherchat/server/testing';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, pickPerson, REPO_ROOT, saveScreenshot, signUpInPage, startConversation } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { messagesOn, pickPerson, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
 /** Chatting in real browsers, against the server serving the built web app. */
 describe('chat in the browser', () => {
-  let server: SpawnedServer;
-  let browser: Browser & AsyncDisposable;
+  const web = useWebApp('chat');
 
-  beforeAll(async () => {
-    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
-    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
-    server = await spawnServer({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-chat-')),
-      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
-      // Everyone in these tests signs up from the one loopback address.
-      REGISTER_LIMIT_PER_IP: '100',
-    });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.[Symbol.asyncDispose]();
-    await server?.[Symbol.asyncDispose]();
-  });
-
-  async function personAt(username: string, options: { viewport?: { width: number; height: number } } = {}) {
-    const context = await browser.newContext(options);
-    const page = await context.newPage();
-    await page.goto(server.url.href);
-    await signUpInPage(page, username);
-    return { context, page };
-  }
-
-  async function write(page: Page, text: string) {
-    await page.getByRole('textbox', { name: 'Message' }).fill(text);
-    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-  }
-
-  const messagesOn = (page: Page) => page.getByTestId('message-list').getByTestId('message').allTextContents();
   /** The rendered bubble that says exactly `text`. */
   const bubbleOn = (page: Page, text: string) =>
     page
@@ -60,12 +24,12 @@ describe('chat in the browser', () => {
       },
       { path: AUTH_COOKIE_PATH, header: CSRF_HEADER },
     );
-    return createGopherClient({ url: server.url, accessToken: () => token });
+    return createGopherClient({ url: web.server.url, accessToken: () => token });
   }
 
   it('lets two people start a direct conversation and talk both ways, live', async () => {
-    const ada = await personAt('ada');
-    const bob = await personAt('bob', { viewport: { width: 390, height: 780 } });
+    const ada = await web.personAt('ada');
+    const bob = await web.personAt('bob', { viewport: { width: 390, height: 780 } });
 
     await startConversation(ada.page, 'Direct', { usernames: ['bob'] });
     await expect(ada.page.getByTestId('conversation-title').textContent()).resolves.toBe('bob');
@@ -92,8 +56,8 @@ describe('chat in the browser', () => {
   });
 
   it('shows the sender when their message was delivered and read, who is typing, and who is online', async () => {
-    const iris = await personAt('iris');
-    const jack = await personAt('jack');
+    const iris = await web.personAt('iris');
+    const jack = await web.personAt('jack');
     // Jack steps away: his session stays (the cookie), his page does not.
     await jack.page.close();
 
@@ -105,7 +69,7 @@ describe('chat in the browser', () => {
 
     // Jack comes back to the list: what arrived while he was away counts as delivered, and he shows online.
     jack.page = await jack.context.newPage();
-    await jack.page.goto(server.url.href);
+    await jack.page.goto(web.server.url.href);
     const irisInJacksList = jack.page.getByTestId('conversation').filter({ hasText: 'iris' });
     await irisInJacksList.getByTestId('unread').waitFor();
     await irisMessage('Are you there?').and(iris.page.locator('[data-receipt="delivered"]')).waitFor();
@@ -141,7 +105,7 @@ describe('chat in the browser', () => {
   });
 
   it('keeps a group of three in the same conversation, in the same order', async () => {
-    const [cat, dan, eve] = await Promise.all([personAt('cat'), personAt('dan'), personAt('eve')]);
+    const [cat, dan, eve] = await Promise.all([web.personAt('cat'), web.personAt('dan'), web.personAt('eve')]);
     await startConversation(cat.page, 'Group', { title: 'Trio', usernames: ['dan', 'eve'] });
     for (const person of [dan, eve]) await person.page.getByTestId('conversation').filter({ hasText: 'Trio' }).click();
 
@@ -159,8 +123,8 @@ describe('chat in the browser', () => {
   });
 
   it('lets people reply to, edit and delete messages, and shows each change to the other live', async () => {
-    const ada = await personAt('adaline');
-    const bob = await personAt('bobby');
+    const ada = await web.personAt('adaline');
+    const bob = await web.personAt('bobby');
     await startConversation(ada.page, 'Direct', { usernames: ['bobby'] });
     await write(ada.page, 'Hello Bob');
     await bob.page.getByTestId('conversation').filter({ hasText: 'adaline' }).click();
@@ -236,7 +200,11 @@ describe('chat in the browser', () => {
   });
 
   it('lets a group’s owner rename it and remove people, and members leave it, each seen live', async () => {
-    const [ada, bob, cy] = await Promise.all([personAt('ada.group'), personAt('bob.group'), personAt('cy.group')]);
+    const [ada, bob, cy] = await Promise.all([
+      web.personAt('ada.group'),
+      web.personAt('bob.group'),
+      web.personAt('cy.group'),
+    ]);
     await startConversation(ada.page, 'Group', { title: 'Book club', usernames: ['bob.group', 'cy.group'] });
     await bob.page.getByTestId('conversation').filter({ hasText: 'Book club' }).click();
     await cy.page.getByTestId('conversation').filter({ hasText: 'Book club' }).waitFor();
@@ -294,8 +262,8 @@ describe('chat in the browser', () => {
   });
 
   it('sends what was written offline once, in order, after a reload and reconnection', async () => {
-    const fay = await personAt('fay');
-    const gus = await personAt('gus');
+    const fay = await web.personAt('fay');
+    const gus = await web.personAt('gus');
     await startConversation(fay.page, 'Direct', { usernames: ['gus'] });
     await write(fay.page, 'before');
     await gus.page.getByTestId('conversation').filter({ hasText: 'fay' }).click();
@@ -323,7 +291,7 @@ describe('chat in the browser', () => {
   });
 
   it('loads older pages when scrolling up, keeping what is on screen in place', async () => {
-    const hal = await personAt('hal');
+    const hal = await web.personAt('hal');
     await startConversation(hal.page, 'Group', { title: 'Archive', usernames: [] });
     await using api = await apiAs(hal.page);
     const [archive] = await api.api.conversations.list.query();
@@ -375,7 +343,7 @@ describe('chat in the browser', () => {
 
   // Regression guard for the virtualised list: rendering every loaded message made long conversations crawl.
   it('renders only the messages near the view of a long conversation, and still reaches every one', async () => {
-    const ivy = await personAt('ivy');
+    const ivy = await web.personAt('ivy');
     await startConversation(ivy.page, 'Group', { title: 'Long read', usernames: [] });
     await using api = await apiAs(ivy.page);
     const [conversation] = await api.api.conversations.list.query();

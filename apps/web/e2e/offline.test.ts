@@ -1,45 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type SpawnedServer, signUpClient, spawnServer } from '@gopherchat/server/testing';
-import type { Browser, Page, WebSocketRoute } from 'playwright-core';
-import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+import { describe, expect, it } from 'bun:test';
+import { signUpClient } from '@gopherchat/server/testing';
+import type { Page, WebSocketRoute } from 'playwright-core';
+import { messagesOn, saveScreenshot, signUpInPage, useWebApp, write } from './browser.ts';
 
 /** The connection's state machine and the service worker, in a real browser against the built app. */
 describe('offline and reconnecting in the browser', () => {
-  let server: SpawnedServer;
-  let browser: Browser & AsyncDisposable;
+  const web = useWebApp('offline');
 
-  beforeAll(async () => {
-    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
-    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
-    server = await spawnServer({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-offline-')),
-      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
-      REGISTER_LIMIT_PER_IP: '100',
-    });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.[Symbol.asyncDispose]();
-    await server?.[Symbol.asyncDispose]();
-  });
-
-  async function write(page: Page, text: string) {
-    await page.getByRole('textbox', { name: 'Message' }).fill(text);
-    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-  }
-
-  const messagesOn = (page: Page) => page.getByTestId('message-list').getByTestId('message').allTextContents();
   const isLive = (page: Page) => page.locator('[data-testid="chat"][data-live="live"]');
 
   it('reloads offline from the service worker’s cache with the conversation, and sends what was written there once', async () => {
-    const pat = await signUpClient(server.url, 'pat');
-    const context = await browser.newContext();
+    const pat = await signUpClient(web.server.url, 'pat');
+    const context = await web.browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url.href);
+    await page.goto(web.server.url.href);
     await signUpInPage(page, 'olive');
     const olive = await pat.api.users.find.query({ username: 'olive' });
     const { id: conversationId } = await pat.api.conversations.createDirect.mutate({ userId: olive.id });
@@ -79,7 +53,7 @@ describe('offline and reconnecting in the browser', () => {
   });
 
   it('says in words how it is reconnecting, and tries at once when the network is back or when asked', async () => {
-    const context = await browser.newContext();
+    const context = await web.browser.newContext();
     const page = await context.newPage();
     // Sockets go through to the server until it "goes down": then each new one is refused.
     let isServerDown = false;
@@ -98,7 +72,7 @@ describe('offline and reconnecting in the browser', () => {
       isServerDown = false;
     }
 
-    await page.goto(server.url.href);
+    await page.goto(web.server.url.href);
     await signUpInPage(page, 'quinn');
     await isLive(page).waitFor();
 

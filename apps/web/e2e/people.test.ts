@@ -1,44 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type SpawnedServer, spawnServer } from '@gopherchat/server/testing';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, pickPerson, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+import { describe, expect, it } from 'bun:test';
+import type { Page } from 'playwright-core';
+import { pickPerson, saveScreenshot, useWebApp, write } from './browser.ts';
 
 /** Finding people by name, and everyone's names kept right, in real browsers against the built app. */
 describe('people in the browser', () => {
-  let server: SpawnedServer;
-  let browser: Browser & AsyncDisposable;
-
-  beforeAll(async () => {
-    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
-    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
-    server = await spawnServer({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-people-')),
-      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
-      REGISTER_LIMIT_PER_IP: '100',
-    });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.[Symbol.asyncDispose]();
-    await server?.[Symbol.asyncDispose]();
-  });
-
-  async function personAt(username: string) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(server.url.href);
-    await signUpInPage(page, username);
-    return { context, page };
-  }
-
-  async function write(page: Page, text: string) {
-    await page.getByRole('textbox', { name: 'Message' }).fill(text);
-    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-  }
+  const web = useWebApp('people');
 
   /** Saves a new display name on the account page, and goes back to the chats. */
   async function rename(page: Page, displayName: string) {
@@ -50,7 +16,7 @@ describe('people in the browser', () => {
   }
 
   it('names yourself on the account page: pending, refused in words, then saved everywhere', async () => {
-    const { context, page } = await personAt('nadia');
+    const { context, page } = await web.personAt('nadia');
     await page.getByRole('button', { name: 'Account' }).click();
     const field = page.getByLabel('Display name');
     await expect(field.inputValue()).resolves.toBe('nadia');
@@ -85,8 +51,8 @@ describe('people in the browser', () => {
   });
 
   it('finds someone by the first letters of their display name, and shows their new name live', async () => {
-    const ada = await personAt('ada');
-    const bob = await personAt('robert');
+    const ada = await web.personAt('ada');
+    const bob = await web.personAt('robert');
     await rename(bob.page, 'Bob Ross');
     await bob.page.getByTestId('signed-in-as').getByText('Bob Ross').waitFor();
 
@@ -144,8 +110,8 @@ describe('people in the browser', () => {
   });
 
   it('still names someone removed from a group on their old messages after a reload', async () => {
-    const ada = await personAt('ada.group');
-    const bob = await personAt('bob.group');
+    const ada = await web.personAt('ada.group');
+    const bob = await web.personAt('bob.group');
     await rename(bob.page, 'Bobby Group');
 
     await ada.page.getByRole('button', { name: 'New conversation' }).click();

@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type SpawnedServer, signUpClient, spawnServer } from '@gopherchat/server/testing';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+import { describe, expect, it } from 'bun:test';
+import { signUpClient } from '@gopherchat/server/testing';
+import type { Page } from 'playwright-core';
+import { saveScreenshot, signUpInPage, useWebApp } from './browser.ts';
 
 /** WCAG AA for body text; the muted text (times, previews) is held to it too. */
 const MIN_TEXT_CONTRAST = 4.5;
@@ -52,24 +49,7 @@ function paintOf(element: Element) {
 
 /** Message bodies and the two themes, in a real browser against the server serving the built app. */
 describe('rendering in the browser', () => {
-  let server: SpawnedServer;
-  let browser: Browser & AsyncDisposable;
-
-  beforeAll(async () => {
-    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
-    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
-    server = await spawnServer({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-rendering-')),
-      WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
-      REGISTER_LIMIT_PER_IP: '100',
-    });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.[Symbol.asyncDispose]();
-    await server?.[Symbol.asyncDispose]();
-  });
+  const web = useWebApp('rendering');
 
   /**
    * `username` signed up in a new browser context, in a group that someone
@@ -79,13 +59,13 @@ describe('rendering in the browser', () => {
     username: string,
     options: { colorScheme: 'light' | 'dark'; theirs: string[]; mine: string[] },
   ) {
-    const context = await browser.newContext({ colorScheme: options.colorScheme });
+    const context = await web.browser.newContext({ colorScheme: options.colorScheme });
     const page = await context.newPage();
-    await page.goto(server.url.href);
+    await page.goto(web.server.url.href);
     await signUpInPage(page, username);
 
     // The other person acts through the API: the new-conversation dialog is not what these tests are about.
-    await using other = await signUpClient(server.url, `${username}.friend`);
+    await using other = await signUpClient(web.server.url, `${username}.friend`);
     const me = await other.api.users.find.query({ username });
     const group = await other.api.conversations.createGroup.mutate({
       title: `${username}'s group`,
@@ -188,9 +168,9 @@ describe('rendering in the browser', () => {
   }
 
   it('lets a picked theme win over the system’s, on this device, until the system’s is picked again', async () => {
-    const context = await browser.newContext({ colorScheme: 'dark' });
+    const context = await web.browser.newContext({ colorScheme: 'dark' });
     const page = await context.newPage();
-    await page.goto(server.url.href);
+    await page.goto(web.server.url.href);
     await signUpInPage(page, 'petra');
     const isShellDark = async () => (await page.locator('body').evaluate(paintOf)).backgroundLuminance < DARK_LUMINANCE;
     const picker = page.getByRole('combobox', { name: 'Theme' });
