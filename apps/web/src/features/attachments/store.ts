@@ -3,6 +3,7 @@ import { toAppError } from '@gopherchat/sdk';
 import { onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { gopher } from '../../lib/session.ts';
+import { createTimers } from '../../lib/timers.ts';
 import { createLinkCache, type LinkEntry } from './link-cache.ts';
 import { type ShownAttachment, showAttachment } from './presentation.ts';
 import type { Upload, UploadQueue } from './upload-queue.ts';
@@ -43,14 +44,8 @@ export function createAttachmentStore(options: {
     lightbox: undefined,
   });
 
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  function later(ms: number, run: () => void) {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      run();
-    }, ms);
-    timers.add(timer);
-  }
+  const timers = createTimers();
+  const { later } = timers;
 
   function applyStatus(status: AttachmentStatus) {
     setState('statuses', status.id, status);
@@ -81,7 +76,7 @@ export function createAttachmentStore(options: {
 
   onCleanup(() => {
     uploads?.dispose();
-    for (const timer of timers) clearTimeout(timer);
+    timers.clearAll();
   });
 
   return {

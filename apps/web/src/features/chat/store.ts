@@ -17,6 +17,7 @@ import { batch, createMemo, onCleanup } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
 import type { ConnectionStatus } from '../../lib/connection.ts';
 import { adoptProfile, attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
+import { createTimers } from '../../lib/timers.ts';
 import { createAttachmentStore } from '../attachments/store.ts';
 import { createPeopleDirectory } from '../people/directory.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
@@ -108,14 +109,8 @@ export function createChatStore(me: Me) {
   const conversationList = createMemo(() => Object.values(state.conversations).sort(byActivity));
 
   // The store's timers (receipt batches, typing signals lapsing), cleared with it.
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  function later(ms: number, run: () => void) {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      run();
-    }, ms);
-    timers.add(timer);
-  }
+  const timers = createTimers();
+  const { later } = timers;
 
   const deliveries = createPointerReporter({
     async send(pointers) {
@@ -626,7 +621,7 @@ export function createChatStore(me: Me) {
     stopFollowing();
     stopResuming();
     outbox.dispose();
-    for (const timer of timers) clearTimeout(timer);
+    timers.clearAll();
     window.removeEventListener('pagehide', saveSnapshot);
     document.removeEventListener('visibilitychange', saveWhenHidden);
   });
