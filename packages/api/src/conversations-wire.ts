@@ -38,7 +38,8 @@ export interface AttachmentStatus {
 
 /** Short-lived addresses to fetch a shared file from (the object store, not this server). */
 export interface AttachmentLinks extends AttachmentStatus {
-  url: string;
+  /** Null while an image is still being processed: until then the only copy still has its EXIF (camera, location). */
+  url: string | null;
   thumbnailUrl: string | null;
   /** When the addresses stop working: ask again after. */
   expiresAt: string;

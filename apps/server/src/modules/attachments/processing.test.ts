@@ -156,6 +156,10 @@ describe('attachment processing', () => {
     await before.service.confirm(ownerId, attachmentId);
     await before.images.close();
     expect((await rowOf(attachmentId))?.state).toBe('processing');
+    // Until processed, the only copy still has its EXIF: no link to it yet.
+    expect(await before.service.links(ownerId, [attachmentId])).toEqual([
+      expect.objectContaining({ state: 'processing', url: null, thumbnailUrl: null }),
+    ]);
 
     const after = instance();
     const processing = after.service.startProcessing({ poolSize: 1, pollMs: 100 });

@@ -49,12 +49,11 @@ const factsOf = (row: AttachmentRow): AttachmentFacts => ({
 const objectKeysOf = (row: AttachmentRow) => [row.objectKey, ...(row.thumbnailKey ? [row.thumbnailKey] : [])];
 
 /**
- * Whether a file may be fetched: checked at confirmation and not refused. A
- * `failed` row with attempts is an image whose processing failed: the file
- * itself passed every check, so it stays downloadable (never shown inline).
+ * Whether a file may be fetched: checked at confirmation. An image is served
+ * only once processed (see `links`); one whose processing failed never is:
+ * its only copy is the upload itself, EXIF (camera, location) included.
  */
-const isDownloadable = (row: AttachmentRow) =>
-  row.state === 'processing' || row.state === 'ready' || (row.state === 'failed' && row.attempts > 0);
+const isDownloadable = (row: AttachmentRow) => row.state === 'processing' || row.state === 'ready';
 
 const statusOf = (row: AttachmentRow): AttachmentStatus => ({
   id: row.id,
@@ -288,19 +287,19 @@ export function createAttachmentService(deps: {
       const expiresAt = new Date(clock.now() + LINK_SECONDS * 1000).toISOString();
       return Promise.all(
         rows.filter(isDownloadable).map(async (row) => {
-          const isImage = kindOf(row.contentType) === 'image' && row.state !== 'failed';
+          const isImage = kindOf(row.contentType) === 'image';
           const link = (key: string, contentType: string) =>
             store.downloadUrl({
               key,
               contentType,
               fileName: row.fileName,
-              // Only checked, processed images are shown in the page; every other file downloads.
+              // Only checked images are shown in the page; every other file downloads.
               disposition: isImage ? 'inline' : 'attachment',
               expiresInSeconds: LINK_SECONDS,
             });
           return {
             ...statusOf(row),
-            url: await link(row.objectKey, row.contentType),
+            url: isImage && row.state !== 'ready' ? null : await link(row.objectKey, row.contentType),
             thumbnailUrl: row.thumbnailKey ? await link(row.thumbnailKey, 'image/webp') : null,
             expiresAt,
           };
