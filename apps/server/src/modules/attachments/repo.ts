@@ -24,12 +24,12 @@ export function createAttachmentRepo(db: Database) {
       return Number(row?.total ?? 0);
     },
 
-    /** Moves an upload on from `uploading`, once; false if something else already did. */
+    /** Moves an upload on from `uploading`, once: the row as it now stands, or undefined if something else already did. */
     async confirm(
       id: string,
       update: { state: 'processing' | 'ready'; width: number | null; height: number | null; at: Date },
-    ): Promise<boolean> {
-      const rows = await db
+    ): Promise<AttachmentRow | undefined> {
+      const [row] = await db
         .update(attachments)
         .set({
           state: update.state,
@@ -39,15 +39,17 @@ export function createAttachmentRepo(db: Database) {
           updatedAt: update.at,
         })
         .where(and(eq(attachments.id, id), eq(attachments.state, 'uploading')))
-        .returning({ id: attachments.id });
-      return rows.length > 0;
+        .returning();
+      return row;
     },
 
-    async fail(id: string, failure: string, at: Date) {
-      await db
+    async fail(id: string, failure: string, at: Date): Promise<AttachmentRow | undefined> {
+      const [row] = await db
         .update(attachments)
         .set({ state: 'failed', failure, leasedUntil: null, nextAttemptAt: null, updatedAt: at })
-        .where(eq(attachments.id, id));
+        .where(eq(attachments.id, id))
+        .returning();
+      return row;
     },
 
     /** See AttachmentsForMessages.claim. */

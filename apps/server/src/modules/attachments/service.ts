@@ -143,8 +143,7 @@ export function createAttachmentService(deps: {
       const reason = error instanceof Error ? error.message : String(error);
       if (job.attempts >= MAX_ATTEMPTS) {
         logger.error({ err: error, attachmentId: job.id }, 'attachment processing failed for good');
-        await repo.fail(job.id, reason, now());
-        const failed = await repo.find(job.id);
+        const failed = await repo.fail(job.id, reason, now());
         if (failed) await announce(failed);
       } else {
         logger.warn(
@@ -239,13 +238,15 @@ export function createAttachmentService(deps: {
           await reject(row, `That image is too large: at most ${IMAGE_MAX_PIXELS / 1_000_000} megapixels.`);
         }
       }
-      await repo.confirm(row.id, {
-        state: isImage ? 'processing' : 'ready',
-        width: dimensions?.width ?? null,
-        height: dimensions?.height ?? null,
-        at: now(),
-      });
-      const confirmed = (await repo.find(row.id)) as AttachmentRow;
+      const confirmed =
+        (await repo.confirm(row.id, {
+          state: isImage ? 'processing' : 'ready',
+          width: dimensions?.width ?? null,
+          height: dimensions?.height ?? null,
+          at: now(),
+        })) ??
+        // A confirmation racing this one got there first: answer with what it made.
+        (await ownUpload(userId, row.id));
       if (isImage) void pumpNow();
       return { ...factsOf(confirmed), status: statusOf(confirmed) };
     },
