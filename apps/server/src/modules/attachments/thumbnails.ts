@@ -49,20 +49,18 @@ export async function processImage(input: ProcessImageInput): Promise<ProcessedI
   if (!format) throw new Error(`not an image type: ${input.contentType}`);
   const sharp = await loadSharp();
   const isAnimated = format === 'gif' || format === 'webp';
-  const open = () => sharp(input.bytes, { limitInputPixels: input.maxPixels, animated: isAnimated }).rotate();
 
-  const clean = await open()
+  const clean = await sharp(input.bytes, { limitInputPixels: input.maxPixels, animated: isAnimated })
+    .rotate()
     .toFormat(format, format === 'jpeg' ? { quality: 90 } : {})
-    .toBuffer({
-      resolveWithObject: true,
-    });
+    .toBuffer({ resolveWithObject: true });
   const thumbnail = await sharp(input.bytes, { limitInputPixels: input.maxPixels })
     .rotate()
     .resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, { fit: 'inside', withoutEnlargement: true })
     .webp({ quality: 75 })
     .toBuffer();
-  const small = await sharp(input.bytes, { limitInputPixels: input.maxPixels })
-    .rotate()
+  // From the thumbnail, already upright and small: decoding the original a third time would cost far more.
+  const small = await sharp(thumbnail)
     .resize(PLACEHOLDER_EDGE, PLACEHOLDER_EDGE, { fit: 'inside' })
     .ensureAlpha()
     .raw()
