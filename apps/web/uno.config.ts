@@ -87,6 +87,9 @@ export default defineConfig({
   shortcuts: {
     card: 'rounded-2xl border border-line bg-surface-raised p-5 shadow-sm',
     'card-title': 'text-sm font-semibold uppercase tracking-wide text-fg-muted',
+    /** A modal form dialog (new conversation, group settings): a card at most 28rem wide over a dimmed page. */
+    'dialog-panel':
+      'w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-line bg-surface-raised p-0 text-fg shadow-xl backdrop:bg-slate-900/40',
     btn: 'inline-flex whitespace-nowrap items-center justify-center gap-2 rounded-xl px-4 py-2 text-sm font-medium transition focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:opacity-50 disabled:cursor-not-allowed',
     'btn-primary': 'btn bg-accent text-accent-contrast hover:bg-accent-strong',
     field:

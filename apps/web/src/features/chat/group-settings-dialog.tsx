@@ -85,12 +85,7 @@ export function GroupSettingsDialog(props: {
       <button type="button" class="btn px-3 hover:bg-surface-sunken" aria-haspopup="dialog" onClick={openDialog}>
         Group settings
       </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby="group-settings-title"
-        onClose={() => setIsOpen(false)}
-        class="w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-line bg-surface-raised p-0 text-fg shadow-xl backdrop:bg-slate-900/40"
-      >
+      <dialog ref={dialog} aria-labelledby="group-settings-title" onClose={() => setIsOpen(false)} class="dialog-panel">
         <div class="flex flex-col gap-5 p-5">
           <div class="flex items-center justify-between gap-2">
             <h2 id="group-settings-title" class="text-lg font-semibold">

@@ -65,7 +65,7 @@ export function NewConversationDialog(props: {
         ref={dialog}
         aria-labelledby="new-conversation-title"
         onClose={() => setIsOpen(false)}
-        class="w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-line bg-surface-raised p-0 text-fg shadow-xl backdrop:bg-slate-900/40"
+        class="dialog-panel"
       >
         <Show when={isOpen()}>
           <form class="flex flex-col gap-4 p-5" onSubmit={(event) => void submission.submit(event)}>
