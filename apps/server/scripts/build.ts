@@ -1,9 +1,12 @@
 /**
- * Builds the single server binary: `bun build --compile` of a generated entry
- * point that embeds the built web app (apps/web/dist) and the migrations
- * (db/migrations), so the binary needs nothing beside it.
+ * Builds the server binary: `bun build --compile` of a generated entry point
+ * that embeds the built web app (apps/web/dist), the migrations
+ * (db/migrations), PGlite's assets, the image worker and sharp's native addon.
+ * The one thing beside it is libvips, the shared library that addon links
+ * against, copied to dist/lib: run the binary with LD_LIBRARY_PATH pointing
+ * there (the Dockerfile does).
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const serverRoot = resolve(import.meta.dir, '..');
@@ -51,11 +54,56 @@ mkdirSync(entryDir, { recursive: true });
 const entry = resolve(entryDir, 'main.ts');
 writeFileSync(entry, `${lines.join('\n')}\n`);
 
-const build = Bun.spawnSync(['bun', 'build', '--compile', '--minify', '--sourcemap', entry, '--outfile', outFile], {
-  stdout: 'inherit',
-  stderr: 'inherit',
+/**
+ * sharp picks its native addon at run time, through a `require` of a package
+ * export (`@img/sharp-<platform>/sharp.node`) that the bundler cannot follow,
+ * so the compiled binary would have no addon. Its loader is replaced by a
+ * static `require` of this platform's addon file, which the bundler embeds.
+ */
+const sharpRoot = dirname(dirname(Bun.resolveSync('sharp', serverRoot)));
+const sharpPlatform = `${process.platform}-${process.arch}`;
+const sharpAddonPackage = dirname(Bun.resolveSync(`@img/sharp-${sharpPlatform}/package`, sharpRoot));
+const sharpAddon = listFiles(join(sharpAddonPackage, 'lib')).find((path) => path.endsWith('.node'));
+const libvipsDir = dirname(Bun.resolveSync(`@img/sharp-libvips-${sharpPlatform}/binary`, sharpRoot));
+if (!sharpAddon) throw new Error(`No sharp addon for ${sharpPlatform} in ${sharpAddonPackage}`);
+const embedSharpAddon: Bun.BunPlugin = {
+  name: 'embed-sharp-addon',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]sharp[\\/]dist[\\/]sharp\.mjs$/ }, () => ({
+      loader: 'js',
+      contents: `export default require(${JSON.stringify(sharpAddon)});\n`,
+    }));
+  },
+};
+
+/**
+ * The image worker is a second entry point: a Worker's script must be one to
+ * be in the binary. Inside it, `import.meta.url` of every bundled module is
+ * the binary's own root, so the pool's `new URL('./thumbnail-worker.ts', …)`
+ * looks for the worker there: a stub of that name beside the main entry puts
+ * it at the root.
+ */
+const workerEntry = resolve(entryDir, 'thumbnail-worker.ts');
+writeFileSync(
+  workerEntry,
+  `import ${JSON.stringify(resolve(serverRoot, 'src/modules/attachments/thumbnail-worker.ts'))};\n`,
+);
+
+const build = await Bun.build({
+  entrypoints: [entry, workerEntry],
+  compile: { outfile: outFile },
+  minify: true,
+  sourcemap: 'linked',
+  plugins: [embedSharpAddon],
 });
-if (build.exitCode !== 0) process.exit(build.exitCode ?? 1);
+if (!build.success) {
+  for (const log of build.logs) console.error(log);
+  process.exit(1);
+}
+
+const libDir = resolve(outDir, 'lib');
+rmSync(libDir, { recursive: true, force: true });
+cpSync(libvipsDir, libDir, { recursive: true });
 console.log(
-  `Built ${relative(repoRoot, outFile)} (${webFiles.length} web files, ${migrationFiles.length} migration files)`,
+  `Built ${relative(repoRoot, outFile)} (${webFiles.length} web files, ${migrationFiles.length} migration files) and ${relative(repoRoot, libDir)}`,
 );

@@ -5,12 +5,15 @@ import {
   deleteKeysWithPrefix,
   spawnServer,
   type TestDatabase,
+  testPhoto,
   testRedisUrl,
   uniqueKeyPrefix,
 } from '@gopherchat/server/testing';
-import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage, startConversation, write } from './browser.ts';
 
 const BINARY = resolve(REPO_ROOT, 'apps/server/dist/gopherchat-server');
+/** libvips, which the binary's image addon links against, is shipped beside it (as in the Docker image). */
+const BINARY_LIBRARIES = resolve(REPO_ROOT, 'apps/server/dist/lib');
 
 /**
  * The production shape: `bun run build` (web app, then the compiled server
@@ -31,9 +34,15 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
     await deleteKeysWithPrefix(keyPrefix);
   });
 
-  it('serves the web app it embeds, and two people see each other’s posts live', async () => {
+  it('serves the web app it embeds, two people see each other’s posts live, and an image is processed', async () => {
     await using server = await spawnServer(
-      { DATABASE_URL: database.url, REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: keyPrefix, NODE_ENV: 'production' },
+      {
+        DATABASE_URL: database.url,
+        REDIS_URL: testRedisUrl,
+        REDIS_KEY_PREFIX: keyPrefix,
+        NODE_ENV: 'production',
+        LD_LIBRARY_PATH: BINARY_LIBRARIES,
+      },
       { command: [BINARY] },
     );
     await using browser = await launchBrowser();
@@ -63,6 +72,20 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
 
     await saveScreenshot(alice, 'production-light-desktop');
     await saveScreenshot(bob, 'production-dark-phone');
+
+    // An image goes through the binary's own worker thread and native image library: bob gets its thumbnail live.
+    for (const page of [alice, bob]) await page.getByRole('button', { name: 'Chats' }).click();
+    await startConversation(alice, 'Direct', { usernames: ['bob'] });
+    await write(alice, 'Photo incoming');
+    await bob.getByTestId('conversation').filter({ hasText: 'alice' }).click();
+    await bob.getByTestId('message-list').getByText('Photo incoming').waitFor();
+    const chooser = alice.waitForEvent('filechooser');
+    await alice.getByRole('button', { name: 'Attach files' }).click();
+    const photo = Buffer.from(await testPhoto(900, 600));
+    await (await chooser).setFiles([{ name: 'release.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    const thumbnail = bob.getByTestId('message-list').getByTestId('attachment-thumbnail');
+    await thumbnail.waitFor({ timeout: 15_000 });
+    await expect(thumbnail.getAttribute('src')).resolves.toContain('thumbnail.webp');
 
     server.process.kill('SIGTERM');
     expect(await server.exited).toBe(0);

@@ -2,9 +2,9 @@ import type { FormatEnum } from 'sharp';
 import { rgbaToThumbHash } from 'thumbhash';
 
 /**
- * sharp is a native addon: loaded on first use, so that a server built
- * without its native files (the single binary, for now) still starts, and
- * only image processing is unavailable there.
+ * sharp is a native addon: loaded on first use, so that a server whose
+ * native library is missing (the compiled binary run without its `lib/`
+ * beside it on LD_LIBRARY_PATH) still starts, and only images are unavailable.
  */
 export async function loadSharp() {
   return (await import('sharp')).default;
