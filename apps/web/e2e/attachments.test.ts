@@ -97,9 +97,9 @@ describe('sharing files in the browser', () => {
     await expect(download.getAttribute('rel')).resolves.toBe('noopener noreferrer');
     await expect(download.getAttribute('href')).resolves.toContain('media/');
 
-    // A pasted image takes what was being written as its caption.
+    // A pasted image takes what was being written as its caption, markdown and all.
     const field = ada.page.getByRole('textbox', { name: 'Message' });
-    await field.fill('Sunset, pasted');
+    await field.fill('Sunset, **pasted**');
     const pasted = Buffer.from(await testPhoto(300, 200)).toString('base64');
     await field.evaluate((textarea, base64) => {
       const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
@@ -112,6 +112,8 @@ describe('sharing files in the browser', () => {
     await expect(field.inputValue()).resolves.toBe('');
     const captioned = bob.page.getByTestId('message-list').getByTestId('message').filter({ hasText: 'Sunset, pasted' });
     await captioned.getByRole('img', { name: 'Sunset, pasted' }).waitFor();
+    // Bold in the caption, as in message text; its alt text is the words alone.
+    await expect(captioned.locator('strong').textContent()).resolves.toBe('pasted');
     await saveScreenshot(bob.page, 'attachments-conversation-dark');
     await saveScreenshot(ada.page, 'attachments-conversation-light');
 

@@ -1,5 +1,7 @@
 import type { AttachmentFacts } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
+import { plainTextOf } from '../chat/markdown.ts';
+import { MessageText } from '../chat/message-text.tsx';
 import { placeholderDataUrl } from './placeholder.ts';
 import { fileBadge, formatBytes, previewBox } from './presentation.ts';
 import type { AttachmentStore } from './store.ts';
@@ -127,7 +129,8 @@ function ImagePreview(props: { attachment: AttachmentFacts; description: string;
 /**
  * A shared file in a message: an image inline, another file as a card to
  * download, and what became of one that could not be processed or is gone.
- * Its links are kept fresh while it is on screen.
+ * Its caption is light markdown, as message text is. Its links are kept
+ * fresh while it is on screen.
  */
 export function AttachmentContent(props: {
   attachment: AttachmentFacts;
@@ -137,7 +140,8 @@ export function AttachmentContent(props: {
 }) {
   createEffect(() => onCleanup(props.store.watch(props.attachment.id)));
   const shown = () => props.store.shown(props.attachment);
-  const description = () => props.caption ?? props.attachment.fileName;
+  // Alt text and the lightbox's caption are plain: markers (`**`) would be read out or shown as typed there.
+  const description = () => (props.caption && plainTextOf(props.caption)) || props.attachment.fileName;
   return (
     <div class="flex flex-col gap-1">
       <Switch>
@@ -163,7 +167,14 @@ export function AttachmentContent(props: {
           <FileCard attachment={props.attachment} url={shown().url} isMine={props.isMine} />
         </Match>
       </Switch>
-      <Show when={props.caption}>{(caption) => <p class="px-2 pb-1">{caption()}</p>}</Show>
+      {/* A div, not a p: a caption of several blocks renders paragraphs, lists and quotes of its own. */}
+      <Show when={props.caption}>
+        {(caption) => (
+          <div class="px-2 pb-1">
+            <MessageText text={caption()} />
+          </div>
+        )}
+      </Show>
     </div>
   );
 }

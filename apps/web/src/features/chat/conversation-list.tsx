@@ -17,8 +17,11 @@ function preview(summary: ConversationSummary, myId: string): string {
   switch (message.content.type) {
     case 'text':
       return who + plainTextOf(message.content.text);
-    case 'attachment':
-      return `${who}${message.content.attachment.kind === 'image' ? '🖼' : '📎'} ${message.content.caption ?? message.content.attachment.fileName}`;
+    case 'attachment': {
+      const { attachment, caption } = message.content;
+      const words = caption === null ? attachment.fileName : plainTextOf(caption);
+      return `${who}${attachment.kind === 'image' ? '🖼' : '📎'} ${words}`;
+    }
     case 'deleted':
       return `${who}(deleted)`;
     case 'system':

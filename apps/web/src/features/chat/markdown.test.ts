@@ -182,4 +182,10 @@ describe('plainTextOf', () => {
       'Hi there, see x\nquoted\none\ntwo\ncode',
     );
   });
+
+  it("gives an image's caption as alt text without its markers, and one without markup as typed", () => {
+    expect(plainTextOf('Sunset, **pasted**')).toBe('Sunset, pasted');
+    expect(plainTextOf('Sunset, pasted')).toBe('Sunset, pasted');
+    expect(plainTextOf('2 * 3 = 6, snake_case_name.jpg')).toBe('2 * 3 = 6, snake_case_name.jpg');
+  });
 });

@@ -84,8 +84,10 @@ function ReplyQuote(props: {
     switch (replied.content.type) {
       case 'text':
         return `${author}: ${excerpt(plainTextOf(replied.content.text))}`;
-      case 'attachment':
-        return `${author}: ${excerpt(replied.content.caption ?? replied.content.attachment.fileName)}`;
+      case 'attachment': {
+        const { attachment, caption } = replied.content;
+        return `${author}: ${excerpt(caption === null ? attachment.fileName : plainTextOf(caption))}`;
+      }
       default:
         return `${author}: message deleted`;
     }
@@ -279,7 +281,7 @@ export function MessageList(props: {
       message.content.type === 'text'
         ? `${sender}: ${plainTextOf(message.content.text)}`
         : message.content.type === 'attachment'
-          ? `${sender} shared ${message.content.attachment.fileName}${message.content.caption ? `: ${message.content.caption}` : ''}`
+          ? `${sender} shared ${message.content.attachment.fileName}${message.content.caption ? `: ${plainTextOf(message.content.caption)}` : ''}`
           : message.content.type === 'system'
             ? describeSystem(message.content.event, nameOf)
             : undefined;
