@@ -6,15 +6,15 @@ import type { UserEvent } from '@gopherchat/api';
 import { attachments } from '@gopherchat/db';
 import { eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import { createWorkerPool } from '../../lib/worker-pool.ts';
+import { createWorkerPool, type WorkerPool } from '../../lib/worker-pool.ts';
 import { openBlobStore } from '../../platform/blob-store/index.ts';
 import { systemClock } from '../../platform/clock/index.ts';
 import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
 import { eventually } from '../../testing/collect.ts';
 import { crashMarkerPath } from '../../testing/crash-marker.ts';
 import { testLogger } from '../../testing/logger.ts';
-import { uploadWithGrant } from '../../testing/uploads.ts';
-import { createAttachmentService } from './service.ts';
+import { testPhoto, uploadWithGrant } from '../../testing/uploads.ts';
+import { createAttachmentService, type RetryPolicy } from './service.ts';
 import type { ProcessedImage, ProcessImageInput } from './thumbnails.ts';
 
 /**
@@ -54,39 +54,66 @@ describe('attachment processing', () => {
     rmSync(crashMarkerPath(), { force: true });
   });
 
-  /** What one server instance has: the service, its worker pool, and the signals it sent. */
-  function instance(workerScript = '../attachments/thumbnail-worker.ts', clock = systemClock) {
+  /**
+   * What one server instance has: the service, its worker pool, and the
+   * signals it sent. `afterEachImage` runs when a worker has processed an
+   * image, before the service stores the result.
+   */
+  function instance(
+    options: {
+      workerScript?: string;
+      clock?: typeof systemClock;
+      retry?: RetryPolicy;
+      afterEachImage?: () => Promise<void>;
+    } = {},
+  ) {
+    const { workerScript = '../attachments/thumbnail-worker.ts', clock = systemClock, afterEachImage } = options;
     const images = createWorkerPool<ProcessImageInput, ProcessedImage>({
       workerUrl: new URL(workerScript, import.meta.url),
       size: 1,
     });
+    const pool: WorkerPool<ProcessImageInput, ProcessedImage> = {
+      ...images,
+      run: async (input, transfer) => {
+        const output = await images.run(input, transfer);
+        await afterEachImage?.();
+        return output;
+      },
+    };
     const signals: UserEvent[] = [];
     const service = createAttachmentService({
       db: database.db,
       store: blobs.store,
-      images,
+      images: pool,
       quotaBytes: 100 * 1024 * 1024,
       signal: async (signal) => {
         signals.push(JSON.parse(signal.payload) as UserEvent);
       },
       clock,
       logger: testLogger,
+      retry: options.retry,
     });
     return { service, images, signals };
   }
 
-  async function uploadImage(service: ReturnType<typeof instance>['service']) {
-    const bytes = new Uint8Array(
-      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c33' } })
-        .png()
-        .toBuffer(),
-    );
-    const grant = await service.requestUpload(ownerId, {
-      fileName: 'dot.png',
+  async function uploadImage(
+    service: ReturnType<typeof instance>['service'],
+    file: { bytes: Uint8Array; contentType: string } | undefined = undefined,
+  ) {
+    const { bytes, contentType } = file ?? {
+      bytes: new Uint8Array(
+        await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c33' } })
+          .png()
+          .toBuffer(),
+      ),
       contentType: 'image/png',
+    };
+    const grant = await service.requestUpload(ownerId, {
+      fileName: 'picture',
+      contentType: contentType as 'image/png',
       byteSize: bytes.length,
     });
-    await uploadWithGrant(grant, bytes, 'image/png');
+    await uploadWithGrant(grant, bytes, contentType);
     return grant.attachmentId;
   }
 
@@ -99,7 +126,7 @@ describe('attachment processing', () => {
 
   it('collects files never shared a day after their upload began, and keeps shared ones', async () => {
     let now = Date.now();
-    const { service, images } = instance(undefined, { now: () => now });
+    const { service, images } = instance({ clock: { now: () => now } });
     try {
       const neverConfirmed = await uploadImage(service);
       const neverSent = await uploadImage(service);
@@ -131,9 +158,27 @@ describe('attachment processing', () => {
     }
   });
 
+  it('reads the dimensions of a WebP, which libvips will not read from its first bytes alone, from the whole file', async () => {
+    const { service, images } = instance();
+    try {
+      const noise = new Uint8Array(1600 * 1000 * 3).map((_, index) => (index * 2654435761) >>> 24);
+      const bytes = new Uint8Array(
+        await sharp(noise, { raw: { width: 1600, height: 1000, channels: 3 } })
+          .webp({ quality: 100 })
+          .toBuffer(),
+      );
+      // Larger than the part read first, which sharp cannot parse for a WebP.
+      expect(bytes.length).toBeGreaterThan(256 * 1024);
+      const attachmentId = await uploadImage(service, { bytes, contentType: 'image/webp' });
+      expect(await service.confirm(ownerId, attachmentId)).toMatchObject({ width: 1600, height: 1000 });
+    } finally {
+      await images.close();
+    }
+  });
+
   it('retries a job whose worker crashed mid-job, and finishes it', async () => {
     rmSync(crashMarkerPath(), { force: true });
-    const { service, images, signals } = instance('../../testing/crash-once-image-worker.ts');
+    const { service, images, signals } = instance({ workerScript: '../../testing/crash-once-image-worker.ts' });
     const processing = service.startProcessing({ poolSize: 1, pollMs: 100 });
     try {
       const attachmentId = await uploadImage(service);
@@ -147,6 +192,64 @@ describe('attachment processing', () => {
       await processing.stop();
       await images.close();
     }
+  });
+
+  it('gives up on an image that cannot be processed after the last attempt: failed, announced, never served', async () => {
+    // Its header is whole (so it passes confirmation) but its pixels stop half way: every attempt fails.
+    const photo = await testPhoto(600, 400);
+    const truncated = photo.subarray(0, Math.floor(photo.length / 2));
+    const { service, images, signals } = instance({ retry: { maxAttempts: 3, delayMs: () => 50 } });
+    const processing = service.startProcessing({ poolSize: 1, pollMs: 20 });
+    try {
+      const attachmentId = await uploadImage(service, { bytes: truncated, contentType: 'image/jpeg' });
+      await service.confirm(ownerId, attachmentId);
+      await eventually(() => signals.length > 0, 'the outcome', 15_000);
+      expect(signals).toEqual([
+        {
+          kind: 'attachment_updated',
+          attachment: { id: attachmentId, state: 'failed', placeholder: null, hasThumbnail: false },
+        },
+      ]);
+      const row = await rowOf(attachmentId);
+      expect(row).toMatchObject({ state: 'failed', attempts: 3, leasedUntil: null, nextAttemptAt: null });
+      expect(row?.failure).toBeTruthy();
+      // Its only copy still has its EXIF: no link, not even to its owner.
+      expect(await service.links(ownerId, [attachmentId])).toEqual([]);
+      await expect(service.factsForSend(ownerId, attachmentId)).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        userMessage: 'That image could not be read. Try another file.',
+      });
+    } finally {
+      await processing.stop();
+      await images.close();
+    }
+  });
+
+  it('leaves nothing in the store for an image deleted while it was being processed', async () => {
+    let attachmentId = '';
+    const { promise: isDeleted, resolve: deleted } = Promise.withResolvers<void>();
+    const { service, images, signals } = instance({
+      // Its message is deleted while the worker has it: the row goes, and the objects it had then.
+      afterEachImage: async () => {
+        await service.deleteObjects(await service.release(database.db, attachmentId));
+        deleted();
+      },
+    });
+    attachmentId = await uploadImage(service);
+    await service.confirm(ownerId, attachmentId);
+    const processing = service.startProcessing({ poolSize: 1, pollMs: 20 });
+    try {
+      await isDeleted;
+    } finally {
+      // Waits for the job in flight to finish what it does after the deletion.
+      await processing.stop();
+      await images.close();
+    }
+    expect(signals).toEqual([]);
+    const left = await Promise.all(
+      [`media/${attachmentId}/original`, `media/${attachmentId}/thumbnail.webp`].map((key) => blobs.store.stat(key)),
+    );
+    expect(left).toEqual([undefined, undefined]);
   });
 
   it('runs a job queued before its instance stopped, on the next one to start', async () => {

@@ -6,22 +6,27 @@ export type AttachmentRow = typeof attachments.$inferSelect;
 
 export function createAttachmentRepo(db: Database) {
   return {
-    async insert(row: typeof attachments.$inferInsert) {
-      await db.insert(attachments).values(row);
+    /**
+     * Inserts the upload if its owner's files, with it, stay within
+     * `quotaBytes`. The owner's uploads are serialised by a transaction-scoped
+     * lock, so two at once cannot both fit into the last free space.
+     */
+    async insertWithinQuota(quotaBytes: number, row: typeof attachments.$inferInsert): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`attachment-quota:${row.ownerId}`}, 0))`);
+        const [usage] = await tx
+          .select({ total: sql<string>`coalesce(sum(${attachments.byteSize}), 0)` })
+          .from(attachments)
+          .where(and(eq(attachments.ownerId, row.ownerId), ne(attachments.state, 'failed')));
+        if (Number(usage?.total ?? 0) + row.byteSize > quotaBytes) return false;
+        await tx.insert(attachments).values(row);
+        return true;
+      });
     },
 
     async find(id: string): Promise<AttachmentRow | undefined> {
       const [row] = await db.select().from(attachments).where(eq(attachments.id, id));
       return row;
-    },
-
-    /** Bytes the owner has stored or is uploading: what counts against their quota. */
-    async bytesOwnedBy(ownerId: string): Promise<number> {
-      const [row] = await db
-        .select({ total: sql<string>`coalesce(sum(${attachments.byteSize}), 0)` })
-        .from(attachments)
-        .where(and(eq(attachments.ownerId, ownerId), ne(attachments.state, 'failed')));
-      return Number(row?.total ?? 0);
     },
 
     /** Moves an upload on from `uploading`, once: the row as it now stands, or undefined if something else already did. */
@@ -43,11 +48,12 @@ export function createAttachmentRepo(db: Database) {
       return row;
     },
 
+    /** Refuses an upload or gives up its processing; a file another worker already finished stays ready. */
     async fail(id: string, failure: string, at: Date): Promise<AttachmentRow | undefined> {
       const [row] = await db
         .update(attachments)
         .set({ state: 'failed', failure, leasedUntil: null, nextAttemptAt: null, updatedAt: at })
-        .where(eq(attachments.id, id))
+        .where(and(eq(attachments.id, id), ne(attachments.state, 'ready')))
         .returning();
       return row;
     },

@@ -29,7 +29,6 @@ const LINK_SECONDS = 10 * 60;
 const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Images larger than this many pixels are refused: decoding them could take all the memory. */
 export const IMAGE_MAX_PIXELS = 50_000_000;
-const MAX_ATTEMPTS = 5;
 /** A job not finished by then is taken to have died with its worker or instance. */
 const JOB_LEASE_MS = 2 * 60 * 1000;
 
@@ -62,8 +61,23 @@ const statusOf = (row: AttachmentRow): AttachmentStatus => ({
   hasThumbnail: row.thumbnailKey !== null,
 });
 
-/** Waits before the next attempt of a job that failed `attempts` times: 2 s, 8 s, 18 s, 32 s… */
-export const retryDelayMs = (attempts: number) => 2_000 * attempts ** 2;
+/**
+ * Enough of an image to read its dimensions from its header, without reading
+ * up to 25 MB. That works for JPEG and PNG; libvips will not read a cut-off
+ * WebP or GIF, so for those (and a JPEG with a large profile first) the whole
+ * file is read.
+ */
+const IMAGE_HEADER_BYTES = 256 * 1024;
+
+export interface RetryPolicy {
+  /** Attempts before a job fails for good. */
+  maxAttempts: number;
+  /** How long to wait before the next attempt of a job that failed `attempts` times. */
+  delayMs: (attempts: number) => number;
+}
+
+/** 2 s, 8 s, 18 s, 32 s, then failed: about a minute, enough to ride out a store or worker hiccup. */
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, delayMs: (attempts) => 2_000 * attempts ** 2 };
 
 /**
  * Shared files: grants for direct uploads to the object store, the check of
@@ -80,8 +94,10 @@ export function createAttachmentService(deps: {
   signal: (signal: LiveSignal) => Promise<void>;
   clock: Clock;
   logger: Logger;
+  retry?: RetryPolicy;
 }) {
   const { store, clock, logger } = deps;
+  const retry = deps.retry ?? DEFAULT_RETRY;
   const repo: AttachmentRepo = createAttachmentRepo(deps.db);
   const now = () => new Date(clock.now());
 
@@ -139,18 +155,21 @@ export function createAttachmentService(deps: {
         now(),
       );
       if (finished) await announce(finished);
+      // Deleted while it was processed (its message deleted, or discarded): what was written here has no row left to delete it.
+      else if (!(await repo.find(job.id))) await deleteObjects([thumbnailKey, job.objectKey]);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (job.attempts >= MAX_ATTEMPTS) {
+      if (job.attempts >= retry.maxAttempts) {
         logger.error({ err: error, attachmentId: job.id }, 'attachment processing failed for good');
-        const failed = await repo.fail(job.id, reason, now());
+        // What the uploader is told (the cause, in the log above, is for the operator).
+        const failed = await repo.fail(job.id, 'That image could not be read. Try another file.', now());
         if (failed) await announce(failed);
       } else {
         logger.warn(
           { err: error, attachmentId: job.id, attempt: job.attempts },
           'attachment processing failed; retrying',
         );
-        await repo.postponeJob(job.id, reason, new Date(clock.now() + retryDelayMs(job.attempts)));
+        await repo.postponeJob(job.id, reason, new Date(clock.now() + retry.delayMs(job.attempts)));
       }
     }
   }
@@ -176,15 +195,10 @@ export function createAttachmentService(deps: {
 
   return {
     async requestUpload(userId: string, input: TRequestUploadInput): Promise<UploadGrantReply> {
-      const used = await repo.bytesOwnedBy(userId);
-      if (used + input.byteSize > deps.quotaBytes) {
-        const megabytes = Math.floor(deps.quotaBytes / (1024 * 1024));
-        throw new AppError('INVALID_INPUT', `You have used your ${megabytes} MB of storage. Delete some files first.`);
-      }
       const id = uuidv7();
       const at = now();
       const objectKey = `media/${id}/original`;
-      await repo.insert({
+      const isWithinQuota = await repo.insertWithinQuota(deps.quotaBytes, {
         id,
         ownerId: userId,
         state: 'uploading',
@@ -195,6 +209,10 @@ export function createAttachmentService(deps: {
         createdAt: at,
         updatedAt: at,
       });
+      if (!isWithinQuota) {
+        const megabytes = Math.floor(deps.quotaBytes / (1024 * 1024));
+        throw new AppError('INVALID_INPUT', `You have used your ${megabytes} MB of storage. Delete some files first.`);
+      }
       const grant = await store.grantUpload({
         key: objectKey,
         contentType: input.contentType,
@@ -221,18 +239,20 @@ export function createAttachmentService(deps: {
       }
       const contentType = row.contentType as AttachmentContentType;
       const isImage = kindOf(contentType) === 'image';
-      const bytes = isImage
-        ? await store.read(row.objectKey)
-        : await store.read(row.objectKey, { firstBytes: SNIFF_BYTES });
-      if (!isContentOfType(contentType, bytes.subarray(0, SNIFF_BYTES))) {
+      const head = await store.read(row.objectKey, { firstBytes: isImage ? IMAGE_HEADER_BYTES : SNIFF_BYTES });
+      if (!isContentOfType(contentType, head.subarray(0, SNIFF_BYTES))) {
         await reject(row, `That file is not really of the type ${contentType}.`);
       }
       let dimensions: { width: number; height: number } | undefined;
       if (isImage) {
-        dimensions = await imageDimensions(bytes).catch((error) => {
-          logger.error({ err: error }, 'image library unavailable');
-          throw new AppError('UNAVAILABLE', 'Images cannot be shared on this server right now. Try again later.');
-        });
+        const dimensionsOf = (bytes: Uint8Array) =>
+          imageDimensions(bytes).catch((error) => {
+            logger.error({ err: error }, 'image library unavailable');
+            throw new AppError('UNAVAILABLE', 'Images cannot be shared on this server right now. Try again later.');
+          });
+        dimensions = await dimensionsOf(head);
+        if (!dimensions && stored.byteSize > head.length)
+          dimensions = await dimensionsOf(await store.read(row.objectKey));
         if (!dimensions) await reject(row, 'That image cannot be read.');
         else if (dimensions.width * dimensions.height > IMAGE_MAX_PIXELS) {
           await reject(row, `That image is too large: at most ${IMAGE_MAX_PIXELS / 1_000_000} megapixels.`);
