@@ -298,8 +298,8 @@ async function measureCeiling(): Promise<number> {
           }),
       ),
     );
-    // About the size of a message event as the SDK receives it.
-    const frames = 40_000;
+    // About the size of a message event as the SDK receives it; 2 M deliveries whatever the room size.
+    const frames = Math.round(2_000_000 / roomSize);
     const startedAt = performance.now();
     await fetch(`http://127.0.0.1:${port}/blast?count=${frames}&bytes=420`);
     for (let last = -1; last !== received; ) {
