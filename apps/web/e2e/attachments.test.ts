@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import { ATTACHMENT_MAX_BYTES } from '@gopherchat/api';
-import { testPhoto } from '@gopherchat/server/testing';
+import { testMp3, testMp4, testPhoto } from '@gopherchat/server/testing';
 import type { Page } from 'playwright-core';
 import { saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
@@ -96,6 +96,48 @@ describe('sharing files in the browser', () => {
     const download = card.getByRole('link', { name: 'Download menu.pdf' });
     await expect(download.getAttribute('rel')).resolves.toBe('noopener noreferrer');
     await expect(download.getAttribute('href')).resolves.toContain('media/');
+
+    // Audio and video play in place, streamed from the store (never the app), with a way to save them still.
+    await attach(ada.page, [
+      { name: 'song.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from(testMp3()) },
+      { name: 'clip.mp4', mimeType: 'video/mp4', buffer: Buffer.from(testMp4()) },
+    ]);
+    const bobsList = bob.page.getByTestId('message-list');
+    const song = bobsList.getByRole('figure', { name: 'song.mp3' });
+    // Its link came: the player has a source.
+    const player = song.locator('audio[src]');
+    await player.waitFor();
+    await expect(player.getAttribute('aria-label')).resolves.toBe('Play song.mp3');
+    await expect(player.evaluate((audio: HTMLAudioElement) => [audio.controls, audio.preload])).resolves.toEqual([
+      true,
+      'metadata',
+    ]);
+    const played = new URL((await player.getAttribute('src')) ?? '');
+    expect(played.origin).not.toBe(web.server.url.origin);
+    expect(played.searchParams.get('response-content-disposition')).toStartWith('inline');
+    const saveSong = song.getByRole('link', { name: 'Download song.mp3' });
+    await expect(saveSong.getAttribute('rel')).resolves.toBe('noopener noreferrer');
+    const saved = new URL((await saveSong.getAttribute('href')) ?? '');
+    expect(saved.pathname).toBe(played.pathname);
+    expect(saved.searchParams.get('response-content-disposition')).toStartWith('attachment');
+    // Not played here (headless Chromium need not decode it): only that it is offered, at its size.
+    await song.getByText('16 KB', { exact: true }).waitFor();
+    const clip = bobsList.getByRole('figure', { name: 'clip.mp4' });
+    const video = clip.locator('video');
+    await clip.getByRole('link', { name: 'Download clip.mp4' }).waitFor();
+    await expect(
+      video.evaluate((element: HTMLVideoElement) => [element.controls, element.playsInline]),
+    ).resolves.toEqual([true, true]);
+    // No size known for a video: a 16:9 box, the width of an image's at most.
+    const videoBox = await video.boundingBox();
+    expect(videoBox && Math.abs(videoBox.width / videoBox.height - 16 / 9)).toBeLessThan(0.02);
+    expect(videoBox?.width).toBeLessThanOrEqual(320);
+    await saveScreenshot(bob.page, 'attachments-media-dark');
+    // The sender's, in her bubbles' colours and the light theme.
+    const adasClip = ada.page.getByTestId('message-list').getByRole('figure', { name: 'clip.mp4' });
+    await adasClip.locator('video[src]').waitFor();
+    await adasClip.scrollIntoViewIfNeeded();
+    await saveScreenshot(ada.page, 'attachments-media-light');
 
     // A pasted image takes what was being written as its caption, markdown and all.
     const field = ada.page.getByRole('textbox', { name: 'Message' });

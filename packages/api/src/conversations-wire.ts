@@ -15,14 +15,21 @@ export type MessageContent =
   | { type: 'system'; event: SystemEvent }
   | { type: 'deleted' };
 
+/**
+ * How a shared file is shown: an image inline (with a thumbnail), audio and
+ * video in a player, anything else as a card to download. Messages keep the
+ * kind they were sent with: audio and video shared before they could be
+ * played say `file`, and stay cards.
+ */
+export type AttachmentKind = 'image' | 'audio' | 'video' | 'file';
+
 /** What is known of a shared file once its upload was checked; it never changes. */
 export interface AttachmentFacts {
   id: string;
   fileName: string;
   contentType: string;
   byteSize: number;
-  /** Images are shown inline, with a thumbnail; files are offered for download. */
-  kind: 'image' | 'file';
+  kind: AttachmentKind;
   width: number | null;
   height: number | null;
 }
@@ -40,6 +47,12 @@ export interface AttachmentStatus {
 export interface AttachmentLinks extends AttachmentStatus {
   /** Null while an image is still being processed: until then the only copy still has its EXIF (camera, location). */
   url: string | null;
+  /**
+   * For audio and video, whose `url` plays in the page: the same file with
+   * a header that makes the browser save it. Null for other files, whose
+   * `url` already downloads (and for images, which are shown).
+   */
+  downloadUrl: string | null;
   thumbnailUrl: string | null;
   /** When the addresses stop working: ask again after. */
   expiresAt: string;

@@ -1,5 +1,7 @@
 // Kept free of zod so the web bundle can import limits without the validator.
 
+import type { AttachmentKind } from './conversations-wire.ts';
+
 /** Longest announcement text, in characters (after trimming). */
 export const ANNOUNCEMENT_MAX_LENGTH = 500;
 
@@ -43,7 +45,8 @@ export const ATTACHMENT_CAPTION_MAX_LENGTH = 1000;
 /**
  * The file types people may share, each checked against the file's first
  * bytes when the upload is confirmed. Images get a thumbnail and are shown
- * inline; the rest are offered for download.
+ * inline; audio and video play in place (streamed from the store); the rest
+ * are offered for download.
  */
 export const ATTACHMENT_TYPES = {
   'image/png': 'image',
@@ -53,10 +56,10 @@ export const ATTACHMENT_TYPES = {
   'application/pdf': 'file',
   'application/zip': 'file',
   'text/plain': 'file',
-  'audio/mpeg': 'file',
-  'audio/ogg': 'file',
-  'video/mp4': 'file',
-} as const;
+  'audio/mpeg': 'audio',
+  'audio/ogg': 'audio',
+  'video/mp4': 'video',
+} as const satisfies Record<string, AttachmentKind>;
 export type AttachmentContentType = keyof typeof ATTACHMENT_TYPES;
 /** Files whose download links one call may ask for. */
 export const ATTACHMENT_LINKS_MAX = 100;

@@ -21,3 +21,23 @@ export async function testPhoto(width = 1200, height = 800): Promise<Uint8Array>
       .toBuffer(),
   );
 }
+
+/** MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, joint stereo: 144 × 128 000 / 44 100 bytes a frame, unpadded. */
+const MP3_FRAME_HEADER = [0xff, 0xfb, 0x90, 0x64];
+const MP3_FRAME_BYTES = 417;
+
+/** An MP3 of `frames` silent frames (26 ms each) with no ID3 tag: a file starting with a frame header. */
+export function testMp3(frames = 40): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(MP3_FRAME_BYTES * frames);
+  for (let frame = 0; frame < frames; frame++) bytes.set(MP3_FRAME_HEADER, frame * MP3_FRAME_BYTES);
+  return bytes;
+}
+
+/** The start of an MP4: an `ftyp` box (what confirmation checks), then an empty `free` box. Not playable. */
+export function testMp4(): Uint8Array {
+  const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0));
+  return new Uint8Array([
+    ...[0, 0, 0, 0x18, ...ascii('ftypisom'), 0, 0, 2, 0, ...ascii('isomiso2')],
+    ...[0, 0, 0, 8, ...ascii('free')],
+  ]);
+}

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { eventually } from '../../testing/collect.ts';
 import { allEventsOf, backends, clientId, eventsOfKind, type Person, person } from '../../testing/people.ts';
 import { startTestServer } from '../../testing/test-server.ts';
-import { testPhoto, uploadWithGrant } from '../../testing/uploads.ts';
+import { testMp3, testMp4, testPhoto, uploadWithGrant } from '../../testing/uploads.ts';
 
 /** The error a call that must fail failed with. */
 async function refusal(call: Promise<unknown>): Promise<AppErrorData> {
@@ -109,9 +109,49 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     const confirmed = await ada.api.attachments.confirm.mutate({ attachmentId });
     expect(confirmed).toMatchObject({ kind: 'file', status: { state: 'ready', hasThumbnail: false } });
     const [links] = await ada.api.attachments.links.query({ attachmentIds: [attachmentId] });
+    expect(links?.downloadUrl).toBeNull();
     const download = await fetch(links?.url ?? '');
     expect(download.headers.get('content-disposition')).toStartWith('attachment; filename="minutes.txt"');
     expect(await download.text()).toBe('Minutes of the meeting\n');
+  });
+
+  it('plays audio and video in place, streamed from the store in ranges, and still offers them for download', async () => {
+    await using t = await start();
+    const ada = await person(t);
+    const song = testMp3();
+    const songId = await upload(ada, song, { contentType: 'audio/mpeg', fileName: 'Song.mp3' });
+    expect(await ada.api.attachments.confirm.mutate({ attachmentId: songId })).toMatchObject({
+      kind: 'audio',
+      width: null,
+      height: null,
+      status: { state: 'ready', hasThumbnail: false },
+    });
+    const filmId = await upload(ada, testMp4(), { contentType: 'video/mp4', fileName: 'Film.mp4' });
+    expect(await ada.api.attachments.confirm.mutate({ attachmentId: filmId })).toMatchObject({ kind: 'video' });
+
+    const links = await ada.api.attachments.links.query({ attachmentIds: [songId, filmId] });
+    const songLinks = links.find((link) => link.id === songId);
+    const filmLinks = links.find((link) => link.id === filmId);
+    expect(songLinks).toMatchObject({ state: 'ready', thumbnailUrl: null });
+    // The disposition is signed into the link: the player's link says inline, the download's attachment.
+    const dispositionOf = (url: string | null | undefined) =>
+      new URL(url ?? '').searchParams.get('response-content-disposition');
+    expect(dispositionOf(songLinks?.url)).toStartWith('inline; filename="Song.mp3"');
+    expect(dispositionOf(songLinks?.downloadUrl)).toStartWith('attachment; filename="Song.mp3"');
+    expect(dispositionOf(filmLinks?.url)).toStartWith('inline; filename="Film.mp4"');
+    expect(dispositionOf(filmLinks?.downloadUrl)).toStartWith('attachment; filename="Film.mp4"');
+
+    // A player asks for the file a piece at a time, from the store, with its checked type and no guessing.
+    const piece = await fetch(songLinks?.url ?? '', { headers: { range: 'bytes=417-833' } });
+    expect(piece.status).toBe(206);
+    expect(piece.headers.get('content-range')).toBe(`bytes 417-833/${song.length}`);
+    expect(piece.headers.get('content-type')).toBe('audio/mpeg');
+    expect(piece.headers.get('content-disposition')).toStartWith('inline; filename="Song.mp3"');
+    expect(piece.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(new Uint8Array(await piece.arrayBuffer())).toEqual(song.subarray(417, 834));
+    const saved = await fetch(songLinks?.downloadUrl ?? '');
+    expect(saved.headers.get('content-disposition')).toStartWith('attachment; filename="Song.mp3"');
+    expect(new Uint8Array(await saved.arrayBuffer())).toEqual(song);
   });
 
   it('deletes the file with its message, for everyone', async () => {

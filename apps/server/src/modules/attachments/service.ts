@@ -308,20 +308,30 @@ export function createAttachmentService(deps: {
       const expiresAt = new Date(clock.now() + LINK_SECONDS * 1000).toISOString();
       return Promise.all(
         rows.filter(isDownloadable).map(async (row) => {
-          const isImage = kindOf(row.contentType) === 'image';
-          const link = (key: string, contentType: string) =>
+          const kind = kindOf(row.contentType);
+          const isImage = kind === 'image';
+          const isMedia = kind === 'audio' || kind === 'video';
+          const link = (key: string, contentType: string, disposition: 'inline' | 'attachment') =>
             store.downloadUrl({
               key,
               contentType,
               fileName: row.fileName,
-              // Only checked images are shown in the page; every other file downloads.
-              disposition: isImage ? 'inline' : 'attachment',
+              disposition,
               expiresInSeconds: LINK_SECONDS,
             });
+          // Shown in the page: checked images, and audio and video, played from the store with ranged
+          // requests. Their type was checked by magic number at confirmation and the store sends
+          // `nosniff`, so the browser plays them as what they are. Every other file downloads.
+          const isInline = isImage || isMedia;
           return {
             ...statusOf(row),
-            url: isImage && row.state !== 'ready' ? null : await link(row.objectKey, row.contentType),
-            thumbnailUrl: row.thumbnailKey ? await link(row.thumbnailKey, 'image/webp') : null,
+            url:
+              isImage && row.state !== 'ready'
+                ? null
+                : await link(row.objectKey, row.contentType, isInline ? 'inline' : 'attachment'),
+            // What plays in place can still be saved, with a link of its own.
+            downloadUrl: isMedia ? await link(row.objectKey, row.contentType, 'attachment') : null,
+            thumbnailUrl: row.thumbnailKey ? await link(row.thumbnailKey, 'image/webp', 'inline') : null,
             expiresAt,
           };
         }),

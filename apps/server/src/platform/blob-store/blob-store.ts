@@ -18,7 +18,8 @@ export interface BlobStore {
   /**
    * A presigned GET whose response carries `contentType` and a
    * Content-Disposition with `fileName`: `inline` for what a browser may
-   * show (checked images), `attachment` for everything else.
+   * show or play (checked images, audio, video), `attachment` for
+   * everything else.
    */
   downloadUrl(input: {
     key: string;

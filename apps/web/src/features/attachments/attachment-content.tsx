@@ -1,15 +1,15 @@
 import type { AttachmentFacts } from '@gopherchat/api';
-import { createEffect, createMemo, createSignal, Match, onCleanup, Show, Switch } from 'solid-js';
+import { createEffect, createMemo, createSignal, createUniqueId, Match, onCleanup, Show, Switch } from 'solid-js';
 import { plainTextOf } from '../chat/markdown.ts';
 import { MessageText } from '../chat/message-text.tsx';
 import { placeholderDataUrl } from './placeholder.ts';
-import { fileBadge, formatBytes, previewBox } from './presentation.ts';
+import { fileBadge, formatBytes, previewBox, videoBox } from './presentation.ts';
 import type { AttachmentStore } from './store.ts';
 
-/** Largest side of an image shown in a message, in CSS pixels. */
+/** Largest side of an image shown in a message, in CSS pixels; also the width of players. */
 const PREVIEW_MAX_PX = 320;
 
-/** A link to the file itself; files other than images come with a header that makes the browser save them. */
+/** A link that saves the file: its address comes with a header that makes the browser save it. */
 function DownloadLink(props: { url: string; fileName: string; isMine: boolean }) {
   return (
     <a
@@ -29,10 +29,17 @@ function DownloadLink(props: { url: string; fileName: string; isMine: boolean })
   );
 }
 
-/** A file that is not shown inline: what it is, how big, and a way to get it. */
-function FileCard(props: { attachment: AttachmentFacts; url: string | null; isMine: boolean; note?: string }) {
+/** What a file is (its ending as a badge, its name), how big, and a way to save it. */
+function FileSummary(props: {
+  attachment: AttachmentFacts;
+  downloadUrl: string | null;
+  isMine: boolean;
+  note?: string;
+  /** For a player to be labelled by the name. */
+  nameId?: string;
+}) {
   return (
-    <div class="flex w-64 max-w-full items-center gap-3 p-1.5" data-testid="attachment-file">
+    <div class="flex items-center gap-3">
       <span
         class={`flex h-10 w-10 flex-none items-center justify-center rounded-xl text-[0.625rem] font-bold tracking-wide ${
           props.isMine ? 'bg-accent-contrast/20 text-accent-contrast' : 'bg-surface-raised text-accent-fg'
@@ -42,17 +49,140 @@ function FileCard(props: { attachment: AttachmentFacts; url: string | null; isMi
         {fileBadge(props.attachment.fileName)}
       </span>
       <div class="min-w-0 flex-1">
-        <p class="truncate font-medium" title={props.attachment.fileName}>
+        <p id={props.nameId} class="truncate font-medium" title={props.attachment.fileName}>
           {props.attachment.fileName}
         </p>
         <p class={`text-xs ${props.isMine ? 'text-accent-contrast' : 'text-fg-muted'}`}>
           {props.note ?? formatBytes(props.attachment.byteSize)}
         </p>
       </div>
-      <Show when={props.url}>
+      <Show when={props.downloadUrl}>
         {(url) => <DownloadLink url={url()} fileName={props.attachment.fileName} isMine={props.isMine} />}
       </Show>
     </div>
+  );
+}
+
+/** A file that is not shown inline: what it is, how big, and a way to get it. */
+function FileCard(props: { attachment: AttachmentFacts; downloadUrl: string | null; isMine: boolean; note?: string }) {
+  return (
+    <div class="w-64 max-w-full p-1.5" data-testid="attachment-file">
+      <FileSummary
+        attachment={props.attachment}
+        downloadUrl={props.downloadUrl}
+        isMine={props.isMine}
+        note={props.note}
+      />
+    </div>
+  );
+}
+
+/**
+ * The address a player plays. The first that worked stays: a renewed link is
+ * the same file, and a new `src` would start it over. A link that lapsed
+ * fails only when playback needs bytes not fetched yet (a ranged request
+ * with the old signature); then the newest link takes over, at the same
+ * position. An error with no newer link (a file the browser cannot decode)
+ * leaves the player as it is, until the next renewal.
+ */
+function createMediaSource(url: () => string | null) {
+  const [source, setSource] = createSignal<string>();
+  const [failedSource, setFailedSource] = createSignal<string>();
+  let resumeAt = 0;
+  createEffect(() => {
+    const candidate = url();
+    const current = source();
+    if (candidate && (!current || (current === failedSource() && candidate !== current))) setSource(candidate);
+  });
+  return {
+    source,
+    onError(event: Event & { currentTarget: HTMLMediaElement }) {
+      resumeAt = event.currentTarget.currentTime;
+      setFailedSource(source());
+    },
+    onLoadedMetadata(event: Event & { currentTarget: HTMLMediaElement }) {
+      if (resumeAt > 0) event.currentTarget.currentTime = resumeAt;
+      resumeAt = 0;
+    },
+  };
+}
+
+/**
+ * Audio in a message: what it is and a way to save it, over the browser's
+ * own player, which streams it from the store (and reads its duration from
+ * the first bytes alone: `preload="metadata"`).
+ */
+function AudioCard(props: { attachment: AttachmentFacts; isMine: boolean; store: AttachmentStore }) {
+  const shown = () => props.store.shown(props.attachment);
+  const media = createMediaSource(() => shown().url);
+  const nameId = createUniqueId();
+  return (
+    <figure
+      aria-labelledby={nameId}
+      class="flex w-80 max-w-full flex-col gap-2 p-1.5"
+      data-testid="attachment-audio"
+      data-state={shown().state}
+    >
+      <FileSummary
+        attachment={props.attachment}
+        downloadUrl={shown().downloadUrl}
+        isMine={props.isMine}
+        nameId={nameId}
+      />
+      {/* biome-ignore lint/a11y/useMediaCaption: a shared file comes with no captions file to offer; its name labels the player. */}
+      <audio
+        controls
+        preload="metadata"
+        src={media.source()}
+        aria-label={`Play ${props.attachment.fileName}`}
+        class="block w-full"
+        onError={media.onError}
+        onLoadedMetadata={media.onLoadedMetadata}
+      />
+    </figure>
+  );
+}
+
+/**
+ * A video in a message, played in place: a box of its proportions when
+ * known, 16:9 otherwise, as wide as an image's at most; what it is and a way
+ * to save it underneath.
+ */
+function VideoCard(props: { attachment: AttachmentFacts; isMine: boolean; store: AttachmentStore }) {
+  const shown = () => props.store.shown(props.attachment);
+  const media = createMediaSource(() => shown().url);
+  const box = videoBox(props.attachment, PREVIEW_MAX_PX);
+  const nameId = createUniqueId();
+  return (
+    <figure
+      aria-labelledby={nameId}
+      class="flex max-w-full flex-col gap-2"
+      style={{ width: `${box.width}px` }}
+      data-testid="attachment-video"
+      data-state={shown().state}
+    >
+      {/* Black whatever the theme, as players are: the bars around a video of other proportions are its own. */}
+      {/* biome-ignore lint/a11y/useMediaCaption: a shared file comes with no captions file to offer; its name labels the player. */}
+      <video
+        controls
+        preload="metadata"
+        playsinline
+        src={media.source()}
+        aria-label={`Play ${props.attachment.fileName}`}
+        class="block w-full rounded-xl bg-black object-contain"
+        style={{ 'aspect-ratio': `${box.width} / ${box.height}` }}
+        onError={media.onError}
+        onLoadedMetadata={media.onLoadedMetadata}
+      />
+      <div class="px-1.5 pb-1.5">
+        <FileSummary
+          attachment={props.attachment}
+          downloadUrl={shown().downloadUrl}
+          isMine={props.isMine}
+          nameId={nameId}
+        />
+      </div>
+    </figure>
   );
 }
 
@@ -127,8 +257,9 @@ function ImagePreview(props: { attachment: AttachmentFacts; description: string;
 }
 
 /**
- * A shared file in a message: an image inline, another file as a card to
- * download, and what became of one that could not be processed or is gone.
+ * A shared file in a message: an image inline, audio and video in a player,
+ * another file as a card to download, and what became of one that could not
+ * be processed or is gone.
  * Its caption is light markdown, as message text is. Its links are kept
  * fresh while it is on screen.
  */
@@ -144,14 +275,17 @@ export function AttachmentContent(props: {
   const description = () => (props.caption && plainTextOf(props.caption)) || props.attachment.fileName;
   return (
     <div class="flex flex-col gap-1">
-      <Switch>
+      {/* Other files are cards; so are audio and video shared before they could play (their message says `file`). */}
+      <Switch
+        fallback={<FileCard attachment={props.attachment} downloadUrl={shown().downloadUrl} isMine={props.isMine} />}
+      >
         <Match when={shown().state === 'gone'}>
-          <FileCard attachment={props.attachment} url={null} isMine={props.isMine} note="No longer available" />
+          <FileCard attachment={props.attachment} downloadUrl={null} isMine={props.isMine} note="No longer available" />
         </Match>
         <Match when={shown().state === 'failed'}>
           <FileCard
             attachment={props.attachment}
-            url={shown().url}
+            downloadUrl={shown().downloadUrl}
             isMine={props.isMine}
             note={
               props.attachment.kind === 'image'
@@ -163,8 +297,11 @@ export function AttachmentContent(props: {
         <Match when={props.attachment.kind === 'image'}>
           <ImagePreview attachment={props.attachment} description={description()} store={props.store} />
         </Match>
-        <Match when={props.attachment.kind === 'file'}>
-          <FileCard attachment={props.attachment} url={shown().url} isMine={props.isMine} />
+        <Match when={props.attachment.kind === 'audio'}>
+          <AudioCard attachment={props.attachment} isMine={props.isMine} store={props.store} />
+        </Match>
+        <Match when={props.attachment.kind === 'video'}>
+          <VideoCard attachment={props.attachment} isMine={props.isMine} store={props.store} />
         </Match>
       </Switch>
       {/* A div, not a p: a caption of several blocks renders paragraphs, lists and quotes of its own. */}

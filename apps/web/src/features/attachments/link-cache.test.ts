@@ -55,6 +55,7 @@ function fakeServer(clock: ReturnType<typeof fakeClock>) {
             placeholder: null,
             hasThumbnail: state === 'ready',
             url: `https://store.test/${id}?v=${version}`,
+            downloadUrl: null,
             thumbnailUrl: state === 'ready' ? `https://store.test/${id}/thumb?v=${version}` : null,
             expiresAt: new Date(clock.now() + LINK_LIFETIME_MS).toISOString(),
           },

@@ -5,7 +5,7 @@ import {
   type AttachmentLinks,
   type AttachmentStatus,
 } from '@gopherchat/api';
-import { fileBadge, formatBytes, previewBox, showAttachment } from './presentation.ts';
+import { fileBadge, formatBytes, previewBox, showAttachment, videoBox } from './presentation.ts';
 
 const photo: AttachmentFacts = {
   id: 'photo',
@@ -17,6 +17,9 @@ const photo: AttachmentFacts = {
   height: 800,
 };
 const pdf: AttachmentFacts = { ...photo, id: 'pdf', fileName: 'menu.pdf', kind: 'file', width: null, height: null };
+const song: AttachmentFacts = { ...pdf, id: 'song', fileName: 'song.mp3', contentType: 'audio/mpeg', kind: 'audio' };
+/** The same song in a message sent before audio could play: its facts said `file`, and still do. */
+const oldSong: AttachmentFacts = { ...song, kind: 'file' };
 
 const status = (state: AttachmentStatus['state'], extra: Partial<AttachmentStatus> = {}): AttachmentStatus => ({
   id: 'photo',
@@ -28,6 +31,7 @@ const status = (state: AttachmentStatus['state'], extra: Partial<AttachmentStatu
 const links = (state: AttachmentStatus['state'], extra: Partial<AttachmentLinks> = {}): AttachmentLinks => ({
   ...status(state),
   url: 'https://store.test/original',
+  downloadUrl: null,
   thumbnailUrl: null,
   expiresAt: '2030-01-01T00:10:00Z',
   ...extra,
@@ -45,6 +49,7 @@ describe('showAttachment', () => {
       placeholder: null,
       thumbnailUrl: null,
       url: 'https://store.test/original',
+      downloadUrl: 'https://store.test/original',
     });
     // The event is newer than the links: its placeholder shows while the thumbnail's link is asked for.
     const processed = status('ready', { placeholder: 'HASH', hasThumbnail: true });
@@ -58,6 +63,7 @@ describe('showAttachment', () => {
       placeholder: 'HASH',
       thumbnailUrl: 'https://store.test/thumb',
       url: 'https://store.test/original',
+      downloadUrl: 'https://store.test/original',
     });
     // An older event (the one from before it was processed) does not take it back.
     expect(showAttachment(photo, ready, status('processing')).state).toBe('ready');
@@ -76,7 +82,31 @@ describe('showAttachment', () => {
     expect(showAttachment(pdf, { links: links('ready'), isMissing: false }, undefined)).toMatchObject({
       state: 'ready',
       url: 'https://store.test/original',
+      downloadUrl: 'https://store.test/original',
     });
+  });
+
+  it('plays audio from its inline link as soon as it is known, and saves it with its download link', () => {
+    const playable = { links: links('ready', { downloadUrl: 'https://store.test/save' }), isMissing: false };
+    expect(showAttachment(song, { links: undefined, isMissing: false }, undefined).state).toBe('loading');
+    expect(showAttachment(song, playable, undefined)).toEqual({
+      state: 'ready',
+      placeholder: null,
+      thumbnailUrl: null,
+      url: 'https://store.test/original',
+      downloadUrl: 'https://store.test/save',
+    });
+    // A card from before audio played: its Download link saves the file rather than opening the player's inline link.
+    expect(showAttachment(oldSong, playable, undefined)).toMatchObject({
+      state: 'ready',
+      downloadUrl: 'https://store.test/save',
+    });
+  });
+
+  it('downloads with the file’s own link from a server that sends no download link', () => {
+    const { downloadUrl: _, ...older } = links('ready');
+    const entry = { links: older as AttachmentLinks, isMissing: false };
+    expect(showAttachment(song, entry, undefined).downloadUrl).toBe('https://store.test/original');
   });
 });
 
@@ -90,6 +120,17 @@ describe('previewBox', () => {
 
   it('is square when the size is not known', () => {
     expect(previewBox({ width: null, height: null }, 240)).toEqual({ width: 240, height: 240 });
+  });
+});
+
+describe('videoBox', () => {
+  it('is 16:9 at the widest when the video’s size is not known (the server reads none)', () => {
+    expect(videoBox({ width: null, height: null }, 320)).toEqual({ width: 320, height: 180 });
+  });
+
+  it('keeps a known size’s proportions, as an image’s box does', () => {
+    expect(videoBox({ width: 1080, height: 1920 }, 320)).toEqual({ width: 180, height: 320 });
+    expect(videoBox({ width: 640, height: 480 }, 320)).toEqual({ width: 320, height: 240 });
   });
 });
 

@@ -11,8 +11,14 @@ export interface ShownAttachment {
   /** ThumbHash (base64) of an image's blurred preview. */
   placeholder: string | null;
   thumbnailUrl: string | null;
-  /** The file itself: to open or download. */
+  /** The file itself: an image to show, audio or video to play, another file to download. */
   url: string | null;
+  /**
+   * What a Download link points at: the file with a header that makes the
+   * browser save it (audio and video, whose `url` plays in place), or `url`
+   * itself for the others (and from a server that sends no such link).
+   */
+  downloadUrl: string | null;
 }
 
 const PROGRESS: Record<AttachmentStatus['state'], number> = { uploading: 0, processing: 1, ready: 2, failed: 2 };
@@ -31,13 +37,16 @@ export function showAttachment(
   const status = links && (!live || PROGRESS[links.state] >= PROGRESS[live.state]) ? links : live;
   const placeholder = status?.placeholder ?? links?.placeholder ?? null;
   const url = links?.url ?? null;
+  // Audio or video sent before they could play has kind `file` but a `url` that plays: its card downloads with this.
+  const downloadUrl = links?.downloadUrl ?? url;
   const thumbnailUrl = links?.thumbnailUrl ?? null;
-  if (entry?.isMissing) return { state: live?.state === 'failed' ? 'failed' : 'gone', placeholder, url, thumbnailUrl };
-  if (!status) return { state: 'loading', placeholder, url, thumbnailUrl };
-  if (status.state === 'failed') return { state: 'failed', placeholder, url, thumbnailUrl };
+  const known = { placeholder, url, downloadUrl, thumbnailUrl };
+  if (entry?.isMissing) return { state: live?.state === 'failed' ? 'failed' : 'gone', ...known };
+  if (!status) return { state: 'loading', ...known };
+  if (status.state === 'failed') return { state: 'failed', ...known };
   // Other files are ready once checked; an image waits for its thumbnail, whose link comes with the next request.
-  const isReady = status.state === 'ready' && (facts.kind === 'file' || thumbnailUrl !== null || !status.hasThumbnail);
-  return { state: isReady && links ? 'ready' : 'processing', placeholder, url, thumbnailUrl };
+  const isReady = status.state === 'ready' && (facts.kind !== 'image' || thumbnailUrl !== null || !status.hasThumbnail);
+  return { state: isReady && links ? 'ready' : 'processing', ...known };
 }
 
 /** The box an image is shown in, at most `max` pixels each way, keeping its proportions. */
@@ -49,6 +58,20 @@ export function previewBox(
   if (!width || !height) return { width: max, height: max };
   const scale = Math.min(1, max / width, max / height);
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/**
+ * The box a video is shown in, at most `max` pixels each way: its own
+ * proportions when known, 16:9 otherwise. The server reads no video's
+ * dimensions, and the box does not change once the browser has read them:
+ * the row would change height under the reader.
+ */
+export function videoBox(
+  facts: Pick<AttachmentFacts, 'width' | 'height'>,
+  max: number,
+): { width: number; height: number } {
+  if (facts.width && facts.height) return previewBox(facts, max);
+  return { width: max, height: Math.round((max * 9) / 16) };
 }
 
 const UNITS = ['bytes', 'KB', 'MB', 'GB'] as const;

@@ -1,4 +1,4 @@
-import type { ConversationSummary, UserPresence } from '@gopherchat/api';
+import type { AttachmentKind, ConversationSummary, UserPresence } from '@gopherchat/api';
 import { For, Show } from 'solid-js';
 import { plainTextOf } from './markdown.ts';
 
@@ -10,6 +10,9 @@ function when(iso: string) {
   return date.toDateString() === new Date().toDateString() ? timeFormat.format(date) : dateFormat.format(date);
 }
 
+/** What a shared file's preview starts with. */
+const KIND_MARKS = { image: '🖼', audio: '🎵', video: '🎬', file: '📎' } satisfies Record<AttachmentKind, string>;
+
 function preview(summary: ConversationSummary, myId: string): string {
   const message = summary.lastMessage;
   if (!message) return 'No messages yet';
@@ -20,7 +23,7 @@ function preview(summary: ConversationSummary, myId: string): string {
     case 'attachment': {
       const { attachment, caption } = message.content;
       const words = caption === null ? attachment.fileName : plainTextOf(caption);
-      return `${who}${attachment.kind === 'image' ? '🖼' : '📎'} ${words}`;
+      return `${who}${KIND_MARKS[attachment.kind] ?? KIND_MARKS.file} ${words}`;
     }
     case 'deleted':
       return `${who}(deleted)`;
