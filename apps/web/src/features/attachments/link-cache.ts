@@ -36,7 +36,6 @@ export interface LinkCacheDeps {
  * lapse; shown again, they are asked for again.
  */
 export function createLinkCache(deps: LinkCacheDeps) {
-  const entries = new Map<string, LinkEntry>();
   const watchers = new Map<string, number>();
   /** When each file's links are due again: when they lapse, after a failed request, or now (never asked, changed). */
   const dueAt = new Map<string, number>();
@@ -46,11 +45,6 @@ export function createLinkCache(deps: LinkCacheDeps) {
   const changedInFlight = new Set<string>();
 
   const isWatched = (id: string) => (watchers.get(id) ?? 0) > 0;
-
-  function set(id: string, entry: LinkEntry) {
-    entries.set(id, entry);
-    deps.onChange(id, entry);
-  }
 
   /** Asks for a file's links with the next request, unless they are fresh or already asked for. */
   function ask(id: string) {
@@ -92,11 +86,11 @@ export function createLinkCache(deps: LinkCacheDeps) {
       else if (links) {
         const now = deps.now();
         dueAt.set(id, Math.max(now + LINK_MIN_RENEW_MS, Date.parse(links.expiresAt) - LINK_RENEW_AHEAD_MS));
-        set(id, { links, isMissing: false });
+        deps.onChange(id, { links, isMissing: false });
       } else {
         // Gone for good, unless its status changes (see `statusChanged`).
         dueAt.set(id, Number.POSITIVE_INFINITY);
-        set(id, { links: undefined, isMissing: true });
+        deps.onChange(id, { links: undefined, isMissing: true });
       }
       if (changedInFlight.delete(id)) dueAt.set(id, 0);
       if (isWatched(id)) askWhenDue(id);
@@ -120,10 +114,6 @@ export function createLinkCache(deps: LinkCacheDeps) {
       if (inFlight.has(attachmentId)) changedInFlight.add(attachmentId);
       dueAt.set(attachmentId, 0);
       if (isWatched(attachmentId)) ask(attachmentId);
-    },
-
-    get(attachmentId: string): LinkEntry | undefined {
-      return entries.get(attachmentId);
     },
   };
 }
