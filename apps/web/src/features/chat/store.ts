@@ -272,7 +272,7 @@ export function createChatStore(me: Me) {
     }
   }
 
-  const people = createPeopleDirectory((ids) => gopher.api.users.profiles.query({ ids }));
+  const people = createPeopleDirectory({ load: (ids) => gopher.api.users.profiles.query({ ids }), later });
 
   /** Someone's edited profile, everywhere their name shows: at once, with no fetch. */
   function applyProfile(profile: UserProfile) {

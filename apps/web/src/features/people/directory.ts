@@ -25,9 +25,13 @@ export function userIdsNamedIn(messages: readonly Message[]): Set<string> {
  * screen needs are `want`ed; the unknown ones are looked up in batches.
  * Live profile edits are `learn`ed. Lives as long as its owner.
  */
-export function createPeopleDirectory(load: (ids: string[]) => Promise<UserProfile[]>) {
+export function createPeopleDirectory(deps: {
+  /** Asks the server for at most USER_PROFILES_MAX people (see `createProfileLookup`). */
+  load(ids: string[]): Promise<UserProfile[]>;
+  /** The owner's timers (`createTimers`), cleared with it. */
+  later(ms: number, run: () => void): void;
+}) {
   const [names, setNames] = createStore<Record<string, string>>({});
-  const timers = new Set<ReturnType<typeof setTimeout>>();
 
   function learn(profiles: readonly UserProfile[]) {
     setNames(
@@ -38,20 +42,11 @@ export function createPeopleDirectory(load: (ids: string[]) => Promise<UserProfi
   }
 
   const lookup = createProfileLookup({
-    load,
-    schedule(flush) {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        flush();
-      }, LOOKUP_WINDOW_MS);
-      timers.add(timer);
-    },
+    load: deps.load,
+    schedule: (flush) => deps.later(LOOKUP_WINDOW_MS, flush),
     onFound: learn,
   });
-  onCleanup(() => {
-    lookup.dispose();
-    for (const timer of timers) clearTimeout(timer);
-  });
+  onCleanup(() => lookup.dispose());
 
   return {
     /** Known names by user id (reactive). */
