@@ -56,7 +56,7 @@ describe.each(backends)('membership cache over $name', ({ database, bus }) => {
     }
   });
 
-  it('introduces every newcomer to the members, although the conversation’s card was cached', async () => {
+  it('introduces every newcomer to the members, although the conversation’s member ids were cached', async () => {
     await using t = await start();
     const [ada, bob, carol, dave] = [await person(t), await person(t), await person(t), await person(t)];
     const { id: conversationId } = await ada.api.conversations.createGroup.mutate({
@@ -68,14 +68,14 @@ describe.each(backends)('membership cache over $name', ({ database, bus }) => {
     const introducedToBob = (userId: string) =>
       eventsOfKind(bobEvents.events, 'presence').some((event) => event.users.some((user) => user.userId === userId));
 
-    // Introducing Carol reads the card (ada, bob, carol) into the cache…
+    // Introducing Carol reads its member ids (ada, bob, carol) into the cache…
     await ada.api.conversations.addMembers.mutate({ conversationId, userIds: [carol.id] });
     await eventually(() => introducedToBob(carol.id), 'Carol, to Bob');
-    const before = await cacheLookups(t.url, METRICS_TOKEN, 'conversation');
+    const before = await cacheLookups(t.url, METRICS_TOKEN, 'members_of_conversation');
     // …and adding Dave must not find it stale.
     await ada.api.conversations.addMembers.mutate({ conversationId, userIds: [dave.id] });
     await eventually(() => introducedToBob(dave.id), 'Dave, to Bob');
-    const after = await cacheLookups(t.url, METRICS_TOKEN, 'conversation');
+    const after = await cacheLookups(t.url, METRICS_TOKEN, 'members_of_conversation');
     expect(after.misses - before.misses).toBe(1);
   });
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Cache } from '../../platform/cache/index.ts';
 import { createReadThrough } from '../../platform/cache/read-through.ts';
 import type { Metrics } from '../../platform/metrics/index.ts';
-import type { ConversationCard, ConversationRepo } from './repo.ts';
+import type { ConversationRepo } from './repo.ts';
 
 /** Cached "not a member": outsiders probing are answered from the cache too. */
 const NOT_A_MEMBER = '-';
@@ -11,11 +11,11 @@ const NOT_A_MEMBER = '-';
 /**
  * Who is in which conversation, for the reads that check it on every call
  * (history, typing, receipts, and presence on every connect), and each
- * conversation's card (kind, title, members) for those that tell its members
- * something: read through the shared cache, invalidated by the writers right
- * after every change commits, on every instance at once when the cache is
- * Redis. Writes never trust it: sends check membership inside their
- * transaction, and live delivery follows the log.
+ * conversation's member ids for those that tell its members something
+ * (presence introductions): read through the shared cache, invalidated by
+ * the writers right after every change commits, on every instance at once
+ * when the cache is Redis. Writes never trust it: sends check membership
+ * inside their transaction, and live delivery follows the log.
  */
 export function createMembershipCache(deps: {
   repo: ConversationRepo;
@@ -37,11 +37,11 @@ export function createMembershipCache(deps: {
     encode: JSON.stringify,
     decode: (stored) => JSON.parse(stored) as string[],
   });
-  const cards = createReadThrough<ConversationCard | null>({
+  const membersOfConversation = createReadThrough<string[]>({
     ...deps,
-    name: 'conversation',
+    name: 'members_of_conversation',
     encode: JSON.stringify,
-    decode: (stored) => JSON.parse(stored) as ConversationCard | null,
+    decode: (stored) => JSON.parse(stored) as string[],
   });
 
   return {
@@ -51,16 +51,16 @@ export function createMembershipCache(deps: {
     conversationIdsOf: (userId: string): Promise<string[]> =>
       conversationsOfUser.get(userId, () => repo.conversationIdsOf(userId)),
 
-    /** The conversation's kind, title and members; null if there is no such conversation. */
-    cardOf: async (conversationId: string): Promise<ConversationCard | null> =>
-      cards.get(conversationId, async () => (await repo.cardOf(conversationId)) ?? null),
+    /** The user ids of the conversation's members; none if there is no such conversation. */
+    memberIdsOf: (conversationId: string): Promise<string[]> =>
+      membersOfConversation.get(conversationId, () => repo.memberIdsOf(conversationId)),
 
-    /** After a commit that added, removed or re-roled these members of the conversation, or renamed it. */
+    /** After a commit that added, removed or re-roled these members of the conversation. */
     async forget(conversationId: string, userIds: string[]) {
       await Promise.all([
         roles.forget(userIds.map((userId) => `${conversationId}:${userId}`)),
         conversationsOfUser.forget(userIds),
-        cards.forget([conversationId]),
+        membersOfConversation.forget([conversationId]),
       ]);
     },
   };

@@ -45,13 +45,6 @@ export interface SummaryRow {
   lastMessage: MessageRow | null;
 }
 
-/** What those telling a conversation's members something need of it: a few fields and who is in it. */
-export interface ConversationCard {
-  kind: 'direct' | 'group';
-  title: string | null;
-  members: { userId: string; role: MemberRole }[];
-}
-
 export interface HistoryPageQuery {
   before?: number;
   after?: number;
@@ -172,17 +165,13 @@ export function createConversationRepo(db: Database) {
       await db.update(conversations).set({ title, updatedAt: at }).where(eq(conversations.id, id));
     },
 
-    async cardOf(conversationId: string): Promise<ConversationCard | undefined> {
-      const [conversation] = await db
-        .select({ kind: conversations.kind, title: conversations.title })
-        .from(conversations)
-        .where(eq(conversations.id, conversationId));
-      if (!conversation) return undefined;
-      const members = await db
-        .select({ userId: conversationMembers.userId, role: conversationMembers.role })
+    /** The user ids of the conversation's members; none if there is no such conversation. */
+    async memberIdsOf(conversationId: string): Promise<string[]> {
+      const rows = await db
+        .select({ userId: conversationMembers.userId })
         .from(conversationMembers)
         .where(eq(conversationMembers.conversationId, conversationId));
-      return { ...conversation, members };
+      return rows.map((row) => row.userId);
     },
 
     async roleOf(conversationId: string, userId: string): Promise<MemberRole | undefined> {

@@ -598,7 +598,6 @@ export function createConversationService(deps: {
           ],
         };
       });
-      await membership.forget(conversationId, []);
       return summaryOf(userId, conversationId);
     },
 
@@ -612,8 +611,7 @@ export function createConversationService(deps: {
 
     conversationIdsOf: (userId: string) => membership.conversationIdsOf(userId),
     contactsOf: (userId: string) => repo.contactsOf(userId),
-    memberIdsOf: async (conversationId: string) =>
-      (await membership.cardOf(conversationId))?.members.map((member) => member.userId) ?? [],
+    memberIdsOf: (conversationId: string) => membership.memberIdsOf(conversationId),
 
     /** Tells the others in the conversation, live, that `userId` is typing (or stopped). Never stored. */
     async typing(userId: string, input: { conversationId: string; isTyping: boolean }): Promise<void> {
