@@ -4,12 +4,14 @@ import {
   ATTACHMENT_FILE_NAME_MAX_LENGTH,
   ATTACHMENT_LINKS_MAX,
   ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_SIZE_IN_WORDS,
   ATTACHMENT_TYPES,
+  ATTACHMENT_TYPES_IN_WORDS,
   type AttachmentContentType,
+  isForbiddenFileNameChar,
 } from './limits.ts';
 
 const ALLOWED_TYPES = Object.keys(ATTACHMENT_TYPES) as [AttachmentContentType, ...AttachmentContentType[]];
-const MEGABYTE = 1024 * 1024;
 
 export const ZRequestUploadInput = z.object({
   fileName: z
@@ -17,20 +19,18 @@ export const ZRequestUploadInput = z.object({
     .trim()
     .min(1, 'The file needs a name.')
     .max(ATTACHMENT_FILE_NAME_MAX_LENGTH, `File names have at most ${ATTACHMENT_FILE_NAME_MAX_LENGTH} characters.`)
-    // Path separators and control characters have no place in a name shown to others.
     .refine(
-      (name) =>
-        ![...name].some((char) => char === '/' || char === '\\' || char.charCodeAt(0) < 0x20 || char === '\u007f'),
+      (name) => ![...name].some(isForbiddenFileNameChar),
       'That file name has characters files cannot have here.',
     ),
   contentType: z.enum(ALLOWED_TYPES, {
-    error: 'That kind of file cannot be shared here: images, PDF, ZIP, text, MP3, Ogg and MP4 can.',
+    error: `That kind of file cannot be shared here: ${ATTACHMENT_TYPES_IN_WORDS} can.`,
   }),
   byteSize: z
     .number()
     .int()
     .min(1, 'That file is empty.')
-    .max(ATTACHMENT_MAX_BYTES, `Files can be at most ${ATTACHMENT_MAX_BYTES / MEGABYTE} MB.`),
+    .max(ATTACHMENT_MAX_BYTES, `Files can be at most ${ATTACHMENT_MAX_SIZE_IN_WORDS}.`),
 });
 export type TRequestUploadInput = z.infer<typeof ZRequestUploadInput>;
 

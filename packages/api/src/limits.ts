@@ -61,6 +61,18 @@ export const ATTACHMENT_TYPES = {
   'video/mp4': 'video',
 } as const satisfies Record<string, AttachmentKind>;
 export type AttachmentContentType = keyof typeof ATTACHMENT_TYPES;
+/** The types above as people name them, for messages that say what may be shared. */
+export const ATTACHMENT_TYPES_IN_WORDS = 'images, PDF, ZIP, text, MP3, Ogg and MP4';
+/** ATTACHMENT_MAX_BYTES as people read it ("25 MB"; binary megabytes). */
+export const ATTACHMENT_MAX_SIZE_IN_WORDS = `${ATTACHMENT_MAX_BYTES / (1024 * 1024)} MB`;
+/**
+ * Characters a shared file's name may not have: path separators and control
+ * characters have no place in a name shown to others. The server refuses
+ * such names; the web client replaces them before it asks.
+ */
+export function isForbiddenFileNameChar(char: string): boolean {
+  return char === '/' || char === '\\' || char.charCodeAt(0) < 0x20 || char === '\u007f';
+}
 /** Files whose download links one call may ask for. */
 export const ATTACHMENT_LINKS_MAX = 100;
 

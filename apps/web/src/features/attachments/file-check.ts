@@ -1,8 +1,11 @@
 import {
   ATTACHMENT_FILE_NAME_MAX_LENGTH,
   ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_SIZE_IN_WORDS,
   ATTACHMENT_TYPES,
+  ATTACHMENT_TYPES_IN_WORDS,
   type AttachmentContentType,
+  isForbiddenFileNameChar,
 } from '@gopherchat/api';
 
 /**
@@ -54,9 +57,7 @@ function contentTypeOf(file: FileFacts): AttachmentContentType | undefined {
  * the ending, and characters files cannot have here are replaced.
  */
 function acceptableName(name: string): string {
-  const cleaned = [...name.trim()]
-    .map((char) => (char === '/' || char === '\\' || char.charCodeAt(0) < 0x20 || char === '\u007f' ? '_' : char))
-    .join('');
+  const cleaned = [...name.trim()].map((char) => (isForbiddenFileNameChar(char) ? '_' : char)).join('');
   const chars = [...(cleaned || 'file')];
   if (chars.length <= ATTACHMENT_FILE_NAME_MAX_LENGTH) return chars.join('');
   const dot = chars.lastIndexOf('.');
@@ -75,8 +76,6 @@ type FileCheck =
   | { isAllowed: true; fileName: string; contentType: AttachmentContentType; byteSize: number }
   | { isAllowed: false; reason: string };
 
-const MEGABYTE = 1024 * 1024;
-
 /**
  * Whether a file may be shared, checked here before anything is uploaded,
  * with the server's own limits; the reason in words when it may not. The
@@ -88,14 +87,14 @@ export function checkFile(file: FileFacts): FileCheck {
   if (!contentType) {
     return {
       isAllowed: false,
-      reason: `${shownName} cannot be shared: only images, PDF, ZIP, text, MP3, Ogg and MP4 files can.`,
+      reason: `${shownName} cannot be shared: only ${ATTACHMENT_TYPES_IN_WORDS} files can.`,
     };
   }
   if (file.size === 0) return { isAllowed: false, reason: `${shownName} is empty.` };
   if (file.size > ATTACHMENT_MAX_BYTES) {
     return {
       isAllowed: false,
-      reason: `${shownName} is too large: files can be at most ${ATTACHMENT_MAX_BYTES / MEGABYTE} MB.`,
+      reason: `${shownName} is too large: files can be at most ${ATTACHMENT_MAX_SIZE_IN_WORDS}.`,
     };
   }
   return { isAllowed: true, fileName: acceptableName(file.name), contentType, byteSize: file.size };
