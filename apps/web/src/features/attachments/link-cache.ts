@@ -1,4 +1,5 @@
 import { ATTACHMENT_LINKS_MAX, type AttachmentLinks } from '@gopherchat/api';
+import { createIdBatcher } from '../../lib/id-batcher.ts';
 
 /** Files wanted within this long of each other share one request: a page of messages asks once. */
 export const LINK_BATCH_MS = 15;
@@ -39,8 +40,11 @@ export function createLinkCache(deps: LinkCacheDeps) {
   const watchers = new Map<string, number>();
   /** When each file's links are due again: when they lapse, after a failed request, or now (never asked, changed). */
   const dueAt = new Map<string, number>();
-  const queued = new Set<string>();
-  const inFlight = new Set<string>();
+  const requests = createIdBatcher({
+    max: ATTACHMENT_LINKS_MAX,
+    schedule: (flush) => deps.later(LINK_BATCH_MS, flush),
+    run: request,
+  });
   /** Files whose status changed while their links were being asked for: the answer may predate the change. */
   const changedInFlight = new Set<string>();
 
@@ -48,9 +52,8 @@ export function createLinkCache(deps: LinkCacheDeps) {
 
   /** Asks for a file's links with the next request, unless they are fresh or already asked for. */
   function ask(id: string) {
-    if (queued.has(id) || inFlight.has(id) || deps.now() < (dueAt.get(id) ?? 0)) return;
-    queued.add(id);
-    if (queued.size === 1) deps.later(LINK_BATCH_MS, flush);
+    if (deps.now() < (dueAt.get(id) ?? 0)) return;
+    requests.add([id]);
   }
 
   /** Asks again when due, if it is still watched by then. */
@@ -62,16 +65,7 @@ export function createLinkCache(deps: LinkCacheDeps) {
     });
   }
 
-  function flush() {
-    const ids = [...queued];
-    queued.clear();
-    for (let start = 0; start < ids.length; start += ATTACHMENT_LINKS_MAX) {
-      void request(ids.slice(start, start + ATTACHMENT_LINKS_MAX));
-    }
-  }
-
   async function request(ids: string[]) {
-    for (const id of ids) inFlight.add(id);
     let answered: AttachmentLinks[] | undefined;
     try {
       answered = await deps.fetchLinks(ids);
@@ -80,7 +74,6 @@ export function createLinkCache(deps: LinkCacheDeps) {
     }
     const byId = new Map(answered?.map((links) => [links.id, links]));
     for (const id of ids) {
-      inFlight.delete(id);
       const links = byId.get(id);
       if (!answered) dueAt.set(id, deps.now() + LINK_RETRY_MS);
       else if (links) {
@@ -111,7 +104,7 @@ export function createLinkCache(deps: LinkCacheDeps) {
 
     /** The file was processed (or failed): what its links say has changed. */
     statusChanged(attachmentId: string) {
-      if (inFlight.has(attachmentId)) changedInFlight.add(attachmentId);
+      if (requests.isInFlight(attachmentId)) changedInFlight.add(attachmentId);
       dueAt.set(attachmentId, 0);
       if (isWatched(attachmentId)) ask(attachmentId);
     },

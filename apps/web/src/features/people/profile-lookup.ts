@@ -1,4 +1,5 @@
 import { USER_PROFILES_MAX, type UserProfile } from '@gopherchat/api';
+import { createIdBatcher } from '../../lib/id-batcher.ts';
 
 export interface ProfileLookupDeps {
   /** Asks the server for at most USER_PROFILES_MAX people; resolves to the profiles of those who exist. */
@@ -18,51 +19,31 @@ export interface ProfileLookupDeps {
  * are asked for again when next wanted.
  */
 export function createProfileLookup(deps: ProfileLookupDeps) {
-  const waiting = new Set<string>();
-  const asking = new Set<string>();
   const answered = new Set<string>();
-  let isScheduled = false;
   let isDisposed = false;
-
-  function want(ids: Iterable<string>) {
-    for (const id of ids) {
-      if (!asking.has(id) && !answered.has(id)) waiting.add(id);
-    }
-    if (waiting.size === 0 || isScheduled || isDisposed) return;
-    isScheduled = true;
-    deps.schedule(flush);
-  }
-
-  function flush() {
-    isScheduled = false;
-    if (isDisposed) return;
-    const ids = [...waiting];
-    waiting.clear();
-    for (let start = 0; start < ids.length; start += USER_PROFILES_MAX) {
-      void ask(ids.slice(start, start + USER_PROFILES_MAX));
-    }
-  }
+  const calls = createIdBatcher({
+    max: USER_PROFILES_MAX,
+    schedule: (flush) => deps.schedule(flush),
+    run: ask,
+  });
 
   async function ask(ids: string[]) {
-    for (const id of ids) asking.add(id);
     try {
       const profiles = await deps.load(ids);
       for (const id of ids) answered.add(id);
       if (!isDisposed) deps.onFound(profiles);
     } catch {
       // Nothing to show but the placeholder; the next `want` of these ids asks again.
-    } finally {
-      for (const id of ids) asking.delete(id);
     }
   }
 
   return {
     /** Asks for those of `ids` not answered or being asked for already, with the others wanted in this window. */
-    want,
+    want: (ids: Iterable<string>) => calls.add([...ids].filter((id) => !answered.has(id))),
     /** No more calls, and answers still on their way are not heard. */
     dispose() {
       isDisposed = true;
-      waiting.clear();
+      calls.stop();
     },
   };
 }
