@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GopherClient } from '@gopherchat/sdk';
-import { loadTestServices, signUpClient, spawnServer, TEST_PASSWORD } from '@gopherchat/server/testing';
+import { CHROMIUM_ARGS, loadTestServices, signUpClient, spawnServer, TEST_PASSWORD } from '@gopherchat/server/testing';
 import { type Browser, chromium, type ViewportSize } from 'playwright-core';
 import { percentile, round } from './stats.ts';
 import { coldLoadMarks, loadWholeHistory, scrollThrough, watchColdLoad, watchLongTasks } from './web-page.ts';
@@ -121,7 +121,7 @@ const writer = await signUpClient(server.url, 'writer');
 const browser = await chromium.launch({
   executablePath: loadTestServices().chromiumPath,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  args: CHROMIUM_ARGS,
 });
 try {
   const readerId = (await reader.api.auth.me.query()).id;

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'bun:test';
 import { ATTACHMENT_MAX_BYTES } from '@gopherchat/api';
 import { testMp3, testMp4, testPhoto } from '@gopherchat/server/testing';
-import type { Page } from 'playwright-core';
-import { saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
+import { attach, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
 /** Sharing files in real browsers, against the server serving the built web app and its embedded object store. */
 describe('sharing files in the browser', () => {
   const web = useWebApp('attachments');
-
-  /** Picks files with the composer's paperclip, as a person would. */
-  async function attach(page: Page, files: Array<{ name: string; mimeType: string; buffer: Buffer }>) {
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Attach files' }).click();
-    await (await chooser).setFiles(files);
-  }
 
   it('shares an image: the sender sees it upload, the other person its thumbnail, live, and opens it whole', async () => {
     const ada = await web.personAt('ada');

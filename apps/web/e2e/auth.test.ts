@@ -10,19 +10,18 @@ import {
   startFakeProvider,
   TEST_PASSWORD,
 } from '@gopherchat/server/testing';
-import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+import { buildWebAppOnce, launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
 
 /**
  * Accounts and sessions in a real browser, against the server serving the
- * built web app (built by `bun run build`, which production.test.ts runs too).
+ * built web app.
  */
 describe('accounts in the browser', () => {
   let server: SpawnedServer;
   let github: FakeProvider;
 
   beforeAll(async () => {
-    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
-    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+    buildWebAppOnce();
     github = await startFakeProvider('github');
     server = await spawnServer({
       DATA_DIR: mkdtempSync(join(tmpdir(), 'gopherchat-e2e-auth-')),

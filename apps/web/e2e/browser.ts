@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadTestServices, type SpawnedServer, spawnServer, TEST_PASSWORD } from '@gopherchat/server/testing';
+import {
+  CHROMIUM_ARGS,
+  loadTestServices,
+  type SpawnedServer,
+  spawnServer,
+  TEST_PASSWORD,
+} from '@gopherchat/server/testing';
 import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium; CHROMIUM_PATH overrides (e.g. Chrome on GitHub runners). */
@@ -16,16 +22,7 @@ export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    // This machine has no network beyond loopback: keep Chromium from trying.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });
 }
@@ -94,8 +91,18 @@ export async function startConversation(
   await dialog.waitFor({ state: 'hidden' });
 }
 
+let isWebAppBuilt = false;
+
+/** Builds apps/web/dist once per test run: every browser test file serves the same build. */
+export function buildWebAppOnce() {
+  if (isWebAppBuilt) return;
+  const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
+  if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+  isWebAppBuilt = true;
+}
+
 /**
- * For a describe block: builds the web app, serves it from a real server on
+ * For a describe block: builds the web app (once per run), serves it from a real server on
  * the embedded defaults (its own data directory and object store), and
  * launches Chromium; all of it goes after the block. Read `server` and
  * `browser` inside tests (they exist once the block has started).
@@ -105,8 +112,7 @@ export function useWebApp(label: string) {
   let browser: (Browser & AsyncDisposable) | undefined;
 
   beforeAll(async () => {
-    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/web', 'build'], { cwd: REPO_ROOT });
-    if (build.exitCode !== 0) throw new Error(`web build failed:\n${build.stderr.toString()}`);
+    buildWebAppOnce();
     server = await spawnServer({
       DATA_DIR: mkdtempSync(join(tmpdir(), `gopherchat-e2e-${label}-`)),
       WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
@@ -148,6 +154,13 @@ export function useWebApp(label: string) {
 export async function write(page: Page, text: string) {
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
   await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+}
+
+/** Picks files with the composer's paperclip, as a person would. */
+export async function attach(page: Page, files: Array<{ name: string; mimeType: string; buffer: Buffer }>) {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach files' }).click();
+  await (await chooser).setFiles(files);
 }
 
 /** The texts of the message bubbles rendered on `page`. */

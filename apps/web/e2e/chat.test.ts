@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import { AUTH_COOKIE_PATH, CSRF_HEADER } from '@gopherchat/api';
-import { createGopherClient } from '@gopherchat/sdk';
+import { signedInClient } from '@gopherchat/server/testing';
 import type { Page } from 'playwright-core';
 import { messagesOn, pickPerson, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
@@ -15,6 +15,23 @@ describe('chat in the browser', () => {
       .getByTestId('message')
       .filter({ hasText: new RegExp(`^${text}$`) });
 
+  /** The list entry of the message that says `text`, with its quote and actions. */
+  const rowOf = (page: Page, text: string) =>
+    page
+      .getByTestId('message-list')
+      .locator('li[data-seq]')
+      .filter({ has: page.getByTestId('message').getByText(text, { exact: true }) });
+
+  /** Scrolls the list to the top, page after older page, until the message that says `first` is rendered. */
+  async function scrollUpTo(page: Page, first: string) {
+    const list = page.getByTestId('message-list');
+    for (let pages = 0; pages < 12 && (await bubbleOn(page, first).count()) === 0; pages++) {
+      await list.evaluate((element) => element.scrollTo({ top: 0 }));
+      await page.waitForTimeout(300);
+    }
+    await bubbleOn(page, first).waitFor();
+  }
+
   /** An SDK client signed in as the person on `page`: quicker than typing hundreds of messages. */
   async function apiAs(page: Page) {
     const token = await page.evaluate(
@@ -24,7 +41,7 @@ describe('chat in the browser', () => {
       },
       { path: AUTH_COOKIE_PATH, header: CSRF_HEADER },
     );
-    return createGopherClient({ url: web.server.url, accessToken: () => token });
+    return signedInClient(web.server.url, token);
   }
 
   it('lets two people start a direct conversation and talk both ways, live', async () => {
@@ -132,12 +149,6 @@ describe('chat in the browser', () => {
     await write(bob.page, 'Hey Ada');
     await ada.page.getByTestId('message-list').getByText('Hey Ada').waitFor();
 
-    /** The list entry of the message that says `text`, with its quote and actions. */
-    const rowOf = (page: Page, text: string) =>
-      page
-        .getByTestId('message-list')
-        .locator('li[data-seq]')
-        .filter({ has: page.getByTestId('message').getByText(text, { exact: true }) });
     /** Opens the actions menu of the message that says `text`, and picks `action`. */
     const act = async (page: Page, text: string, action: string) => {
       const row = rowOf(page, text);
@@ -330,11 +341,7 @@ describe('chat in the browser', () => {
     await hal.page.unroute(isHistory);
     expect(Math.abs((await topOf('bulk 75')) - topBefore)).toBeLessThanOrEqual(1);
 
-    for (let pages = 0; pages < 3; pages++) {
-      await list.evaluate((element) => element.scrollTo({ top: 0 }));
-      await hal.page.waitForTimeout(300);
-    }
-    await bubbleOn(hal.page, 'bulk 1').waitFor();
+    await scrollUpTo(hal.page, 'bulk 1');
     // What is rendered is a run of consecutive messages from the first, in order.
     const texts = await messagesOn(hal.page);
     expect(texts).toEqual(Array.from({ length: texts.length }, (_, index) => `bulk ${index + 1}`));
@@ -365,21 +372,13 @@ describe('chat in the browser', () => {
     expect(await renderedCount()).toBeLessThan(60);
 
     // Page by page up to the very first message; still only a window of them in the page.
-    for (let pages = 0; pages < 12 && (await bubbleOn(ivy.page, 'long 1').count()) === 0; pages++) {
-      await list.evaluate((element) => element.scrollTo({ top: 0 }));
-      await ivy.page.waitForTimeout(300);
-    }
-    await bubbleOn(ivy.page, 'long 1').waitFor();
+    await scrollUpTo(ivy.page, 'long 1');
     expect(await renderedCount()).toBeLessThan(60);
 
     // Back to the newest, whose quote leads to the first message, far out of the rendered window.
     await ivy.page.getByRole('button', { name: 'Jump to latest' }).click();
     await bubbleOn(ivy.page, 'long 300').waitFor();
-    await list
-      .locator('li[data-seq]')
-      .filter({ has: ivy.page.getByTestId('message').getByText('long 300', { exact: true }) })
-      .getByTestId('reply-quote')
-      .click();
+    await rowOf(ivy.page, 'long 300').getByTestId('reply-quote').click();
     await ivy.page.waitForFunction(() => document.activeElement?.textContent === 'long 1');
     const [listBox, firstBox] = await Promise.all([list.boundingBox(), bubbleOn(ivy.page, 'long 1').boundingBox()]);
     expect(

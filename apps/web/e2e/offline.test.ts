@@ -11,10 +11,7 @@ describe('offline and reconnecting in the browser', () => {
 
   it('reloads offline from the service worker’s cache with the conversation, and sends what was written there once', async () => {
     const pat = await signUpClient(web.server.url, 'pat');
-    const context = await web.browser.newContext();
-    const page = await context.newPage();
-    await page.goto(web.server.url.href);
-    await signUpInPage(page, 'olive');
+    const { context, page } = await web.personAt('olive');
     const olive = await pat.api.users.find.query({ username: 'olive' });
     const { id: conversationId } = await pat.api.conversations.createDirect.mutate({ userId: olive.id });
     await pat.api.messages.send.mutate({

@@ -9,7 +9,16 @@ import {
   testRedisUrl,
   uniqueKeyPrefix,
 } from '@gopherchat/server/testing';
-import { launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage, startConversation, write } from './browser.ts';
+import {
+  attach,
+  buildWebAppOnce,
+  launchBrowser,
+  REPO_ROOT,
+  saveScreenshot,
+  signUpInPage,
+  startConversation,
+  write,
+} from './browser.ts';
 
 const BINARY = resolve(REPO_ROOT, 'apps/server/dist/gopherchat-server');
 /** libvips, which the binary's image addon links against, is shipped beside it (as in the Docker image). */
@@ -24,8 +33,14 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
   const keyPrefix = uniqueKeyPrefix('production');
 
   beforeAll(async () => {
-    const build = Bun.spawnSync(['bun', 'run', 'build'], { cwd: REPO_ROOT, stdout: 'pipe', stderr: 'pipe' });
-    if (build.exitCode !== 0) throw new Error(`bun run build failed:\n${build.stderr.toString()}`);
+    // What `bun run build` does: the web app (once per test run), then the server binary that embeds it.
+    buildWebAppOnce();
+    const build = Bun.spawnSync(['bun', 'run', '--filter', '@gopherchat/server', 'build'], {
+      cwd: REPO_ROOT,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    if (build.exitCode !== 0) throw new Error(`server build failed:\n${build.stderr.toString()}`);
     database = await createTestDatabase('production');
   });
 
@@ -79,10 +94,8 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
     await write(alice, 'Photo incoming');
     await bob.getByTestId('conversation').filter({ hasText: 'alice' }).click();
     await bob.getByTestId('message-list').getByText('Photo incoming').waitFor();
-    const chooser = alice.waitForEvent('filechooser');
-    await alice.getByRole('button', { name: 'Attach files' }).click();
     const photo = Buffer.from(await testPhoto(900, 600));
-    await (await chooser).setFiles([{ name: 'release.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    await attach(alice, [{ name: 'release.jpg', mimeType: 'image/jpeg', buffer: photo }]);
     const thumbnail = bob.getByTestId('message-list').getByTestId('attachment-thumbnail');
     await thumbnail.waitFor({ timeout: 15_000 });
     await expect(thumbnail.getAttribute('src')).resolves.toContain('thumbnail.webp');

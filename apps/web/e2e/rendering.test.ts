@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'bun:test';
 import { signUpClient } from '@gopherchat/server/testing';
 import type { Page } from 'playwright-core';
-import { saveScreenshot, signUpInPage, useWebApp } from './browser.ts';
+import { saveScreenshot, useWebApp, write } from './browser.ts';
 
 /** WCAG AA for body text; the muted text (times, previews) is held to it too. */
 const MIN_TEXT_CONTRAST = 4.5;
@@ -59,10 +59,7 @@ describe('rendering in the browser', () => {
     username: string,
     options: { colorScheme: 'light' | 'dark'; theirs: string[]; mine: string[] },
   ) {
-    const context = await web.browser.newContext({ colorScheme: options.colorScheme });
-    const page = await context.newPage();
-    await page.goto(web.server.url.href);
-    await signUpInPage(page, username);
+    const { context, page } = await web.personAt(username, { colorScheme: options.colorScheme });
 
     // The other person acts through the API: the new-conversation dialog is not what these tests are about.
     await using other = await signUpClient(web.server.url, `${username}.friend`);
@@ -82,11 +79,7 @@ describe('rendering in the browser', () => {
       .getByTestId('conversation')
       .filter({ hasText: `${username}'s group` })
       .click();
-    const field = page.getByRole('textbox', { name: 'Message' });
-    for (const text of options.mine) {
-      await field.fill(text);
-      await field.press('Enter');
-    }
+    for (const text of options.mine) await write(page, text);
     await page
       .locator('[data-testid="message"][data-receipt]')
       .nth(options.mine.length - 1)
@@ -168,10 +161,7 @@ describe('rendering in the browser', () => {
   }
 
   it('lets a picked theme win over the system’s, on this device, until the system’s is picked again', async () => {
-    const context = await web.browser.newContext({ colorScheme: 'dark' });
-    const page = await context.newPage();
-    await page.goto(web.server.url.href);
-    await signUpInPage(page, 'petra');
+    const { context, page } = await web.personAt('petra', { colorScheme: 'dark' });
     const isShellDark = async () => (await page.locator('body').evaluate(paintOf)).backgroundLuminance < DARK_LUMINANCE;
     const picker = page.getByRole('combobox', { name: 'Theme' });
     expect(await isShellDark()).toBe(true);

@@ -4,6 +4,7 @@ export { generateStoredKeys } from '../modules/auth/keys.ts';
 export { historyQuery } from '../modules/conversations/repo.ts';
 export { openDatabase, resolveMigrationsDir } from '../platform/database/index.ts';
 export { registerAccount, signedInClient, signUpClient, TEST_PASSWORD } from './accounts.ts';
+export { CHROMIUM_ARGS } from './chromium.ts';
 export { type Cluster, spawnCluster } from './cluster.ts';
 export { collect, eventually } from './collect.ts';
 export { createTestDatabase, type TestDatabase } from './database.ts';
