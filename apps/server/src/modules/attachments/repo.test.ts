@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { sql } from 'drizzle-orm';
+import { attachments } from '@gopherchat/db';
+import { eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { openMigratedTestDatabase } from '../../testing/database.ts';
 import { createAttachmentRepo } from './repo.ts';
@@ -8,12 +9,17 @@ import { createAttachmentRepo } from './repo.ts';
 describe('attachment repository on PostgreSQL', () => {
   let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
   const ownerId = '01900000-0000-7000-8000-00000000000a';
+  const otherId = '01900000-0000-7000-8000-00000000000b';
+  const [here, there] = ['01900000-0000-7000-8000-0000000000c1', '01900000-0000-7000-8000-0000000000c2'];
 
   beforeAll(async () => {
     database = await openMigratedTestDatabase('attachment_repo');
-    await database.db.execute(
-      sql`insert into users (id, username, email, display_name) values (${ownerId}, 'ada', 'ada@example.com', 'Ada')`,
-    );
+    await database.db.execute(sql`
+      insert into users (id, username, email, display_name)
+      values (${ownerId}, 'ada', 'ada@example.com', 'Ada'), (${otherId}, 'bob', 'bob@example.com', 'Bob')`);
+    await database.db.execute(sql`
+      insert into conversations (id, kind, title, created_at, updated_at)
+      values (${here}, 'group', 'Here', now(), now()), (${there}, 'group', 'There', now(), now())`);
   });
 
   afterAll(async () => {
@@ -39,5 +45,64 @@ describe('attachment repository on PostgreSQL', () => {
     };
     const granted = await Promise.all(Array.from({ length: 8 }, (_, index) => upload(index)));
     expect(granted.filter(Boolean)).toHaveLength(1);
+  });
+
+  /** A file as it stands, written directly. */
+  async function file(fields: Partial<typeof attachments.$inferInsert> = {}) {
+    const id = uuidv7();
+    const at = new Date();
+    await database.db.insert(attachments).values({
+      id,
+      ownerId,
+      state: 'ready',
+      fileName: 'notes.pdf',
+      contentType: 'application/pdf',
+      byteSize: 1_000,
+      objectKey: `media/${id}/original`,
+      createdAt: at,
+      updatedAt: at,
+      ...fields,
+    });
+    return id;
+  }
+
+  const conversationOf = async (id: string) =>
+    (await database.db.select().from(attachments).where(eq(attachments.id, id)))[0]?.conversationId;
+
+  it('claims, in one statement, only processed files of their owner that are unshared or already shared there', async () => {
+    const repo = createAttachmentRepo(database.db);
+    const ready = await file();
+    const processing = await file({ state: 'processing' });
+    const uploading = await file({ state: 'uploading' });
+    const failed = await file({ state: 'failed' });
+    const someoneElses = await file({ ownerId: otherId });
+    const sharedHere = await file({ conversationId: here });
+    const sharedThere = await file({ conversationId: there });
+    const claims = [ready, processing, uploading, failed, someoneElses, sharedHere, sharedThere].map(
+      (attachmentId) => ({ attachmentId, ownerId, conversationId: here }),
+    );
+    expect(await repo.claim(claims)).toEqual(new Set([ready, processing, sharedHere]));
+    expect(await Promise.all([ready, processing, uploading, sharedThere].map(conversationOf))).toEqual([
+      here,
+      here,
+      null,
+      there,
+    ]);
+  });
+
+  it('gives a file claimed twice in one batch to the first claim that fits, as claims made in turn would', async () => {
+    const repo = createAttachmentRepo(database.db);
+    const unshared = await file();
+    const sharedThere = await file({ conversationId: there });
+    const claimed = await repo.claim([
+      { attachmentId: unshared, ownerId: otherId, conversationId: here },
+      { attachmentId: unshared, ownerId, conversationId: there },
+      { attachmentId: unshared, ownerId, conversationId: here },
+      { attachmentId: sharedThere, ownerId, conversationId: here },
+      { attachmentId: sharedThere, ownerId, conversationId: there },
+    ]);
+    expect(claimed).toEqual(new Set([unshared, sharedThere]));
+    expect(await Promise.all([unshared, sharedThere].map(conversationOf))).toEqual([there, there]);
+    expect(await repo.claim([])).toEqual(new Set());
   });
 });
