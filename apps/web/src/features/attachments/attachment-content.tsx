@@ -4,6 +4,7 @@ import { plainTextOf } from '../chat/markdown.ts';
 import { MessageText } from '../chat/message-text.tsx';
 import { placeholderDataUrl } from './placeholder.ts';
 import { fileBadge, formatBytes, previewBox, videoBox } from './presentation.ts';
+import { createSteadySource } from './steady-source.ts';
 import type { AttachmentStore } from './store.ts';
 
 /** Largest side of an image shown in a message, in CSS pixels; also the width of players. */
@@ -78,27 +79,20 @@ function FileCard(props: { attachment: AttachmentFacts; downloadUrl: string | nu
 }
 
 /**
- * The address a player plays. The first that worked stays: a renewed link is
- * the same file, and a new `src` would start it over. A link that lapsed
+ * The address a player plays (`createSteadySource`). A link that lapsed
  * fails only when playback needs bytes not fetched yet (a ranged request
  * with the old signature); then the newest link takes over, at the same
  * position. An error with no newer link (a file the browser cannot decode)
  * leaves the player as it is, until the next renewal.
  */
 function createMediaSource(url: () => string | null) {
-  const [source, setSource] = createSignal<string>();
-  const [failedSource, setFailedSource] = createSignal<string>();
+  const steady = createSteadySource(url);
   let resumeAt = 0;
-  createEffect(() => {
-    const candidate = url();
-    const current = source();
-    if (candidate && (!current || (current === failedSource() && candidate !== current))) setSource(candidate);
-  });
   return {
-    source,
+    source: steady.source,
     onError(event: Event & { currentTarget: HTMLMediaElement }) {
       resumeAt = event.currentTarget.currentTime;
-      setFailedSource(source());
+      steady.fail();
     },
     onLoadedMetadata(event: Event & { currentTarget: HTMLMediaElement }) {
       if (resumeAt > 0) event.currentTarget.currentTime = resumeAt;
@@ -198,16 +192,12 @@ function ImagePreview(props: { attachment: AttachmentFacts; description: string;
     const hash = shown().placeholder;
     return hash ? placeholderDataUrl(hash) : undefined;
   });
-  // The first working address stays: renewed links point at the same picture, and would load it again.
-  const [source, setSource] = createSignal<string>();
-  const [failedSource, setFailedSource] = createSignal<string>();
-  const [isLoaded, setIsLoaded] = createSignal(false);
-  createEffect(() => {
+  const picture = createSteadySource(() => {
     const { thumbnailUrl, state, url } = shown();
     // An image processed without a thumbnail (small enough as it is) is shown itself.
-    const candidate = thumbnailUrl ?? (state === 'ready' ? url : null);
-    if (candidate && !source() && candidate !== failedSource()) setSource(candidate);
+    return thumbnailUrl ?? (state === 'ready' ? url : null);
   });
+  const [isLoaded, setIsLoaded] = createSignal(false);
 
   return (
     <button
@@ -229,7 +219,8 @@ function ImagePreview(props: { attachment: AttachmentFacts; description: string;
       <Show when={placeholder()}>
         {(url) => <img src={url()} alt="" class="absolute inset-0 h-full w-full object-cover" />}
       </Show>
-      <Show when={source()}>
+      {/* A failed address (most likely lapsed) is taken away until the next link: the placeholder shows meanwhile. */}
+      <Show when={!picture.hasFailed() && picture.source()}>
         {(url) => (
           <img
             src={url()}
@@ -239,9 +230,7 @@ function ImagePreview(props: { attachment: AttachmentFacts; description: string;
             data-testid="attachment-thumbnail"
             onLoad={() => setIsLoaded(true)}
             onError={() => {
-              // Most likely a link that lapsed: the next one is tried.
-              setFailedSource(url());
-              setSource(undefined);
+              picture.fail();
               setIsLoaded(false);
             }}
           />

@@ -1,4 +1,5 @@
 import { createEffect, onCleanup, Show } from 'solid-js';
+import { createSteadySource } from './steady-source.ts';
 import type { AttachmentStore } from './store.ts';
 
 /**
@@ -11,10 +12,6 @@ export function Lightbox(props: { store: AttachmentStore }) {
   let dialog: HTMLDialogElement | undefined;
   let closeButton: HTMLButtonElement | undefined;
   const image = () => props.store.state.lightbox;
-  const url = () => {
-    const current = image();
-    return current ? props.store.state.links[current.attachmentId]?.links?.url : undefined;
-  };
 
   createEffect(() => {
     const current = image();
@@ -60,15 +57,25 @@ export function Lightbox(props: { store: AttachmentStore }) {
                 Close
               </button>
             </div>
-            <Show when={url()} fallback={<p class="p-10 text-sm text-white">Loading…</p>}>
-              {(source) => (
-                <img
-                  src={source()}
-                  alt={current().description}
-                  class="max-h-[calc(100dvh-8rem)] max-w-[calc(100vw-2rem)] rounded-lg object-contain shadow-2xl"
-                  data-testid="lightbox-image"
-                />
-              )}
+            {/* Keyed: another image starts from its own links. */}
+            <Show when={current().attachmentId} keyed>
+              {(attachmentId) => {
+                // Renewals while it is open would otherwise download the whole image again.
+                const picture = createSteadySource(() => props.store.state.links[attachmentId]?.links?.url);
+                return (
+                  <Show when={picture.source()} fallback={<p class="p-10 text-sm text-white">Loading…</p>}>
+                    {(source) => (
+                      <img
+                        src={source()}
+                        alt={current().description}
+                        class="max-h-[calc(100dvh-8rem)] max-w-[calc(100vw-2rem)] rounded-lg object-contain shadow-2xl"
+                        data-testid="lightbox-image"
+                        onError={picture.fail}
+                      />
+                    )}
+                  </Show>
+                );
+              }}
             </Show>
             <figcaption class="max-w-[calc(100vw-2rem)] truncate text-sm text-white/90">
               {current().description}
