@@ -61,11 +61,10 @@ async function benchPool(workers: number) {
     }
 
     const ready = new Set<string>();
-    let allReady: () => void = () => {};
-    const finished = new Promise<void>((resolve) => {
-      allReady = resolve;
-    });
+    const { promise: finished, resolve: allReady } = Promise.withResolvers<void>();
+    const { promise: isSubscribed, resolve: subscribed } = Promise.withResolvers<void>();
     const subscription = client.api.events.subscribe.subscribe(undefined, {
+      onStarted: () => subscribed(),
       onData: ({ data }) => {
         for (const event of data as UserEvent[]) {
           if (event.kind === 'attachment_updated' && event.attachment.state === 'ready') ready.add(event.attachment.id);
@@ -73,7 +72,8 @@ async function benchPool(workers: number) {
         if (ready.size === imageCount) allReady();
       },
     });
-    await Bun.sleep(300);
+    // Every `ready` event must find the subscription listening.
+    await isSubscribed;
     const startedAt = performance.now();
     for (const grant of grants) await client.api.attachments.confirm.mutate({ attachmentId: grant.attachmentId });
     const busy = await probeLatency(server.url, finished);
