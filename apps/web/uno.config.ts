@@ -73,8 +73,6 @@ export default defineConfig({
         contrast: color('accent-contrast'),
         fg: color('accent-fg'),
         soft: color('accent-soft'),
-        // The name from before the tokens, still written as `dark:bg-accent-softDark` beside `bg-accent-soft`.
-        softDark: color('accent-soft'),
       },
       danger: { DEFAULT: color('danger'), soft: color('danger-soft') },
       success: { DEFAULT: color('success'), soft: color('success-soft') },
