@@ -3,7 +3,7 @@ import { createEffect, createMemo, createSignal, createUniqueId, Match, onCleanu
 import { plainTextOf } from '../chat/markdown.ts';
 import { MessageText } from '../chat/message-text.tsx';
 import { placeholderDataUrl } from './placeholder.ts';
-import { fileBadge, formatBytes, previewBox, videoBox } from './presentation.ts';
+import { fileBadge, formatBytes, previewBox, type ShownAttachment, videoBox } from './presentation.ts';
 import { createSteadySource } from './steady-source.ts';
 import type { AttachmentStore } from './store.ts';
 
@@ -106,20 +106,19 @@ function createMediaSource(url: () => string | null) {
  * own player, which streams it from the store (and reads its duration from
  * the first bytes alone: `preload="metadata"`).
  */
-function AudioCard(props: { attachment: AttachmentFacts; isMine: boolean; store: AttachmentStore }) {
-  const shown = () => props.store.shown(props.attachment);
-  const media = createMediaSource(() => shown().url);
+function AudioCard(props: { attachment: AttachmentFacts; shown: ShownAttachment; isMine: boolean }) {
+  const media = createMediaSource(() => props.shown.url);
   const nameId = createUniqueId();
   return (
     <figure
       aria-labelledby={nameId}
       class="flex w-80 max-w-full flex-col gap-2 p-1.5"
       data-testid="attachment-audio"
-      data-state={shown().state}
+      data-state={props.shown.state}
     >
       <FileSummary
         attachment={props.attachment}
-        downloadUrl={shown().downloadUrl}
+        downloadUrl={props.shown.downloadUrl}
         isMine={props.isMine}
         nameId={nameId}
       />
@@ -142,9 +141,8 @@ function AudioCard(props: { attachment: AttachmentFacts; isMine: boolean; store:
  * known, 16:9 otherwise, as wide as an image's at most; what it is and a way
  * to save it underneath.
  */
-function VideoCard(props: { attachment: AttachmentFacts; isMine: boolean; store: AttachmentStore }) {
-  const shown = () => props.store.shown(props.attachment);
-  const media = createMediaSource(() => shown().url);
+function VideoCard(props: { attachment: AttachmentFacts; shown: ShownAttachment; isMine: boolean }) {
+  const media = createMediaSource(() => props.shown.url);
   const box = videoBox(props.attachment, PREVIEW_MAX_PX);
   const nameId = createUniqueId();
   return (
@@ -153,7 +151,7 @@ function VideoCard(props: { attachment: AttachmentFacts; isMine: boolean; store:
       class="flex max-w-full flex-col gap-2"
       style={{ width: `${box.width}px` }}
       data-testid="attachment-video"
-      data-state={shown().state}
+      data-state={props.shown.state}
     >
       {/* Black whatever the theme, as players are: the bars around a video of other proportions are its own. */}
       {/* biome-ignore lint/a11y/useMediaCaption: a shared file comes with no captions file to offer; its name labels the player. */}
@@ -171,7 +169,7 @@ function VideoCard(props: { attachment: AttachmentFacts; isMine: boolean; store:
       <div class="px-1.5 pb-1.5">
         <FileSummary
           attachment={props.attachment}
-          downloadUrl={shown().downloadUrl}
+          downloadUrl={props.shown.downloadUrl}
           isMine={props.isMine}
           nameId={nameId}
         />
@@ -185,15 +183,19 @@ function VideoCard(props: { attachment: AttachmentFacts; isMine: boolean; store:
  * row never changes height), the blurred placeholder in it, then the
  * thumbnail once processed. A click shows it whole.
  */
-function ImagePreview(props: { attachment: AttachmentFacts; description: string; store: AttachmentStore }) {
-  const shown = () => props.store.shown(props.attachment);
+function ImagePreview(props: {
+  attachment: AttachmentFacts;
+  shown: ShownAttachment;
+  description: string;
+  store: AttachmentStore;
+}) {
   const box = previewBox(props.attachment, PREVIEW_MAX_PX);
   const placeholder = createMemo(() => {
-    const hash = shown().placeholder;
+    const hash = props.shown.placeholder;
     return hash ? placeholderDataUrl(hash) : undefined;
   });
   const picture = createSteadySource(() => {
-    const { thumbnailUrl, state, url } = shown();
+    const { thumbnailUrl, state, url } = props.shown;
     // An image processed without a thumbnail (small enough as it is) is shown itself.
     return thumbnailUrl ?? (state === 'ready' ? url : null);
   });
@@ -205,9 +207,9 @@ function ImagePreview(props: { attachment: AttachmentFacts; description: string;
       class="relative block overflow-hidden rounded-xl bg-line focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:cursor-default"
       style={{ width: `${box.width}px`, 'max-width': '100%', 'aspect-ratio': `${box.width} / ${box.height}` }}
       aria-label={`View image: ${props.description}`}
-      disabled={!shown().url}
+      disabled={!props.shown.url}
       data-testid="attachment-image"
-      data-state={shown().state}
+      data-state={props.shown.state}
       onClick={(event) =>
         props.store.openLightbox({
           attachmentId: props.attachment.id,
@@ -236,9 +238,9 @@ function ImagePreview(props: { attachment: AttachmentFacts; description: string;
           />
         )}
       </Show>
-      <Show when={shown().state === 'processing' || shown().state === 'loading'}>
+      <Show when={props.shown.state === 'processing' || props.shown.state === 'loading'}>
         <span class="absolute bottom-1.5 left-1.5 rounded-full bg-slate-900/60 px-2 py-0.5 text-xs text-white">
-          {shown().state === 'processing' ? 'Processing…' : 'Loading…'}
+          {props.shown.state === 'processing' ? 'Processing…' : 'Loading…'}
         </span>
       </Show>
     </button>
@@ -259,9 +261,10 @@ export function AttachmentContent(props: {
   store: AttachmentStore;
 }) {
   createEffect(() => onCleanup(props.store.watch(props.attachment.id)));
-  const shown = () => props.store.shown(props.attachment);
+  // Read by most of what follows: worked out once per change of the file's links or status.
+  const shown = createMemo(() => props.store.shown(props.attachment));
   // Alt text and the lightbox's caption are plain: markers (`**`) would be read out or shown as typed there.
-  const description = () => (props.caption && plainTextOf(props.caption)) || props.attachment.fileName;
+  const description = createMemo(() => (props.caption && plainTextOf(props.caption)) || props.attachment.fileName);
   return (
     <div class="flex flex-col gap-1">
       {/* Other files are cards; so are audio and video shared before they could play (their message says `file`). */}
@@ -284,13 +287,13 @@ export function AttachmentContent(props: {
           />
         </Match>
         <Match when={props.attachment.kind === 'image'}>
-          <ImagePreview attachment={props.attachment} description={description()} store={props.store} />
+          <ImagePreview attachment={props.attachment} shown={shown()} description={description()} store={props.store} />
         </Match>
         <Match when={props.attachment.kind === 'audio'}>
-          <AudioCard attachment={props.attachment} isMine={props.isMine} store={props.store} />
+          <AudioCard attachment={props.attachment} shown={shown()} isMine={props.isMine} />
         </Match>
         <Match when={props.attachment.kind === 'video'}>
-          <VideoCard attachment={props.attachment} isMine={props.isMine} store={props.store} />
+          <VideoCard attachment={props.attachment} shown={shown()} isMine={props.isMine} />
         </Match>
       </Switch>
       {/* A div, not a p: a caption of several blocks renders paragraphs, lists and quotes of its own. */}
