@@ -117,8 +117,7 @@ export function AccountPage(props: { username: string; email: string; displayNam
     const loaded = methods();
     return loaded ? describeMethods(loaded) : 'Loading…';
   };
-  const [notice, setNotice] = createSignal<{ id: number; text: string }>();
-  let noticeCount = 0;
+  const [notice, setNotice] = createSignal<{ text: string }>();
   return (
     <div class="flex flex-col gap-6">
       <section class="card flex flex-col gap-4" aria-labelledby="profile-title">
@@ -128,7 +127,7 @@ export function AccountPage(props: { username: string; email: string; displayNam
         <DisplayNameForm
           username={props.username}
           displayName={props.displayName}
-          onSaved={() => setNotice({ id: ++noticeCount, text: 'Display name saved.' })}
+          onSaved={() => setNotice({ text: 'Display name saved.' })}
         />
       </section>
       <section class="card flex flex-col gap-4" aria-labelledby="sign-in-title">

@@ -5,10 +5,11 @@ const TOAST_MS = 4_000;
 
 /**
  * A short-lived word that something went well, at the bottom of the screen.
- * Each new `notice` (by `id`) is shown for its own full time; `onDone` hears
- * when it is over. Announced politely: the person carries on meanwhile.
+ * Each new `notice` object is shown for its own full time, even with the
+ * same text (a signal set to a fresh object notifies); `onDone` hears when it
+ * is over. Announced politely: the person carries on meanwhile.
  */
-export function Toast(props: { notice: { id: number; text: string } | undefined; onDone: () => void }) {
+export function Toast(props: { notice: { text: string } | undefined; onDone: () => void }) {
   createEffect(() => {
     if (!props.notice) return;
     const timer = setTimeout(() => props.onDone(), TOAST_MS);
