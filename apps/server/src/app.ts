@@ -145,6 +145,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     metrics,
     profiles,
     attachments,
+    onJoined: (conversationId, userIds) => presence.introduce(conversationId, userIds),
   });
   const presence = createPresenceService({
     presence: sharedState.presence,

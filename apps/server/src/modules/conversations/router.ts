@@ -26,21 +26,17 @@ export const conversationsRouter = router({
   members: protectedProcedure
     .input(ZConversationRef)
     .query(({ ctx, input }) => ctx.services.conversations.members(ctx.auth.userId, input.conversationId)),
-  createDirect: protectedProcedure.input(ZCreateDirectInput).mutation(async ({ ctx, input }) => {
-    const summary = await ctx.services.conversations.createDirect(ctx.auth.userId, input.userId);
-    void ctx.services.presence.introduce(summary.id, [ctx.auth.userId, input.userId]);
-    return summary;
-  }),
-  createGroup: protectedProcedure.input(ZCreateGroupInput).mutation(async ({ ctx, input }) => {
-    const summary = await ctx.services.conversations.createGroup(ctx.auth.userId, input);
-    void ctx.services.presence.introduce(summary.id, [ctx.auth.userId, ...input.memberIds]);
-    return summary;
-  }),
-  addMembers: protectedProcedure.input(ZAddMembersInput).mutation(async ({ ctx, input }) => {
-    const summary = await ctx.services.conversations.addMembers(ctx.auth.userId, input.conversationId, input.userIds);
-    void ctx.services.presence.introduce(input.conversationId, input.userIds);
-    return summary;
-  }),
+  createDirect: protectedProcedure
+    .input(ZCreateDirectInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.createDirect(ctx.auth.userId, input.userId)),
+  createGroup: protectedProcedure
+    .input(ZCreateGroupInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.createGroup(ctx.auth.userId, input)),
+  addMembers: protectedProcedure
+    .input(ZAddMembersInput)
+    .mutation(({ ctx, input }) =>
+      ctx.services.conversations.addMembers(ctx.auth.userId, input.conversationId, input.userIds),
+    ),
   removeMember: protectedProcedure
     .input(ZRemoveMemberInput)
     .mutation(({ ctx, input }) =>

@@ -213,6 +213,12 @@ export function createConversationService(deps: {
   /** Who has an account (cached). */
   profiles: Pick<ProfileDirectory, 'profilesOf'>;
   attachments: AttachmentsForMessages;
+  /**
+   * Told, after the commit, who joined a conversation: every member of a new
+   * one, those added to a group. Not awaited: the change does not wait for
+   * it (presence introductions).
+   */
+  onJoined: (conversationId: string, userIds: string[]) => Promise<void>;
 }) {
   const { db, log, hub, clock, logger, eventRetentionMs } = deps;
   const repo = createConversationRepo(db);
@@ -224,6 +230,14 @@ export function createConversationService(deps: {
     logger,
   });
   const now = () => new Date(clock.now());
+
+  /** Only after the membership cache forgot: whoever is told reads the new members. */
+  function tellJoined(conversationId: string, userIds: string[]) {
+    if (userIds.length === 0) return;
+    deps
+      .onJoined(conversationId, userIds)
+      .catch((error) => logger.warn({ err: error, conversationId }, 'cannot tell who joined the conversation'));
+  }
 
   async function requireRole(
     on: Pick<ConversationRepo, 'roleOf'>,
@@ -323,10 +337,9 @@ export function createConversationService(deps: {
       };
     });
     // Someone may have probed it before it existed: "not a member" was cached.
-    await membership.forget(
-      conversation.id,
-      members.map((member) => member.userId),
-    );
+    const memberIds = members.map((member) => member.userId);
+    await membership.forget(conversation.id, memberIds);
+    tellJoined(conversation.id, memberIds);
   }
 
   /**
@@ -550,6 +563,7 @@ export function createConversationService(deps: {
         };
       });
       await membership.forget(conversationId, added);
+      tellJoined(conversationId, added);
       return summaryOf(userId, conversationId);
     },
 

@@ -72,6 +72,30 @@ describe.each(backends)('presence and typing over $name', ({ database, bus }) =>
     expect(presenceOf(adas.events, cy.id)[0]).toEqual({ userId: cy.id, isOnline: false, lastSeenAt: null });
   });
 
+  it('introduces nobody when nobody joined: re-opening a direct conversation, or adding a member again', async () => {
+    await using t = await start();
+    const [ada, bob, cy] = [await person(t), await person(t), await person(t)];
+    await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    const { id: conversationId } = await ada.api.conversations.createGroup.mutate({
+      title: 'Pair',
+      memberIds: [bob.id],
+    });
+    using bobs = allEventsOf(bob);
+    await bobs.started;
+    await eventually(() => eventsOfKind(bobs.events, 'presence').length === 1, 'the greeting');
+
+    await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    await ada.api.conversations.addMembers.mutate({ conversationId, userIds: [bob.id] });
+    // Someone joining after those is introduced to Bob; nothing before it was.
+    await ada.api.conversations.addMembers.mutate({ conversationId, userIds: [cy.id] });
+    await eventually(() => presenceOf(bobs.events, cy.id).length === 1, 'Cy, to Bob');
+    await Bun.sleep(200);
+    expect(eventsOfKind(bobs.events, 'presence').map((event) => event.users.map((user) => user.userId))).toEqual([
+      [ada.id],
+      [cy.id],
+    ]);
+  });
+
   it('shows the others who is typing, never the typist, and only to members', async () => {
     await using t = await start({ TYPING_SIGNALS_PER_10S: '3' });
     const [ada, bob, eve] = [await person(t), await person(t), await person(t)];
