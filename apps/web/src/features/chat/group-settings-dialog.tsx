@@ -164,7 +164,6 @@ export function GroupSettingsDialog(props: {
                   onChange={pickNewcomers}
                   isMultiple
                   excludedIds={memberIds()}
-                  placeholder="Type a name"
                 />
               </Show>
               <ErrorAlert message={add.error()} />

@@ -94,7 +94,6 @@ export function NewConversationDialog(props: {
                     picked={members()}
                     onChange={pickMembers}
                     isMultiple
-                    placeholder="Type a name"
                   />
                 </>
               }
@@ -105,7 +104,6 @@ export function NewConversationDialog(props: {
                 myId={props.myId}
                 picked={person() ? [person() as UserProfile] : []}
                 onChange={pickPerson}
-                placeholder="Type a name"
               />
             </Show>
             <ErrorAlert message={submission.error()} />

@@ -56,5 +56,3 @@ export function createPeopleDirectory(deps: {
     learn,
   };
 }
-
-export type PeopleDirectory = ReturnType<typeof createPeopleDirectory>;

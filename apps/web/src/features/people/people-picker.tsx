@@ -27,6 +27,7 @@ export function PeoplePicker(props: {
   onChange: (picked: UserProfile[]) => void;
   isMultiple?: boolean;
   excludedIds?: readonly string[];
+  /** "Type a name" unless told otherwise. */
   placeholder?: string;
 }) {
   let input: HTMLInputElement | undefined;
@@ -156,7 +157,7 @@ export function PeoplePicker(props: {
           aria-expanded={isExpanded()}
           aria-controls={listboxId}
           aria-activedescendant={activeOptionId()}
-          placeholder={props.placeholder}
+          placeholder={props.placeholder ?? 'Type a name'}
           value={text()}
           onInput={(event) => {
             setText(event.currentTarget.value);

@@ -2,7 +2,7 @@ import type { UserProfile } from '@gopherchat/api';
 import type { Scheduled } from '@solid-primitives/scheduled';
 
 /** Shorter queries are not searched: they would match nearly everyone. */
-export const SEARCH_MIN_LENGTH = 1;
+const SEARCH_MIN_LENGTH = 1;
 
 export interface PeopleSearchState {
   /** What was typed, trimmed; empty when there is nothing to search for. */
