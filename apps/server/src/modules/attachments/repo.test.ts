@@ -105,4 +105,30 @@ describe('attachment repository on PostgreSQL', () => {
     expect(await Promise.all([unshared, sharedThere].map(conversationOf))).toEqual([there, there]);
     expect(await repo.claim([])).toEqual(new Set());
   });
+
+  it('leaves a file listed as abandoned but sent before the collection deletes it: its message keeps its attachment', async () => {
+    const repo = createAttachmentRepo(database.db);
+    const [abandoned, sentMeanwhile] = [await file(), await file()];
+    const listed = (await repo.unsharedSince(new Date(Date.now() + 1_000), 500)).map((row) => row.id);
+    expect(listed).toEqual(expect.arrayContaining([abandoned, sentMeanwhile]));
+    expect(await repo.claim([{ attachmentId: sentMeanwhile, ownerId, conversationId: here }])).toEqual(
+      new Set([sentMeanwhile]),
+    );
+
+    const deleted = (await repo.deleteUnshared(listed)).map((row) => row.id);
+    expect(deleted).toContain(abandoned);
+    expect(deleted).not.toContain(sentMeanwhile);
+    expect(await conversationOf(sentMeanwhile)).toBe(here);
+    expect(await repo.find(abandoned)).toBeUndefined();
+  });
+
+  it('discards only its owner’s file, and only while it is unshared', async () => {
+    const repo = createAttachmentRepo(database.db);
+    const [unshared, sent] = [await file(), await file({ conversationId: here })];
+    expect(await repo.deleteOwnUnshared(otherId, unshared)).toBeUndefined();
+    expect(await repo.deleteOwnUnshared(ownerId, sent)).toBeUndefined();
+    expect(await repo.deleteOwnUnshared(ownerId, unshared)).toMatchObject({ id: unshared });
+    expect(await repo.find(unshared)).toBeUndefined();
+    expect(await repo.find(sent)).toBeDefined();
+  });
 });

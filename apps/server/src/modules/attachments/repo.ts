@@ -175,6 +175,27 @@ export function createAttachmentRepo(db: Database) {
       const [row] = await db.delete(attachments).where(eq(attachments.id, id)).returning();
       return row;
     },
+
+    /**
+     * Deletes the owner's file if it is still unshared: undefined if it is
+     * gone, not theirs, or sent (a send may claim it right after it was read).
+     */
+    async deleteOwnUnshared(ownerId: string, id: string): Promise<AttachmentRow | undefined> {
+      const [row] = await db
+        .delete(attachments)
+        .where(and(eq(attachments.id, id), eq(attachments.ownerId, ownerId), isNull(attachments.conversationId)))
+        .returning();
+      return row;
+    },
+
+    /** Deletes those of these files still unshared (a send may have claimed one since they were listed); returns those deleted. */
+    async deleteUnshared(ids: string[]): Promise<AttachmentRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .delete(attachments)
+        .where(and(inArray(attachments.id, ids), isNull(attachments.conversationId)))
+        .returning();
+    },
   };
 }
 

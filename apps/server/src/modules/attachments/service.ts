@@ -289,11 +289,12 @@ export function createAttachmentService(deps: {
 
     /** The uploader drops a file they will not send after all (a shared one goes with its message instead). */
     async discard(userId: string, attachmentId: string): Promise<void> {
-      const row = await ownUpload(userId, attachmentId);
-      if (row.conversationId) {
+      // Deleted only if still unshared: a send claiming it at the same time keeps it.
+      const row = await repo.deleteOwnUnshared(userId, attachmentId);
+      if (!row) {
+        await ownUpload(userId, attachmentId); // Gone, or not theirs: NOT_FOUND.
         throw new AppError('INVALID_INPUT', 'That file was already sent; delete its message instead.');
       }
-      await repo.delete(row.id);
       await deleteObjects(objectKeysOf(row));
     },
 
@@ -341,11 +342,11 @@ export function createAttachmentService(deps: {
     /** Deletes files never shared, a day after their upload began: rows first, then their objects. */
     async collectAbandoned(): Promise<number> {
       const abandoned = await repo.unsharedSince(new Date(clock.now() - ABANDONED_AFTER_MS), 500);
-      for (const row of abandoned) {
-        await repo.delete(row.id);
-        await deleteObjects(objectKeysOf(row));
-      }
-      return abandoned.length;
+      // A file sent since it was listed is no longer abandoned: the delete leaves it, and its objects.
+      const deleted = await repo.deleteUnshared(abandoned.map((row) => row.id));
+      // One file at a time: not up to a thousand requests to the store at once.
+      for (const row of deleted) await deleteObjects(objectKeysOf(row));
+      return deleted.length;
     },
 
     /** Starts taking processing jobs: now, and every `pollMs` (for retries and other instances' dead leases). */
