@@ -28,7 +28,7 @@ const LINK_SECONDS = 10 * 60;
 /** A file not shared in a conversation this long after its upload began is abandoned (and counts against the quota until then). */
 const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Images larger than this many pixels are refused: decoding them could take all the memory. */
-export const IMAGE_MAX_PIXELS = 50_000_000;
+const IMAGE_MAX_PIXELS = 50_000_000;
 /** A job not finished by then is taken to have died with its worker or instance. */
 const JOB_LEASE_MS = 2 * 60 * 1000;
 

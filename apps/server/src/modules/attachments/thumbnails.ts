@@ -6,7 +6,7 @@ import { rgbaToThumbHash } from 'thumbhash';
  * native library is missing (the compiled binary run without its `lib/`
  * beside it on LD_LIBRARY_PATH) still starts, and only images are unavailable.
  */
-export async function loadSharp() {
+async function loadSharp() {
   return (await import('sharp')).default;
 }
 

@@ -60,10 +60,5 @@ export function testBlobStore(name: string, makeFixture: () => Promise<BlobStore
       await store.delete('to/delete');
       expect(await store.stat('to/delete')).toBeUndefined();
     });
-
-    it('answers a ping', async () => {
-      const { store } = await setUp();
-      await store.ping();
-    });
   });
 }

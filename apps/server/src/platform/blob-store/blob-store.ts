@@ -35,7 +35,6 @@ export interface BlobStore {
   write(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   /** Deleting what is not there is not an error. */
   delete(key: string): Promise<void>;
-  ping(): Promise<void>;
 }
 
 export interface UploadGrant {

@@ -4,8 +4,6 @@ import { startLocalS3Server } from './local-s3-server.ts';
 import { createS3BlobStore } from './s3-blob-store.ts';
 
 export type { BlobStore, UploadGrant } from './blob-store.ts';
-export { startLocalS3Server } from './local-s3-server.ts';
-export { contentDisposition, createS3BlobStore, type S3Settings } from './s3-blob-store.ts';
 
 /** The configured store; for the embedded default, the local S3-compatible server too. */
 export async function openBlobStore(config: BlobStoreConfig): Promise<{ store: BlobStore; close(): Promise<void> }> {

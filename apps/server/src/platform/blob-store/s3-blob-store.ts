@@ -1,7 +1,6 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   NotFound,
   PutObjectCommand,
@@ -99,10 +98,6 @@ export function createS3BlobStore(settings: S3Settings): BlobStore & { close(): 
 
     async delete(key) {
       await internal.send(new DeleteObjectCommand({ Bucket, Key: key }));
-    },
-
-    async ping() {
-      await internal.send(new HeadBucketCommand({ Bucket }));
     },
 
     close() {
