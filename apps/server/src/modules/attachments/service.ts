@@ -1,5 +1,4 @@
 import {
-  ATTACHMENT_MAX_BYTES,
   ATTACHMENT_TYPES,
   type AttachmentContentType,
   type AttachmentFacts,
@@ -234,7 +233,8 @@ export function createAttachmentService(deps: {
 
       const stored = await store.stat(row.objectKey);
       if (!stored) throw new AppError('NOT_FOUND', 'The file has not arrived yet. Upload it, then confirm.');
-      if (stored.byteSize !== row.byteSize || stored.byteSize > ATTACHMENT_MAX_BYTES) {
+      // The size announced is at most ATTACHMENT_MAX_BYTES (ZRequestUploadInput): so is a file of exactly that size.
+      if (stored.byteSize !== row.byteSize) {
         await reject(row, 'The file that arrived is not the size announced. Upload it again.');
       }
       const contentType = row.contentType as AttachmentContentType;
