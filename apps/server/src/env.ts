@@ -240,7 +240,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bus: sharedState,
     sharedState,
     blobStore:
-      isS3Configured && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+      env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
         ? {
             kind: 's3',
             settings: {
