@@ -52,7 +52,7 @@ const ZEnv = z.object({
    * every third of it): how long a crashed instance's users look online.
    */
   PRESENCE_TTL_MS: z.coerce.number().int().min(300).default(45_000),
-  /** How long profiles, memberships and conversation cards stay cached (invalidated on every change anyway); 0 turns caching off. */
+  /** How long profiles and memberships stay cached (invalidated on every change anyway); 0 turns caching off. */
   CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
   /** When set, `GET /metrics` wants `Authorization: Bearer <this>`; unset, it is open (keep it off the internet). */
   METRICS_TOKEN: z.string().min(16).optional(),
