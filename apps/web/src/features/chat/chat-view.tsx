@@ -1,5 +1,6 @@
 import type { Me, Message } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
+import { connectionState } from '../../lib/session.ts';
 import { FileDropZone } from '../attachments/file-drop-zone.tsx';
 import { PendingUploads } from '../attachments/pending-uploads.tsx';
 import { userIdsNamedIn } from '../people/directory.ts';
@@ -79,7 +80,7 @@ export function ChatView(props: { me: Me }) {
   return (
     <div
       data-testid="chat"
-      data-live={state.live}
+      data-live={connectionState().status}
       class="grid h-[calc(100dvh-7rem)] min-h-[28rem] overflow-hidden rounded-2xl border border-line bg-surface-raised shadow-sm md:grid-cols-[300px_1fr]"
     >
       <aside class={`min-h-0 flex-col border-r border-line ${active() ? 'hidden md:flex' : 'flex'}`}>

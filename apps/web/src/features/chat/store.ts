@@ -15,7 +15,6 @@ import {
 import { backoffDelay, toAppError } from '@gopherchat/sdk';
 import { batch, createMemo, onCleanup } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
-import type { ConnectionStatus } from '../../lib/connection.ts';
 import { adoptProfile, attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
 import { createTimers } from '../../lib/timers.ts';
 import { createAttachmentStore } from '../attachments/store.ts';
@@ -61,8 +60,6 @@ interface ChatState {
   typing: Record<string, Typists>;
   activeId: string | undefined;
   isListLoaded: boolean;
-  /** The connection's state (`lib/connection.ts`). */
-  live: ConnectionStatus;
   /** The latest problem to tell the person about (a toast). */
   notice: { id: number; text: string } | undefined;
 }
@@ -98,7 +95,6 @@ export function createChatStore(me: Me) {
     typing: {},
     activeId: undefined,
     isListLoaded: false,
-    live: connection.state.status,
     notice: undefined,
   });
   /** Conversations shown from the snapshot that the server's list has not confirmed yet. */
@@ -595,7 +591,6 @@ export function createChatStore(me: Me) {
     onData: ({ data }) => batch(() => data.forEach(handle)),
     onError: (error) => tell(toAppError(error).userMessage),
   });
-  const stopFollowing = connection.subscribe((current) => setState('live', current.status));
   // What waited for the connection goes out each time it is back.
   const stopResuming = connection.whenLive(() => {
     outbox.kick();
@@ -618,7 +613,6 @@ export function createChatStore(me: Me) {
   onCleanup(() => {
     saveSnapshot();
     subscription.unsubscribe();
-    stopFollowing();
     stopResuming();
     outbox.dispose();
     timers.clearAll();
