@@ -271,7 +271,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
       logger,
     }),
   ];
-  const mediaProcessing = attachments.startProcessing({ poolSize: config.media.workers, pollMs: 5_000 });
+  const mediaProcessing = attachments.startProcessing({ pollMs: 5_000 });
 
   // Sessions revoked on any instance lose their sockets on every instance.
   // Not awaited: an instance whose broker is down still starts (and reports

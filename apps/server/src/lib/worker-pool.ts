@@ -5,6 +5,8 @@
  * caller may retry, and is replaced.
  */
 export interface WorkerPool<TInput, TOutput> {
+  /** Workers, so jobs that run at once at most. */
+  readonly size: number;
   run(input: TInput, transfer?: Bun.Transferable[]): Promise<TOutput>;
   /** Waits for the running jobs, then stops the workers. Queued jobs fail. */
   close(): Promise<void>;
@@ -76,6 +78,7 @@ export function createWorkerPool<TInput, TOutput>(options: { workerUrl: URL | st
   for (let index = 0; index < options.size; index++) idle.push(spawn());
 
   const pool: WorkerPool<TInput, TOutput> = {
+    size: options.size,
     run(input, transfer = []) {
       if (isClosed) return Promise.reject(new Error('the worker pool is closed'));
       return new Promise<TOutput>((resolve, reject) => {

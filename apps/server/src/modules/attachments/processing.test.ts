@@ -179,7 +179,7 @@ describe('attachment processing', () => {
   it('retries a job whose worker crashed mid-job, and finishes it', async () => {
     rmSync(crashMarkerPath(), { force: true });
     const { service, images, signals } = instance({ workerScript: '../../testing/crash-once-image-worker.ts' });
-    const processing = service.startProcessing({ poolSize: 1, pollMs: 100 });
+    const processing = service.startProcessing({ pollMs: 100 });
     try {
       const attachmentId = await uploadImage(service);
       await service.confirm(ownerId, attachmentId);
@@ -199,7 +199,7 @@ describe('attachment processing', () => {
     const photo = await testPhoto(600, 400);
     const truncated = photo.subarray(0, Math.floor(photo.length / 2));
     const { service, images, signals } = instance({ retry: { maxAttempts: 3, delayMs: () => 50 } });
-    const processing = service.startProcessing({ poolSize: 1, pollMs: 20 });
+    const processing = service.startProcessing({ pollMs: 20 });
     try {
       const attachmentId = await uploadImage(service, { bytes: truncated, contentType: 'image/jpeg' });
       await service.confirm(ownerId, attachmentId);
@@ -237,7 +237,7 @@ describe('attachment processing', () => {
     });
     attachmentId = await uploadImage(service);
     await service.confirm(ownerId, attachmentId);
-    const processing = service.startProcessing({ poolSize: 1, pollMs: 20 });
+    const processing = service.startProcessing({ pollMs: 20 });
     try {
       await isDeleted;
     } finally {
@@ -265,7 +265,7 @@ describe('attachment processing', () => {
     ]);
 
     const after = instance();
-    const processing = after.service.startProcessing({ poolSize: 1, pollMs: 100 });
+    const processing = after.service.startProcessing({ pollMs: 100 });
     try {
       await eventually(() => after.signals.length > 0, 'the outcome', 15_000);
       expect(after.signals).toEqual([readyEvent(attachmentId)]);
@@ -287,7 +287,7 @@ describe('attachment processing', () => {
       .where(eq(attachments.id, attachmentId));
 
     const survivor = instance();
-    const processing = survivor.service.startProcessing({ poolSize: 1, pollMs: 100 });
+    const processing = survivor.service.startProcessing({ pollMs: 100 });
     try {
       await Bun.sleep(500);
       expect(survivor.signals).toEqual([]);

@@ -131,8 +131,8 @@ export function createAttachmentService(deps: {
   }
 
   // Processing: one job at a time per free worker, woken by confirmations and by a slow poll.
-  // A pool size of 0 until processing starts: an instance that does not process takes no jobs.
-  let poolSize = 0;
+  // No jobs until processing starts: an instance that does not process takes none.
+  let capacity = 0;
   let running = 0;
   let isStopped = false;
   const inFlight = new Set<Promise<void>>();
@@ -179,7 +179,7 @@ export function createAttachmentService(deps: {
 
   /** Leases and starts due jobs until the pool is busy or none are due. */
   async function pump() {
-    while (!isStopped && running < poolSize) {
+    while (!isStopped && running < capacity) {
       const job = await repo.leaseNextJob(now(), JOB_LEASE_MS);
       if (!job) return;
       running++;
@@ -349,9 +349,12 @@ export function createAttachmentService(deps: {
       return deleted.length;
     },
 
-    /** Starts taking processing jobs: now, and every `pollMs` (for retries and other instances' dead leases). */
-    startProcessing(options: { poolSize: number; pollMs: number }) {
-      poolSize = options.poolSize;
+    /**
+     * Starts taking processing jobs, as many at once as the pool has workers:
+     * now, and every `pollMs` (for retries and other instances' dead leases).
+     */
+    startProcessing(options: { pollMs: number }) {
+      capacity = deps.images.size;
       const timer = setInterval(() => void pumpNow(), options.pollMs);
       timer.unref();
       void pumpNow();
