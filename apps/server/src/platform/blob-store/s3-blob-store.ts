@@ -25,7 +25,7 @@ export interface S3Settings {
 }
 
 /** A Content-Disposition value with the name both plainly (ASCII, quotes escaped) and exactly (RFC 5987). */
-export function contentDisposition(disposition: 'inline' | 'attachment', fileName: string): string {
+function contentDisposition(disposition: 'inline' | 'attachment', fileName: string): string {
   const plain = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `${disposition}; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
