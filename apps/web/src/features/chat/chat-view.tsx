@@ -3,7 +3,6 @@ import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'sol
 import { connectionState } from '../../lib/session.ts';
 import { FileDropZone } from '../attachments/file-drop-zone.tsx';
 import { PendingUploads } from '../attachments/pending-uploads.tsx';
-import { userIdsNamedIn } from '../people/directory.ts';
 import { Composer, type ComposerTarget } from './composer.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
@@ -31,11 +30,6 @@ export function ChatView(props: { me: Me }) {
   // The conversation's own names (its members, live) first; the directory knows those it no longer lists.
   const names = createMemo(() => ({ ...chat.people.names, ...timeline()?.names }));
   const nameOf = (userId: string) => names()[userId] ?? 'Someone';
-  // People on screen whom the member list does not cover: they left, or were removed.
-  createEffect(() => {
-    const known = timeline()?.names ?? {};
-    chat.people.want([...userIdsNamedIn(messages())].filter((userId) => known[userId] === undefined));
-  });
   const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
   const uploads = createMemo(() =>
     chat.attachments.state.uploads.filter((upload) => upload.conversationId === state.activeId),

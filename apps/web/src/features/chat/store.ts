@@ -18,7 +18,7 @@ import { createStore, produce, unwrap } from 'solid-js/store';
 import { adoptProfile, attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
 import { createTimers } from '../../lib/timers.ts';
 import { createAttachmentStore } from '../attachments/store.ts';
-import { createPeopleDirectory } from '../people/directory.ts';
+import { createPeopleDirectory, userIdsNamedIn } from '../people/directory.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
 import { createPointerReporter, type Pointer } from './pointer-reporter.ts';
 import { furthest, summaryAfterMyPointers } from './receipts.ts';
@@ -161,6 +161,7 @@ export function createChatStore(me: Me) {
     batch(() => {
       if (state.timelines[conversationId]) {
         setState('timelines', conversationId, 'messages', (messages) => mergeMessages(messages, [message]));
+        wantPeopleNamedIn(conversationId, [message]);
       }
       const summary = state.conversations[conversationId];
       if (summary) setState('conversations', conversationId, summaryAfterMessage(summary, message, me.id));
@@ -269,6 +270,18 @@ export function createChatStore(me: Me) {
   }
 
   const people = createPeopleDirectory({ load: (ids) => gopher.api.users.profiles.query({ ids }), later });
+
+  /**
+   * Looks up the people named in messages coming into a loaded timeline whom
+   * its member list does not cover: they left, or were removed. Asked as
+   * messages come in, not by watching the timeline, which would go over every
+   * loaded message again with each one that arrives.
+   */
+  function wantPeopleNamedIn(conversationId: string, messages: readonly Message[]) {
+    const names = state.timelines[conversationId]?.names;
+    if (!names) return;
+    people.want([...userIdsNamedIn(messages)].filter((userId) => names[userId] === undefined));
+  }
 
   /** Someone's edited profile, everywhere their name shows: at once, with no fetch. */
   function applyProfile(profile: UserProfile) {
@@ -393,6 +406,8 @@ export function createChatStore(me: Me) {
     setState('activeId', conversationId);
     const shown = state.timelines[conversationId];
     if (shown && !shown.isCached) return;
+    // The last visit's copy is on screen until the server's page replaces it.
+    if (shown) wantPeopleNamedIn(conversationId, shown.messages);
     if (!shown) {
       // In place before the page is asked for, so live messages racing it are kept.
       setState('timelines', conversationId, {
@@ -434,6 +449,7 @@ export function createChatStore(me: Me) {
           ),
           isCached: false,
         }));
+        wantPeopleNamedIn(conversationId, page.messages);
       });
     } catch (error) {
       // Offline, the snapshot's copy is better than nothing, and no news.
@@ -460,6 +476,7 @@ export function createChatStore(me: Me) {
         hasOlder: page.hasMore,
         messages: mergeMessages(current.messages, page.messages),
       }));
+      wantPeopleNamedIn(conversationId, page.messages);
     } catch (error) {
       tell(toAppError(error).userMessage);
     } finally {
