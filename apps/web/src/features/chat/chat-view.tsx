@@ -1,6 +1,7 @@
 import type { Me, Message } from '@gopherchat/api';
-import { createEffect, createMemo, createSignal, on, onCleanup, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import { connectionState } from '../../lib/session.ts';
+import { Toast } from '../../lib/ui/toast.tsx';
 import { FileDropZone } from '../attachments/file-drop-zone.tsx';
 import { PendingUploads } from '../attachments/pending-uploads.tsx';
 import { Composer, type ComposerTarget } from './composer.tsx';
@@ -15,6 +16,7 @@ import { createChatStore } from './store.ts';
 import { messageAt, withUnconfirmed } from './timeline.ts';
 import { describeTypists } from './typing.ts';
 
+/** How long a problem stays on screen: longer than a toast's default. */
 const NOTICE_MS = 6_000;
 
 /** The chat screen: conversations on the left, the open one on the right (one at a time on a phone). */
@@ -63,13 +65,6 @@ export function ChatView(props: { me: Me }) {
       : message.content.type === 'attachment'
         ? (message.content.caption ?? message.content.attachment.fileName)
         : '';
-
-  createEffect(() => {
-    const notice = state.notice;
-    if (!notice) return;
-    const timer = setTimeout(() => chat.dismissNotice(), NOTICE_MS);
-    onCleanup(() => clearTimeout(timer));
-  });
 
   return (
     <div
@@ -175,16 +170,7 @@ export function ChatView(props: { me: Me }) {
           )}
         </Show>
       </section>
-      <Show when={state.notice}>
-        {(notice) => (
-          <div
-            class="fixed bottom-6 left-1/2 z-10 -translate-x-1/2 rounded-xl bg-fg px-4 py-2.5 text-sm text-surface shadow-lg"
-            role="alert"
-          >
-            {notice().text}
-          </div>
-        )}
-      </Show>
+      <Toast notice={chat.notice()} onDone={chat.dismissNotice} role="alert" durationMs={NOTICE_MS} />
     </div>
   );
 }

@@ -13,7 +13,7 @@ import {
   type UserProfile,
 } from '@gopherchat/api';
 import { backoffDelay, toAppError } from '@gopherchat/sdk';
-import { batch, createMemo, onCleanup } from 'solid-js';
+import { batch, createMemo, createSignal, onCleanup } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
 import { adoptProfile, attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
 import { createTimers } from '../../lib/timers.ts';
@@ -60,8 +60,6 @@ interface ChatState {
   typing: Record<string, Typists>;
   activeId: string | undefined;
   isListLoaded: boolean;
-  /** The latest problem to tell the person about (a toast). */
-  notice: { id: number; text: string } | undefined;
 }
 
 /** What the last visit left, to show until the server answers (the page may have been loaded offline). */
@@ -95,12 +93,13 @@ export function createChatStore(me: Me) {
     typing: {},
     activeId: undefined,
     isListLoaded: false,
-    notice: undefined,
   });
   /** Conversations shown from the snapshot that the server's list has not confirmed yet. */
   let unconfirmedIds = new Set(Object.keys(restored.conversations));
-  let noticeCount = 0;
-  const tell = (text: string) => setState('notice', { id: ++noticeCount, text });
+  // A signal, not a store field: each notice is a fresh object that its toast hears (and times) anew, even with the
+  // same text. Set in a store, an object is merged into the one before, which nothing reading it would hear.
+  const [notice, setNotice] = createSignal<{ text: string }>();
+  const tell = (text: string) => setNotice({ text });
 
   const conversationList = createMemo(() => Object.values(state.conversations).sort(byActivity));
 
@@ -659,7 +658,9 @@ export function createChatStore(me: Me) {
     addMembers,
     removeMember,
     leaveGroup,
-    dismissNotice: () => setState('notice', undefined),
+    /** The latest problem to tell the person about (a toast). */
+    notice,
+    dismissNotice: () => setNotice(undefined),
   };
 }
 
