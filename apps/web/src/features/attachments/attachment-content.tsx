@@ -1,6 +1,6 @@
 import type { AttachmentFacts } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, createUniqueId, Match, onCleanup, Show, Switch } from 'solid-js';
-import { plainTextOf } from '../chat/markdown.ts';
+import { wordsOf } from '../chat/markdown.ts';
 import { MessageText } from '../chat/message-text.tsx';
 import { placeholderDataUrl } from './placeholder.ts';
 import { fileBadge, formatBytes, previewBox, type ShownAttachment, videoBox } from './presentation.ts';
@@ -264,7 +264,9 @@ export function AttachmentContent(props: {
   // Read by most of what follows: worked out once per change of the file's links or status.
   const shown = createMemo(() => props.store.shown(props.attachment));
   // Alt text and the lightbox's caption are plain: markers (`**`) would be read out or shown as typed there.
-  const description = createMemo(() => (props.caption && plainTextOf(props.caption)) || props.attachment.fileName);
+  const description = createMemo(() =>
+    wordsOf({ type: 'attachment', attachment: props.attachment, caption: props.caption }),
+  );
   return (
     <div class="flex flex-col gap-1">
       {/* Other files are cards; so are audio and video shared before they could play (their message says `file`). */}

@@ -1,4 +1,4 @@
-import type { Me, Message } from '@gopherchat/api';
+import type { Me } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
 import { connectionState } from '../../lib/session.ts';
 import { Toast } from '../../lib/ui/toast.tsx';
@@ -9,6 +9,7 @@ import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { GroupSettingsDialog } from './group-settings-dialog.tsx';
+import { wordsOf } from './markdown.ts';
 import { MessageList } from './message-list.tsx';
 import { NewConversationDialog } from './new-conversation-dialog.tsx';
 import { canEdit } from './permissions.ts';
@@ -59,12 +60,6 @@ export function ChatView(props: { me: Me }) {
     const message = messageAt(messages(), target.seq);
     if (!message || !canEdit(message, props.me.id)) setComposerTarget(undefined);
   });
-  const textOf = (message: Message) =>
-    message.content.type === 'text'
-      ? message.content.text
-      : message.content.type === 'attachment'
-        ? (message.content.caption ?? message.content.attachment.fileName)
-        : '';
 
   return (
     <div
@@ -140,10 +135,17 @@ export function ChatView(props: { me: Me }) {
                     kind: 'reply',
                     seq: message.seq,
                     authorName: message.senderId === props.me.id ? 'yourself' : nameOf(message.senderId ?? ''),
-                    text: textOf(message),
+                    words: wordsOf(message.content),
                   })
                 }
-                onEdit={(message) => setComposerTarget({ kind: 'edit', seq: message.seq, text: textOf(message) })}
+                onEdit={(message) =>
+                  // Edited as written, markers and all.
+                  setComposerTarget({
+                    kind: 'edit',
+                    seq: message.seq,
+                    text: message.content.type === 'text' ? message.content.text : '',
+                  })
+                }
                 onDelete={(message) => void chat.deleteMessage(conversation().id, message.seq)}
                 attachments={chat.attachments}
               />

@@ -2,7 +2,6 @@ import { ATTACHMENT_CAPTION_MAX_LENGTH, MESSAGE_TEXT_MAX_LENGTH, TYPING_RENEW_MS
 import { createEffect, on, onCleanup, Show } from 'solid-js';
 import { AttachButton } from '../attachments/attach-button.tsx';
 import { pastedFiles } from '../attachments/picked-files.ts';
-import { plainTextOf } from './markdown.ts';
 import { excerpt } from './timeline.ts';
 import { createTypingSignals } from './typing.ts';
 
@@ -11,13 +10,19 @@ const drafts = new Map<string, string>();
 
 /** What the composer does besides writing a new message: answering one, or changing one of mine. */
 export type ComposerTarget =
-  | { kind: 'reply'; seq: number; authorName: string; text: string }
+  | {
+      kind: 'reply';
+      seq: number;
+      authorName: string;
+      /** What it says, as plain text (`wordsOf`). */
+      words: string;
+    }
   | { kind: 'edit'; seq: number; text: string };
 
 const describeTarget = (target: ComposerTarget) =>
   target.kind === 'edit'
     ? 'Editing your message (Enter saves, Escape cancels)'
-    : `Replying to ${target.authorName}: ${excerpt(plainTextOf(target.text))}`;
+    : `Replying to ${target.authorName}: ${excerpt(target.words)}`;
 
 /**
  * Where messages are written: Enter sends, Shift+Enter starts a new line.

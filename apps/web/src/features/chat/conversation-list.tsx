@@ -1,6 +1,6 @@
 import type { AttachmentKind, ConversationSummary, UserPresence } from '@gopherchat/api';
 import { For, Show } from 'solid-js';
-import { plainTextOf } from './markdown.ts';
+import { wordsOf } from './markdown.ts';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
@@ -19,12 +19,9 @@ function preview(summary: ConversationSummary, myId: string): string {
   const who = message.senderId === myId ? 'You: ' : '';
   switch (message.content.type) {
     case 'text':
-      return who + plainTextOf(message.content.text);
-    case 'attachment': {
-      const { attachment, caption } = message.content;
-      const words = caption === null ? attachment.fileName : plainTextOf(caption);
-      return `${who}${KIND_MARKS[attachment.kind] ?? KIND_MARKS.file} ${words}`;
-    }
+      return who + wordsOf(message.content);
+    case 'attachment':
+      return `${who}${KIND_MARKS[message.content.attachment.kind] ?? KIND_MARKS.file} ${wordsOf(message.content)}`;
     case 'deleted':
       return `${who}(deleted)`;
     case 'system':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
-import { type BlockNode, type InlineNode, parseMarkdown, plainTextOf } from './markdown.ts';
+import type { MessageContent } from '@gopherchat/api';
+import { type BlockNode, type InlineNode, parseMarkdown, plainTextOf, wordsOf } from './markdown.ts';
 
 const text = (value: string): InlineNode => ({ type: 'text', text: value });
 const paragraph = (...children: InlineNode[]): BlockNode => ({ type: 'paragraph', children });
@@ -187,5 +188,27 @@ describe('plainTextOf', () => {
     expect(plainTextOf('Sunset, **pasted**')).toBe('Sunset, pasted');
     expect(plainTextOf('Sunset, pasted')).toBe('Sunset, pasted');
     expect(plainTextOf('2 * 3 = 6, snake_case_name.jpg')).toBe('2 * 3 = 6, snake_case_name.jpg');
+  });
+});
+
+describe('wordsOf', () => {
+  const file = (fileName: string, caption: string | null): MessageContent => ({
+    type: 'attachment',
+    attachment: { id: 'a', fileName, contentType: 'text/plain', byteSize: 1, kind: 'file', width: null, height: null },
+    caption,
+  });
+
+  it("gives a text's words without markers", () => {
+    expect(wordsOf({ type: 'text', text: '**Hi** _there_' })).toBe('Hi there');
+  });
+
+  it("gives a file's caption without markers, or else its name as it is", () => {
+    expect(wordsOf(file('snake_case_name.jpg', 'Sunset, **pasted**'))).toBe('Sunset, pasted');
+    expect(wordsOf(file('*draft*.txt', null))).toBe('*draft*.txt');
+    expect(wordsOf(file('notes.txt', ''))).toBe('notes.txt');
+  });
+
+  it('says nothing for a deleted message', () => {
+    expect(wordsOf({ type: 'deleted' })).toBe('');
   });
 });

@@ -1,3 +1,4 @@
+import type { MessageContent } from '@gopherchat/api';
 import { findLinks } from './linkify.ts';
 
 /**
@@ -304,4 +305,20 @@ function plainTextOfBlock(block: BlockNode): string {
 /** A message body as the words it shows, without its markers: for previews, reply quotes and screen readers. */
 export function plainTextOf(markdown: string): string {
   return parseMarkdown(markdown).map(plainTextOfBlock).join('\n');
+}
+
+/**
+ * What a message says in words, as plain text: its text, or a shared file's
+ * caption, or else (no caption, or one with no words) the file's name. A
+ * note or a deleted message says nothing here: each place words those itself.
+ */
+export function wordsOf(content: MessageContent): string {
+  switch (content.type) {
+    case 'text':
+      return plainTextOf(content.text);
+    case 'attachment':
+      return (content.caption && plainTextOf(content.caption)) || content.attachment.fileName;
+    default:
+      return '';
+  }
 }

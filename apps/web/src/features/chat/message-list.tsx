@@ -12,7 +12,7 @@ import { batch, createEffect, createMemo, createSignal, For, on, onCleanup, onMo
 import { AttachmentContent } from '../attachments/attachment-content.tsx';
 import { Lightbox } from '../attachments/lightbox.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
-import { plainTextOf } from './markdown.ts';
+import { plainTextOf, wordsOf } from './markdown.ts';
 import { type MessageAction, MessageActions } from './message-actions.tsx';
 import { MessageText } from './message-text.tsx';
 import type { OutgoingMessage } from './outbox.ts';
@@ -83,11 +83,8 @@ function ReplyQuote(props: {
     const author = props.nameOf(replied.senderId ?? '');
     switch (replied.content.type) {
       case 'text':
-        return `${author}: ${excerpt(plainTextOf(replied.content.text))}`;
-      case 'attachment': {
-        const { attachment, caption } = replied.content;
-        return `${author}: ${excerpt(caption === null ? attachment.fileName : plainTextOf(caption))}`;
-      }
+      case 'attachment':
+        return `${author}: ${excerpt(wordsOf(replied.content))}`;
       default:
         return `${author}: message deleted`;
     }
@@ -279,7 +276,7 @@ export function MessageList(props: {
     const sender = nameOf(message.senderId ?? '');
     const words =
       message.content.type === 'text'
-        ? `${sender}: ${plainTextOf(message.content.text)}`
+        ? `${sender}: ${wordsOf(message.content)}`
         : message.content.type === 'attachment'
           ? `${sender} shared ${message.content.attachment.fileName}${message.content.caption ? `: ${plainTextOf(message.content.caption)}` : ''}`
           : message.content.type === 'system'
