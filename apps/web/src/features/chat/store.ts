@@ -202,12 +202,12 @@ export function createChatStore(me: Me) {
   function markRead(conversationId: string, seq: number) {
     const summary = state.conversations[conversationId];
     if (!summary) return;
+    // Noted even when read here already: a read restored from the snapshot may not have reached the server, and a
+    // note is when a failed report is tried again.
     reads.note(conversationId, seq);
-    setState(
-      'conversations',
-      conversationId,
-      summaryAfterMyPointers(summary, { lastDeliveredSeq: seq, lastReadSeq: seq }),
-    );
+    // Scrolling reports the same message many times: the summary is set only when this moves it.
+    const read = summaryAfterMyPointers(summary, { lastDeliveredSeq: seq, lastReadSeq: seq });
+    if (read !== summary) setState('conversations', conversationId, read);
   }
 
   function setTypists(conversationId: string, change: (typists: Typists) => Typists) {
