@@ -94,6 +94,15 @@ export function Composer(props: {
     ),
   );
 
+  /** What was written went out: the field starts afresh, and the others hear that typing stopped. */
+  const clear = () => {
+    if (!field) return;
+    typing.stop();
+    field.value = '';
+    drafts.delete(props.conversationId);
+    fit();
+  };
+
   const submit = () => {
     if (!field) return;
     const text = field.value.trim();
@@ -106,10 +115,7 @@ export function Composer(props: {
     }
     if (text === '') return;
     props.onSend(text, target?.seq);
-    typing.stop();
-    field.value = '';
-    drafts.delete(props.conversationId);
-    fit();
+    clear();
     if (target) props.onTargetDone();
   };
 
@@ -120,10 +126,7 @@ export function Composer(props: {
     const caption = text !== '' && text.length <= ATTACHMENT_CAPTION_MAX_LENGTH ? text : undefined;
     props.onAttach(files, caption);
     if (caption === undefined) return;
-    typing.stop();
-    field.value = '';
-    drafts.delete(props.conversationId);
-    fit();
+    clear();
   };
 
   return (
