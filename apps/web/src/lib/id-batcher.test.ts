@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'bun:test';
+import { manualWindow } from '../testing/manual-window.ts';
 import { createIdBatcher } from './id-batcher.ts';
 
 /** A batcher whose window closes when the test says, and whose calls the test ends one by one. */
 function batcherUnderTest(max = 3) {
   const calls: string[][] = [];
   const ends: Array<() => void> = [];
-  let pendingFlush: (() => void) | undefined;
+  const batchWindow = manualWindow();
   const batcher = createIdBatcher({
     max,
-    schedule: (flush) => {
-      pendingFlush = flush;
-    },
+    schedule: batchWindow.schedule,
     run: (ids) => {
       calls.push(ids);
       return new Promise((resolve) => ends.push(resolve));
@@ -19,12 +18,8 @@ function batcherUnderTest(max = 3) {
   return {
     batcher,
     calls,
-    isScheduled: () => pendingFlush !== undefined,
-    closeWindow() {
-      const flush = pendingFlush;
-      pendingFlush = undefined;
-      flush?.();
-    },
+    isScheduled: batchWindow.isScheduled,
+    closeWindow: batchWindow.close,
     async endOldestCall() {
       ends.shift()?.();
       await Bun.sleep(0);

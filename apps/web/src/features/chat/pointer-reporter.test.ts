@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'bun:test';
+import { manualWindow } from '../../testing/manual-window.ts';
 import { createPointerReporter, type Pointer } from './pointer-reporter.ts';
 
 /** A reporter whose batching window closes when the test says, and whose calls the test answers. */
 function reporterUnderTest() {
   const calls: Pointer[][] = [];
-  let pendingFlush: (() => void) | undefined;
+  const batchWindow = manualWindow();
   let answer: { resolve: () => void; reject: (error: Error) => void } | undefined;
   const reporter = createPointerReporter({
     send: (pointers) => {
@@ -13,19 +14,13 @@ function reporterUnderTest() {
         answer = { resolve, reject };
       });
     },
-    schedule: (flush) => {
-      pendingFlush = flush;
-    },
+    schedule: batchWindow.schedule,
   });
   return {
     reporter,
     calls,
-    isScheduled: () => pendingFlush !== undefined,
-    closeWindow() {
-      const flush = pendingFlush;
-      pendingFlush = undefined;
-      flush?.();
-    },
+    isScheduled: batchWindow.isScheduled,
+    closeWindow: batchWindow.close,
     /** Answers the call in flight, then lets its continuation run. */
     async answer(outcome: 'ok' | 'error') {
       if (outcome === 'ok') answer?.resolve();

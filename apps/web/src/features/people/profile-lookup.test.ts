@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import { USER_PROFILES_MAX, type UserProfile } from '@gopherchat/api';
+import { manualWindow } from '../../testing/manual-window.ts';
 import { createProfileLookup } from './profile-lookup.ts';
 
 const profileOf = (id: string): UserProfile => ({ id, username: id, displayName: `Name of ${id}`, avatarKey: null });
@@ -9,27 +10,21 @@ function lookupUnderTest() {
   const calls: string[][] = [];
   const answers: Array<{ resolve: (profiles: UserProfile[]) => void; reject: (error: Error) => void }> = [];
   const found: UserProfile[] = [];
-  let pendingFlush: (() => void) | undefined;
+  const batchWindow = manualWindow();
   const lookup = createProfileLookup({
     load: (ids) => {
       calls.push(ids);
       return new Promise((resolve, reject) => answers.push({ resolve, reject }));
     },
-    schedule: (flush) => {
-      pendingFlush = flush;
-    },
+    schedule: batchWindow.schedule,
     onFound: (profiles) => found.push(...profiles),
   });
   return {
     lookup,
     calls,
     found,
-    isScheduled: () => pendingFlush !== undefined,
-    closeWindow() {
-      const flush = pendingFlush;
-      pendingFlush = undefined;
-      flush?.();
-    },
+    isScheduled: batchWindow.isScheduled,
+    closeWindow: batchWindow.close,
     /** Answers the oldest call still open, with the profiles of `existing` (all it asked for by default). */
     async answer(existing?: string[]) {
       const index = calls.length - answers.length;
