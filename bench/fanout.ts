@@ -9,7 +9,8 @@
  * Prints one JSON line per run: sends, acknowledgements, deliveries (each
  * message reaches every member of its room, the sender included), losses,
  * duplicates (an event not newer than the last of its conversation: repeated
- * or out of order), events per frame, delivery latency (send start → arrival), acknowledgement
+ * or out of order), events per frame (message deliveries over every frame
+ * received, receipts and presence frames included), delivery latency (send start → arrival), acknowledgement
  * latency (send start → ack), the server's CPU and memory and the load generator's CPU, with the ceiling: bare Bun.serve topic publish of frames of the
  * same size to the same clients, measured in the same run. --capacity raises
  * the rate until p99 passes 100 ms or anything is lost. --receipts makes
