@@ -4,7 +4,7 @@
  * processes on PostgreSQL (and Redis when there are several instances),
  * sending R messages/s for D seconds.
  *
- *   bun run bench:fanout -- --clients 1000 --room 50 --rate 1000 --seconds 10 [--instances 2] [--capacity] [--receipts] [--profile DIR]
+ *   bun run bench:fanout -- --clients 1000 --room 50 --rate 1000 --seconds 10 [--instances 2] [--capacity] [--receipts] [--receivers wire] [--profile DIR]
  *
  * Prints one JSON line per run: sends, acknowledgements, deliveries (each
  * message reaches every member of its room, the sender included), losses,
@@ -17,12 +17,15 @@
  * every client acknowledge what it received the way the web client does
  * (at most one `receipts.markDelivered` per client per
  * DELIVERY_RECEIPT_INTERVAL_MS, carrying its newest seq per conversation),
- * so receipts events join the fan-out.
+ * so receipts events join the fan-out. --receivers wire is a diagnostic: each
+ * client then subscribes over a bare WebSocket speaking tRPC's wire protocol
+ * (its sends still go through the SDK), so the SDK's share of the
+ * generator's CPU is the difference between the two runs.
  * Presence is always on: every subscription is a connection.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DELIVERY_RECEIPT_INTERVAL_MS } from '@gopherchat/api';
+import { DELIVERY_RECEIPT_INTERVAL_MS, type UserEvent } from '@gopherchat/api';
 import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 import { registerAccount, spawnCluster } from '@gopherchat/server/testing';
 import { percentile, round, serverUsage } from './stats.ts';
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '1' },
     capacity: { type: 'boolean', default: false },
     receipts: { type: 'boolean', default: false },
+    receivers: { type: 'string', default: 'sdk' },
     /** Writes each server's CPU profile (Markdown) into this directory when it exits. */
     profile: { type: 'string' },
   },
@@ -48,6 +52,7 @@ const instanceCount = Number(values.instances);
 const seconds = Number(values.seconds);
 const roomCount = Math.floor(clientCount / roomSize);
 if (roomCount < 1) throw new Error('--clients must be at least --room');
+if (values.receivers !== 'sdk' && values.receivers !== 'wire') throw new Error('--receivers is sdk or wire');
 
 /** Runs `work` over `items`, `limit` at a time. */
 async function inParallel<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>) {
@@ -64,6 +69,36 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T, index: n
 
 const userIdOf = (accessToken: string) =>
   (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }).sub;
+
+/**
+ * Subscribes to `userId`'s events over a bare WebSocket, the way the SDK's
+ * link does on the wire (connection parameters, then one subscription), and
+ * hands each data frame's events to `onEvents`; resolves once it has started.
+ */
+function subscribeOverWire(
+  serverUrl: URL,
+  accessToken: string,
+  onEvents: (events: UserEvent[], arrivedAt: number) => void,
+): Promise<WebSocket> {
+  const url = new URL('/trpc?connectionParams=1', serverUrl);
+  url.protocol = 'ws:';
+  return new Promise((started, fail) => {
+    const socket = new WebSocket(url);
+    socket.onopen = () => {
+      socket.send(JSON.stringify({ method: 'connectionParams', data: { accessToken } }));
+      socket.send(JSON.stringify({ id: 1, method: 'subscription', params: { path: 'events.subscribe', input: {} } }));
+    };
+    socket.onerror = fail;
+    socket.onmessage = (message) => {
+      const arrivedAt = performance.now();
+      const { result } = JSON.parse(message.data as string) as {
+        result?: { type: 'started' } | { type: 'data'; data: { data: UserEvent[] } };
+      };
+      if (result?.type === 'started') started(socket);
+      else if (result?.type === 'data') onEvents(result.data.data, arrivedAt);
+    };
+  });
+}
 
 interface Receiver {
   /**
@@ -88,6 +123,7 @@ async function main() {
   });
   const { servers } = cluster;
   const clients: GopherClient[] = [];
+  const wireSockets: WebSocket[] = [];
   let receiptTimer: ReturnType<typeof setInterval> | undefined;
   try {
     // People, spread over the instances, and their rooms.
@@ -117,30 +153,40 @@ async function main() {
     let lastDeliveryAt = 0;
     let frames = 0;
     const receivers: Receiver[] = clients.map(() => ({ newestSeq: new Map(), unacknowledged: new Map() }));
+    const receive = (receiver: Receiver, events: UserEvent[], arrivedAt: number) => {
+      frames++;
+      for (const event of events) {
+        if (event.kind !== 'message' || event.message.content.type !== 'text') continue;
+        const { conversationId, seq } = event.message;
+        if (seq <= (receiver.newestSeq.get(conversationId) ?? 0)) {
+          duplicates++;
+          continue;
+        }
+        receiver.newestSeq.set(conversationId, seq);
+        // Only with --receipts: the generator's own CPU counts against the machine.
+        if (values.receipts) receiver.unacknowledged.set(conversationId, seq);
+        delivered++;
+        lastDeliveryAt = arrivedAt;
+        const { text } = event.message.content;
+        latencies.push(arrivedAt - Number(text.slice(text.indexOf(' ') + 1)));
+      }
+    };
     await inParallel(clients, 50, async (client, index) => {
       const receiver = receivers[index] as Receiver;
+      if (values.receivers === 'wire') {
+        const server = servers[index % instanceCount];
+        if (!server) throw new Error('no server for this client');
+        wireSockets.push(
+          await subscribeOverWire(server.url, tokens[index] ?? '', (events, arrivedAt) =>
+            receive(receiver, events, arrivedAt),
+          ),
+        );
+        return;
+      }
       await new Promise<void>((started) => {
         client.api.events.subscribe.subscribe(undefined, {
           onStarted: () => started(),
-          onData: ({ data }) => {
-            const arrivedAt = performance.now();
-            frames++;
-            for (const event of data) {
-              if (event.kind !== 'message' || event.message.content.type !== 'text') continue;
-              const { conversationId, seq } = event.message;
-              if (seq <= (receiver.newestSeq.get(conversationId) ?? 0)) {
-                duplicates++;
-                continue;
-              }
-              receiver.newestSeq.set(conversationId, seq);
-              // Only with --receipts: the generator's own CPU counts against the machine.
-              if (values.receipts) receiver.unacknowledged.set(conversationId, seq);
-              delivered++;
-              lastDeliveryAt = arrivedAt;
-              const { text } = event.message.content;
-              latencies.push(arrivedAt - Number(text.slice(text.indexOf(' ') + 1)));
-            }
-          },
+          onData: ({ data }) => receive(receiver, data, performance.now()),
         });
       });
     });
@@ -245,6 +291,7 @@ async function main() {
         server_system_cpu_s: round(usageAfter.server_system_cpu_s - usageBefore.server_system_cpu_s),
         // The clients and the senders share the machine with the server: when they saturate a core, latency is theirs.
         generator_cpu_s: round((generator.user + generator.system) / 1e6),
+        generator_system_cpu_s: round(generator.system / 1e6),
       };
     }
 
@@ -271,6 +318,7 @@ async function main() {
     }
   } finally {
     clearInterval(receiptTimer);
+    for (const socket of wireSockets) socket.close();
     await Promise.all(clients.map((client) => client.close()));
     // A profile is written on a clean exit only, not on the SIGKILL of disposal.
     if (values.profile)
