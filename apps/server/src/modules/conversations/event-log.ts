@@ -23,6 +23,8 @@ export type LogKind =
 
 export interface LogEntry {
   id: bigint;
+  /** `id` in decimal, made once: every recipient's frame carries it. */
+  idText: string;
   conversationId: string;
   kind: LogKind;
   subjectUserId: string | null;
@@ -48,6 +50,7 @@ interface WireEntry {
 function toEntry(row: typeof eventLog.$inferSelect): LogEntry {
   return {
     id: row.id,
+    idText: row.id.toString(),
     conversationId: row.conversationId,
     kind: row.kind as LogKind,
     subjectUserId: row.subjectUserId,
@@ -57,7 +60,7 @@ function toEntry(row: typeof eventLog.$inferSelect): LogEntry {
 
 /** One bus message per transaction: its entries, in id order. */
 export function decodeLogEntries(message: string): LogEntry[] {
-  return (JSON.parse(message) as WireEntry[]).map((entry) => ({ ...entry, id: BigInt(entry.id) }));
+  return (JSON.parse(message) as WireEntry[]).map((entry) => ({ ...entry, id: BigInt(entry.id), idText: entry.id }));
 }
 
 /**
@@ -72,12 +75,14 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
 
   async function publish(entries: LogEntry[]) {
     if (entries.length === 0) return;
-    const message = JSON.stringify(entries.map((entry) => ({ ...entry, id: entry.id.toString() })));
+    const message = JSON.stringify(
+      entries.map(({ idText, ...entry }) => ({ ...entry, id: idText }) satisfies WireEntry),
+    );
     try {
       await bus.publish(EVENTS_TOPIC, message);
     } catch (error) {
       // Committed already: every instance fills the hole from the log at its next event.
-      logger.warn({ err: error, firstId: entries[0]?.id.toString() }, 'events saved but not published');
+      logger.warn({ err: error, firstId: entries[0]?.idText }, 'events saved but not published');
     }
   }
 
@@ -124,7 +129,13 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
         const [added] = rowsOf<{ first_id: string }>(inserted);
         if (!added) throw new Error('event_log_head is missing');
         const firstId = BigInt(added.first_id);
-        return { result, entries: pending.map((entry, index) => ({ ...entry, id: firstId + BigInt(index) })) };
+        return {
+          result,
+          entries: pending.map((entry, index) => {
+            const id = firstId + BigInt(index);
+            return { ...entry, id, idText: id.toString() };
+          }),
+        };
       });
       await publish(entries);
       return result;

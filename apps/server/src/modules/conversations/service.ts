@@ -773,7 +773,7 @@ export function createConversationService(deps: {
         const send = (entry: LogEntry) => {
           if (entry.id <= cursor) return;
           cursor = entry.id;
-          sink.push(entry.id.toString(), entry.payload);
+          sink.push(entry.idText, entry.payload);
         };
         // A signal rides on the id of the last entry sent: resuming from it neither skips nor repeats entries.
         const signal = (payload: string, isDroppable: boolean) => sink.push(cursor.toString(), payload, isDroppable);
