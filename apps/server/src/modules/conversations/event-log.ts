@@ -3,7 +3,7 @@ import { conversationMembers, eventLog, eventLogHead } from '@gopherchat/db';
 import { and, asc, eq, gt, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Bus } from '../../platform/bus/index.ts';
-import { type Database, rowsOf } from '../../platform/database/index.ts';
+import { type Database, prepared, rowsOf } from '../../platform/database/index.ts';
 
 /** Bus topic carrying every committed log entry to every instance. */
 export const EVENTS_TOPIC = 'conversation-events';
@@ -94,7 +94,13 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
   return {
     async write<T>(work: (tx: Database) => Promise<{ result: T; events: PendingEvent[] }>): Promise<T> {
       const { result, entries } = await db.transaction(async (tx) => {
-        await tx.select().from(eventLogHead).where(eq(eventLogHead.singleton, 1)).for('update');
+        await tx
+          .select()
+          .from(eventLogHead)
+          .where(eq(eventLogHead.singleton, 1))
+          .for('update')
+          .prepare('lock_event_log_head')
+          .execute();
         const { result, events } = await work(tx as unknown as Database);
         if (events.length === 0) return { result, entries: [] as LogEntry[] };
         const createdAt = new Date();
@@ -111,7 +117,8 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
           subject_user_id: entry.subjectUserId,
           payload: entry.payload,
         }));
-        const inserted = await tx.execute(sql`
+        const inserted = await tx.execute(
+          prepared(sql`
           with head as (
             update ${eventLogHead} set last_id = last_id + ${events.length}
             where singleton = 1
@@ -125,7 +132,8 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
               with ordinality as entry(conversation_id, kind, subject_user_id, payload, position)
             returning id
           )
-          select min(id)::text as first_id from added`);
+          select min(id)::text as first_id from added`),
+        );
         const [added] = rowsOf<{ first_id: string }>(inserted);
         if (!added) throw new Error('event_log_head is missing');
         const firstId = BigInt(added.first_id);

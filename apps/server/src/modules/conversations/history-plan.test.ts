@@ -2,8 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
 import { openMigratedTestDatabase } from '../../testing/database.ts';
 import { nodesOf, planOf } from '../../testing/query-plan.ts';
-import { seededConversationId, seedMessages } from '../../testing/seed-messages.ts';
-import { historyQuery } from './repo.ts';
+import {
+  SEEDED_WRITER_ID,
+  seededClientMessageId,
+  seededConversationId,
+  seedMessages,
+} from '../../testing/seed-messages.ts';
+import { historyQuery, messagesByClientIdsQuery } from './repo.ts';
 
 const CONVERSATIONS = 20;
 const MESSAGES_EACH = 50_000;
@@ -43,5 +48,17 @@ describe('history pages on a table of 1,000,000 messages', () => {
       'Index Name': 'messages_conversation_id_seq_pk',
       'Scan Direction': direction,
     });
+  });
+
+  it("finds a send batch's retries by probing the (sender, client id) index, without scanning the table", async () => {
+    const pairs = [3, 700, 41_000].map((seq) => ({
+      senderId: SEEDED_WRITER_ID,
+      clientMessageId: seededClientMessageId(7, seq),
+    }));
+    const query = messagesByClientIdsQuery(database.db, pairs);
+    const nodes = nodesOf(await planOf(database.db, query));
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    expect(nodes.find((node) => node['Index Name'] === 'messages_client_id_key')).toBeDefined();
+    expect((await query).map((row) => row.seq).sort((a, b) => a - b)).toEqual([3, 700, 41_000]);
   });
 });

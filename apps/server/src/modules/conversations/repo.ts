@@ -1,7 +1,7 @@
 import type { MemberRole, MessageContent } from '@gopherchat/api';
 import { conversationMembers, conversations, messages, users } from '@gopherchat/db';
 import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
-import { type Database, rowsOf } from '../../platform/database/index.ts';
+import { type Database, prepared, rowsOf } from '../../platform/database/index.ts';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
@@ -71,6 +71,29 @@ export function historyQuery(db: Database, conversationId: string, page: History
     .limit(page.limit + 1);
 }
 
+export interface ClientIdPair {
+  senderId: string;
+  clientMessageId: string;
+}
+
+/**
+ * The messages these senders already sent under these client ids: how a send
+ * batch finds its retries. Exported so a test can EXPLAIN exactly this
+ * statement: it must probe the (sender, client id) index, never scan the table.
+ */
+export function messagesByClientIdsQuery(db: Database, pairs: ClientIdPair[]) {
+  const wanted = JSON.stringify(
+    pairs.map((pair) => ({ sender_id: pair.senderId, client_message_id: pair.clientMessageId })),
+  );
+  return db
+    .select()
+    .from(messages)
+    .where(
+      sql`(${messages.senderId}, ${messages.clientMessageId}) in (select sender_id, client_message_id
+        from jsonb_to_recordset(${wanted}::jsonb) as wanted(sender_id uuid, client_message_id text))`,
+    );
+}
+
 /** Queries over conversations, members and messages; run them on a transaction where they must agree. */
 export function createConversationRepo(db: Database) {
   /**
@@ -98,7 +121,9 @@ export function createConversationRepo(db: Database) {
       .set({ lastSeq: sql`${conversations.lastSeq} + ${counts.count}`, lastMessageAt: at, updatedAt: at })
       .from(counts)
       .where(eq(conversations.id, counts.id))
-      .returning({ id: conversations.id, lastSeq: conversations.lastSeq });
+      .returning({ id: conversations.id, lastSeq: conversations.lastSeq })
+      .prepare('place_messages')
+      .execute();
     const lastSeqById = new Map(reserved.map((row) => [row.id, row.lastSeq]));
     return batches.map(({ conversationId, rows }) => {
       const lastSeq = lastSeqById.get(conversationId);
@@ -137,12 +162,14 @@ export function createConversationRepo(db: Database) {
         deleted_at: row.deletedAt,
       })),
     );
-    await db.execute(sql`
+    await db.execute(
+      prepared(sql`
       insert into ${messages} (conversation_id, seq, id, sender_id, client_message_id, content, reply_to_seq,
                                created_at, edited_at, deleted_at)
       select * from jsonb_to_recordset(${json}::jsonb) as placed(
         conversation_id uuid, seq bigint, id uuid, sender_id uuid, client_message_id text, content jsonb,
-        reply_to_seq bigint, created_at timestamptz, edited_at timestamptz, deleted_at timestamptz)`);
+        reply_to_seq bigint, created_at timestamptz, edited_at timestamptz, deleted_at timestamptz)`),
+    );
   }
 
   return {
@@ -289,33 +316,26 @@ export function createConversationRepo(db: Database) {
     },
 
     /** Messages already sent under these client ids (retries find their original here). */
-    async findByClientIds(pairs: { senderId: string; clientMessageId: string }[]): Promise<MessageRow[]> {
+    async findByClientIds(pairs: ClientIdPair[]): Promise<MessageRow[]> {
       if (pairs.length === 0) return [];
-      const wanted = new Set(pairs.map((pair) => `${pair.senderId}/${pair.clientMessageId}`));
-      const rows = await db
-        .select()
-        .from(messages)
-        .where(
-          and(
-            inArray(messages.senderId, [...new Set(pairs.map((pair) => pair.senderId))]),
-            inArray(messages.clientMessageId, [...new Set(pairs.map((pair) => pair.clientMessageId))]),
-          ),
-        );
-      return rows.filter((row) => wanted.has(`${row.senderId}/${row.clientMessageId}`));
+      return messagesByClientIdsQuery(db, pairs).prepare('find_messages_by_client_ids').execute();
     },
 
     /** Which of these (conversation, user) pairs are memberships. */
     async existingMemberships(pairs: { conversationId: string; userId: string }[]): Promise<Set<string>> {
       if (pairs.length === 0) return new Set();
+      const wanted = JSON.stringify(
+        pairs.map((pair) => ({ conversation_id: pair.conversationId, user_id: pair.userId })),
+      );
       const rows = await db
         .select({ conversationId: conversationMembers.conversationId, userId: conversationMembers.userId })
         .from(conversationMembers)
         .where(
-          and(
-            inArray(conversationMembers.conversationId, [...new Set(pairs.map((pair) => pair.conversationId))]),
-            inArray(conversationMembers.userId, [...new Set(pairs.map((pair) => pair.userId))]),
-          ),
-        );
+          sql`(${conversationMembers.conversationId}, ${conversationMembers.userId}) in (select conversation_id, user_id
+            from jsonb_to_recordset(${wanted}::jsonb) as wanted(conversation_id uuid, user_id uuid))`,
+        )
+        .prepare('existing_memberships')
+        .execute();
       return new Set(rows.map((row) => `${row.conversationId}/${row.userId}`));
     },
 
@@ -336,7 +356,11 @@ export function createConversationRepo(db: Database) {
       const rows = await db
         .select({ id: conversations.id, lastSeq: conversations.lastSeq })
         .from(conversations)
-        .where(inArray(conversations.id, conversationIds));
+        .where(
+          sql`${conversations.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(conversationIds)}::jsonb))`,
+        )
+        .prepare('last_seqs')
+        .execute();
       return new Map(rows.map((row) => [row.id, row.lastSeq]));
     },
 
@@ -358,7 +382,8 @@ export function createConversationRepo(db: Database) {
           read: pointer.readSeq,
         })),
       );
-      const moved = await db.execute(sql`
+      const moved = await db.execute(
+        prepared(sql`
         with wanted as (
           select p.conversation_id, p.user_id,
                  least(greatest(p.delivered, p.read), c.last_seq) as delivered, least(p.read, c.last_seq) as read
@@ -371,7 +396,8 @@ export function createConversationRepo(db: Database) {
         from wanted
         where m.conversation_id = wanted.conversation_id and m.user_id = wanted.user_id
           and (wanted.delivered > m.last_delivered_seq or wanted.read > m.last_read_seq)
-        returning m.conversation_id, m.user_id, m.last_delivered_seq::float8, m.last_read_seq::float8`);
+        returning m.conversation_id, m.user_id, m.last_delivered_seq::float8, m.last_read_seq::float8`),
+      );
       return rowsOf<{ conversation_id: string; user_id: string; last_delivered_seq: number; last_read_seq: number }>(
         moved,
       ).map((row) => ({
