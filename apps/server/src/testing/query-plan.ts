@@ -30,3 +30,26 @@ export async function planOf(db: Database, query: { toSQL(): { sql: string; para
   if (!plan) throw new Error('no plan');
   return plan;
 }
+
+/**
+ * How PostgreSQL plans this statement once prepared and run often: the
+ * generic plan, made without looking at the parameters, which a prepared
+ * statement may switch to after a few runs.
+ */
+export async function genericPlanOf(
+  db: Database,
+  query: { toSQL(): { sql: string; params: unknown[] } },
+): Promise<PlanNode> {
+  const { sql: text, params } = query.toSQL();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+    await tx.execute(sql.raw(`prepare generic_plan_probe as ${text}`));
+    const [row] = (await tx.execute(
+      sql.raw(`explain (format json) execute generic_plan_probe(${params.map(literal).join(', ')})`),
+    )) as unknown as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
+    await tx.execute(sql`deallocate generic_plan_probe`);
+    const plan = row?.['QUERY PLAN'][0]?.Plan;
+    if (!plan) throw new Error('no plan');
+    return plan;
+  });
+}
