@@ -1,6 +1,6 @@
 import { attachments, conversationMembers } from '@gopherchat/db';
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import { type Database, rowsOf } from '../../platform/database/index.ts';
+import { type Database, prepared, rowsOf } from '../../platform/database/index.ts';
 
 export type AttachmentRow = typeof attachments.$inferSelect;
 
@@ -59,9 +59,10 @@ export function createAttachmentRepo(db: Database) {
     },
 
     /**
-     * See AttachmentsForMessages.claim. One statement for all; the claims
-     * travel as one JSON parameter. A file claimed twice in one batch goes to
-     * the first claim that fits, as if each were claimed in turn.
+     * See AttachmentsForMessages.claim. One statement for all, prepared (it
+     * runs inside the send transaction); the claims travel as one JSON
+     * parameter. A file claimed twice in one batch goes to the first claim
+     * that fits, as if each were claimed in turn.
      */
     async claim(claims: { attachmentId: string; ownerId: string; conversationId: string }[]): Promise<Set<string>> {
       if (claims.length === 0) return new Set();
@@ -73,7 +74,8 @@ export function createAttachmentRepo(db: Database) {
           place,
         })),
       );
-      const claimed = await db.execute(sql`
+      const claimed = await db.execute(
+        prepared(sql`
         with wanted as (
           select * from jsonb_to_recordset(${json}::jsonb) as c(id uuid, owner_id uuid, conversation_id uuid, place int)
         )
@@ -87,7 +89,8 @@ export function createAttachmentRepo(db: Database) {
             where earlier.id = wanted.id and earlier.place < wanted.place and earlier.owner_id = a.owner_id
               and (a.conversation_id is null or a.conversation_id = earlier.conversation_id)
           )
-        returning a.id`);
+        returning a.id`),
+      );
       return new Set(rowsOf<{ id: string }>(claimed).map((row) => row.id));
     },
 
