@@ -71,9 +71,10 @@ const userIdOf = (accessToken: string) =>
   (JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as { sub: string }).sub;
 
 /**
- * Subscribes to `userId`'s events over a bare WebSocket, the way the SDK's
- * link does on the wire (connection parameters, then one subscription), and
- * hands each data frame's events to `onEvents`; resolves once it has started.
+ * Subscribes to the events of the account `accessToken` signs in as, over a
+ * bare WebSocket, the way the SDK's link does on the wire (connection
+ * parameters, then one subscription), and hands each data frame's events to
+ * `onEvents`; resolves once it has started.
  */
 function subscribeOverWire(
   serverUrl: URL,

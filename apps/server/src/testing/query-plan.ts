@@ -19,16 +19,21 @@ function literal(value: unknown): string {
   return `'${String(value).replaceAll("'", "''")}'`;
 }
 
+/** The plan in what `explain (format json)` answered. */
+function planIn(explained: unknown): PlanNode {
+  const [row] = explained as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
+  const plan = row?.['QUERY PLAN'][0]?.Plan;
+  if (!plan) throw new Error('no plan');
+  return plan;
+}
+
 /** How PostgreSQL plans exactly this query builder's statement, its parameters inlined. */
 export async function planOf(db: Database, query: { toSQL(): { sql: string; params: unknown[] } }): Promise<PlanNode> {
   const { sql: text, params } = query.toSQL();
   const statement: SQL = sql.raw(
     `explain (format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`,
   );
-  const [row] = (await db.execute(statement)) as unknown as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
-  const plan = row?.['QUERY PLAN'][0]?.Plan;
-  if (!plan) throw new Error('no plan');
-  return plan;
+  return planIn(await db.execute(statement));
 }
 
 /**
@@ -44,12 +49,10 @@ export async function genericPlanOf(
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
     await tx.execute(sql.raw(`prepare generic_plan_probe as ${text}`));
-    const [row] = (await tx.execute(
+    const explained = await tx.execute(
       sql.raw(`explain (format json) execute generic_plan_probe(${params.map(literal).join(', ')})`),
-    )) as unknown as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
+    );
     await tx.execute(sql`deallocate generic_plan_probe`);
-    const plan = row?.['QUERY PLAN'][0]?.Plan;
-    if (!plan) throw new Error('no plan');
-    return plan;
+    return planIn(explained);
   });
 }
