@@ -6,9 +6,8 @@ import { AppError } from '../../errors.ts';
 import { createMemoryBus } from '../../platform/bus/memory-bus.ts';
 import { createMemoryCache } from '../../platform/cache/index.ts';
 import { createManualClock } from '../../platform/clock/index.ts';
-import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
 import { createMemoryRateLimiters } from '../../platform/rate-limit/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../testing/database.ts';
+import { openMigratedTestDatabase } from '../../testing/database.ts';
 import { testLogger } from '../../testing/logger.ts';
 import { createAccessTokens } from './access-tokens.ts';
 import { generateStoredKeys, loadAuthKeys } from './keys.ts';
@@ -24,21 +23,14 @@ const meta = { ip: '192.0.2.1', userAgent: 'ServiceTest/1.0' };
  * would take days of waiting takes a line here.
  */
 describe('AuthService session lifetimes', () => {
-  let testDatabase: TestDatabase;
-  let database: DatabaseHandle;
+  let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
 
   beforeAll(async () => {
-    testDatabase = await createTestDatabase('auth_service');
-    database = await openDatabase(
-      { kind: 'postgres', url: testDatabase.url, poolSize: 2 },
-      await resolveMigrationsDir(undefined),
-    );
-    await database.migrate();
+    database = await openMigratedTestDatabase('auth_service');
   });
 
   afterAll(async () => {
     await database.close();
-    await testDatabase.drop();
   });
 
   async function createService(env: Record<string, string>) {

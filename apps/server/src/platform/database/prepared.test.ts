@@ -1,33 +1,20 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { sql } from 'drizzle-orm';
-import { createTestDatabase, type TestDatabase } from '../../testing/database.ts';
-import {
-  type DatabaseHandle,
-  openDatabase,
-  prepared,
-  resolveMigrationsDir,
-  rowsOf,
-  violatedUniqueConstraint,
-} from './index.ts';
+import { openMigratedTestDatabase } from '../../testing/database.ts';
+import { openDatabase, prepared, resolveMigrationsDir, rowsOf, violatedUniqueConstraint } from './index.ts';
 
 /** The statements this connection has prepared, read on the same connection (inside one transaction). */
 const preparedStatementsSql = sql`select statement from pg_prepared_statements where not from_sql`;
 
 describe('prepared statements on PostgreSQL', () => {
-  let testDatabase: TestDatabase;
-  let database: DatabaseHandle;
+  let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
 
   beforeAll(async () => {
-    testDatabase = await createTestDatabase('prepared');
-    database = await openDatabase(
-      { kind: 'postgres', url: testDatabase.url, poolSize: 1 },
-      await resolveMigrationsDir(undefined),
-    );
+    database = await openMigratedTestDatabase('prepared');
   });
 
   afterAll(async () => {
     await database?.close();
-    await testDatabase?.drop();
   });
 
   test('a marked statement is prepared, in and out of transactions, and answers as before', async () => {
