@@ -1,17 +1,9 @@
 import type { AppRouter } from '@gopherchat/server/router';
-import {
-  createTRPCClient,
-  createWSClient,
-  httpBatchLink,
-  splitLink,
-  type TRPCClient,
-  type TRPCLink,
-  wsLink,
-} from '@trpc/client';
-import { observable } from '@trpc/server/observable';
+import { createTRPCClient, httpBatchLink, splitLink, type TRPCClient } from '@trpc/client';
 import { backoffDelay } from './backoff.ts';
+import { type ConnectionState, LiveSocket, liveSocketLink } from './live-socket.ts';
 
-export type ConnectionState = 'idle' | 'connecting' | 'pending';
+export type { ConnectionState };
 
 export interface GopherClientOptions {
   /** The server's base URL, e.g. `http://localhost:3000` (HTTP and WebSocket share it). */
@@ -85,23 +77,6 @@ const SOCKET_PATHS = new Set([
   'conversations.typing',
 ]);
 
-/** Passes everything through, telling `onStarted` whenever a subscription has started. */
-function startedLink(onStarted: () => void): TRPCLink<AppRouter> {
-  return () =>
-    ({ next, op }) =>
-      observable((observer) => {
-        const subscription = next(op).subscribe({
-          next: (envelope) => {
-            if (envelope.result.type === 'started') onStarted();
-            observer.next(envelope);
-          },
-          error: (error) => observer.error(error),
-          complete: () => observer.complete(),
-        });
-        return () => subscription.unsubscribe();
-      });
-}
-
 /**
  * A typed client for a GopherChat server: queries and mutations over HTTP
  * (batched), subscriptions over one WebSocket that reconnects with backoff and
@@ -113,39 +88,31 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
   const wsUrl = new URL('/trpc', base);
   wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
 
-  const { waitToConnect } = options;
-  const wsClient = createWSClient({
-    url: waitToConnect ? () => waitToConnect().then(() => wsUrl.href) : wsUrl.href,
+  const socket = new LiveSocket({
+    url: wsUrl.href,
     WebSocket: options.WebSocket,
     connectionParams: async () => {
       const token = await options.accessToken?.();
-      return token ? { accessToken: token } : {};
+      return token ? { accessToken: token } : ({} as Record<string, string>);
     },
-    retryDelayMs: options.retryDelayMs ?? (waitToConnect ? () => 0 : (attempt) => backoffDelay(attempt)),
+    waitToConnect: options.waitToConnect,
+    retryDelayMs: options.retryDelayMs ?? (options.waitToConnect ? () => 0 : (attempt) => backoffDelay(attempt)),
     // Open on first subscription; keep the socket a little after the last one ends.
-    lazy: { enabled: true, closeMs: 10_000 },
-    keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
-    onClose: (cause) => options.onSocketClosed?.(cause?.code),
+    lazyCloseMs: 10_000,
+    keepAlive: { intervalMs: 15_000, pongTimeoutMs: 5_000 },
+    onStateChange: (state, isLoss) => {
+      options.onConnectionStateChange?.(state);
+      if (isLoss) options.onConnectionLost?.();
+    },
+    onSubscriptionStarted: options.onSubscriptionStarted,
+    onClose: options.onSocketClosed,
   });
 
-  const stateSubscription =
-    options.onConnectionStateChange || options.onConnectionLost
-      ? wsClient.connectionState.subscribe({
-          next: (value) => {
-            options.onConnectionStateChange?.(value.state);
-            // `connecting` with an error: the socket was lost or an attempt failed (without one: the first attempt).
-            if (value.state === 'connecting' && value.error) options.onConnectionLost?.();
-          },
-        })
-      : undefined;
-
-  const { onSubscriptionStarted } = options;
   const api = createTRPCClient<AppRouter>({
     links: [
-      ...(onSubscriptionStarted ? [startedLink(onSubscriptionStarted)] : []),
       splitLink({
         condition: (op) => op.type === 'subscription' || SOCKET_PATHS.has(op.path),
-        true: wsLink<AppRouter>({ client: wsClient }),
+        true: liveSocketLink(socket),
         false: httpBatchLink<AppRouter>({
           url: httpUrl.href,
           headers: async () => {
@@ -157,16 +124,12 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
     ],
   });
 
-  // The client lives on after `close()` (the next subscription opens a socket again), and so do its listeners.
-  const close = () => wsClient.close();
-  const dispose = async () => {
-    stateSubscription?.unsubscribe();
-    await close();
-  };
+  // The client lives on after `close()`: the next subscription opens a socket again.
+  const close = async () => socket.close();
   const renewSocket = async (accessToken: string) => {
-    if (wsClient.connectionState.get().state !== 'pending') return;
+    if (socket.connectionState !== 'pending') return;
     await api.auth.renewSocket.mutate({ accessToken });
   };
-  const dropSocket = () => wsClient.connection?.ws.close();
-  return { api, renewSocket, dropSocket, close, [Symbol.asyncDispose]: dispose };
+  const dropSocket = () => socket.drop();
+  return { api, renewSocket, dropSocket, close, [Symbol.asyncDispose]: close };
 }
