@@ -36,3 +36,49 @@ it('drops droppable items first while the send buffer is over half full, and kee
   clear.socket.flush();
   expect(itemsOf(clear.sent)).toEqual([{ kind: 'message' }, { kind: 'typing' }]);
 });
+
+/** A Bun socket stand-in that records what is written, and when. */
+function recordingSocket() {
+  const sent: string[] = [];
+  const raw = {
+    getBufferedAmount: () => 0,
+    cork: (write: () => void) => write(),
+    send: (frame: string) => {
+      sent.push(frame);
+      return frame.length;
+    },
+  } as unknown as ServerWebSocket<unknown>;
+  const socket = new TrpcSocket(raw, SEND_BUFFER_LIMIT, () => {});
+  return { socket, channel: socket.trackedChannel({ id: 7 }, new AbortController().signal), sent };
+}
+
+it('writes a quiet socket’s data at the end of the turn, and holds a busy one’s for the shared tick, in one frame', async () => {
+  const { channel, sent } = recordingSocket();
+  channel.push('1', '{"n":1}');
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(itemsOf(sent)).toEqual([{ n: 1 }]);
+
+  // It just wrote: what follows waits for the tick and leaves together.
+  channel.push('2', '{"n":2}');
+  await new Promise((resolve) => setImmediate(resolve));
+  channel.push('3', '{"n":3}');
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(sent.length).toBe(1);
+  await Bun.sleep(30);
+  expect(sent.length).toBe(2);
+  expect(itemsOf(sent.slice(1))).toEqual([{ n: 2 }, { n: 3 }]);
+  // The frame is tracked by its last item, as always.
+  expect((JSON.parse(sent[1] ?? '{}') as { result: { id: string } }).result.id).toBe('3');
+});
+
+it('never holds back tRPC’s own answers, and writes held data with them in order', async () => {
+  const { socket, channel, sent } = recordingSocket();
+  channel.push('1', '{"n":1}');
+  await new Promise((resolve) => setImmediate(resolve));
+  channel.push('2', '{"n":2}');
+  socket.send('{"id":9,"result":{"type":"data","data":null}}');
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(sent.length).toBe(3);
+  expect(itemsOf(sent.slice(1, 2))).toEqual([{ n: 2 }]);
+  expect(sent[2]).toBe('{"id":9,"result":{"type":"data","data":null}}');
+});
