@@ -4,7 +4,7 @@ import { TrpcSocket } from './socket.ts';
 
 const SEND_BUFFER_LIMIT = 1_000;
 
-/** A Bun socket stand-in whose send buffer holds however many bytes the test says. */
+/** A Bun socket stand-in that records what is written, its send buffer holding however many bytes the test says. */
 function socketWithBuffered(bytes: number) {
   const sent: string[] = [];
   const raw = {
@@ -37,23 +37,8 @@ it('drops droppable items first while the send buffer is over half full, and kee
   expect(itemsOf(clear.sent)).toEqual([{ kind: 'message' }, { kind: 'typing' }]);
 });
 
-/** A Bun socket stand-in that records what is written, and when. */
-function recordingSocket() {
-  const sent: string[] = [];
-  const raw = {
-    getBufferedAmount: () => 0,
-    cork: (write: () => void) => write(),
-    send: (frame: string) => {
-      sent.push(frame);
-      return frame.length;
-    },
-  } as unknown as ServerWebSocket<unknown>;
-  const socket = new TrpcSocket(raw, SEND_BUFFER_LIMIT, () => {});
-  return { socket, channel: socket.trackedChannel({ id: 7 }, new AbortController().signal), sent };
-}
-
 it('writes a quiet socket’s data at the end of the turn, and holds a busy one’s for the shared tick, in one frame', async () => {
-  const { channel, sent } = recordingSocket();
+  const { channel, sent } = socketWithBuffered(0);
   channel.push('1', '{"n":1}');
   await new Promise((resolve) => setImmediate(resolve));
   expect(itemsOf(sent)).toEqual([{ n: 1 }]);
@@ -72,7 +57,7 @@ it('writes a quiet socket’s data at the end of the turn, and holds a busy one�
 });
 
 it('never holds back tRPC’s own answers, and writes held data with them in order', async () => {
-  const { socket, channel, sent } = recordingSocket();
+  const { socket, channel, sent } = socketWithBuffered(0);
   channel.push('1', '{"n":1}');
   await new Promise((resolve) => setImmediate(resolve));
   channel.push('2', '{"n":2}');
