@@ -284,15 +284,24 @@ describe('chat in the browser', () => {
     for (const text of ['offline 1', 'offline 2', 'offline 3']) await write(fay.page, text);
     await expect(fay.page.locator('[data-state="pending"]').count()).resolves.toBe(3);
 
-    // Reloading needs the network for the page itself; sends stay cut off until the end.
+    // Reloading needs the network for the page itself; sends stay cut off until the end,
+    // over HTTP and over the socket (which refuses to start while cut off).
     const isSend = (url: URL) => url.pathname.includes('messages.send');
     await fay.page.route(isSend, (route) => route.abort('internetdisconnected'));
+    let isCutOff = true;
+    await fay.page.routeWebSocket(/\/trpc/, (socket) => {
+      if (isCutOff) return void socket.onMessage(() => socket.close({ code: 1012, reason: 'restarting' }));
+      socket.connectToServer();
+    });
     await fay.context.setOffline(false);
     await fay.page.reload();
     await fay.page.getByTestId('conversation').filter({ hasText: 'gus' }).click();
     await expect(fay.page.locator('[data-state="pending"]').count()).resolves.toBe(3);
 
+    isCutOff = false;
     await fay.page.unroute(isSend);
+    // The network is back: the socket is tried at once, not after its backoff.
+    await fay.page.evaluate(() => window.dispatchEvent(new Event('online')));
     await gus.page.getByTestId('message-list').getByText('offline 3').waitFor({ timeout: 40_000 });
     await fay.page.locator('[data-state="pending"]').first().waitFor({ state: 'detached' });
     expect(await messagesOn(gus.page)).toEqual(['before', 'offline 1', 'offline 2', 'offline 3']);
