@@ -62,9 +62,10 @@ const connectionError = (message: string): ClientError => TRPCClientError.from(n
  * busy conversations spends (BENCHMARKS.md, sessions 9 and 10). Here a frame
  * costs a parse, a map lookup and a callback.
  *
- * It opens on first use and closes `lazyCloseMs` after the last, reconnects
- * with `retryDelayMs` (through `waitToConnect`) while subscriptions remain,
- * and resubscribes each tracked subscription from the last event id it saw.
+ * It opens on first use and closes `lazyCloseMs` after the last. While
+ * anything still needs it (a subscription, a call not sent yet) it
+ * reconnects after `retryDelayMs`, through `waitToConnect`, and resubscribes
+ * each tracked subscription from the last event id it saw.
  * A call in flight when its socket goes is failed, not resent: the caller
  * decides whether a retry is safe.
  */
