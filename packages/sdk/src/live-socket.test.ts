@@ -188,4 +188,30 @@ describe('the SDK’s live socket', () => {
     expect(server.connections.length).toBe(1);
     expect(states.some(([, isLoss]) => isLoss)).toBe(false);
   });
+
+  it('opens no socket while waitToConnect refuses, fails the calls that could not go, and stops trying once closed', async () => {
+    const server = startingServer();
+    cleanups.push(server.stop);
+    let refusals = 0;
+    const { api, socket, states } = connect(server.url, {
+      waitToConnect: async () => {
+        refusals++;
+        throw new Error('signed out');
+      },
+    });
+    const typing = await api.conversations.typing
+      .mutate({ conversationId: crypto.randomUUID(), isTyping: true })
+      .catch((error: unknown) => error);
+    expect(typing).toBeInstanceOf(TRPCClientError);
+    follow(api);
+    // A refusal waits its turn before the next try instead of spinning.
+    await Bun.sleep(300);
+    expect(refusals).toBe(2);
+    expect(states.at(-1)?.[0]).toBe('connecting');
+    socket.close();
+    await Bun.sleep(1_200);
+    expect(refusals).toBe(2);
+    expect(server.connections).toHaveLength(0);
+    expect(socket.connectionState).toBe('idle');
+  });
 });
