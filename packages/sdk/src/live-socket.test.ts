@@ -11,10 +11,16 @@ interface WireMessage {
   data?: unknown;
 }
 
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
 /**
  * A server speaking tRPC's WebSocket protocol by script: each test decides
  * what it answers, so the client's side of the protocol (resume, loss,
  * keep-alive) can be driven into the cases a real server rarely produces.
+ * It stops after the test.
  */
 function startScriptedServer(answer: (socket: ServerWebSocket<unknown>, message: WireMessage | string) => void) {
   const connections: Array<{ socket: ServerWebSocket<unknown>; received: Array<WireMessage | string> }> = [];
@@ -35,7 +41,8 @@ function startScriptedServer(answer: (socket: ServerWebSocket<unknown>, message:
       },
     },
   });
-  return { url: `ws://127.0.0.1:${server.port}/trpc`, connections, stop: () => server.stop(true) };
+  cleanups.push(() => server.stop(true));
+  return { url: `ws://127.0.0.1:${server.port}/trpc`, connections };
 }
 
 /** What the client sent second on its `connection`-th socket: after the connection parameters, its first request. */
@@ -47,13 +54,12 @@ const send = (socket: ServerWebSocket<unknown>, message: unknown) => socket.send
 /** Answers every subscription with `started` and a tracked event, named after the connection's order. */
 function startingServer() {
   let count = 0;
-  const server = startScriptedServer((socket, message) => {
+  return startScriptedServer((socket, message) => {
     if (typeof message === 'string' || message.method !== 'subscription') return;
     count++;
     send(socket, { id: message.id, result: { type: 'started' } });
     send(socket, { id: message.id, result: { type: 'data', id: `e${count}`, data: { id: `e${count}`, data: [] } } });
   });
-  return server;
 }
 
 async function eventually(check: () => boolean, what: string) {
@@ -62,11 +68,6 @@ async function eventually(check: () => boolean, what: string) {
     await Bun.sleep(5);
   }
 }
-
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
 
 function connect(url: string, options: Partial<LiveSocketOptions> = {}) {
   const states: Array<[ConnectionState, boolean]> = [];
@@ -98,7 +99,6 @@ function follow(api: ReturnType<typeof connect>['api']) {
 describe('the SDK’s live socket', () => {
   it('sends the connection parameters first, and resubscribes from the last event id after losing the socket', async () => {
     const server = startingServer();
-    cleanups.push(server.stop);
     const { api, states } = connect(server.url);
     const { eventIds } = follow(api);
     await eventually(() => eventIds.length === 1, 'the first event came');
@@ -123,7 +123,6 @@ describe('the SDK’s live socket', () => {
       if (isAnswering) send(socket, { id: message.id, result: { type: 'data', data: { ok: true } } });
       else socket.terminate();
     });
-    cleanups.push(server.stop);
     const { api } = connect(server.url);
     const typing = () => api.conversations.typing.mutate({ conversationId: crypto.randomUUID(), isTyping: true });
 
@@ -142,7 +141,6 @@ describe('the SDK’s live socket', () => {
         error: { code: -32600, message: 'bad', data: { code: 'BAD_REQUEST', appCode: 'INVALID_INPUT' } },
       });
     });
-    cleanups.push(server.stop);
     const { api } = connect(server.url);
     const error = await api.conversations.typing
       .mutate({ conversationId: crypto.randomUUID(), isTyping: true })
@@ -153,7 +151,6 @@ describe('the SDK’s live socket', () => {
 
   it('moves to a new socket when the server asks, without reporting a loss', async () => {
     const server = startingServer();
-    cleanups.push(server.stop);
     const { api, states } = connect(server.url);
     const { eventIds } = follow(api);
     await eventually(() => eventIds.length === 1, 'the first event came');
@@ -166,7 +163,6 @@ describe('the SDK’s live socket', () => {
 
   it('pings a silent server, and gives the socket up when the ping goes unanswered', async () => {
     const server = startingServer();
-    cleanups.push(server.stop);
     const { api, states } = connect(server.url, { keepAlive: { intervalMs: 40, pongTimeoutMs: 40 } });
     const { eventIds } = follow(api);
     await eventually(() => server.connections.length === 2, 'the client gave the silent socket up');
@@ -177,7 +173,6 @@ describe('the SDK’s live socket', () => {
 
   it('stops a subscription on the server, and closes the idle socket after lazyCloseMs', async () => {
     const server = startingServer();
-    cleanups.push(server.stop);
     const { api, socket, states } = connect(server.url, { lazyCloseMs: 50 });
     const { eventIds, subscription } = follow(api);
     await eventually(() => eventIds.length === 1, 'the first event came');
@@ -191,7 +186,6 @@ describe('the SDK’s live socket', () => {
 
   it('opens no socket while waitToConnect refuses, fails the calls that could not go, and stops trying once closed', async () => {
     const server = startingServer();
-    cleanups.push(server.stop);
     let refusals = 0;
     const { api, socket, states } = connect(server.url, {
       waitToConnect: async () => {

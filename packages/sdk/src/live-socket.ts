@@ -112,13 +112,11 @@ export class LiveSocket {
     if (this.socket && this.isOpen) this.transmit(request, this.socket);
     else this.connectSoon(false);
     return () => {
-      this.stateObservers.delete(observer);
       if (this.requests.get(message.id) !== request) return;
-      this.requests.delete(message.id);
       if (type === 'subscription' && request.sentOn === this.socket && this.isOpen) {
         this.socket?.send(JSON.stringify({ id: message.id, method: 'subscription.stop' }));
       }
-      this.closeWhenIdle();
+      this.forget(request);
     };
   }
 
@@ -180,7 +178,7 @@ export class LiveSocket {
     } catch {
       if (!isCurrent()) return;
       this.isAttempting = false;
-      this.failCallsNotSent();
+      this.failCalls('Not connected: the call was not sent.', (request) => !request.sentOn);
       if (!this.isNeeded) return this.setState('idle', false);
       this.attempt++;
       await sleep(REFUSED_ATTEMPT_DELAY_MS);
@@ -229,18 +227,15 @@ export class LiveSocket {
     if (!request) return;
     const { result } = message;
     if (message.error !== undefined || !result) {
-      this.requests.delete(message.id);
-      this.stateObservers.delete(request.observer);
+      this.forget(request);
       request.observer.error(TRPCClientError.from(message as never));
-      this.closeWhenIdle();
       return;
     }
     this.isAnswered = true;
     if (request.message.method !== 'subscription') {
-      this.requests.delete(message.id);
+      this.forget(request);
       request.observer.next({ result } as Envelope);
       request.observer.complete();
-      this.closeWhenIdle();
       return;
     }
     switch (result.type) {
@@ -251,10 +246,8 @@ export class LiveSocket {
         this.options.onSubscriptionStarted?.();
         break;
       case 'stopped':
-        this.requests.delete(message.id);
-        this.stateObservers.delete(request.observer);
+        this.forget(request);
         request.observer.complete();
-        this.closeWhenIdle();
         return;
       default:
         break;
@@ -270,19 +263,19 @@ export class LiveSocket {
     this.attempt = this.isAnswered ? 0 : this.attempt + 1;
     this.retire(closeCode);
     this.options.onClose?.(code);
-    this.failCallsInFlight();
-    if (this.isNeeded) {
-      this.connectSoon(true);
-    } else {
-      this.setState('idle', false);
-    }
+    this.moveOn(true);
   }
 
   /** The server is going away and asked for a new socket: move to one now, without counting a loss. */
   private replaceSocket() {
     this.retire(1000);
-    this.failCallsInFlight();
-    if (this.isNeeded) this.connectSoon(false);
+    this.moveOn(false);
+  }
+
+  /** After the socket went: fails the calls that were on it, and connects again if anything still needs a socket. */
+  private moveOn(isAfterLoss: boolean) {
+    this.failCalls('The connection was lost before the server answered.');
+    if (this.isNeeded) this.connectSoon(isAfterLoss);
     else this.setState('idle', false);
   }
 
@@ -297,20 +290,20 @@ export class LiveSocket {
     if (socket && code !== undefined && socket.readyState <= 1) socket.close(code);
   }
 
-  private failCallsInFlight() {
+  /** Fails the calls (not subscriptions) still waiting, or only those `isAffected` picks. */
+  private failCalls(reason: string, isAffected: (request: PendingRequest) => boolean = () => true) {
     for (const [id, request] of this.requests) {
-      if (request.message.method === 'subscription') continue;
+      if (request.message.method === 'subscription' || !isAffected(request)) continue;
       this.requests.delete(id);
-      request.observer.error(connectionError('The connection was lost before the server answered.'));
+      request.observer.error(connectionError(reason));
     }
   }
 
-  private failCallsNotSent() {
-    for (const [id, request] of this.requests) {
-      if (request.message.method === 'subscription' || request.sentOn) continue;
-      this.requests.delete(id);
-      request.observer.error(connectionError('Not connected: the call was not sent.'));
-    }
+  /** Forgets a request that has ended; the socket closes a while later if nothing else needs it. */
+  private forget(request: PendingRequest) {
+    this.requests.delete(request.message.id);
+    this.stateObservers.delete(request.observer);
+    this.closeWhenIdle();
   }
 
   private closeWhenIdle() {
