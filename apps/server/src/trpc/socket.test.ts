@@ -20,6 +20,9 @@ function socketWithBuffered(bytes: number) {
   return { socket, channel, sent };
 }
 
+/** Resolves once the event-loop turn is over, with its end-of-turn writes done. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 const itemsOf = (frames: string[]) =>
   frames.flatMap((frame) => (JSON.parse(frame) as { result: { data: { data: unknown[] } } }).result.data.data);
 
@@ -40,14 +43,14 @@ it('drops droppable items first while the send buffer is over half full, and kee
 it('writes a quiet socket’s data at the end of the turn, and holds a busy one’s for the shared tick, in one frame', async () => {
   const { channel, sent } = socketWithBuffered(0);
   channel.push('1', '{"n":1}');
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   expect(itemsOf(sent)).toEqual([{ n: 1 }]);
 
   // It just wrote: what follows waits for the tick and leaves together.
   channel.push('2', '{"n":2}');
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   channel.push('3', '{"n":3}');
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   expect(sent.length).toBe(1);
   await Bun.sleep(30);
   expect(sent.length).toBe(2);
@@ -59,10 +62,10 @@ it('writes a quiet socket’s data at the end of the turn, and holds a busy one�
 it('never holds back tRPC’s own answers, and writes held data with them in order', async () => {
   const { socket, channel, sent } = socketWithBuffered(0);
   channel.push('1', '{"n":1}');
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   channel.push('2', '{"n":2}');
   socket.send('{"id":9,"result":{"type":"data","data":null}}');
-  await new Promise((resolve) => setImmediate(resolve));
+  await nextTurn();
   expect(sent.length).toBe(3);
   expect(itemsOf(sent.slice(1, 2))).toEqual([{ n: 2 }]);
   expect(sent[2]).toBe('{"id":9,"result":{"type":"data","data":null}}');

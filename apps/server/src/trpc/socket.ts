@@ -21,14 +21,9 @@ const socketsToFlush = new Set<TrpcSocket>();
 /** Sockets that wrote less than PACE_MS ago, with data frames waiting for the shared tick. */
 const socketsOnTick = new Set<TrpcSocket>();
 
-function flushSockets() {
-  for (const socket of socketsToFlush) socket.flush();
-  socketsToFlush.clear();
-}
-
-function flushTick() {
-  for (const socket of socketsOnTick) socket.flush();
-  socketsOnTick.clear();
+function flushAll(sockets: Set<TrpcSocket>) {
+  for (const socket of sockets) socket.flush();
+  sockets.clear();
 }
 
 /**
@@ -117,11 +112,11 @@ export class TrpcSocket {
   /** `isPaced`: subscription data, which may wait for the tick; tRPC's own answers never do. */
   private flushSoon(isPaced: boolean) {
     if (isPaced && performance.now() - this.lastFlushAt < PACE_MS) {
-      if (socketsOnTick.size === 0) setTimeout(flushTick, PACE_MS);
+      if (socketsOnTick.size === 0) setTimeout(flushAll, PACE_MS, socketsOnTick);
       socketsOnTick.add(this);
       return;
     }
-    if (socketsToFlush.size === 0) setImmediate(flushSockets);
+    if (socketsToFlush.size === 0) setImmediate(flushAll, socketsToFlush);
     socketsToFlush.add(this);
   }
 
