@@ -341,6 +341,10 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     await adasEvents.waitFor(rounds);
     await bobsEvents.waitFor(rounds);
     const history = await ada.api.messages.history.query({ conversationId, after: 1, limit: 100 });
+    // Both instances' batches took their seqs under the log's lock: one run, no gap, none twice.
+    expect(history.messages.map((message) => message.seq)).toEqual(
+      Array.from({ length: rounds }, (_, index) => index + 2),
+    );
     const committedOrder = history.messages.map((message) =>
       message.content.type === 'text' ? message.content.text : '',
     );

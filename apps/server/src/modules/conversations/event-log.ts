@@ -39,6 +39,15 @@ export interface PendingEvent {
   event: UserEvent;
 }
 
+/** What a writer's work inside the log's transaction comes to. */
+export interface LogWork<T> {
+  result: T;
+  /** Appended to the log under the next ids, in this order. */
+  events: PendingEvent[];
+  /** Statements still in flight; the commit waits for them. */
+  writes?: Promise<unknown>;
+}
+
 interface WireEntry {
   id: string;
   conversationId: string;
@@ -92,7 +101,13 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
   }
 
   return {
-    async write<T>(work: (tx: Database) => Promise<{ result: T; events: PendingEvent[] }>): Promise<T> {
+    /**
+     * Runs `work` in a transaction holding the head row's lock, appends its
+     * events, commits, then publishes them. `writes`, statements `work`
+     * issued without waiting for them, share a round trip with the entries'
+     * insert; the commit waits for both.
+     */
+    async write<T>(work: (tx: Database) => Promise<LogWork<T>>): Promise<T> {
       const { result, entries } = await db.transaction(async (tx) => {
         await tx
           .select()
@@ -101,8 +116,11 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
           .for('update')
           .prepare('lock_event_log_head')
           .execute();
-        const { result, events } = await work(tx as unknown as Database);
-        if (events.length === 0) return { result, entries: [] as LogEntry[] };
+        const { result, events, writes } = await work(tx as unknown as Database);
+        if (events.length === 0) {
+          await writes;
+          return { result, entries: [] as LogEntry[] };
+        }
         const createdAt = new Date();
         const pending = events.map((event) => ({
           conversationId: event.conversationId,
@@ -117,8 +135,9 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
           subject_user_id: entry.subjectUserId,
           payload: entry.payload,
         }));
-        const inserted = await tx.execute(
-          prepared(sql`
+        const [inserted] = await Promise.all([
+          tx.execute(
+            prepared(sql`
           with head as (
             update ${eventLogHead} set last_id = last_id + ${events.length}
             where singleton = 1
@@ -133,7 +152,9 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
             returning id
           )
           select min(id)::text as first_id from added`),
-        );
+          ),
+          writes,
+        ]);
         const [added] = rowsOf<{ first_id: string }>(inserted);
         if (!added) throw new Error('event_log_head is missing');
         const firstId = BigInt(added.first_id);

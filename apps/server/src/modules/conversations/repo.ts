@@ -308,6 +308,25 @@ export function createConversationRepo(db: Database) {
     placeMessages,
     insertMessages,
 
+    /**
+     * Sets where each conversation's sequence ends, for messages placed from
+     * `lastSeqs` read in the same transaction under the event log's lock
+     * (which every writer of `last_seq` holds): `placeMessages` without its
+     * round trip, so the update can be pipelined with the inserts.
+     */
+    async recordLastSeqs(ends: { conversationId: string; lastSeq: number }[], at: Date) {
+      if (ends.length === 0) return;
+      const json = JSON.stringify(ends.map((end) => ({ id: end.conversationId, last_seq: end.lastSeq })));
+      await db.execute(
+        prepared(sql`
+        update ${conversations} c
+        set last_seq = ends.last_seq, last_message_at = ${at.toISOString()}::timestamptz,
+            updated_at = ${at.toISOString()}::timestamptz
+        from jsonb_to_recordset(${json}::jsonb) as ends(id uuid, last_seq bigint)
+        where c.id = ends.id`),
+      );
+    },
+
     /** Appends messages to one conversation: places and inserts them. */
     async appendMessages(conversationId: string, rows: NewMessage[], at: Date): Promise<MessageRow[]> {
       const [placed = []] = await placeMessages([{ conversationId, rows }], at);

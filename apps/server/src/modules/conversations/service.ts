@@ -430,22 +430,24 @@ export function createConversationService(deps: {
 
       await claimAttachments(tx, batch, freshByConversation, outcomes);
       const fresh = [...freshByConversation].filter(([, indexes]) => indexes.length > 0);
-      const placed = await on.placeMessages(
-        fresh.map(([conversationId, indexes]) => ({
-          conversationId,
-          rows: indexes.map((index) => {
-            const request = batch[index] as SendRequest;
-            return {
-              id: uuidv7(),
-              senderId: request.senderId,
-              clientMessageId: request.clientMessageId,
-              content: request.content,
-              replyToSeq: request.replyToSeq ?? null,
-              createdAt: at,
-            };
-          }),
-        })),
-        at,
+      // Read under the log's lock, which every writer of `last_seq` holds: the next seqs are these plus one.
+      const seqBefore = (conversationId: string) => lastSeqs.get(conversationId) ?? 0;
+      const placed: MessageRow[][] = fresh.map(([conversationId, indexes]) =>
+        indexes.map((index, offset) => {
+          const request = batch[index] as SendRequest;
+          return {
+            conversationId,
+            seq: seqBefore(conversationId) + 1 + offset,
+            id: uuidv7(),
+            senderId: request.senderId,
+            clientMessageId: request.clientMessageId,
+            content: request.content,
+            replyToSeq: request.replyToSeq ?? null,
+            createdAt: at,
+            editedAt: null,
+            deletedAt: null,
+          };
+        }),
       );
       const events: PendingEvent[] = [];
       const rowsByIndex = new Map<number, MessageRow>();
@@ -466,14 +468,25 @@ export function createConversationService(deps: {
             });
         });
       });
-      // Independent writes: one round trip.
-      await Promise.all([on.insertMessages(placed.flat()), on.advancePointers([...readPointers.values()])]);
+      // Not waited for here: they share a round trip with the log's insert. They run in this order, and
+      // the pointers' cap (the conversation's last seq) must already count this batch.
+      const writes = Promise.all([
+        on.recordLastSeqs(
+          fresh.map(([conversationId, indexes]) => ({
+            conversationId,
+            lastSeq: seqBefore(conversationId) + indexes.length,
+          })),
+          at,
+        ),
+        on.insertMessages(placed.flat()),
+        on.advancePointers([...readPointers.values()]),
+      ]);
       batch.forEach((request, index) => {
         if (outcomes[index] !== undefined) return;
         const first = rowsByIndex.get(firstIndexByKey.get(keyOf(request)) ?? -1);
         outcomes[index] = first && isRetryOf(first, request) ? toMessage(first) : conflict();
       });
-      return { result: outcomes as Array<Message | Error>, events };
+      return { result: outcomes as Array<Message | Error>, events, writes };
     });
   }
 

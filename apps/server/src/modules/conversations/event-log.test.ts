@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { eventLogHead } from '@gopherchat/db';
+import { sql } from 'drizzle-orm';
+import { createMemoryBus } from '../../platform/bus/memory-bus.ts';
+import { openMigratedTestDatabase } from '../../testing/database.ts';
+import { testLogger } from '../../testing/logger.ts';
+import { createEventLog, type PendingEvent } from './event-log.ts';
+
+const anEvent = (): PendingEvent => ({
+  conversationId: crypto.randomUUID(),
+  kind: 'conversation_updated',
+  event: { kind: 'conversation_updated', conversationId: crypto.randomUUID() },
+});
+
+describe('event log writes on real PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
+
+  beforeAll(async () => {
+    database = await openMigratedTestDatabase('event-log');
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('lets a writer read what the writer before it committed: both hold the lock from the start', async () => {
+    const log = createEventLog({ db: database.db, bus: createMemoryBus(testLogger), logger: testLogger });
+    const readHead = async (tx: typeof database.db) => {
+      const [row] = await tx.select({ lastId: eventLogHead.lastId }).from(eventLogHead);
+      return row?.lastId ?? 0n;
+    };
+    const before = await readHead(database.db);
+    let letFirstCommit = () => {};
+    let firstHoldsLock = () => {};
+    const firstLocked = new Promise<void>((resolve) => {
+      firstHoldsLock = resolve;
+    });
+    const first = log.write(async () => {
+      firstHoldsLock();
+      await new Promise<void>((resolve) => {
+        letFirstCommit = resolve;
+      });
+      return { result: undefined, events: [anEvent()] };
+    });
+    await firstLocked;
+    // Sends place their messages after the `last_seq` they read: this read must wait for the first writer.
+    const second = log.write(async (tx) => ({ result: await readHead(tx), events: [] }));
+    await Bun.sleep(100);
+    letFirstCommit();
+    await first;
+    expect(await second).toBe(before + 1n);
+  });
+
+  it('commits nothing when a statement a writer left in flight fails', async () => {
+    const log = createEventLog({ db: database.db, bus: createMemoryBus(testLogger), logger: testLogger });
+    const before = await log.readHeadId();
+    const failing = log.write(async (tx) => ({
+      result: undefined,
+      events: [anEvent()],
+      writes: tx.execute(sql`select 1 / 0`),
+    }));
+    await expect(failing).rejects.toThrow();
+    expect(await log.readHeadId()).toBe(before);
+
+    await log.write(async (tx) => ({
+      result: undefined,
+      events: [anEvent(), anEvent()],
+      writes: tx.execute(sql`select 1`),
+    }));
+    expect(await log.readHeadId()).toBe(before + 2n);
+  });
+});
