@@ -7,7 +7,7 @@ import type {
   ReadPointers,
   SystemEvent,
 } from '@gopherchat/api';
-import { createVirtualizer, defaultRangeExtractor, type Range } from '@tanstack/solid-virtual';
+import { createVirtualizer, defaultRangeExtractor, type Range, type VirtualItem } from '@tanstack/solid-virtual';
 import { batch, createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { AttachmentContent } from '../attachments/attachment-content.tsx';
 import { Lightbox } from '../attachments/lightbox.tsx';
@@ -309,17 +309,16 @@ export function MessageList(props: {
     ),
   );
 
-  // When the page before it arrives, the row that was the oldest loaded may lose its day line and sender line: a
-  // change at its top, so the scroll position takes it up and what follows the row stays put. Other rows keep the
-  // virtualizer's own rule: a change moves the scroll position only for a row wholly above the view (or, measured
-  // for the first time, one that begins above it).
-  let formerOldestKey: string | undefined;
+  // The oldest row has the day line and sender line no other row has. Once a row that was the oldest changes size
+  // further down (the page before it arrived, perhaps after the list was replaced meanwhile), the change is at its
+  // top: the scroll position takes it up so that what follows the row stays put. Other rows keep the virtualizer's
+  // own rule: a change moves the scroll position only for a row wholly above the view (or, measured for the first
+  // time, one that begins above it).
+  const wereOldest = new Set<VirtualItem['key']>();
   virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) => {
     const viewTop = instance.scrollOffset ?? 0;
-    if (item.key === formerOldestKey) {
-      formerOldestKey = undefined;
-      return item.start < viewTop + (scroller?.clientHeight ?? 0);
-    }
+    if (item.index === 0) wereOldest.add(item.key);
+    else if (wereOldest.delete(item.key)) return item.start < viewTop + (scroller?.clientHeight ?? 0);
     return instance.itemSizeCache.has(item.key)
       ? item.end <= viewTop && instance.scrollDirection !== 'backward'
       : item.start < viewTop;
@@ -337,7 +336,7 @@ export function MessageList(props: {
           oldest.conversationId === previousOldest.conversationId &&
           oldest.seq < previousOldest.seq;
         if (!isOlderPage) return;
-        formerOldestKey = keyOf(previousOldest);
+        wereOldest.add(keyOf(previousOldest));
         const anchoredTop = virtualizer.scrollOffset;
         if (scroller && anchoredTop !== null && Math.abs(scroller.scrollTop - anchoredTop) > 1) {
           scroller.scrollTop = anchoredTop;
