@@ -94,6 +94,20 @@ export function messagesByClientIdsQuery(db: Database, pairs: ClientIdPair[]) {
     );
 }
 
+/** Messages of one conversation, numbered on from `seqBefore` in the order given. */
+export function placeAfter(conversationId: string, seqBefore: number, rows: NewMessage[]): MessageRow[] {
+  return rows.map((row, index) => ({
+    senderId: null,
+    clientMessageId: null,
+    replyToSeq: null,
+    editedAt: null,
+    deletedAt: null,
+    ...row,
+    conversationId,
+    seq: seqBefore + 1 + index,
+  }));
+}
+
 /** Queries over conversations, members and messages; run them on a transaction where they must agree. */
 export function createConversationRepo(db: Database) {
   /**
@@ -128,16 +142,7 @@ export function createConversationRepo(db: Database) {
     return batches.map(({ conversationId, rows }) => {
       const lastSeq = lastSeqById.get(conversationId);
       if (lastSeq === undefined) throw new Error(`conversation ${conversationId} vanished`);
-      return rows.map((row, index) => ({
-        senderId: null,
-        clientMessageId: null,
-        replyToSeq: null,
-        editedAt: null,
-        deletedAt: null,
-        ...row,
-        conversationId,
-        seq: lastSeq - rows.length + 1 + index,
-      }));
+      return placeAfter(conversationId, lastSeq - rows.length, rows);
     });
   }
 

@@ -31,6 +31,7 @@ import {
   createConversationRepo,
   type MessageRow,
   type PointerRow,
+  placeAfter,
   type SummaryRow,
 } from './repo.ts';
 
@@ -432,22 +433,22 @@ export function createConversationService(deps: {
       const fresh = [...freshByConversation].filter(([, indexes]) => indexes.length > 0);
       // Read under the log's lock, which every writer of `last_seq` holds: the next seqs are these plus one.
       const seqBefore = (conversationId: string) => lastSeqs.get(conversationId) ?? 0;
-      const placed: MessageRow[][] = fresh.map(([conversationId, indexes]) =>
-        indexes.map((index, offset) => {
-          const request = batch[index] as SendRequest;
-          return {
-            conversationId,
-            seq: seqBefore(conversationId) + 1 + offset,
-            id: uuidv7(),
-            senderId: request.senderId,
-            clientMessageId: request.clientMessageId,
-            content: request.content,
-            replyToSeq: request.replyToSeq ?? null,
-            createdAt: at,
-            editedAt: null,
-            deletedAt: null,
-          };
-        }),
+      const placed = fresh.map(([conversationId, indexes]) =>
+        placeAfter(
+          conversationId,
+          seqBefore(conversationId),
+          indexes.map((index) => {
+            const request = batch[index] as SendRequest;
+            return {
+              id: uuidv7(),
+              senderId: request.senderId,
+              clientMessageId: request.clientMessageId,
+              content: request.content,
+              replyToSeq: request.replyToSeq ?? null,
+              createdAt: at,
+            };
+          }),
+        ),
       );
       const events: PendingEvent[] = [];
       const rowsByIndex = new Map<number, MessageRow>();
