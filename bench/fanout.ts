@@ -59,6 +59,8 @@ const seconds = Number(values.seconds);
 const roomCount = Math.floor(clientCount / roomSize);
 if (roomCount < 1) throw new Error('--clients must be at least --room');
 if (values.receivers !== 'sdk' && values.receivers !== 'wire') throw new Error('--receivers is sdk or wire');
+const capacityStep = Number(values.step);
+if (!(capacityStep > 1)) throw new Error('--step must be more than 1');
 
 /** Runs `work` over `items`, `limit` at a time. */
 async function inParallel<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>) {
@@ -305,9 +307,7 @@ async function main() {
     const ceiling = await measureCeiling();
     const runs = [];
     if (values.capacity) {
-      const step = Number(values.step);
-      if (!(step > 1)) throw new Error('--step must be more than 1');
-      for (let rate = Number(values.rate); ; rate = Math.round(rate * step)) {
+      for (let rate = Number(values.rate); ; rate = Math.round(rate * capacityStep)) {
         const result = await run(rate);
         console.log(JSON.stringify({ ...result, ceiling_delivered_per_s: ceiling }));
         runs.push(result);
