@@ -104,7 +104,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     logger,
   });
 
-  const eventLog = createEventLog({ db: database.db, bus, logger });
+  const eventLog = createEventLog({ database, bus, logger });
   const eventHub = createEventHub({ log: eventLog, bus, logger });
   await eventHub.start();
 

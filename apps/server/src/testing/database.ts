@@ -49,6 +49,7 @@ export async function openMigratedTestDatabase(label: string) {
   await database.migrate();
   return {
     db: database.db,
+    pipelined: database.pipelined,
     async close() {
       await database.close();
       await testDatabase.drop();

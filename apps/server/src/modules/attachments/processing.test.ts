@@ -9,7 +9,12 @@ import sharp from 'sharp';
 import { createWorkerPool, type WorkerPool } from '../../lib/worker-pool.ts';
 import { openBlobStore } from '../../platform/blob-store/index.ts';
 import { systemClock } from '../../platform/clock/index.ts';
-import { type DatabaseHandle, openDatabase, resolveMigrationsDir } from '../../platform/database/index.ts';
+import {
+  type DatabaseHandle,
+  openDatabase,
+  resolveMigrationsDir,
+  runStatement,
+} from '../../platform/database/index.ts';
 import { eventually } from '../../testing/collect.ts';
 import { crashMarkerPath } from '../../testing/crash-marker.ts';
 import { testLogger } from '../../testing/logger.ts';
@@ -137,7 +142,7 @@ describe('attachment processing', () => {
       await database.db.execute(sql`
         insert into conversations (id, kind, title, created_at, updated_at)
         values (${conversationId}, 'group', 'Shared', now(), now())`);
-      expect(await service.claim(database.db, [{ attachmentId: sent, ownerId, conversationId }])).toEqual(
+      expect(await runStatement(database.db, service.claim([{ attachmentId: sent, ownerId, conversationId }]))).toEqual(
         new Set([sent]),
       );
       const keys = await Promise.all([neverConfirmed, neverSent, sent].map(async (id) => (await rowOf(id))?.objectKey));

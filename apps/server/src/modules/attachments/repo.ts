@@ -1,6 +1,6 @@
 import { attachments, conversationMembers } from '@gopherchat/db';
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import { type Database, prepared, rowsOf } from '../../platform/database/index.ts';
+import { type Database, prepared, runStatement, type Statement } from '../../platform/database/index.ts';
 
 export type AttachmentRow = typeof attachments.$inferSelect;
 
@@ -58,40 +58,8 @@ export function createAttachmentRepo(db: Database) {
       return row;
     },
 
-    /**
-     * See AttachmentsForMessages.claim. One statement for all, prepared (it
-     * runs inside the send transaction); the claims travel as one JSON
-     * parameter. A file claimed twice in one batch goes to the first claim
-     * that fits, as if each were claimed in turn.
-     */
     async claim(claims: { attachmentId: string; ownerId: string; conversationId: string }[]): Promise<Set<string>> {
-      if (claims.length === 0) return new Set();
-      const json = JSON.stringify(
-        claims.map((claim, place) => ({
-          id: claim.attachmentId,
-          owner_id: claim.ownerId,
-          conversation_id: claim.conversationId,
-          place,
-        })),
-      );
-      const claimed = await db.execute(
-        prepared(sql`
-        with wanted as (
-          select * from jsonb_to_recordset(${json}::jsonb) as c(id uuid, owner_id uuid, conversation_id uuid, place int)
-        )
-        update ${attachments} a
-        set conversation_id = wanted.conversation_id
-        from wanted
-        where a.id = wanted.id and a.owner_id = wanted.owner_id and a.state in ('processing', 'ready')
-          and (a.conversation_id is null or a.conversation_id = wanted.conversation_id)
-          and not exists (
-            select 1 from wanted earlier
-            where earlier.id = wanted.id and earlier.place < wanted.place and earlier.owner_id = a.owner_id
-              and (a.conversation_id is null or a.conversation_id = earlier.conversation_id)
-          )
-        returning a.id`),
-      );
-      return new Set(rowsOf<{ id: string }>(claimed).map((row) => row.id));
+      return claims.length === 0 ? new Set() : runStatement(db, claimAttachments(claims));
     },
 
     /** These attachments, where `userId` may see them: their own, or shared in a conversation they are in. */
@@ -202,4 +170,39 @@ export function createAttachmentRepo(db: Database) {
   };
 }
 
-export type AttachmentRepo = ReturnType<typeof createAttachmentRepo>;
+export type AttachmentRepo = ReturnType<typeof createAttachmentRepo>; /**
+ * See AttachmentsForMessages.claim. One statement for all, prepared (it runs
+ * inside the send transaction); the claims travel as one JSON parameter. A
+ * file claimed twice in one batch goes to the first claim that fits, as if
+ * each were claimed in turn.
+ */
+export function claimAttachments(
+  claims: { attachmentId: string; ownerId: string; conversationId: string }[],
+): Statement<Set<string>> {
+  const json = JSON.stringify(
+    claims.map((claim, place) => ({
+      id: claim.attachmentId,
+      owner_id: claim.ownerId,
+      conversation_id: claim.conversationId,
+      place,
+    })),
+  );
+  return {
+    query: prepared(sql`
+      with wanted as (
+        select * from jsonb_to_recordset(${json}::jsonb) as c(id uuid, owner_id uuid, conversation_id uuid, place int)
+      )
+      update ${attachments} a
+      set conversation_id = wanted.conversation_id
+      from wanted
+      where a.id = wanted.id and a.owner_id = wanted.owner_id and a.state in ('processing', 'ready')
+        and (a.conversation_id is null or a.conversation_id = wanted.conversation_id)
+        and not exists (
+          select 1 from wanted earlier
+          where earlier.id = wanted.id and earlier.place < wanted.place and earlier.owner_id = a.owner_id
+            and (a.conversation_id is null or a.conversation_id = earlier.conversation_id)
+        )
+      returning a.id`),
+    read: (rows) => new Set(rows.map((row) => row.id as string)),
+  };
+}

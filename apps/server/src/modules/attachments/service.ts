@@ -17,7 +17,7 @@ import type { Clock } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import type { LiveSignal } from '../conversations/index.ts';
 import { isContentOfType, SNIFF_BYTES } from './file-check.ts';
-import { type AttachmentRepo, type AttachmentRow, createAttachmentRepo } from './repo.ts';
+import { type AttachmentRepo, type AttachmentRow, claimAttachments, createAttachmentRepo } from './repo.ts';
 import { imageDimensions, type ProcessedImage, type ProcessImageInput } from './thumbnails.ts';
 
 /** A grant is used at once; a slow connection still has time to send 25 MB. */
@@ -279,8 +279,7 @@ export function createAttachmentService(deps: {
       return factsOf(row);
     },
 
-    claim: (tx: Database, claims: { attachmentId: string; ownerId: string; conversationId: string }[]) =>
-      createAttachmentRepo(tx).claim(claims),
+    claim: claimAttachments,
 
     async release(tx: Database, attachmentId: string): Promise<string[]> {
       const row = await createAttachmentRepo(tx).delete(attachmentId);

@@ -3,7 +3,14 @@ import { conversationMembers, eventLog, eventLogHead } from '@gopherchat/db';
 import { and, asc, eq, gt, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Bus } from '../../platform/bus/index.ts';
-import { type Database, prepared, rowsOf } from '../../platform/database/index.ts';
+import {
+  type Database,
+  type DatabaseHandle,
+  type PipelinedTransaction,
+  prepared,
+  runStatement,
+  type Statement,
+} from '../../platform/database/index.ts';
 
 /** Bus topic carrying every committed log entry to every instance. */
 export const EVENTS_TOPIC = 'conversation-events';
@@ -39,13 +46,20 @@ export interface PendingEvent {
   event: UserEvent;
 }
 
+/** What a pipelined writer's work comes to (see `writePipelined`). */
+export interface PipelinedLogWork<T> {
+  result: T;
+  /** Appended to the log under the next ids, in this order. */
+  events: PendingEvent[];
+  /** Sent in this order with the entries' insert and COMMIT, ahead of them. */
+  writes: Statement<unknown>[];
+}
+
 /** What a writer's work inside the log's transaction comes to. */
 export interface LogWork<T> {
   result: T;
   /** Appended to the log under the next ids, in this order. */
   events: PendingEvent[];
-  /** Statements still in flight; the commit waits for them. */
-  writes?: Promise<unknown>;
 }
 
 interface WireEntry {
@@ -72,6 +86,63 @@ export function decodeLogEntries(message: string): LogEntry[] {
   return (JSON.parse(message) as WireEntry[]).map((entry) => ({ ...entry, id: BigInt(entry.id), idText: entry.id }));
 }
 
+/** Every writer holds the head row's lock until it commits: ids are taken, and committed, in order. */
+const LOCK_HEAD: Statement<void> = {
+  query: prepared(sql`select 1 from ${eventLogHead} where singleton = 1 for update`),
+  read: () => undefined,
+};
+
+/**
+ * The statement that takes the next ids and inserts the entries under them
+ * (reading the first id), and how to make the entries once it has run.
+ */
+function appendEntries(events: PendingEvent[]) {
+  const createdAt = new Date().toISOString();
+  const pending = events.map((event) => ({
+    conversationId: event.conversationId,
+    kind: event.kind,
+    subjectUserId: event.subjectUserId ?? null,
+    payload: JSON.stringify(event.event),
+  }));
+  const columns = JSON.stringify(
+    pending.map((entry) => ({
+      conversation_id: entry.conversationId,
+      kind: entry.kind,
+      subject_user_id: entry.subjectUserId,
+      payload: entry.payload,
+    })),
+  );
+  const statement: Statement<bigint> = {
+    query: prepared(sql`
+      with head as (
+        update ${eventLogHead} set last_id = last_id + ${events.length}
+        where singleton = 1
+        returning last_id - ${events.length} as before_id
+      ), added as (
+        insert into ${eventLog} (id, conversation_id, kind, subject_user_id, payload, created_at)
+        select head.before_id + entry.position, entry.conversation_id, entry.kind, entry.subject_user_id,
+               entry.payload, ${createdAt}::timestamptz
+        from head, rows from (jsonb_to_recordset(${columns}::jsonb)
+          as (conversation_id uuid, kind text, subject_user_id uuid, payload text))
+          with ordinality as entry(conversation_id, kind, subject_user_id, payload, position)
+        returning id
+      )
+      select min(id)::text as first_id from added`),
+    read: ([added]) => {
+      if (!added) throw new Error('event_log_head is missing');
+      return BigInt(added.first_id as string);
+    },
+  };
+  return {
+    statement,
+    entriesFrom: (firstId: bigint): LogEntry[] =>
+      pending.map((entry, index) => {
+        const id = firstId + BigInt(index);
+        return { ...entry, id, idText: id.toString() };
+      }),
+  };
+}
+
 /**
  * The event log: every live change, with gap-free ids committed in id order.
  * `write` is the only way in: it holds the head row's lock from the start of
@@ -79,8 +150,9 @@ export function decodeLogEntries(message: string): LogEntry[] {
  * also makes `last_seq` and membership changes race-free), and publishes the
  * committed entries afterwards.
  */
-export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger }) {
-  const { db, bus, logger } = deps;
+export function createEventLog(deps: { database: Pick<DatabaseHandle, 'db' | 'pipelined'>; bus: Bus; logger: Logger }) {
+  const { bus, logger } = deps;
+  const { db, pipelined } = deps.database;
 
   async function publish(entries: LogEntry[]) {
     if (entries.length === 0) return;
@@ -103,71 +175,45 @@ export function createEventLog(deps: { db: Database; bus: Bus; logger: Logger })
   return {
     /**
      * Runs `work` in a transaction holding the head row's lock, appends its
-     * events, commits, then publishes them. `writes`, statements `work`
-     * issued without waiting for them, share a round trip with the entries'
-     * insert; the commit waits for both.
+     * events, commits, then publishes them.
      */
     async write<T>(work: (tx: Database) => Promise<LogWork<T>>): Promise<T> {
       const { result, entries } = await db.transaction(async (tx) => {
-        await tx
-          .select()
-          .from(eventLogHead)
-          .where(eq(eventLogHead.singleton, 1))
-          .for('update')
-          .prepare('lock_event_log_head')
-          .execute();
-        const { result, events, writes } = await work(tx as unknown as Database);
-        if (events.length === 0) {
-          await writes;
-          return { result, entries: [] as LogEntry[] };
-        }
-        const createdAt = new Date();
-        const pending = events.map((event) => ({
-          conversationId: event.conversationId,
-          kind: event.kind,
-          subjectUserId: event.subjectUserId ?? null,
-          payload: JSON.stringify(event.event),
-        }));
-        // Takes the next ids and inserts the entries under them, in one statement.
-        const columns = pending.map((entry) => ({
-          conversation_id: entry.conversationId,
-          kind: entry.kind,
-          subject_user_id: entry.subjectUserId,
-          payload: entry.payload,
-        }));
-        const [inserted] = await Promise.all([
-          tx.execute(
-            prepared(sql`
-          with head as (
-            update ${eventLogHead} set last_id = last_id + ${events.length}
-            where singleton = 1
-            returning last_id - ${events.length} as before_id
-          ), added as (
-            insert into ${eventLog} (id, conversation_id, kind, subject_user_id, payload, created_at)
-            select head.before_id + entry.position, entry.conversation_id, entry.kind, entry.subject_user_id,
-                   entry.payload, ${createdAt.toISOString()}::timestamptz
-            from head, rows from (jsonb_to_recordset(${JSON.stringify(columns)}::jsonb)
-              as (conversation_id uuid, kind text, subject_user_id uuid, payload text))
-              with ordinality as entry(conversation_id, kind, subject_user_id, payload, position)
-            returning id
-          )
-          select min(id)::text as first_id from added`),
-          ),
-          writes,
-        ]);
-        const [added] = rowsOf<{ first_id: string }>(inserted);
-        if (!added) throw new Error('event_log_head is missing');
-        const firstId = BigInt(added.first_id);
-        return {
-          result,
-          entries: pending.map((entry, index) => {
-            const id = firstId + BigInt(index);
-            return { ...entry, id, idText: id.toString() };
-          }),
-        };
+        await runStatement(tx, LOCK_HEAD);
+        const { result, events } = await work(tx as unknown as Database);
+        if (events.length === 0) return { result, entries: [] as LogEntry[] };
+        const appending = appendEntries(events);
+        return { result, entries: appending.entriesFrom(await runStatement(tx, appending.statement)) };
       });
       await publish(entries);
       return result;
+    },
+
+    /**
+     * `write` in two round trips, for a writer that reads once and then
+     * writes: the lock goes out with BEGIN and the first statements `work`
+     * sends; its `writes`, the entries and COMMIT go out together at the end.
+     */
+    async writePipelined<T>(work: (tx: PipelinedTransaction) => Promise<PipelinedLogWork<T>>): Promise<T> {
+      const { result, lastResults } = await pipelined(async (tx) => {
+        let isLocked = false;
+        const underLock = {
+          send: async (statements: readonly Statement<unknown>[]) => {
+            if (isLocked) return tx.send(statements);
+            isLocked = true;
+            const [, ...results] = await tx.send([LOCK_HEAD, ...statements]);
+            return results;
+          },
+        } as PipelinedTransaction;
+        const { result, events, writes } = await work(underLock);
+        const appending = events.length > 0 ? appendEntries(events) : undefined;
+        const last = [...(isLocked ? [] : [LOCK_HEAD]), ...writes, ...(appending ? [appending.statement] : [])];
+        return { result: { result, appending }, last };
+      });
+      const firstId = lastResults.at(-1) as bigint;
+      const entries = result.appending?.entriesFrom(firstId) ?? [];
+      await publish(entries);
+      return result.result;
     },
 
     /** Every entry after `after`, ascending (the instance-wide stream). */

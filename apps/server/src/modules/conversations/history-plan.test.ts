@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { sql } from 'drizzle-orm';
+import { runStatement } from '../../platform/database/index.ts';
 import { openMigratedTestDatabase } from '../../testing/database.ts';
 import { genericPlanOf, nodesOf, planOf } from '../../testing/query-plan.ts';
 import {
@@ -8,7 +9,7 @@ import {
   seededConversationId,
   seedMessages,
 } from '../../testing/seed-messages.ts';
-import { historyQuery, messagesByClientIdsQuery } from './repo.ts';
+import { conversationStatements, historyQuery, messagesByClientIdsQuery } from './repo.ts';
 
 const CONVERSATIONS = 20;
 const MESSAGES_EACH = 50_000;
@@ -55,13 +56,17 @@ describe('history pages on a table of 1,000,000 messages', () => {
       senderId: SEEDED_WRITER_ID,
       clientMessageId: seededClientMessageId(7, seq),
     }));
-    const query = messagesByClientIdsQuery(database.db, pairs);
+    const query = messagesByClientIdsQuery(pairs);
     // It runs prepared, so PostgreSQL may use its generic plan after a few runs: both must probe the index.
     for (const plan of [await planOf(database.db, query), await genericPlanOf(database.db, query)]) {
       const nodes = nodesOf(plan);
       expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
       expect(nodes.find((node) => node['Index Name'] === 'messages_client_id_key')).toBeDefined();
     }
-    expect((await query).map((row) => row.seq).sort((a, b) => a - b)).toEqual([3, 700, 41_000]);
+    expect(
+      (await runStatement(database.db, conversationStatements.findByClientIds(pairs)))
+        .map((row) => row.seq)
+        .sort((a, b) => a - b),
+    ).toEqual([3, 700, 41_000]);
   });
 });

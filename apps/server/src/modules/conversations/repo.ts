@@ -1,7 +1,8 @@
 import type { MemberRole, MessageContent } from '@gopherchat/api';
 import { conversationMembers, conversations, messages, users } from '@gopherchat/db';
-import { and, asc, desc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
-import { type Database, prepared, rowsOf } from '../../platform/database/index.ts';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, ne, sql } from 'drizzle-orm';
+import { QueryBuilder } from 'drizzle-orm/pg-core';
+import { type Database, prepared, rowsOf, runStatement, type Statement } from '../../platform/database/index.ts';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
@@ -27,6 +28,14 @@ const memberColumns = {
   lastDeliveredSeq: conversationMembers.lastDeliveredSeq,
   lastReadSeq: conversationMembers.lastReadSeq,
 };
+
+/** Where one member's pointers should move to (see `advancePointers`). */
+export interface PointerUpdate {
+  conversationId: string;
+  userId: string;
+  deliveredSeq: number;
+  readSeq: number;
+}
 
 /** How far one member has received and read one conversation. */
 export interface PointerRow {
@@ -76,16 +85,19 @@ export interface ClientIdPair {
   clientMessageId: string;
 }
 
+/** Builds statements without a database: the same SQL runs alone or pipelined. */
+const queryBuilder = new QueryBuilder();
+
 /**
  * The messages these senders already sent under these client ids: how a send
  * batch finds its retries. Exported so a test can EXPLAIN exactly this
  * statement: it must probe the (sender, client id) index, never scan the table.
  */
-export function messagesByClientIdsQuery(db: Database, pairs: ClientIdPair[]) {
+export function messagesByClientIdsQuery(pairs: ClientIdPair[]) {
   const wanted = JSON.stringify(
     pairs.map((pair) => ({ sender_id: pair.senderId, client_message_id: pair.clientMessageId })),
   );
-  return db
+  return queryBuilder
     .select()
     .from(messages)
     .where(
@@ -93,6 +105,142 @@ export function messagesByClientIdsQuery(db: Database, pairs: ClientIdPair[]) {
         from jsonb_to_recordset(${wanted}::jsonb) as wanted(sender_id uuid, client_message_id text))`,
     );
 }
+
+/** A `messages` row as a driver returned it (column names, the driver's own types), mapped as drizzle maps it. */
+function messageRowFrom(raw: Record<string, unknown>): MessageRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(messages))) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as MessageRow;
+}
+
+/**
+ * The statements of a send batch, built here once: the batch sends them
+ * pipelined (see `PipelinedTransaction`), the repository runs them one at a
+ * time. Lists travel as one JSON parameter, so each text never varies and
+ * runs prepared.
+ */
+export const conversationStatements = {
+  /** Messages already sent under these client ids (retries find their original here). */
+  findByClientIds: (pairs: ClientIdPair[]): Statement<MessageRow[]> => ({
+    query: prepared(messagesByClientIdsQuery(pairs).getSQL()),
+    read: (rows) => rows.map(messageRowFrom),
+  }),
+
+  /** Which of these (conversation, user) pairs are memberships, as `conversationId/userId` keys. */
+  existingMemberships(pairs: { conversationId: string; userId: string }[]): Statement<Set<string>> {
+    const wanted = JSON.stringify(
+      pairs.map((pair) => ({ conversation_id: pair.conversationId, user_id: pair.userId })),
+    );
+    return {
+      query: prepared(sql`
+        select m.conversation_id, m.user_id from ${conversationMembers} m
+        where (m.conversation_id, m.user_id) in (select conversation_id, user_id
+          from jsonb_to_recordset(${wanted}::jsonb) as wanted(conversation_id uuid, user_id uuid))`),
+      read: (rows) => new Set(rows.map((row) => `${row.conversation_id}/${row.user_id}`)),
+    };
+  },
+
+  /** Where each of these conversations' sequences ends now. */
+  lastSeqs: (conversationIds: string[]): Statement<Map<string, number>> => ({
+    query: prepared(sql`
+      select c.id, c.last_seq from ${conversations} c
+      where c.id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(conversationIds)}::jsonb))`),
+    read: (rows) => new Map(rows.map((row) => [row.id as string, Number(row.last_seq)])),
+  }),
+
+  /**
+   * Sets where each conversation's sequence ends, for messages placed from
+   * `lastSeqs` read in the same transaction under the event log's lock
+   * (which every writer of `last_seq` holds): placing them takes no round
+   * trip of its own, and this update goes out with the inserts.
+   */
+  recordLastSeqs(ends: { conversationId: string; lastSeq: number }[], at: Date): Statement<void> {
+    const json = JSON.stringify(ends.map((end) => ({ id: end.conversationId, last_seq: end.lastSeq })));
+    return {
+      query: prepared(sql`
+        update ${conversations} c
+        set last_seq = ends.last_seq, last_message_at = ${at.toISOString()}::timestamptz,
+            updated_at = ${at.toISOString()}::timestamptz
+        from jsonb_to_recordset(${json}::jsonb) as ends(id uuid, last_seq bigint)
+        where c.id = ends.id`),
+      read: () => undefined,
+    };
+  },
+
+  /**
+   * Inserts placed messages. The rows travel as one JSON parameter rather
+   * than eight parameters a row: building and binding those dominated the
+   * cost of a large batch.
+   */
+  insertMessages(rows: MessageRow[]): Statement<void> {
+    const json = JSON.stringify(
+      rows.map((row) => ({
+        conversation_id: row.conversationId,
+        seq: row.seq,
+        id: row.id,
+        sender_id: row.senderId,
+        client_message_id: row.clientMessageId,
+        content: row.content,
+        reply_to_seq: row.replyToSeq,
+        created_at: row.createdAt,
+        edited_at: row.editedAt,
+        deleted_at: row.deletedAt,
+      })),
+    );
+    return {
+      query: prepared(sql`
+        insert into ${messages} (conversation_id, seq, id, sender_id, client_message_id, content, reply_to_seq,
+                                 created_at, edited_at, deleted_at)
+        select * from jsonb_to_recordset(${json}::jsonb) as placed(
+          conversation_id uuid, seq bigint, id uuid, sender_id uuid, client_message_id text, content jsonb,
+          reply_to_seq bigint, created_at timestamptz, edited_at timestamptz, deleted_at timestamptz)`),
+      read: () => undefined,
+    };
+  },
+
+  /**
+   * Moves delivered and read pointers forward, never back, and never past
+   * the conversation's last message; reading implies having received. One
+   * statement for all; pairs that are not memberships are skipped. Reads
+   * the pointers that moved, as they now stand.
+   */
+  advancePointers(pointers: PointerUpdate[]): Statement<PointerRow[]> {
+    const json = JSON.stringify(
+      pointers.map((pointer) => ({
+        conversation_id: pointer.conversationId,
+        user_id: pointer.userId,
+        delivered: pointer.deliveredSeq,
+        read: pointer.readSeq,
+      })),
+    );
+    return {
+      query: prepared(sql`
+        with wanted as (
+          select p.conversation_id, p.user_id,
+                 least(greatest(p.delivered, p.read), c.last_seq) as delivered, least(p.read, c.last_seq) as read
+          from jsonb_to_recordset(${json}::jsonb) as p(conversation_id uuid, user_id uuid, delivered bigint, read bigint)
+          join ${conversations} c on c.id = p.conversation_id
+        )
+        update ${conversationMembers} m
+        set last_delivered_seq = greatest(m.last_delivered_seq, wanted.delivered),
+            last_read_seq = greatest(m.last_read_seq, wanted.read)
+        from wanted
+        where m.conversation_id = wanted.conversation_id and m.user_id = wanted.user_id
+          and (wanted.delivered > m.last_delivered_seq or wanted.read > m.last_read_seq)
+        returning m.conversation_id, m.user_id, m.last_delivered_seq, m.last_read_seq`),
+      read: (rows) =>
+        rows.map((row) => ({
+          conversationId: row.conversation_id as string,
+          userId: row.user_id as string,
+          lastDeliveredSeq: Number(row.last_delivered_seq),
+          lastReadSeq: Number(row.last_read_seq),
+        })),
+    };
+  },
+};
 
 /** Messages of one conversation, numbered on from `seqBefore` in the order given. */
 export function placeAfter(conversationId: string, seqBefore: number, rows: NewMessage[]): MessageRow[] {
@@ -117,6 +265,12 @@ export function createConversationRepo(db: Database) {
    * `insertMessages` does that, so callers can pipeline it with other writes.
    * Returns the rows in the order given.
    */
+  const run = <T>(statement: Statement<T>) => runStatement(db, statement);
+
+  async function insertMessages(rows: MessageRow[]) {
+    if (rows.length > 0) await run(conversationStatements.insertMessages(rows));
+  }
+
   async function placeMessages(
     batches: { conversationId: string; rows: NewMessage[] }[],
     at: Date,
@@ -144,37 +298,6 @@ export function createConversationRepo(db: Database) {
       if (lastSeq === undefined) throw new Error(`conversation ${conversationId} vanished`);
       return placeAfter(conversationId, lastSeq - rows.length, rows);
     });
-  }
-
-  /**
-   * Inserts placed messages. The rows travel as one JSON parameter rather
-   * than eight parameters a row: building and binding those dominated the
-   * cost of a large batch.
-   */
-  async function insertMessages(rows: MessageRow[]) {
-    if (rows.length === 0) return;
-    const json = JSON.stringify(
-      rows.map((row) => ({
-        conversation_id: row.conversationId,
-        seq: row.seq,
-        id: row.id,
-        sender_id: row.senderId,
-        client_message_id: row.clientMessageId,
-        content: row.content,
-        reply_to_seq: row.replyToSeq,
-        created_at: row.createdAt,
-        edited_at: row.editedAt,
-        deleted_at: row.deletedAt,
-      })),
-    );
-    await db.execute(
-      prepared(sql`
-      insert into ${messages} (conversation_id, seq, id, sender_id, client_message_id, content, reply_to_seq,
-                               created_at, edited_at, deleted_at)
-      select * from jsonb_to_recordset(${json}::jsonb) as placed(
-        conversation_id uuid, seq bigint, id uuid, sender_id uuid, client_message_id text, content jsonb,
-        reply_to_seq bigint, created_at timestamptz, edited_at timestamptz, deleted_at timestamptz)`),
-    );
   }
 
   return {
@@ -313,23 +436,16 @@ export function createConversationRepo(db: Database) {
     placeMessages,
     insertMessages,
 
-    /**
-     * Sets where each conversation's sequence ends, for messages placed from
-     * `lastSeqs` read in the same transaction under the event log's lock
-     * (which every writer of `last_seq` holds): `placeMessages` without its
-     * round trip, so the update can be pipelined with the inserts.
-     */
-    async recordLastSeqs(ends: { conversationId: string; lastSeq: number }[], at: Date) {
-      if (ends.length === 0) return;
-      const json = JSON.stringify(ends.map((end) => ({ id: end.conversationId, last_seq: end.lastSeq })));
-      await db.execute(
-        prepared(sql`
-        update ${conversations} c
-        set last_seq = ends.last_seq, last_message_at = ${at.toISOString()}::timestamptz,
-            updated_at = ${at.toISOString()}::timestamptz
-        from jsonb_to_recordset(${json}::jsonb) as ends(id uuid, last_seq bigint)
-        where c.id = ends.id`),
-      );
+    async findByClientIds(pairs: ClientIdPair[]): Promise<MessageRow[]> {
+      return pairs.length === 0 ? [] : run(conversationStatements.findByClientIds(pairs));
+    },
+
+    async existingMemberships(pairs: { conversationId: string; userId: string }[]): Promise<Set<string>> {
+      return pairs.length === 0 ? new Set() : run(conversationStatements.existingMemberships(pairs));
+    },
+
+    async lastSeqs(conversationIds: string[]): Promise<Map<string, number>> {
+      return conversationIds.length === 0 ? new Map() : run(conversationStatements.lastSeqs(conversationIds));
     },
 
     /** Appends messages to one conversation: places and inserts them. */
@@ -337,30 +453,6 @@ export function createConversationRepo(db: Database) {
       const [placed = []] = await placeMessages([{ conversationId, rows }], at);
       await insertMessages(placed);
       return placed;
-    },
-
-    /** Messages already sent under these client ids (retries find their original here). */
-    async findByClientIds(pairs: ClientIdPair[]): Promise<MessageRow[]> {
-      if (pairs.length === 0) return [];
-      return messagesByClientIdsQuery(db, pairs).prepare('find_messages_by_client_ids').execute();
-    },
-
-    /** Which of these (conversation, user) pairs are memberships. */
-    async existingMemberships(pairs: { conversationId: string; userId: string }[]): Promise<Set<string>> {
-      if (pairs.length === 0) return new Set();
-      const wanted = JSON.stringify(
-        pairs.map((pair) => ({ conversation_id: pair.conversationId, user_id: pair.userId })),
-      );
-      const rows = await db
-        .select({ conversationId: conversationMembers.conversationId, userId: conversationMembers.userId })
-        .from(conversationMembers)
-        .where(
-          sql`(${conversationMembers.conversationId}, ${conversationMembers.userId}) in (select conversation_id, user_id
-            from jsonb_to_recordset(${wanted}::jsonb) as wanted(conversation_id uuid, user_id uuid))`,
-        )
-        .prepare('existing_memberships')
-        .execute();
-      return new Set(rows.map((row) => `${row.conversationId}/${row.userId}`));
     },
 
     /** The other member of each of these direct conversations. */
@@ -375,61 +467,8 @@ export function createConversationRepo(db: Database) {
         );
     },
 
-    async lastSeqs(conversationIds: string[]): Promise<Map<string, number>> {
-      if (conversationIds.length === 0) return new Map();
-      const rows = await db
-        .select({ id: conversations.id, lastSeq: conversations.lastSeq })
-        .from(conversations)
-        .where(
-          sql`${conversations.id} in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(conversationIds)}::jsonb))`,
-        )
-        .prepare('last_seqs')
-        .execute();
-      return new Map(rows.map((row) => [row.id, row.lastSeq]));
-    },
-
-    /**
-     * Moves delivered and read pointers forward, never back, and never past
-     * the conversation's last message; reading implies having received. One
-     * statement for all; pairs that are not memberships are skipped. Returns
-     * the pointers that moved, as they now stand.
-     */
-    async advancePointers(
-      pointers: { conversationId: string; userId: string; deliveredSeq: number; readSeq: number }[],
-    ): Promise<PointerRow[]> {
-      if (pointers.length === 0) return [];
-      const json = JSON.stringify(
-        pointers.map((pointer) => ({
-          conversation_id: pointer.conversationId,
-          user_id: pointer.userId,
-          delivered: pointer.deliveredSeq,
-          read: pointer.readSeq,
-        })),
-      );
-      const moved = await db.execute(
-        prepared(sql`
-        with wanted as (
-          select p.conversation_id, p.user_id,
-                 least(greatest(p.delivered, p.read), c.last_seq) as delivered, least(p.read, c.last_seq) as read
-          from jsonb_to_recordset(${json}::jsonb) as p(conversation_id uuid, user_id uuid, delivered bigint, read bigint)
-          join ${conversations} c on c.id = p.conversation_id
-        )
-        update ${conversationMembers} m
-        set last_delivered_seq = greatest(m.last_delivered_seq, wanted.delivered),
-            last_read_seq = greatest(m.last_read_seq, wanted.read)
-        from wanted
-        where m.conversation_id = wanted.conversation_id and m.user_id = wanted.user_id
-          and (wanted.delivered > m.last_delivered_seq or wanted.read > m.last_read_seq)
-        returning m.conversation_id, m.user_id, m.last_delivered_seq::float8, m.last_read_seq::float8`),
-      );
-      return rowsOf<{ conversation_id: string; user_id: string; last_delivered_seq: number; last_read_seq: number }>(
-        moved,
-      ).map((row) => ({
-        conversationId: row.conversation_id,
-        userId: row.user_id,
-        lastDeliveredSeq: Number(row.last_delivered_seq),
-        lastReadSeq: Number(row.last_read_seq),
-      }));
+    async advancePointers(pointers: PointerUpdate[]): Promise<PointerRow[]> {
+      return pointers.length === 0 ? [] : run(conversationStatements.advancePointers(pointers));
     },
 
     async lockMessage(conversationId: string, seq: number): Promise<MessageRow | undefined> {

@@ -18,7 +18,7 @@ import { AppError } from '../../errors.ts';
 import { createGroupCommit } from '../../lib/group-commit.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
-import type { Database } from '../../platform/database/index.ts';
+import type { Database, PipelinedTransaction, Statement } from '../../platform/database/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
 import type { Metrics } from '../../platform/metrics/index.ts';
 import type { RateLimiter } from '../../platform/rate-limit/index.ts';
@@ -28,9 +28,11 @@ import type { EventLog, LogEntry, PendingEvent } from './event-log.ts';
 import { createMembershipCache } from './membership-cache.ts';
 import {
   type ConversationRepo,
+  conversationStatements,
   createConversationRepo,
   type MessageRow,
   type PointerRow,
+  type PointerUpdate,
   placeAfter,
   type SummaryRow,
 } from './repo.ts';
@@ -130,25 +132,15 @@ export interface AttachmentsForMessages {
   /** The facts of an upload the sender may attach; a clear AppError otherwise. */
   factsForSend(senderId: string, attachmentId: string): Promise<AttachmentFacts>;
   /**
-   * In the send's transaction: ties each attachment to the conversation it is
-   * sent to. Returns the ids it claimed; the others were shared elsewhere,
-   * deleted or failed meanwhile.
+   * The statement that, in the send's transaction, ties each attachment to
+   * the conversation it is sent to. It reads the ids it claimed; the others
+   * were shared elsewhere, deleted or failed meanwhile.
    */
-  claim(
-    tx: Database,
-    claims: { attachmentId: string; ownerId: string; conversationId: string }[],
-  ): Promise<Set<string>>;
+  claim(claims: { attachmentId: string; ownerId: string; conversationId: string }[]): Statement<Set<string>>;
   /** In the transaction deleting its message: forgets the attachment; returns its objects, to delete after commit. */
   release(tx: Database, attachmentId: string): Promise<string[]>;
   /** Never throws: a leftover object is only wasted space. */
   deleteObjects(keys: string[]): Promise<void>;
-}
-
-interface PointerUpdate {
-  conversationId: string;
-  userId: string;
-  deliveredSeq: number;
-  readSeq: number;
 }
 
 /** One update per member and conversation: the furthest of each pointer asked for. */
@@ -348,24 +340,25 @@ export function createConversationService(deps: {
    * no longer be attached gets an error and leaves `freshByConversation`.
    */
   async function claimAttachments(
-    tx: Database,
+    tx: PipelinedTransaction,
     batch: SendRequest[],
     freshByConversation: Map<string, number[]>,
     outcomes: Array<Message | Error | undefined>,
   ) {
     const withFiles = [...freshByConversation.values()].flat().filter((index) => batch[index]?.attachmentId);
     if (withFiles.length === 0) return;
-    const claimed = await deps.attachments.claim(
-      tx,
-      withFiles.map((index) => {
-        const request = batch[index] as SendRequest;
-        return {
-          attachmentId: request.attachmentId as string,
-          ownerId: request.senderId,
-          conversationId: request.conversationId,
-        };
-      }),
-    );
+    const [claimed] = await tx.send([
+      deps.attachments.claim(
+        withFiles.map((index) => {
+          const request = batch[index] as SendRequest;
+          return {
+            attachmentId: request.attachmentId as string,
+            ownerId: request.senderId,
+            conversationId: request.conversationId,
+          };
+        }),
+      ),
+    ]);
     for (const index of withFiles) {
       const request = batch[index] as SendRequest;
       if (claimed.has(request.attachmentId as string)) continue;
@@ -381,20 +374,19 @@ export function createConversationService(deps: {
     }
   }
 
-  /** Writes one batch of sends in one transaction; each request gets its message or its error. */
+  /** Writes one batch of sends in one transaction of two round trips; each request gets its message or its error. */
   async function flushSends(batch: SendRequest[]): Promise<Array<Message | Error>> {
-    return log.write(async (tx) => {
-      const on = createConversationRepo(tx);
+    return log.writePipelined(async (tx) => {
       const at = now();
       const keyOf = (request: { senderId: string | null; clientMessageId: string | null }) =>
         `${request.senderId}/${request.clientMessageId}`;
-      // Independent reads: issued together, they share one round trip.
-      const [sentBefore, memberships, lastSeqs] = await Promise.all([
-        on.findByClientIds(batch),
-        on.existingMemberships(
+      // With the log's lock and BEGIN: one round trip.
+      const [sentBefore, memberships, lastSeqs] = await tx.send([
+        conversationStatements.findByClientIds(batch),
+        conversationStatements.existingMemberships(
           batch.map((request) => ({ conversationId: request.conversationId, userId: request.senderId })),
         ),
-        on.lastSeqs([...new Set(batch.map((request) => request.conversationId))]),
+        conversationStatements.lastSeqs([...new Set(batch.map((request) => request.conversationId))]),
       ]);
       const originals = new Map(sentBefore.map((row) => [keyOf(row), row]));
       const isRetryOf = (row: MessageRow, request: SendRequest) =>
@@ -469,19 +461,19 @@ export function createConversationService(deps: {
             });
         });
       });
-      // Not waited for here: they share a round trip with the log's insert. They run in this order, and
-      // the pointers' cap (the conversation's last seq) must already count this batch.
-      const writes = Promise.all([
-        on.recordLastSeqs(
+      // Sent with the log's insert and COMMIT. In this order: the pointers' cap (the conversation's last seq)
+      // must already count this batch.
+      const writes = [
+        conversationStatements.recordLastSeqs(
           fresh.map(([conversationId, indexes]) => ({
             conversationId,
             lastSeq: seqBefore(conversationId) + indexes.length,
           })),
           at,
         ),
-        on.insertMessages(placed.flat()),
-        on.advancePointers([...readPointers.values()]),
-      ]);
+        conversationStatements.insertMessages(placed.flat()),
+        conversationStatements.advancePointers([...readPointers.values()]),
+      ];
       batch.forEach((request, index) => {
         if (outcomes[index] !== undefined) return;
         const first = rowsByIndex.get(firstIndexByKey.get(keyOf(request)) ?? -1);

@@ -1,14 +1,64 @@
 import type { schema } from '@gopherchat/db';
 import { type SQL, sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 /** Drizzle over either driver: repositories are written once against this. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/**
+ * A statement with the way to read its rows, so it can run on its own
+ * (`runStatement`) or go out together with others in one round trip
+ * (`PipelinedTransaction.send`). `read` gets the driver's raw rows, keyed by
+ * column name; it converts what the two drivers type differently (int8 is a
+ * bigint on postgres.js, a number on PGlite).
+ */
+export interface Statement<T> {
+  readonly query: SQL;
+  read(rows: Record<string, unknown>[]): T;
+}
+
+export type ResultsOf<T extends readonly Statement<unknown>[]> = {
+  [K in keyof T]: T[K] extends Statement<infer R> ? R : never;
+};
+
+const dialect = new PgDialect();
+
+/** A statement's text and parameters, for a driver's own query call. */
+export function toDriverQuery(statement: Statement<unknown>): { text: string; params: unknown[] } {
+  const { sql: text, params } = dialect.sqlToQuery(statement.query);
+  return { text, params };
+}
+
+export async function runStatement<T>(db: Database, statement: Statement<T>): Promise<T> {
+  return statement.read(rowsOf(await db.execute(statement.query)));
+}
+
+/** A transaction whose statements leave in groups, each group without waiting between its statements. */
+export interface PipelinedTransaction {
+  /**
+   * Sends `statements` in this order and resolves with what each read, or
+   * rejects with the first failure (which aborts the transaction). On
+   * PostgreSQL the group is one round trip, and the first group carries BEGIN.
+   */
+  send<const T extends readonly Statement<unknown>[]>(statements: T): Promise<ResultsOf<T>>;
+}
+
+/**
+ * Runs `work` in a transaction, then sends the statements it returns
+ * followed by COMMIT, all in one round trip; resolves once committed. So a
+ * transaction that reads once and then writes costs two round trips in all,
+ * where one awaited statement at a time costs one each, plus BEGIN and
+ * COMMIT. Rolls back if anything fails.
+ */
+export type RunPipelined = <T, const L extends readonly Statement<unknown>[]>(
+  work: (tx: PipelinedTransaction) => Promise<{ result: T; last: L }>,
+) => Promise<{ result: T; lastResults: ResultsOf<L> }>;
 
 /** An open database with what the process needs around it. */
 export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
   db: Database;
+  pipelined: RunPipelined;
   /** Applies pending migrations; safe to call from several instances at once. */
   migrate(): Promise<void>;
   /** Throws when the database cannot answer a trivial query. */

@@ -4,7 +4,16 @@ import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 
 export { DataDirInUseError } from './data-dir-lock.ts';
-export { type Database, type DatabaseHandle, prepared, rowsOf } from './database.ts';
+export {
+  type Database,
+  type DatabaseHandle,
+  type PipelinedTransaction,
+  prepared,
+  type RunPipelined,
+  rowsOf,
+  runStatement,
+  type Statement,
+} from './database.ts';
 export { violatedUniqueConstraint } from './errors.ts';
 export { resolveMigrationsDir } from './migrations.ts';
 

@@ -6,7 +6,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { embeddedFiles } from '../../embedded.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
-import type { DatabaseHandle } from './database.ts';
+import { type DatabaseHandle, type ResultsOf, type RunPipelined, type Statement, toDriverQuery } from './database.ts';
 
 /** In the compiled binary, PGlite's assets come from the executable instead of node_modules. */
 async function embeddedAssets(): Promise<PGliteOptions> {
@@ -48,6 +48,7 @@ export async function openPglite(options: {
   return {
     kind: 'pglite',
     db,
+    pipelined: pipelinedOn(client),
     async migrate() {
       await migrate(db, { migrationsFolder: options.migrationsDir });
     },
@@ -59,4 +60,23 @@ export async function openPglite(options: {
       releaseLock();
     },
   };
+}
+
+/** In process there is no round trip to save: the statements run one after another, in PGlite's transaction. */
+function pipelinedOn(client: PGlite): RunPipelined {
+  return (work) =>
+    client.transaction(async (tx) => {
+      async function send(statements: readonly Statement<unknown>[]) {
+        const results: unknown[] = [];
+        for (const statement of statements) {
+          const { text, params } = toDriverQuery(statement);
+          results.push(statement.read((await tx.query<Record<string, unknown>>(text, params)).rows));
+        }
+        return results;
+      }
+      const { result, last } = await work({
+        send: (statements) => send(statements) as Promise<ResultsOf<typeof statements>>,
+      });
+      return { result, lastResults: (await send(last)) as ResultsOf<typeof last> };
+    });
 }
