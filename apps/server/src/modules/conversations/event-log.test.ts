@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { eventLogHead } from '@gopherchat/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { createMemoryBus } from '../../platform/bus/memory-bus.ts';
-import type { Statement } from '../../platform/database/index.ts';
+import { runStatement, type Statement } from '../../platform/database/index.ts';
 import { openMigratedTestDatabase } from '../../testing/database.ts';
 import { testLogger } from '../../testing/logger.ts';
-import { createEventLog, type PendingEvent } from './event-log.ts';
+import { createEventLog, type EventLog, type PendingEvent } from './event-log.ts';
 
 const statementOf = (query: SQL): Statement<void> => ({ query, read: () => undefined });
-const readHeadStatement: Statement<bigint> = {
+const readHead: Statement<bigint> = {
   query: sql`select last_id::text from event_log_head`,
   read: ([row]) => BigInt(row?.last_id as string),
 };
@@ -30,59 +29,43 @@ describe('event log writes on real PostgreSQL', () => {
     await database?.close();
   });
 
-  it('lets a writer read what the writer before it committed: both hold the lock from the start', async () => {
-    const log = createEventLog({ database, bus: createMemoryBus(testLogger), logger: testLogger });
-    const readHead = async (tx: typeof database.db) => {
-      const [row] = await tx.select({ lastId: eventLogHead.lastId }).from(eventLogHead);
-      return row?.lastId ?? 0n;
-    };
-    const before = await readHead(database.db);
-    let letFirstCommit = () => {};
-    let firstHoldsLock = () => {};
-    const firstLocked = new Promise<void>((resolve) => {
-      firstHoldsLock = resolve;
-    });
-    const first = log.write(async () => {
-      firstHoldsLock();
-      await new Promise<void>((resolve) => {
-        letFirstCommit = resolve;
+  it.each([
+    ['plain', (log: EventLog) => log.write(async (tx) => ({ result: await runStatement(tx, readHead), events: [] }))],
+    [
+      'pipelined',
+      // Its reads go out with the lock, in the same round trip.
+      (log: EventLog) =>
+        log.writePipelined(async (tx) => {
+          const [head] = await tx.send([readHead]);
+          return { result: head, events: [], writes: [] };
+        }),
+    ],
+  ] as const)(
+    'lets a %s writer read what the writer before it committed: it holds the lock from the start',
+    async (_kind, readAsSecondWriter) => {
+      const log = createEventLog({ database, bus: createMemoryBus(testLogger), logger: testLogger });
+      const before = await log.readHeadId();
+      let letFirstCommit = () => {};
+      let firstHoldsLock = () => {};
+      const firstLocked = new Promise<void>((resolve) => {
+        firstHoldsLock = resolve;
       });
-      return { result: undefined, events: [anEvent()] };
-    });
-    await firstLocked;
-    // Sends place their messages after the `last_seq` they read: this read must wait for the first writer.
-    const second = log.write(async (tx) => ({ result: await readHead(tx), events: [] }));
-    await Bun.sleep(100);
-    letFirstCommit();
-    await first;
-    expect(await second).toBe(before + 1n);
-  });
-
-  it('lets a pipelined writer read what the writer before it committed, though its reads go out with the lock', async () => {
-    const log = createEventLog({ database, bus: createMemoryBus(testLogger), logger: testLogger });
-    const before = await log.readHeadId();
-    let letFirstCommit = () => {};
-    let firstHoldsLock = () => {};
-    const firstLocked = new Promise<void>((resolve) => {
-      firstHoldsLock = resolve;
-    });
-    const first = log.write(async () => {
-      firstHoldsLock();
-      await new Promise<void>((resolve) => {
-        letFirstCommit = resolve;
+      const first = log.write(async () => {
+        firstHoldsLock();
+        await new Promise<void>((resolve) => {
+          letFirstCommit = resolve;
+        });
+        return { result: undefined, events: [anEvent()] };
       });
-      return { result: undefined, events: [anEvent()] };
-    });
-    await firstLocked;
-    const second = log.writePipelined(async (tx) => {
-      const [head] = await tx.send([readHeadStatement]);
-      return { result: head, events: [], writes: [] };
-    });
-    await Bun.sleep(100);
-    letFirstCommit();
-    await first;
-    expect(await second).toBe(before + 1n);
-  });
+      await firstLocked;
+      // Sends place their messages after the `last_seq` they read: this read must wait for the first writer.
+      const second = readAsSecondWriter(log);
+      await Bun.sleep(100);
+      letFirstCommit();
+      await first;
+      expect(await second).toBe(before + 1n);
+    },
+  );
 
   it('commits nothing when a statement sent with the entries fails', async () => {
     const log = createEventLog({ database, bus: createMemoryBus(testLogger), logger: testLogger });
