@@ -210,8 +210,8 @@ export function createEventLog(deps: { database: Pick<DatabaseHandle, 'db' | 'pi
         const last = [...(isLocked ? [] : [LOCK_HEAD]), ...writes, ...(appending ? [appending.statement] : [])];
         return { result: { result, appending }, last };
       });
-      const firstId = lastResults.at(-1) as bigint;
-      const entries = result.appending?.entriesFrom(firstId) ?? [];
+      // The entries' insert went last: what it read is the first id.
+      const entries = result.appending ? result.appending.entriesFrom(lastResults.at(-1) as bigint) : [];
       await publish(entries);
       return result.result;
     },

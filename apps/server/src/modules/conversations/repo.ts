@@ -106,10 +106,12 @@ export function messagesByClientIdsQuery(pairs: ClientIdPair[]) {
     );
 }
 
+const messageColumns = Object.entries(getTableColumns(messages));
+
 /** A `messages` row as a driver returned it (column names, the driver's own types), mapped as drizzle maps it. */
 function messageRowFrom(raw: Record<string, unknown>): MessageRow {
   const row: Record<string, unknown> = {};
-  for (const [key, column] of Object.entries(getTableColumns(messages))) {
+  for (const [key, column] of messageColumns) {
     const value = raw[column.name];
     row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
   }
