@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { attachments } from '@gopherchat/db';
 import { eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import { runStatement } from '../../platform/database/index.ts';
 import { openMigratedTestDatabase } from '../../testing/database.ts';
-import { createAttachmentRepo } from './repo.ts';
+import { claimAttachments, createAttachmentRepo } from './repo.ts';
 
 /** On the real PostgreSQL, whose connections run side by side (PGlite runs one statement at a time). */
 describe('attachment repository on PostgreSQL', () => {
@@ -11,6 +12,7 @@ describe('attachment repository on PostgreSQL', () => {
   const ownerId = '01900000-0000-7000-8000-00000000000a';
   const otherId = '01900000-0000-7000-8000-00000000000b';
   const [here, there] = ['01900000-0000-7000-8000-0000000000c1', '01900000-0000-7000-8000-0000000000c2'];
+  const claim = (claims: Parameters<typeof claimAttachments>[0]) => runStatement(database.db, claimAttachments(claims));
 
   beforeAll(async () => {
     database = await openMigratedTestDatabase('attachment_repo');
@@ -70,7 +72,6 @@ describe('attachment repository on PostgreSQL', () => {
     (await database.db.select().from(attachments).where(eq(attachments.id, id)))[0]?.conversationId;
 
   it('claims, in one statement, only processed files of their owner that are unshared or already shared there', async () => {
-    const repo = createAttachmentRepo(database.db);
     const ready = await file();
     const processing = await file({ state: 'processing' });
     const uploading = await file({ state: 'uploading' });
@@ -81,7 +82,7 @@ describe('attachment repository on PostgreSQL', () => {
     const claims = [ready, processing, uploading, failed, someoneElses, sharedHere, sharedThere].map(
       (attachmentId) => ({ attachmentId, ownerId, conversationId: here }),
     );
-    expect(await repo.claim(claims)).toEqual(new Set([ready, processing, sharedHere]));
+    expect(await claim(claims)).toEqual(new Set([ready, processing, sharedHere]));
     expect(await Promise.all([ready, processing, uploading, sharedThere].map(conversationOf))).toEqual([
       here,
       here,
@@ -91,10 +92,9 @@ describe('attachment repository on PostgreSQL', () => {
   });
 
   it('gives a file claimed twice in one batch to the first claim that fits, as claims made in turn would', async () => {
-    const repo = createAttachmentRepo(database.db);
     const unshared = await file();
     const sharedThere = await file({ conversationId: there });
-    const claimed = await repo.claim([
+    const claimed = await claim([
       { attachmentId: unshared, ownerId: otherId, conversationId: here },
       { attachmentId: unshared, ownerId, conversationId: there },
       { attachmentId: unshared, ownerId, conversationId: here },
@@ -103,7 +103,7 @@ describe('attachment repository on PostgreSQL', () => {
     ]);
     expect(claimed).toEqual(new Set([unshared, sharedThere]));
     expect(await Promise.all([unshared, sharedThere].map(conversationOf))).toEqual([there, there]);
-    expect(await repo.claim([])).toEqual(new Set());
+    expect(await claim([])).toEqual(new Set());
   });
 
   it('leaves a file listed as abandoned but sent before the collection deletes it: its message keeps its attachment', async () => {
@@ -111,7 +111,7 @@ describe('attachment repository on PostgreSQL', () => {
     const [abandoned, sentMeanwhile] = [await file(), await file()];
     const listed = (await repo.unsharedSince(new Date(Date.now() + 1_000), 500)).map((row) => row.id);
     expect(listed).toEqual(expect.arrayContaining([abandoned, sentMeanwhile]));
-    expect(await repo.claim([{ attachmentId: sentMeanwhile, ownerId, conversationId: here }])).toEqual(
+    expect(await claim([{ attachmentId: sentMeanwhile, ownerId, conversationId: here }])).toEqual(
       new Set([sentMeanwhile]),
     );
 

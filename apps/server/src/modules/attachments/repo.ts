@@ -1,6 +1,6 @@
 import { attachments, conversationMembers } from '@gopherchat/db';
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import { type Database, prepared, runStatement, type Statement } from '../../platform/database/index.ts';
+import { type Database, prepared, type Statement } from '../../platform/database/index.ts';
 
 export type AttachmentRow = typeof attachments.$inferSelect;
 
@@ -56,10 +56,6 @@ export function createAttachmentRepo(db: Database) {
         .where(and(eq(attachments.id, id), ne(attachments.state, 'ready')))
         .returning();
       return row;
-    },
-
-    async claim(claims: { attachmentId: string; ownerId: string; conversationId: string }[]): Promise<Set<string>> {
-      return claims.length === 0 ? new Set() : runStatement(db, claimAttachments(claims));
     },
 
     /** These attachments, where `userId` may see them: their own, or shared in a conversation they are in. */
@@ -170,7 +166,9 @@ export function createAttachmentRepo(db: Database) {
   };
 }
 
-export type AttachmentRepo = ReturnType<typeof createAttachmentRepo>; /**
+export type AttachmentRepo = ReturnType<typeof createAttachmentRepo>;
+
+/**
  * See AttachmentsForMessages.claim. One statement for all, prepared (it runs
  * inside the send transaction); the claims travel as one JSON parameter. A
  * file claimed twice in one batch goes to the first claim that fits, as if

@@ -46,20 +46,17 @@ export interface PendingEvent {
   event: UserEvent;
 }
 
-/** What a pipelined writer's work comes to (see `writePipelined`). */
-export interface PipelinedLogWork<T> {
-  result: T;
-  /** Appended to the log under the next ids, in this order. */
-  events: PendingEvent[];
-  /** Sent in this order with the entries' insert and COMMIT, ahead of them. */
-  writes: Statement<unknown>[];
-}
-
 /** What a writer's work inside the log's transaction comes to. */
 export interface LogWork<T> {
   result: T;
   /** Appended to the log under the next ids, in this order. */
   events: PendingEvent[];
+}
+
+/** What a pipelined writer's work comes to (see `writePipelined`). */
+export interface PipelinedLogWork<T> extends LogWork<T> {
+  /** Sent in this order with the entries' insert and COMMIT, ahead of them. */
+  writes: Statement<unknown>[];
 }
 
 interface WireEntry {

@@ -7,7 +7,7 @@ import { type Database, prepared, rowsOf, runStatement, type Statement } from '.
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert & { content: MessageContent };
-/** A message before it has a place: its conversation and sequence number come from `placeMessages`. */
+/** A message before it has a place: its conversation and sequence number come from `placeAfter`. */
 type NewMessage = Omit<NewMessageRow, 'seq' | 'conversationId'>;
 
 export interface MemberRow {
@@ -120,9 +120,9 @@ function messageRowFrom(raw: Record<string, unknown>): MessageRow {
 
 /**
  * The statements of a send batch, built here once: the batch sends them
- * pipelined (see `PipelinedTransaction`), the repository runs them one at a
- * time. Lists travel as one JSON parameter, so each text never varies and
- * runs prepared.
+ * pipelined (see `PipelinedTransaction`); the repository runs the ones other
+ * writers share on their own. Lists travel as one JSON parameter, so each
+ * text never varies and runs prepared.
  */
 export const conversationStatements = {
   /** Messages already sent under these client ids (retries find their original here). */
@@ -260,47 +260,7 @@ export function placeAfter(conversationId: string, seqBefore: number, rows: NewM
 
 /** Queries over conversations, members and messages; run them on a transaction where they must agree. */
 export function createConversationRepo(db: Database) {
-  /**
-   * Takes the next sequence numbers of each conversation (call inside the
-   * event log's write, which serialises writers) and gives each message its
-   * place; one statement whatever the batch holds. Nothing is inserted yet:
-   * `insertMessages` does that, so callers can pipeline it with other writes.
-   * Returns the rows in the order given.
-   */
   const run = <T>(statement: Statement<T>) => runStatement(db, statement);
-
-  async function insertMessages(rows: MessageRow[]) {
-    if (rows.length > 0) await run(conversationStatements.insertMessages(rows));
-  }
-
-  async function placeMessages(
-    batches: { conversationId: string; rows: NewMessage[] }[],
-    at: Date,
-  ): Promise<MessageRow[][]> {
-    if (batches.length === 0) return [];
-    const counts = db
-      .select({ id: sql<string>`counts.id`.as('count_id'), count: sql<number>`counts.count`.as('count') })
-      .from(
-        sql`jsonb_to_recordset(${JSON.stringify(
-          batches.map((batch) => ({ id: batch.conversationId, count: batch.rows.length })),
-        )}::jsonb) as counts(id uuid, count int)`,
-      )
-      .as('counts');
-    const reserved = await db
-      .update(conversations)
-      .set({ lastSeq: sql`${conversations.lastSeq} + ${counts.count}`, lastMessageAt: at, updatedAt: at })
-      .from(counts)
-      .where(eq(conversations.id, counts.id))
-      .returning({ id: conversations.id, lastSeq: conversations.lastSeq })
-      .prepare('place_messages')
-      .execute();
-    const lastSeqById = new Map(reserved.map((row) => [row.id, row.lastSeq]));
-    return batches.map(({ conversationId, rows }) => {
-      const lastSeq = lastSeqById.get(conversationId);
-      if (lastSeq === undefined) throw new Error(`conversation ${conversationId} vanished`);
-      return placeAfter(conversationId, lastSeq - rows.length, rows);
-    });
-  }
 
   return {
     async findDirect(directKey: string): Promise<ConversationRow | undefined> {
@@ -435,25 +395,20 @@ export function createConversationRepo(db: Database) {
       return rows;
     },
 
-    placeMessages,
-    insertMessages,
-
-    async findByClientIds(pairs: ClientIdPair[]): Promise<MessageRow[]> {
-      return pairs.length === 0 ? [] : run(conversationStatements.findByClientIds(pairs));
-    },
-
-    async existingMemberships(pairs: { conversationId: string; userId: string }[]): Promise<Set<string>> {
-      return pairs.length === 0 ? new Set() : run(conversationStatements.existingMemberships(pairs));
-    },
-
-    async lastSeqs(conversationIds: string[]): Promise<Map<string, number>> {
-      return conversationIds.length === 0 ? new Map() : run(conversationStatements.lastSeqs(conversationIds));
-    },
-
-    /** Appends messages to one conversation: places and inserts them. */
+    /**
+     * Appends messages to one conversation: takes its next sequence numbers
+     * (call inside the event log's write, which serialises writers), then
+     * inserts the messages under them.
+     */
     async appendMessages(conversationId: string, rows: NewMessage[], at: Date): Promise<MessageRow[]> {
-      const [placed = []] = await placeMessages([{ conversationId, rows }], at);
-      await insertMessages(placed);
+      const [reserved] = await db
+        .update(conversations)
+        .set({ lastSeq: sql`${conversations.lastSeq} + ${rows.length}`, lastMessageAt: at, updatedAt: at })
+        .where(eq(conversations.id, conversationId))
+        .returning({ lastSeq: conversations.lastSeq });
+      if (!reserved) throw new Error(`conversation ${conversationId} vanished`);
+      const placed = placeAfter(conversationId, reserved.lastSeq - rows.length, rows);
+      if (placed.length > 0) await run(conversationStatements.insertMessages(placed));
       return placed;
     },
 
