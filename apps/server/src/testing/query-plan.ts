@@ -1,5 +1,20 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { is, SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from '../platform/database/index.ts';
+
+/** A query builder's statement, or raw SQL (such as a repository `Statement`'s query). */
+type Explainable = SQL | { toSQL(): { sql: string; params: unknown[] } };
+
+const dialect = new PgDialect();
+
+function textAndParams(query: Explainable): { text: string; params: unknown[] } {
+  if (is(query, SQL)) {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return { text, params };
+  }
+  const { sql: text, params } = query.toSQL();
+  return { text, params };
+}
 
 export interface PlanNode {
   'Node Type': string;
@@ -27,9 +42,9 @@ function planIn(explained: unknown): PlanNode {
   return plan;
 }
 
-/** How PostgreSQL plans exactly this query builder's statement, its parameters inlined. */
-export async function planOf(db: Database, query: { toSQL(): { sql: string; params: unknown[] } }): Promise<PlanNode> {
-  const { sql: text, params } = query.toSQL();
+/** How PostgreSQL plans exactly this statement, its parameters inlined. */
+export async function planOf(db: Database, query: Explainable): Promise<PlanNode> {
+  const { text, params } = textAndParams(query);
   const statement: SQL = sql.raw(
     `explain (format json) ${text.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]))}`,
   );
@@ -41,11 +56,8 @@ export async function planOf(db: Database, query: { toSQL(): { sql: string; para
  * generic plan, made without looking at the parameters, which a prepared
  * statement may switch to after a few runs.
  */
-export async function genericPlanOf(
-  db: Database,
-  query: { toSQL(): { sql: string; params: unknown[] } },
-): Promise<PlanNode> {
-  const { sql: text, params } = query.toSQL();
+export async function genericPlanOf(db: Database, query: Explainable): Promise<PlanNode> {
+  const { text, params } = textAndParams(query);
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
     await tx.execute(sql.raw(`prepare generic_plan_probe as ${text}`));

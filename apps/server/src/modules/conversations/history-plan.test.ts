@@ -9,7 +9,7 @@ import {
   seededConversationId,
   seedMessages,
 } from '../../testing/seed-messages.ts';
-import { conversationStatements, historyQuery, messagesByClientIdsQuery } from './repo.ts';
+import { conversationStatements, historyQuery } from './repo.ts';
 
 const CONVERSATIONS = 20;
 const MESSAGES_EACH = 50_000;
@@ -56,7 +56,7 @@ describe('history pages on a table of 1,000,000 messages', () => {
       senderId: SEEDED_WRITER_ID,
       clientMessageId: seededClientMessageId(7, seq),
     }));
-    const query = messagesByClientIdsQuery(pairs);
+    const { query } = conversationStatements.findByClientIds(pairs);
     // It runs prepared, so PostgreSQL may use its generic plan after a few runs: both must probe the index.
     for (const plan of [await planOf(database.db, query), await genericPlanOf(database.db, query)]) {
       const nodes = nodesOf(plan);
@@ -68,5 +68,43 @@ describe('history pages on a table of 1,000,000 messages', () => {
         .map((row) => row.seq)
         .sort((a, b) => a - b),
     ).toEqual([3, 700, 41_000]);
+  });
+});
+
+/**
+ * A prepared statement keeps the generic plan PostgreSQL made on its first
+ * runs, when the tables were new and small, until the next ANALYZE. A send
+ * batch's lookups must probe their indexes even in that plan, or each batch
+ * reads whole tables that only grow.
+ */
+describe("a send batch's lookups on a new, never analysed database", () => {
+  let database: Awaited<ReturnType<typeof openMigratedTestDatabase>>;
+  const someone = '0190c8f2-1234-7000-8000-000000000001';
+  const somewhere = '0190c8f2-1234-7000-8000-000000000002';
+
+  beforeAll(async () => {
+    database = await openMigratedTestDatabase('batch-plan');
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it.each([
+    [
+      'retries',
+      conversationStatements.findByClientIds([{ senderId: someone, clientMessageId: 'm1' }]),
+      'messages_client_id_key',
+    ],
+    [
+      'memberships',
+      conversationStatements.existingMemberships([{ conversationId: somewhere, userId: someone }]),
+      'conversation_members_conversation_id_user_id_pk',
+    ],
+    ['last seqs', conversationStatements.lastSeqs([somewhere]), 'conversations_pkey'],
+  ])('finds %s by probing its index in the generic plan, scanning no table', async (_name, statement, indexName) => {
+    const nodes = nodesOf(await genericPlanOf(database.db, statement.query));
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    expect(nodes.find((node) => node['Index Name'] === indexName)).toBeDefined();
   });
 });

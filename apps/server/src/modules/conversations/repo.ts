@@ -1,7 +1,6 @@
 import type { MemberRole, MessageContent } from '@gopherchat/api';
 import { conversationMembers, conversations, messages, users } from '@gopherchat/db';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, ne, sql } from 'drizzle-orm';
-import { QueryBuilder } from 'drizzle-orm/pg-core';
 import { type Database, prepared, rowsOf, runStatement, type Statement } from '../../platform/database/index.ts';
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -85,27 +84,6 @@ export interface ClientIdPair {
   clientMessageId: string;
 }
 
-/** Builds statements without a database: the same SQL runs alone or pipelined. */
-const queryBuilder = new QueryBuilder();
-
-/**
- * The messages these senders already sent under these client ids: how a send
- * batch finds its retries. Exported so a test can EXPLAIN exactly this
- * statement: it must probe the (sender, client id) index, never scan the table.
- */
-export function messagesByClientIdsQuery(pairs: ClientIdPair[]) {
-  const wanted = JSON.stringify(
-    pairs.map((pair) => ({ sender_id: pair.senderId, client_message_id: pair.clientMessageId })),
-  );
-  return queryBuilder
-    .select()
-    .from(messages)
-    .where(
-      sql`(${messages.senderId}, ${messages.clientMessageId}) in (select sender_id, client_message_id
-        from jsonb_to_recordset(${wanted}::jsonb) as wanted(sender_id uuid, client_message_id text))`,
-    );
-}
-
 const messageColumns = Object.entries(getTableColumns(messages));
 
 /** A `messages` row as a driver returned it (column names, the driver's own types), mapped as drizzle maps it. */
@@ -125,11 +103,29 @@ function messageRowFrom(raw: Record<string, unknown>): MessageRow {
  * text never varies and runs prepared.
  */
 export const conversationStatements = {
-  /** Messages already sent under these client ids (retries find their original here). */
-  findByClientIds: (pairs: ClientIdPair[]): Statement<MessageRow[]> => ({
-    query: prepared(messagesByClientIdsQuery(pairs).getSQL()),
-    read: (rows) => rows.map(messageRowFrom),
-  }),
+  /**
+   * Messages already sent under these client ids (retries find their
+   * original here). Each pair probes the (sender, client id) index, as a
+   * lateral lookup that PostgreSQL cannot flatten into a join. Joined plainly,
+   * the plan it caches for the prepared statement while the table is small
+   * hashes the pairs and scans `messages`, and it keeps that plan as the
+   * table grows until the next ANALYZE: every batch read the whole table.
+   */
+  findByClientIds(pairs: ClientIdPair[]): Statement<MessageRow[]> {
+    const wanted = JSON.stringify(
+      pairs.map((pair) => ({ sender_id: pair.senderId, client_message_id: pair.clientMessageId })),
+    );
+    return {
+      query: prepared(sql`
+        select found.* from jsonb_to_recordset(${wanted}::jsonb) as wanted(sender_id uuid, client_message_id text)
+        cross join lateral (
+          select * from ${messages} m
+          where m.sender_id = wanted.sender_id and m.client_message_id = wanted.client_message_id
+          offset 0
+        ) found`),
+      read: (rows) => rows.map(messageRowFrom),
+    };
+  },
 
   /** Which of these (conversation, user) pairs are memberships, as `conversationId/userId` keys. */
   existingMemberships(pairs: { conversationId: string; userId: string }[]): Statement<Set<string>> {
@@ -137,19 +133,26 @@ export const conversationStatements = {
       pairs.map((pair) => ({ conversation_id: pair.conversationId, user_id: pair.userId })),
     );
     return {
+      // A lateral lookup per pair, for the reason given at findByClientIds.
       query: prepared(sql`
-        select m.conversation_id, m.user_id from ${conversationMembers} m
-        where (m.conversation_id, m.user_id) in (select conversation_id, user_id
-          from jsonb_to_recordset(${wanted}::jsonb) as wanted(conversation_id uuid, user_id uuid))`),
+        select found.conversation_id, found.user_id
+        from jsonb_to_recordset(${wanted}::jsonb) as wanted(conversation_id uuid, user_id uuid)
+        cross join lateral (
+          select m.conversation_id, m.user_id from ${conversationMembers} m
+          where m.conversation_id = wanted.conversation_id and m.user_id = wanted.user_id
+          offset 0
+        ) found`),
       read: (rows) => new Set(rows.map((row) => `${row.conversation_id}/${row.user_id}`)),
     };
   },
 
   /** Where each of these conversations' sequences ends now. */
   lastSeqs: (conversationIds: string[]): Statement<Map<string, number>> => ({
+    // A lateral lookup per conversation, for the reason given at findByClientIds.
     query: prepared(sql`
-      select c.id, c.last_seq from ${conversations} c
-      where c.id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(conversationIds)}::jsonb))`),
+      select found.id, found.last_seq
+      from jsonb_array_elements_text(${JSON.stringify(conversationIds)}::jsonb) as wanted(id)
+      cross join lateral (select c.id, c.last_seq from ${conversations} c where c.id = wanted.id::uuid offset 0) found`),
     read: (rows) => new Map(rows.map((row) => [row.id as string, Number(row.last_seq)])),
   }),
 
