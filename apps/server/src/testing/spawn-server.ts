@@ -36,6 +36,8 @@ export async function spawnServer(
       PORT: '0',
       LOG_LEVEL: 'info',
       PASSWORD_HASH_COST: '4',
+      // As the image and `bun run start` run it (see infra/Dockerfile).
+      MIMALLOC_PURGE_DELAY: '1000',
       ...env,
     },
     stdin: 'ignore',
