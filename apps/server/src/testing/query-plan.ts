@@ -1,20 +1,10 @@
 import { is, SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Database } from '../platform/database/index.ts';
+import { type Database, toDriverQuery } from '../platform/database/index.ts';
 
 /** A query builder's statement, or raw SQL (such as a repository `Statement`'s query). */
-type Explainable = SQL | { toSQL(): { sql: string; params: unknown[] } };
+type Explainable = SQL | { getSQL(): SQL };
 
-const dialect = new PgDialect();
-
-function textAndParams(query: Explainable): { text: string; params: unknown[] } {
-  if (is(query, SQL)) {
-    const { sql: text, params } = dialect.sqlToQuery(query);
-    return { text, params };
-  }
-  const { sql: text, params } = query.toSQL();
-  return { text, params };
-}
+const textAndParams = (query: Explainable) => toDriverQuery(is(query, SQL) ? query : query.getSQL());
 
 export interface PlanNode {
   'Node Type': string;

@@ -23,9 +23,9 @@ export type ResultsOf<T extends readonly Statement<unknown>[]> = {
 
 const dialect = new PgDialect();
 
-/** A statement's text and parameters, for a driver's own query call. */
-export function toDriverQuery(statement: Statement<unknown>): { text: string; params: unknown[] } {
-  const { sql: text, params } = dialect.sqlToQuery(statement.query);
+/** A query's text and parameters, for a driver's own query call (or an EXPLAIN). */
+export function toDriverQuery(query: SQL): { text: string; params: unknown[] } {
+  const { sql: text, params } = dialect.sqlToQuery(query);
   return { text, params };
 }
 

@@ -13,6 +13,7 @@ export {
   rowsOf,
   runStatement,
   type Statement,
+  toDriverQuery,
 } from './database.ts';
 export { violatedUniqueConstraint } from './errors.ts';
 export { resolveMigrationsDir } from './migrations.ts';

@@ -69,7 +69,7 @@ function pipelinedOn(client: PGlite): RunPipelined {
       async function send(statements: readonly Statement<unknown>[]) {
         const results: unknown[] = [];
         for (const statement of statements) {
-          const { text, params } = toDriverQuery(statement);
+          const { text, params } = toDriverQuery(statement.query);
           results.push(statement.read((await tx.query<Record<string, unknown>>(text, params)).rows));
         }
         return results;

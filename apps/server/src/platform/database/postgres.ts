@@ -68,7 +68,7 @@ function pipelinedOn(client: postgres.Sql): RunPipelined {
       hasBegun = true;
       const firstOfGroup = queries.length;
       for (const statement of statements) {
-        const { text, params } = toDriverQuery(statement);
+        const { text, params } = toDriverQuery(statement.query);
         queries.push(connection.unsafe(text, params as never[], { prepare: text.startsWith(PREPARED_MARKER) }));
       }
       if (andCommit) queries.push(connection.unsafe('commit'));
