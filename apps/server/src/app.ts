@@ -38,6 +38,7 @@ import { systemClock } from './platform/clock/index.ts';
 import { openDatabase, resolveMigrationsDir } from './platform/database/index.ts';
 import { createMetrics } from './platform/metrics/index.ts';
 import { openSharedState } from './platform/shared-state.ts';
+import { createSecurityHeaders, storeOriginsOf } from './security-headers.ts';
 import type { Caller, Context, Services } from './trpc/context.ts';
 import { appRouter } from './trpc/router.ts';
 import { createTrpcWebSocketTransport, type SocketControl } from './trpc/websocket.ts';
@@ -236,6 +237,10 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     checkReadiness: () => services.system.checkReadiness(),
     metrics: { render: () => metrics.render(), token: config.metricsToken },
     webFiles: webFilesFor(config),
+    securityHeaders: createSecurityHeaders({
+      storeOrigins: await storeOriginsOf(blobStore.store),
+      publicUrl: config.auth.oauth.publicUrl,
+    }),
     logger,
   });
 

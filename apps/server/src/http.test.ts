@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'bun:test';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from './testing/test-server.ts';
 
-function makeWebDist(): string {
+function makeWebDist(indexHtml = '<!doctype html><title>GopherChat</title>'): string {
   const dir = mkdtempSync(join(tmpdir(), 'gopherchat-web-'));
   mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>GopherChat</title>');
+  writeFileSync(join(dir, 'index.html'), indexHtml);
   writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log("hi")');
   return dir;
 }
+
+/** A Content-Security-Policy header as directive → sources. */
+function directivesOf(policy: string | null): Record<string, string[]> {
+  const entries = (policy ?? '').split(';').map((directive) => directive.trim().split(/\s+/));
+  return Object.fromEntries(entries.filter(([name]) => name).map(([name, ...sources]) => [name, sources]));
+}
+
+const sha256Source = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
 /** Resolves with how a raw WebSocket upgrade ended: opened, or refused. */
 function tryWebSocket(url: URL, origin: string | undefined): Promise<'open' | 'refused'> {
@@ -95,5 +104,99 @@ describe('HTTP surface', () => {
     expect((await fetch(new URL('/trpc', t.url))).status).toBe(404);
     const traversal = await fetch(`${t.url.origin}/..%2f..%2f..%2fetc%2fpasswd`);
     expect(await traversal.text()).not.toContain('root:');
+  });
+
+  it('gives the web app a strict Content-Security-Policy, and every response nosniff, no-referrer and COOP', async () => {
+    await using t = await startTestServer({
+      label: 'http-security-headers',
+      database: 'pglite',
+      env: { WEB_DIST_DIR: makeWebDist() },
+    });
+    const responses = Object.fromEntries(
+      await Promise.all(
+        ['/', '/conversations/123', '/assets/app-abc123.js', '/trpc/system.info', '/healthz'].map(
+          async (path) => [path, await fetch(new URL(path, t.url))] as const,
+        ),
+      ),
+    );
+    for (const [path, response] of Object.entries(responses)) {
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      // PUBLIC_URL is unset: HSTS is the TLS terminator's.
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+    }
+    for (const path of ['/', '/conversations/123', '/assets/app-abc123.js']) {
+      const { headers } = responses[path] as Response;
+      expect(headers.get('x-frame-options')).toBe('DENY');
+      const policy = directivesOf(headers.get('content-security-policy'));
+      // The embedded store, on its own loopback port: where uploads go and media comes from.
+      const store = policy['connect-src']?.find((source) => /^http:\/\/127\.0\.0\.1:\d+$/.test(source));
+      expect(store).toBeDefined();
+      expect(policy).toEqual({
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:', store as string],
+        'media-src': ["'self'", store as string],
+        'connect-src': ["'self'", store as string],
+        'object-src': ["'none'"],
+        'base-uri': ["'none'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+      });
+    }
+    // The API's answers, opened as pages, run nothing and cannot be framed.
+    for (const path of ['/trpc/system.info', '/healthz']) {
+      const { headers } = responses[path] as Response;
+      expect(directivesOf(headers.get('content-security-policy'))).toEqual({
+        'default-src': ["'none'"],
+        'frame-ancestors': ["'none'"],
+      });
+    }
+    // What the web app's files come with is theirs, not the API's default.
+    expect(responses['/assets/app-abc123.js']?.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('allows the build’s inline scripts and styles by their hashes, never by unsafe-inline', async () => {
+    const script = 'document.documentElement.dataset.theme = localStorage.theme ?? "system";';
+    const style = 'html { background: Canvas; }';
+    await using t = await startTestServer({
+      label: 'http-csp-hashes',
+      database: 'pglite',
+      env: {
+        WEB_DIST_DIR: makeWebDist(
+          `<!doctype html><title>GopherChat</title><style>${style}</style><script>${script}</script>` +
+            '<script type="module" crossorigin src="/assets/app-abc123.js"></script>',
+        ),
+      },
+    });
+    const policy = directivesOf((await fetch(new URL('/', t.url))).headers.get('content-security-policy'));
+    expect(policy['script-src']).toEqual(["'self'", sha256Source(script)]);
+    expect(policy['style-src']).toEqual(["'self'", sha256Source(style)]);
+  });
+
+  it('names the store’s public endpoint (not the internal one) and sends HSTS when PUBLIC_URL is https', async () => {
+    await using t = await startTestServer({
+      label: 'http-csp-s3',
+      database: 'pglite',
+      env: {
+        WEB_DIST_DIR: makeWebDist(),
+        PUBLIC_URL: 'https://chat.example.com',
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_PUBLIC_ENDPOINT: 'https://media.example.com',
+        S3_ACCESS_KEY_ID: 'gopherchat',
+        S3_SECRET_ACCESS_KEY: 'gopherchat-secret',
+      },
+    });
+    const page = await fetch(new URL('/', t.url));
+    const policy = directivesOf(page.headers.get('content-security-policy'));
+    expect(policy['img-src']).toEqual(["'self'", 'data:', 'https://media.example.com']);
+    expect(policy['media-src']).toEqual(["'self'", 'https://media.example.com']);
+    expect(policy['connect-src']).toEqual(["'self'", 'https://media.example.com']);
+    for (const response of [page, await fetch(new URL('/healthz', t.url))]) {
+      expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    }
   });
 });

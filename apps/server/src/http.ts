@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
 import type { AnyRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
@@ -6,6 +6,7 @@ import { type AnyElysia, Elysia } from 'elysia';
 import type { Logger } from 'pino';
 import { isSameSecret } from './lib/same-secret.ts';
 import type { ReadinessReport } from './modules/system/index.ts';
+import type { SecurityHeaders } from './security-headers.ts';
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
@@ -37,26 +38,29 @@ function openWebFiles(source: WebFiles): ((relativePath: string) => string | und
   }
 }
 
-/** Serves the built web app, falling back to index.html for client-side routes. */
-function createStaticHandler(source: WebFiles) {
+/**
+ * Serves the built web app, falling back to index.html for client-side
+ * routes. Every file carries the app's Content-Security-Policy (it matters
+ * for the pages and for sw.js, whose own policy a service worker runs under).
+ */
+function createStaticHandler(source: WebFiles, security: SecurityHeaders) {
   const lookup = openWebFiles(source);
-  if (!lookup) return undefined;
+  const index = lookup?.('index.html');
+  if (!lookup || !index) return undefined;
+  // Read once: the policy allows the inline scripts of this very build by their hashes.
+  const securityHeaders = security.webApp(readFileSync(index, 'utf8'));
   return (pathname: string): Response | undefined => {
     const relativePath = decodeURIComponent(pathname).replace(/^\/+/, '');
     const file = relativePath === '' ? undefined : lookup(relativePath);
     if (file) {
       const isHashed = relativePath.startsWith('assets/');
       return new Response(Bun.file(file), {
-        headers: {
-          'cache-control': isHashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-          'x-content-type-options': 'nosniff',
-        },
+        headers: { ...securityHeaders, 'cache-control': isHashed ? 'public, max-age=31536000, immutable' : 'no-cache' },
       });
     }
     // Files and API namespaces have no client-side routes to fall back to.
     if (/\.[a-z0-9]+$/i.test(relativePath) || /^(trpc|auth)(\/|$)/.test(relativePath)) return undefined;
-    const index = lookup('index.html');
-    return index ? new Response(Bun.file(index), { headers: { 'cache-control': 'no-cache' } }) : undefined;
+    return new Response(Bun.file(index), { headers: { ...securityHeaders, 'cache-control': 'no-cache' } });
   };
 }
 
@@ -69,10 +73,12 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
   /** The Prometheus text of this instance's counters, behind a bearer token when one is set. */
   metrics: { render: () => string; token: string | undefined };
   webFiles: WebFiles;
+  /** Every response's security headers, and the web app's Content-Security-Policy. */
+  securityHeaders: SecurityHeaders;
   logger: Logger;
 }) {
   const { logger } = options;
-  const serveStatic = createStaticHandler(options.webFiles);
+  const serveStatic = createStaticHandler(options.webFiles, options.securityHeaders);
 
   const handleTrpc = ({ request, requestId }: { request: Request; requestId: string }) =>
     fetchRequestHandler({
@@ -87,6 +93,8 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
 
   return (
     new Elysia()
+      // Defaults: a response that sets its own (the web app's files) keeps them.
+      .onRequest(({ set }) => void Object.assign(set.headers, options.securityHeaders.everyResponse))
       .derive({ as: 'global' }, ({ request, set }) => {
         const requestId = requestIdFor(request);
         set.headers['x-request-id'] = requestId;
