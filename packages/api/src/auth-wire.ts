@@ -1,6 +1,14 @@
 // What auth sends over the wire: types and constants, free of zod so the web app's
 // main bundle can import them without the validator.
 
+/**
+ * What a person may do on the whole server. An `admin` may post
+ * announcements; everyone reads them. The first account created on a server
+ * is its admin; operators grant and revoke with `bun run admin`.
+ */
+export const SERVER_ROLES = ['member', 'admin'] as const;
+export type ServerRole = (typeof SERVER_ROLES)[number];
+
 /** The signed-in person, as they see themselves. */
 export interface Me {
   id: string;
@@ -9,6 +17,11 @@ export interface Me {
   displayName: string;
   avatarKey: string | null;
   createdAt: string;
+  /**
+   * As of sign-in, refresh or `auth.me`: for showing what the person may do.
+   * The server checks the current role on every privileged call itself.
+   */
+  role: ServerRole;
 }
 
 /** What sign-up, sign-in and refresh return (the refresh token travels only in its cookie). */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   index,
   integer,
@@ -27,6 +28,9 @@ export const announcements = pgTable('announcements', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
+/** What a person may do on the whole server: `admin` may post announcements. */
+export const userRole = pgEnum('user_role', ['member', 'admin']);
+
 /**
  * People. Usernames and emails are unique case-insensitively (the indexes are
  * on lower(...)); the stored values keep the spelling the person chose. The
@@ -43,6 +47,8 @@ export const users = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
     displayName: text('display_name').notNull(),
     avatarKey: text('avatar_key'),
+    /** Read from here on every privileged request, so a revocation bites at once (never only from a token). */
+    role: userRole('role').notNull().default('member'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -52,6 +58,25 @@ export const users = pgTable(
     index('users_username_prefix_idx').on(sql`lower(${table.username}) text_pattern_ops`),
     index('users_display_name_prefix_idx').on(sql`lower(${table.displayName}) text_pattern_ops`),
   ],
+);
+
+/**
+ * Whether this server's first account has been created (and so made admin).
+ * At most one row, ever: its key can only be `true`. The transaction that
+ * creates an account inserts it with `on conflict do nothing`; of two racing
+ * first sign-ups, the second waits on the first's uncommitted key, then
+ * becomes a member when the first commits (or the admin if it rolls back).
+ * Never deleted: revoking every admin, or deleting the first account, hands
+ * admin to no later sign-up.
+ */
+export const firstAdminClaim = pgTable(
+  'first_admin_claim',
+  {
+    isClaimed: boolean('is_claimed').primaryKey().default(true),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [check('first_admin_claim_one_row', sql`${table.isClaimed}`)],
 );
 
 export const credentialKind = pgEnum('credential_kind', ['password', 'oauth']);

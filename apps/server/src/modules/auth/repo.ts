@@ -1,4 +1,4 @@
-import { credentials, sessions, users } from '@gopherchat/db';
+import { credentials, firstAdminClaim, sessions, users } from '@gopherchat/db';
 import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/database/index.ts';
 
@@ -18,6 +18,26 @@ export interface ActiveSessionRow {
   lastUsedAt: Date;
   userAgent: string | null;
   ip: string | null;
+}
+
+/**
+ * Inserts the user; the very first one on the server becomes its admin. Call
+ * inside a transaction: the claim's row lock is what makes racing first
+ * sign-ups wait for each other (see `firstAdminClaim`), and the claim must
+ * roll back with the user if the rest of the account fails.
+ */
+async function insertUserClaimingFirstAdmin(tx: Database, user: typeof users.$inferInsert): Promise<UserRow> {
+  const [created] = await tx.insert(users).values(user).returning();
+  if (!created) throw new Error('insert returned no user');
+  const claimed = await tx
+    .insert(firstAdminClaim)
+    .values({ userId: created.id })
+    .onConflictDoNothing()
+    .returning({ userId: firstAdminClaim.userId });
+  if (claimed.length === 0) return created;
+  const [admin] = await tx.update(users).set({ role: 'admin' }).where(eq(users.id, created.id)).returning();
+  if (!admin) throw new Error('update returned no user');
+  return admin;
 }
 
 function createAuthQueries(db: Database) {
@@ -42,8 +62,7 @@ function createAuthQueries(db: Database) {
     /** Inserts the user and their password credential together. Unique violations propagate. */
     async createUserWithPassword(user: typeof users.$inferInsert, passwordHash: string, credentialId: string) {
       return db.transaction(async (tx) => {
-        const [created] = await tx.insert(users).values(user).returning();
-        if (!created) throw new Error('insert returned no user');
+        const created = await insertUserClaimingFirstAdmin(tx as unknown as Database, user);
         await tx.insert(credentials).values({ id: credentialId, userId: created.id, kind: 'password', passwordHash });
         return created;
       });
@@ -77,8 +96,7 @@ function createAuthQueries(db: Database) {
     /** Inserts the user and their OAuth identity together. Unique violations propagate. */
     async createUserWithOAuth(user: typeof users.$inferInsert, identity: OAuthIdentity) {
       return db.transaction(async (tx) => {
-        const [created] = await tx.insert(users).values(user).returning();
-        if (!created) throw new Error('insert returned no user');
+        const created = await insertUserClaimingFirstAdmin(tx as unknown as Database, user);
         await tx.insert(credentials).values({ ...identity, userId: created.id, kind: 'oauth' });
         return created;
       });

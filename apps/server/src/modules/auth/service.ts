@@ -61,6 +61,7 @@ function toMe(user: UserRow): Me {
     displayName: user.displayName,
     avatarKey: user.avatarKey,
     createdAt: user.createdAt.toISOString(),
+    role: user.role,
   };
 }
 
