@@ -8,7 +8,11 @@ import { createHttpApp, type WebFiles } from './http.ts';
 import { schedulePruning } from './lib/periodic-pruning.ts';
 import { createWorkerPool } from './lib/worker-pool.ts';
 import { createLifecycle } from './lifecycle.ts';
-import { createAnnouncementRepo, createAnnouncementService } from './modules/announcements/index.ts';
+import {
+  createAnnouncementFeed,
+  createAnnouncementRepo,
+  createAnnouncementService,
+} from './modules/announcements/index.ts';
 import {
   createAttachmentService,
   imageWorkerUrl,
@@ -23,6 +27,7 @@ import {
   createAuthService,
   createOAuthRoutes,
   createPasswordHasher,
+  createRoleRepo,
   loadAuthKeys,
   SESSION_REVOKED_TOPIC,
   type VerifiedAccess,
@@ -158,7 +163,12 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
   });
 
   const services: Services = {
-    announcements: createAnnouncementService({ repo: createAnnouncementRepo(database.db), bus, logger }),
+    announcements: createAnnouncementService({
+      feed: createAnnouncementFeed({ repo: createAnnouncementRepo(database.db), bus, logger }),
+      roles: createRoleRepo(database.db),
+      postLimit: limitsFor({ name: 'announce', points: config.announcementsPerHour, windowSeconds: 3600 }),
+      logger,
+    }),
     attachments,
     auth,
     conversations,

@@ -64,6 +64,8 @@ const ZEnv = z.object({
   RECEIPT_WINDOW_MS: z.coerce.number().int().min(1).max(5_000).default(250),
   /** Typing signals one person may send per 10 seconds. */
   TYPING_SIGNALS_PER_10S: z.coerce.number().int().min(1).default(20),
+  /** Announcements one admin may post per hour (each reaches every account on the server). */
+  ANNOUNCEMENTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /**
    * An S3-compatible store for uploads (MinIO, R2, AWS S3). Unset, the
    * server starts a local one under DATA_DIR/blobs, on LOCAL_S3_PORT.
@@ -191,6 +193,7 @@ export interface Config {
   cacheTtlMs: number;
   metricsToken: string | undefined;
   typingSignalsPer10s: number;
+  announcementsPerHour: number;
   receiptWindowMs: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
@@ -305,6 +308,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     cacheTtlMs: env.CACHE_TTL_MS,
     metricsToken: env.METRICS_TOKEN,
     typingSignalsPer10s: env.TYPING_SIGNALS_PER_10S,
+    announcementsPerHour: env.ANNOUNCEMENTS_PER_HOUR,
     receiptWindowMs: env.RECEIPT_WINDOW_MS,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -12,13 +12,14 @@ describe('several instances bridged by Redis', () => {
       shared: { databaseUrl: a.databaseUrl, redisKeyPrefix: a.redisKeyPrefix },
     });
     expect(a.server.app.instanceId).not.toBe(b.server.app.instanceId);
+    // The first account is the server's admin, the one who may post.
+    const poster = await a.signUp();
     const subscriber = await b.signUp();
     using onB = collect<{ id: string; data: { text: string } }>((handlers) =>
       subscriber.api.announcements.stream.subscribe(undefined, handlers),
     );
     await onB.started;
     const texts = Array.from({ length: 10 }, (_, index) => `from A #${index}`);
-    const poster = await a.signUp();
     for (const text of texts) await poster.api.announcements.post.mutate({ text });
     await onB.waitFor(texts.length);
     expect(onB.events.map((event) => event.data.text)).toEqual(texts);

@@ -15,7 +15,9 @@ const backends = [
 ] as const;
 
 describe.each(backends)('announcements over $name', ({ database, bus }) => {
-  const start = () => startTestServer({ label: 'announcements', database, bus });
+  // Several tests post more than an hour's worth: the limit has tests of its own.
+  const start = (env: Record<string, string> = { ANNOUNCEMENTS_PER_HOUR: '1000' }) =>
+    startTestServer({ label: 'announcements', database, bus, env });
 
   it('posts, lists newest first, and reports the backends in system.info', async () => {
     await using t = await start();
@@ -27,6 +29,42 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
     expect(second).toMatchObject({ id: '2', text: 'second' });
     const list = await t.client.api.announcements.list.query({ limit: 10 });
     expect(list.map((announcement) => announcement.text)).toEqual(['second', 'first']);
+  });
+
+  it('refuses an announcement from a member (any account could broadcast to everyone)', async () => {
+    await using t = await start();
+    const admin = await t.signUp();
+    const member = await t.signUp();
+    expect(await member.api.auth.me.query()).toMatchObject({ role: 'member' });
+    const failure = await member.api.announcements.post
+      .mutate({ text: 'hello everyone' })
+      .catch((error: unknown) => error);
+    expect(toAppError(failure)).toMatchObject({
+      appCode: 'FORBIDDEN',
+      userMessage: 'Only server admins can post announcements.',
+    });
+    expect(await t.client.api.announcements.list.query()).toEqual([]);
+    // Reading stays open to everyone.
+    await admin.api.announcements.post.mutate({ text: 'from the admin' });
+    expect((await member.api.announcements.list.query()).map((announcement) => announcement.text)).toEqual([
+      'from the admin',
+    ]);
+  });
+
+  it('limits how many announcements each admin posts per hour (an admin could flood everyone)', async () => {
+    await using t = await start({ ANNOUNCEMENTS_PER_HOUR: '2' });
+    const admin = await t.signUp();
+    await admin.api.announcements.post.mutate({ text: 'one' });
+    await admin.api.announcements.post.mutate({ text: 'two' });
+    const failure = await admin.api.announcements.post.mutate({ text: 'three' }).catch((error: unknown) => error);
+    expect(toAppError(failure)).toMatchObject({ appCode: 'RATE_LIMITED' });
+    expect(toAppError(failure).userMessage).toMatch(
+      /^You have posted as many announcements as allowed for now\. Try again in \d+ minutes?\.$/,
+    );
+    expect((await t.client.api.announcements.list.query()).map((announcement) => announcement.text)).toEqual([
+      'two',
+      'one',
+    ]);
   });
 
   it('lets only signed-in people post', async () => {

@@ -7,9 +7,10 @@ export const announcementsRouter = router({
     .input(ZListAnnouncementsInput)
     .query(({ ctx, input }) => ctx.services.announcements.listRecent(input.limit)),
 
+  /** Server admins only, within their rate limit (FORBIDDEN / RATE_LIMITED otherwise). */
   post: protectedProcedure
     .input(ZPostAnnouncementInput)
-    .mutation(({ ctx, input }) => ctx.services.announcements.postAnnouncement(input)),
+    .mutation(({ ctx, input }) => ctx.services.announcements.postAnnouncement(ctx.auth.userId, input)),
 
   /** Live announcements as tracked events; a reconnecting client resumes after its last id. */
   stream: protectedProcedure.input(ZAnnouncementStreamInput).subscription(async function* ({ ctx, input, signal }) {

@@ -1,48 +1,48 @@
-import type { Announcement, TPostAnnouncementInput } from '@gopherchat/api';
+import type { Announcement, ServerRole, TPostAnnouncementInput } from '@gopherchat/api';
 import type { Logger } from 'pino';
-import { gapFreeStream } from '../../lib/gap-free-stream.ts';
-import type { Bus } from '../../platform/bus/index.ts';
-import type { AnnouncementRepo, AnnouncementRow } from './repo.ts';
+import { AppError } from '../../errors.ts';
+import type { RateLimiter } from '../../platform/rate-limit/index.ts';
+import type { AnnouncementFeed } from './feed.ts';
 
-const TOPIC = 'announcements';
-
-function toAnnouncement(row: AnnouncementRow): Announcement {
-  return { id: row.id.toString(), text: row.text, createdAt: row.createdAt.toISOString() };
+/** Where a poster's role comes from: the database, read at each post, so a revocation bites at once. */
+export interface RoleLookup {
+  roleOf(userId: string): Promise<ServerRole | undefined>;
 }
 
-export function createAnnouncementService(deps: { repo: AnnouncementRepo; bus: Bus; logger: Logger }) {
-  const { repo, bus, logger } = deps;
+/**
+ * Announcements as people see them: everyone reads; only server admins post,
+ * and each admin only so often (a post reaches every account on the server).
+ */
+export function createAnnouncementService(deps: {
+  feed: AnnouncementFeed;
+  roles: RoleLookup;
+  /** Posts per admin per window, keyed by account. */
+  postLimit: RateLimiter;
+  logger: Logger;
+}) {
+  const { feed, roles, postLimit, logger } = deps;
 
   return {
-    /** Durable once this resolves; live subscribers get it through the bus or, failing that, their catch-up read. */
-    async postAnnouncement(input: TPostAnnouncementInput): Promise<Announcement> {
-      const announcement = toAnnouncement(await repo.insert(input.text));
-      try {
-        await bus.publish(TOPIC, JSON.stringify(announcement));
-      } catch (error) {
-        // Already committed: subscribers notice the hole at the next event or reconnect.
-        logger.warn({ err: error, id: announcement.id }, 'announcement saved but not published');
+    async postAnnouncement(posterId: string, input: TPostAnnouncementInput): Promise<Announcement> {
+      // Before the limit: a member's refused attempts spend nothing, and learn nothing about it.
+      if ((await roles.roleOf(posterId)) !== 'admin') {
+        throw new AppError('FORBIDDEN', 'Only server admins can post announcements.');
       }
+      const decision = await postLimit.consume(posterId);
+      if (!decision.isAllowed) {
+        const minutes = Math.ceil(decision.retryAfterMs / 60_000);
+        throw new AppError(
+          'RATE_LIMITED',
+          `You have posted as many announcements as allowed for now. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        );
+      }
+      const announcement = await feed.publishAnnouncement(input);
+      logger.info({ userId: posterId, announcementId: announcement.id }, 'announcement posted');
       return announcement;
     },
 
-    async listRecent(limit: number): Promise<Announcement[]> {
-      return (await repo.listLatest(limit)).map(toAnnouncement);
-    },
-
-    /** Every announcement after `after` (or from now on), exactly once, in order. */
-    streamAnnouncements(options: { after: bigint | undefined; signal: AbortSignal }): AsyncGenerator<Announcement> {
-      return gapFreeStream<Announcement>(
-        {
-          subscribe: (handlers, signal) => bus.subscribe(TOPIC, handlers, signal),
-          decode: (payload) => [JSON.parse(payload) as Announcement],
-          readAfter: async (after, limit) => (await repo.listAfter(after, limit)).map(toAnnouncement),
-          readHeadId: () => repo.readHeadId(),
-          idOf: (announcement) => BigInt(announcement.id),
-        },
-        options,
-      );
-    },
+    listRecent: feed.listRecent,
+    streamAnnouncements: feed.streamAnnouncements,
   };
 }
 
