@@ -6,7 +6,7 @@
 POSTGRES_PORT ?= 5432
 DATABASE_URL ?= postgres://gopherchat:gopherchat@127.0.0.1:$(POSTGRES_PORT)/gopherchat
 
-.PHONY: help install dev up down logs migrate seed generate test lint typecheck bench build
+.PHONY: help install dev up down logs migrate seed admin generate test lint typecheck bench build
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -31,6 +31,9 @@ migrate: ## Apply migrations to DATABASE_URL (default: the compose Postgres)
 
 seed: ## Give an empty development database something to show (DATABASE_URL, or the embedded one)
 	bun run db:seed
+
+admin: ## Grant, revoke or list server admins: make admin ARGS='grant alice' (DATABASE_URL, or the embedded one: stop the server first)
+	bun run admin -- $(ARGS)
 
 generate: ## Generate a migration from the schema with drizzle-kit
 	bun run db:generate
