@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import UnoCSS from 'unocss/vite';
 import { defineConfig, type Plugin } from 'vite';
-import solid from 'vite-plugin-solid';
+import solid, { type Options as SolidOptions } from 'vite-plugin-solid';
 
 const SERVICE_WORKER_ENTRY = 'src/service-worker.ts';
 
@@ -35,13 +35,22 @@ function serviceWorker(): Plugin {
   };
 }
 
+/**
+ * Solid's compiler writes a JSX style's constant parts (`'max-width': '100%'`)
+ * into the template's HTML as a `style` attribute, which the server's
+ * Content-Security-Policy (style-src without 'unsafe-inline') refuses. Off,
+ * every style is set through the CSSOM, which style-src does not govern.
+ * (Not in vite-plugin-solid's types, but passed on to the JSX transform.)
+ */
+const CSP_SAFE_JSX: SolidOptions['solid'] & { inlineStyles: boolean } = { inlineStyles: false };
+
 // In development the API runs beside Vite; the proxy makes both one origin
 // for the browser (cookies, WebSocket Origin checks) exactly as in production,
 // where the server itself serves this build.
 const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
 export default defineConfig({
-  plugins: [UnoCSS(), solid(), serviceWorker()],
+  plugins: [UnoCSS(), solid({ solid: CSP_SAFE_JSX }), serviceWorker()],
   server: {
     host: '127.0.0.1',
     port: Number(process.env.WEB_PORT ?? 5173),
