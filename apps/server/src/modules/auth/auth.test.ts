@@ -172,6 +172,27 @@ describe('sign-up and sign-in', () => {
     expect((await createBrowser(t).login('Linus@Example.com')).status).toBe(200);
   });
 
+  it('makes the first account the server admin, and says so at sign-up, sign-in, refresh and in auth.me', async () => {
+    await using t = await start();
+    const founder = createBrowser(t);
+    expect((await founder.register('founder')).data?.user.role).toBe('admin');
+    expect((await createBrowser(t).register('second')).data?.user.role).toBe('member');
+    expect((await createBrowser(t).login('founder')).data?.user.role).toBe('admin');
+    expect((await founder.refresh()).body.user.role).toBe('admin');
+    await using sdk = founder.sdk();
+    expect(await sdk.api.auth.me.query()).toMatchObject({ username: 'founder', role: 'admin' });
+  });
+
+  it('makes exactly one of several simultaneous first sign-ups admin, and signs every one up', async () => {
+    await using t = await start();
+    const names = Array.from({ length: 6 }, (_, index) => `racer${index}`);
+    const replies = await Promise.all(names.map((name) => createBrowser(t).register(name)));
+    expect(replies.map((reply) => reply.status)).toEqual(names.map(() => 200));
+    const roles = replies.map((reply) => reply.data?.user.role);
+    expect(roles.filter((role) => role === 'admin')).toHaveLength(1);
+    expect(roles.filter((role) => role === 'member')).toHaveLength(names.length - 1);
+  });
+
   it('treats the 73rd byte of a password as significant (bcrypt stops at 72)', async () => {
     await using t = await start();
     const prefix = 'Tq7#vW2m!pZ8@xL4$kR9^bN3&hJ6*cF1(gD5)sA0-eY7+uI2=oP4?'.padEnd(72, 'z');
