@@ -475,6 +475,43 @@ describe('rate limits', () => {
     );
   });
 
+  it('counts failures by username and by email against one account', async () => {
+    await using t = await start({ LOGIN_FAILURES_PER_ACCOUNT: '4' });
+    await createBrowser(t).register('target');
+    for (const login of ['target', 'TARGET@Example.COM', 'Target', 'target@example.com']) {
+      expect((await createBrowser(t).login(login, 'guess-number-one')).status).toBe(401);
+    }
+    const blocked = await createBrowser(t).login('target');
+    expect(blocked.status).toBe(429);
+    expect((await createBrowser(t).login('TARGET@EXAMPLE.COM')).status).toBe(429);
+  });
+
+  it('counts wrong current passwords against the same account as sign-ins by email', async () => {
+    await using t = await start({ LOGIN_FAILURES_PER_ACCOUNT: '3' });
+    const owner = createBrowser(t);
+    await owner.register('changer');
+    await using sdk = owner.sdk();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await sdk.api.auth.changePassword
+        .mutate({ currentPassword: 'not-it-at-all', newPassword: 'lantern-meadow-cobalt-88' })
+        .catch(() => {});
+    }
+    expect((await createBrowser(t).login('changer@example.com', 'guess-number-one')).status).toBe(401);
+    expect((await createBrowser(t).login('changer@example.com')).status).toBe(429);
+  });
+
+  it('throttles a name that matches no account like a real one, in any case, with the same words', async () => {
+    await using t = await start({ LOGIN_FAILURES_PER_ACCOUNT: '3' });
+    for (const login of ['ghost', 'GHOST', ' Ghost ']) {
+      expect((await createBrowser(t).login(login, 'guess-number-one')).status).toBe(401);
+    }
+    const blocked = await createBrowser(t).login('gHoSt', 'guess-number-one');
+    expect(blocked.status).toBe(429);
+    expect(blocked.error?.userMessage).toMatch(
+      /^Too many sign-in attempts for this account\. Try again in \d+ minutes?\.$/,
+    );
+  });
+
   it('limits sign-in attempts per network address', async () => {
     await using t = await start({ LOGIN_LIMIT_PER_IP: '2' });
     await createBrowser(t).login('a1', 'whatever-password');

@@ -83,6 +83,19 @@ function usernameCandidates(base: string): string[] {
 
 export type ProviderSignIn = { kind: 'signed-in'; issued: IssuedSession } | { kind: 'refused'; reason: OAuthErrorCode };
 
+/**
+ * The failed-sign-in counter of an account: one for the account, however it
+ * was named (username or email, in any case), shared with password changes.
+ */
+const accountLimitKey = (userId: string) => `account:${userId}`;
+
+/**
+ * The counter of a name that matches no account: by what was typed,
+ * normalised, so unknown names are throttled as real ones are, with the same
+ * words, without saying which exist.
+ */
+const unknownLoginLimitKey = (login: string) => `unknown:${login.trim().normalize('NFKC').toLowerCase()}`;
+
 function rateLimited(retryAfterMs: number, what: string): AppError {
   const minutes = Math.ceil(retryAfterMs / 60_000);
   return new AppError('RATE_LIMITED', `Too many ${what}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
@@ -256,13 +269,11 @@ export function createAuthService(deps: {
     async login(input: TLoginInput, meta: RequestMeta): Promise<IssuedSession> {
       const byIp = await limits.loginByIp.consume(meta.ip ?? 'unknown');
       if (!byIp.isAllowed) throw rateLimited(byIp.retryAfterMs, 'sign-in attempts from your network');
-      // Keyed by what was typed, whether or not such an account exists: the
-      // limit itself must not reveal which accounts do.
-      const accountKey = input.login.toLowerCase();
+      const found = await repo.findUserForLogin(input.login);
+      const accountKey = found ? accountLimitKey(found.user.id) : unknownLoginLimitKey(input.login);
       const byAccount = await limits.loginByAccount.consume(accountKey);
       if (!byAccount.isAllowed) throw rateLimited(byAccount.retryAfterMs, 'sign-in attempts for this account');
 
-      const found = await repo.findUserForLogin(input.login);
       const isValid = found?.passwordHash
         ? await passwords.verify(input.password, found.passwordHash)
         : await passwords.verifyNothing(input.password);
@@ -408,7 +419,7 @@ export function createAuthService(deps: {
       const user = await repo.findUserById(claims.userId);
       const currentHash = await repo.findPasswordHash(claims.userId);
       if (!user || !currentHash) throw new AppError('FORBIDDEN', 'This account has no password to change.');
-      const attempt = await limits.loginByAccount.consume(user.username.toLowerCase());
+      const attempt = await limits.loginByAccount.consume(accountLimitKey(user.id));
       if (!attempt.isAllowed) throw rateLimited(attempt.retryAfterMs, 'attempts for this account');
       if (!(await passwords.verify(input.currentPassword, currentHash))) {
         throw new AppError('FORBIDDEN', 'Your current password is not correct.');
