@@ -11,6 +11,14 @@ export function createGroupCommit<TInput, TOutput>(options: {
   flush: (inputs: TInput[]) => Promise<Array<TOutput | Error>>;
   windowMs: number;
   maxBatch: number;
+  /**
+   * Whether a failed flush may be the fault of one input rather than of the
+   * store (PostgreSQL refusing a value, not a lost connection). Such a batch
+   * is split in halves, each flushed again in order, down to the input at
+   * fault, which alone fails, with `asRefusal` of the error: one bad request
+   * must not fail everyone else's. Unset: a failed flush fails the batch.
+   */
+  isolate?: { isInputFault(error: unknown): boolean; asRefusal(error: unknown): Error };
 }) {
   interface Request {
     input: TInput;
@@ -33,11 +41,38 @@ export function createGroupCommit<TInput, TOutput>(options: {
     }, options.windowMs);
   }
 
+  /**
+   * Flushes `inputs`, halving a batch that failed for one input's sake until
+   * only that input fails. Throws only when nothing of `inputs` committed;
+   * once split, a half that fails otherwise fails alone (the other may have
+   * committed).
+   */
+  async function flushIsolating(inputs: TInput[], isSplit: boolean): Promise<Array<TOutput | Error>> {
+    try {
+      return await options.flush(inputs);
+    } catch (error) {
+      const { isolate } = options;
+      if (!isolate?.isInputFault(error)) {
+        if (!isSplit) throw error;
+        const failure = error instanceof Error ? error : new Error(String(error));
+        return inputs.map(() => failure);
+      }
+      if (inputs.length === 1) return [isolate.asRefusal(error)];
+      // Nothing of the failed flush committed. Halves in order: a sender's messages keep theirs.
+      const middle = Math.ceil(inputs.length / 2);
+      const first = await flushIsolating(inputs.slice(0, middle), true);
+      return [...first, ...(await flushIsolating(inputs.slice(middle), true))];
+    }
+  }
+
   async function run() {
     const batch = queue.slice(0, options.maxBatch);
     queue = queue.slice(batch.length);
     try {
-      const outcomes = await options.flush(batch.map((request) => request.input));
+      const outcomes = await flushIsolating(
+        batch.map((request) => request.input),
+        false,
+      );
       batch.forEach((request, index) => {
         const outcome = outcomes[index];
         if (outcome instanceof Error) request.reject(outcome);

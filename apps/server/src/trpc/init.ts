@@ -1,4 +1,4 @@
-import type { AppErrorData } from '@gopherchat/api';
+import { type AppErrorData, describeUnstorableText, findUnstorableText } from '@gopherchat/api';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError, appCodeForTrpcCode, TRPC_CODE_BY_APP_CODE } from '../errors.ts';
@@ -70,8 +70,22 @@ const trackMutations = t.middleware(async ({ ctx, type, next }) => {
   }
 });
 
+/**
+ * Text PostgreSQL cannot store is refused before any schema, for every
+ * procedure and every field: one NUL in one message used to fail the whole
+ * send batch, every other person's messages with it.
+ */
+const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+  const found = findUnstorableText(await getRawInput());
+  if (found) throw new AppError('INVALID_INPUT', describeUnstorableText(found));
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapAppErrors).use(trackMutations);
+export const publicProcedure = t.procedure
+  .use(mapAppErrors)
+  .use(refuseUnstorableText)
+  .use(trackMutations);
 
 /** Procedures for signed-in callers: `ctx.auth` is set, or the call fails with UNAUTHENTICATED. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -19,7 +19,7 @@ import { createGroupCommit } from '../../lib/group-commit.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import type { Database, PipelinedTransaction, Statement } from '../../platform/database/index.ts';
-import { violatedUniqueConstraint } from '../../platform/database/index.ts';
+import { isRefusedData, violatedUniqueConstraint } from '../../platform/database/index.ts';
 import type { Metrics } from '../../platform/metrics/index.ts';
 import type { RateLimiter } from '../../platform/rate-limit/index.ts';
 import type { ProfileDirectory } from '../users/index.ts';
@@ -487,6 +487,14 @@ export function createConversationService(deps: {
     flush: flushSends,
     windowMs: deps.sendWindowMs ?? 2,
     maxBatch: 256,
+    // Inputs are checked before they get here; this keeps a value PostgreSQL still refuses to its own send.
+    isolate: {
+      isInputFault: isRefusedData,
+      asRefusal: (error) =>
+        new AppError('INVALID_INPUT', 'That message could not be saved as written. Change it and send again.', {
+          cause: error,
+        }),
+    },
   });
 
   /**

@@ -1,15 +1,34 @@
+/** The error and the causes it wraps (drizzle wraps the driver's error), outermost first. */
+function* causeChain(error: unknown): Generator<Record<string, unknown>> {
+  for (
+    let current: unknown = error;
+    current && typeof current === 'object';
+    current = (current as { cause?: unknown }).cause
+  ) {
+    yield current as Record<string, unknown>;
+  }
+}
+
+/**
+ * Whether PostgreSQL refused what a statement carried rather than failing to
+ * run it: a data exception (class 22: a NUL byte, a number out of range), an
+ * integrity violation (23) or a value over a limit (54). Running the same
+ * statement again fails again; running it without the offending row may not.
+ */
+export function isRefusedData(error: unknown): boolean {
+  for (const { code } of causeChain(error)) {
+    if (typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
+
 /**
  * The constraint a unique violation (SQLSTATE 23505) broke, whatever the
  * driver (postgres.js or PGlite) and however drizzle wrapped it; undefined
  * for any other error.
  */
 export function violatedUniqueConstraint(error: unknown): string | undefined {
-  for (
-    let current: unknown = error;
-    current && typeof current === 'object';
-    current = (current as { cause?: unknown }).cause
-  ) {
-    const candidate = current as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+  for (const candidate of causeChain(error)) {
     if (candidate.code === '23505') {
       const name = candidate.constraint_name ?? candidate.constraint;
       return typeof name === 'string' ? name : 'unknown';
