@@ -3,8 +3,22 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTestServices, signUpClient } from '@gopherchat/server/testing';
+import { toAppError } from '@gopherchat/sdk';
+import { loadTestServices, signedInClient, signUpClient, TEST_PASSWORD } from '@gopherchat/server/testing';
 import { freePort, launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+
+/** Another device of `username`: signs in over plain HTTP (through the dev proxy) and returns an SDK client. */
+async function signInClient(baseUrl: string, username: string) {
+  const response = await fetch(new URL('/trpc/auth.login', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: username, password: TEST_PASSWORD }),
+  });
+  const body = (await response.json()) as { result?: { data: { accessToken: string } } };
+  const accessToken = body.result?.data.accessToken;
+  if (!accessToken) throw new Error(`sign-in of ${username} failed: ${JSON.stringify(body)}`);
+  return signedInClient(baseUrl, accessToken);
+}
 
 /**
  * `bun run dev` from the repository root, as a developer on a bare machine
@@ -65,10 +79,15 @@ describe('bun run dev (embedded defaults)', () => {
     await page.getByLabel('New announcement').press('Enter');
     await page.getByText('Hello from the browser').waitFor();
 
-    // Posted by someone else (the SDK, through the dev proxy): arrives over the subscription.
-    await using other = await signUpClient(dev.webUrl, 'devbot');
-    await other.api.announcements.post.mutate({ text: 'Hello from a bot, live' });
-    await page.getByText('Hello from a bot, live').waitFor({ timeout: 5_000 });
+    // Anyone else reads along but may not post: devuser, the first account, is the server's admin.
+    await using bot = await signUpClient(dev.webUrl, 'devbot');
+    const refused = await bot.api.announcements.post.mutate({ text: 'Hello from a bot' }).catch((error) => error);
+    expect(toAppError(refused).appCode).toBe('FORBIDDEN');
+
+    // Posted from the admin's other device (the SDK, through the dev proxy): arrives over the subscription.
+    await using otherDevice = await signInClient(dev.webUrl, 'devuser');
+    await otherDevice.api.announcements.post.mutate({ text: 'Hello from another device, live' });
+    await page.getByText('Hello from another device, live').waitFor({ timeout: 5_000 });
 
     await expect(page.getByTestId('announcement').count()).resolves.toBe(2);
     await saveScreenshot(page, 'dev-shell');

@@ -1,6 +1,7 @@
 import type { Me } from '@gopherchat/api';
 import { createSignal, Match, onMount, Switch } from 'solid-js';
 import { AnnouncementsPanel } from './features/announcements/announcements-panel.tsx';
+import { canPostAnnouncements } from './features/announcements/feed.ts';
 import { AccountPage } from './features/auth/account-page.tsx';
 import { AuthScreen } from './features/auth/auth-screen.tsx';
 import { ChatView } from './features/chat/chat-view.tsx';
@@ -56,7 +57,7 @@ function Shell(props: { user: Me }) {
         <Match when={view() === 'server'}>
           <main class="grid gap-6 md:grid-cols-[280px_1fr]">
             <ServerStatus />
-            <AnnouncementsPanel />
+            <AnnouncementsPanel canPost={canPostAnnouncements(props.user)} />
           </main>
         </Match>
         <Match when={view() === 'account'}>

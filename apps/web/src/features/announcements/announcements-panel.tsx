@@ -28,7 +28,8 @@ function AnnouncementItem(props: { announcement: Announcement }) {
   );
 }
 
-export function AnnouncementsPanel() {
+/** Everyone reads the announcements; only `canPost` (server admins) get the form to post one. */
+export function AnnouncementsPanel(props: { canPost: boolean }) {
   const feed = createAnnouncementFeed();
   const [draft, setDraft] = createSignal('');
   const submission = createSubmission(async () => {
@@ -62,54 +63,60 @@ export function AnnouncementsPanel() {
         </span>
       </header>
 
-      <form class="flex flex-col gap-2" onSubmit={submission.submit}>
-        <label for="announcement-text" class="sr-only">
-          New announcement
-        </label>
-        <textarea
-          id="announcement-text"
-          class="field min-h-20 resize-y"
-          placeholder="Share something with everyone on this server…"
-          maxLength={ANNOUNCEMENT_MAX_LENGTH * 2}
-          value={draft()}
-          onInput={submission.edit(setDraft)}
-          onKeyDown={(event) => {
-            // Enter posts, Shift+Enter adds a line, as in every chat app.
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) void submission.submit(event);
-          }}
-          aria-invalid={submission.error() ? 'true' : undefined}
-          aria-describedby="announcement-hint announcement-error"
-        />
-        <div class="flex items-center justify-between gap-3">
-          <span
-            id="announcement-hint"
-            class="text-xs"
-            classList={{
-              'text-danger': draft().trim().length > ANNOUNCEMENT_MAX_LENGTH,
-              'text-fg-muted': draft().trim().length <= ANNOUNCEMENT_MAX_LENGTH,
+      <Show when={props.canPost}>
+        <form class="flex flex-col gap-2" onSubmit={submission.submit}>
+          <label for="announcement-text" class="sr-only">
+            New announcement
+          </label>
+          <textarea
+            id="announcement-text"
+            class="field min-h-20 resize-y"
+            placeholder="Share something with everyone on this server…"
+            maxLength={ANNOUNCEMENT_MAX_LENGTH * 2}
+            value={draft()}
+            onInput={submission.edit(setDraft)}
+            onKeyDown={(event) => {
+              // Enter posts, Shift+Enter adds a line, as in every chat app.
+              if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) void submission.submit(event);
             }}
-          >
-            {draft().trim().length}/{ANNOUNCEMENT_MAX_LENGTH} · Enter to post, Shift+Enter for a new line
-          </span>
-          <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
-            {submission.isBusy() ? 'Posting…' : 'Post'}
-          </button>
-        </div>
-        <Show when={submission.error()}>
-          {(message) => (
-            <p id="announcement-error" role="alert" class="text-sm text-danger">
-              {message()}
-            </p>
-          )}
-        </Show>
-      </form>
+            aria-invalid={submission.error() ? 'true' : undefined}
+            aria-describedby="announcement-hint announcement-error"
+          />
+          <div class="flex items-center justify-between gap-3">
+            <span
+              id="announcement-hint"
+              class="text-xs"
+              classList={{
+                'text-danger': draft().trim().length > ANNOUNCEMENT_MAX_LENGTH,
+                'text-fg-muted': draft().trim().length <= ANNOUNCEMENT_MAX_LENGTH,
+              }}
+            >
+              {draft().trim().length}/{ANNOUNCEMENT_MAX_LENGTH} · Enter to post, Shift+Enter for a new line
+            </span>
+            <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
+              {submission.isBusy() ? 'Posting…' : 'Post'}
+            </button>
+          </div>
+          <Show when={submission.error()}>
+            {(message) => (
+              <p id="announcement-error" role="alert" class="text-sm text-danger">
+                {message()}
+              </p>
+            )}
+          </Show>
+        </form>
+      </Show>
 
       <ErrorAlert message={feed.loadError()} />
 
       <ul class="-mx-2 flex flex-col" aria-live="polite" aria-label="Latest announcements">
         <For
           each={feed.announcements()}
-          fallback={<li class="px-3 py-6 text-center text-sm text-fg-muted">Nothing announced yet. Be the first.</li>}
+          fallback={
+            <li class="px-3 py-6 text-center text-sm text-fg-muted">
+              {props.canPost ? 'Nothing announced yet. Be the first.' : 'Nothing announced yet.'}
+            </li>
+          }
         >
           {(announcement) => <AnnouncementItem announcement={announcement} />}
         </For>

@@ -1,4 +1,4 @@
-import type { Announcement } from '@gopherchat/api';
+import type { Announcement, Me } from '@gopherchat/api';
 
 /** How many announcements the page keeps in memory. */
 export const FEED_CAP = 100;
@@ -21,4 +21,13 @@ export function mergeAnnouncements(
       return left === right ? 0 : left > right ? -1 : 1;
     })
     .slice(0, cap);
+}
+
+/**
+ * Whether to offer the posting form: to server admins only. A person
+ * remembered from before roles existed has none, and is offered nothing; the
+ * server decides anyway, at every post.
+ */
+export function canPostAnnouncements(user: Pick<Me, 'role'>): boolean {
+  return user.role === 'admin';
 }
