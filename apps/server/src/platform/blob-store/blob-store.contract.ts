@@ -51,6 +51,19 @@ export function testBlobStore(name: string, makeFixture: () => Promise<BlobStore
       expect(await response.text()).toBe('<html>not really</html>');
     });
 
+    it('copies an object inside the store, and has nothing to copy from a key with no object', async () => {
+      const { store } = await setUp();
+      const bytes = new TextEncoder().encode('a file, checked');
+      await store.write('uploads/a/upload', bytes, 'text/plain');
+      expect(await store.copy('uploads/a/upload', 'files/a/Ünïcode +&= copy')).toBe(true);
+      expect(await store.read('files/a/Ünïcode +&= copy')).toEqual(bytes);
+      // A copy, not a link: what happens to the original afterwards does not reach it.
+      await store.write('uploads/a/upload', new TextEncoder().encode('other bytes'), 'text/plain');
+      expect(await store.read('files/a/Ünïcode +&= copy')).toEqual(bytes);
+      expect(await store.copy('nothing/here', 'files/b')).toBe(false);
+      expect(await store.stat('files/b')).toBeUndefined();
+    });
+
     it('has no object before an upload or after a delete, and deleting twice is fine', async () => {
       const { store } = await setUp();
       expect(await store.stat('nothing/here')).toBeUndefined();

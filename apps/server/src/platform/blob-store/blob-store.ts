@@ -33,6 +33,12 @@ export interface BlobStore {
   /** The object's bytes, or the first `firstBytes` of them (to check a file's magic number). */
   read(key: string, options?: { firstBytes?: number }): Promise<Uint8Array>;
   write(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /**
+   * Copies the object at `fromKey` to `toKey`, with its type, inside the
+   * store (the bytes do not pass through this server): false when there is
+   * no object at `fromKey`.
+   */
+  copy(fromKey: string, toKey: string): Promise<boolean>;
   /** Deleting what is not there is not an error. */
   delete(key: string): Promise<void>;
 }

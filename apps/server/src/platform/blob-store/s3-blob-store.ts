@@ -1,7 +1,9 @@
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  NoSuchKey,
   NotFound,
   PutObjectCommand,
   S3Client,
@@ -94,6 +96,18 @@ export function createS3BlobStore(settings: S3Settings): BlobStore & { close(): 
 
     async write(key, bytes, contentType) {
       await internal.send(new PutObjectCommand({ Bucket, Key: key, Body: bytes, ContentType: contentType }));
+    },
+
+    async copy(fromKey, toKey) {
+      try {
+        // URL-encoded, as S3 wants it; each segment apart, as MinIO and every store read it.
+        const source = `${Bucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`;
+        await internal.send(new CopyObjectCommand({ Bucket, Key: toKey, CopySource: source }));
+        return true;
+      } catch (error) {
+        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return false;
+        throw error;
+      }
     },
 
     async delete(key) {
