@@ -6,8 +6,7 @@
  * announcements; everyone reads them. The first account created on a server
  * is its admin; operators grant and revoke with `bun run admin`.
  */
-export const SERVER_ROLES = ['member', 'admin'] as const;
-export type ServerRole = (typeof SERVER_ROLES)[number];
+export type ServerRole = 'member' | 'admin';
 
 /** The signed-in person, as they see themselves. */
 export interface Me {

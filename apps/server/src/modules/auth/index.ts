@@ -4,7 +4,7 @@ export { configuredOAuthProviders } from './oauth-providers.ts';
 export { createOAuthRoutes } from './oauth-routes.ts';
 export { createPasswordHasher } from './passwords.ts';
 export { createAuthRepo } from './repo.ts';
-export { createRoleRepo, type RoleChange, type RoleHolder, type RoleRepo } from './roles.ts';
+export { createRoleRepo } from './roles.ts';
 export { authRouter } from './router.ts';
 export { createAuthRoutes } from './routes.ts';
 export { type AuthService, createAuthService, type RequestMeta, SESSION_REVOKED_TOPIC } from './service.ts';

@@ -52,5 +52,3 @@ export function createRoleRepo(db: Database) {
     },
   };
 }
-
-export type RoleRepo = ReturnType<typeof createRoleRepo>;
