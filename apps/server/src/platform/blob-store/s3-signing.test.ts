@@ -3,10 +3,9 @@ import { createHash, createHmac } from 'node:crypto';
 import { createS3BlobStore } from './s3-blob-store.ts';
 
 /**
- * The local S3-compatible server does not check a POST policy's conditions
- * nor every part of a presigned GET, so the signing is checked here, by an
- * independent implementation of AWS Signature Version 4, against what the
- * store hands out: S3 itself, R2 and MinIO verify exactly this.
+ * What the store hands out, checked by an independent implementation of AWS
+ * Signature Version 4 (not the SDK's, which the embedded store also
+ * verifies with): S3 itself, R2 and MinIO verify exactly this.
  */
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const store = createS3BlobStore({
