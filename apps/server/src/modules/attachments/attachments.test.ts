@@ -154,6 +154,31 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     expect(new Uint8Array(await saved.arrayBuffer())).toEqual(song);
   });
 
+  it('serves what was confirmed: posting the grant’s form again afterwards changes nothing members download', async () => {
+    await using t = await start();
+    const [ada, bob] = [await person(t), await person(t)];
+    const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    const checked = new TextEncoder().encode('Meet at noon.\n');
+    const grant = await ada.api.attachments.requestUpload.mutate({
+      fileName: 'plan.txt',
+      contentType: 'text/plain',
+      byteSize: checked.length,
+    });
+    expect((await uploadWithGrant(grant, checked, 'text/plain')).ok).toBe(true);
+    await ada.api.attachments.confirm.mutate({ attachmentId: grant.attachmentId });
+    await ada.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: clientId(),
+      content: { type: 'attachment', attachmentId: grant.attachmentId },
+    });
+
+    // The grant is still valid: the same form again, other bytes of the same size and type, and a confirm.
+    await uploadWithGrant(grant, new TextEncoder().encode('Meet at 3 pm.\n'), 'text/plain');
+    await ada.api.attachments.confirm.mutate({ attachmentId: grant.attachmentId });
+    const [links] = await bob.api.attachments.links.query({ attachmentIds: [grant.attachmentId] });
+    expect(await (await fetch(links?.url ?? '')).text()).toBe('Meet at noon.\n');
+  });
+
   it('deletes the file with its message, for everyone', async () => {
     await using t = await start();
     const [ada, bob] = [await person(t), await person(t)];
@@ -202,17 +227,18 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     });
   });
 
-  it('rejects and deletes an upload larger than announced, of another type, or HTML dressed up as a PNG', async () => {
+  it('rejects and deletes an upload smaller than announced, of another type, or HTML dressed up as a PNG', async () => {
     await using t = await start();
     const ada = await person(t);
     const html = new TextEncoder().encode('<html><script>alert(document.cookie)</script></html>');
+    const photo = await testPhoto();
     const cases = [
       {
-        bytes: await testPhoto(),
-        declared: { contentType: 'image/jpeg', byteSize: 1_000 },
+        bytes: photo,
+        declared: { contentType: 'image/jpeg', byteSize: photo.length + 1_000 },
         says: 'not the size announced',
       },
-      { bytes: await testPhoto(), declared: { contentType: 'image/png' }, says: 'not really of the type image/png' },
+      { bytes: photo, declared: { contentType: 'image/png' }, says: 'not really of the type image/png' },
       { bytes: html, declared: { contentType: 'image/png' }, says: 'not really of the type image/png' },
     ];
     for (const { bytes, declared, says } of cases) {
@@ -231,6 +257,17 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
         .catch(toAppError);
       expect(send).toMatchObject({ appCode: 'INVALID_INPUT' });
     }
+
+    // Larger than announced never arrives: the grant's policy caps the size, and the store keeps to it.
+    const grant = await ada.api.attachments.requestUpload.mutate({
+      fileName: 'big.jpg',
+      contentType: 'image/jpeg',
+      byteSize: 1_000,
+    });
+    expect((await uploadWithGrant(grant, photo, 'image/jpeg')).status).toBe(400);
+    expect(await refusal(ada.api.attachments.confirm.mutate({ attachmentId: grant.attachmentId }))).toMatchObject({
+      appCode: 'NOT_FOUND',
+    });
   });
 
   it('refuses a file over the size limit, a type that is not allowed, and an upload past the quota', async () => {

@@ -242,6 +242,7 @@ describe('attachment processing', () => {
     });
     attachmentId = await uploadImage(service);
     await service.confirm(ownerId, attachmentId);
+    const fileKey = (await rowOf(attachmentId))?.objectKey ?? '';
     const processing = service.startProcessing({ pollMs: 20 });
     try {
       await isDeleted;
@@ -252,9 +253,43 @@ describe('attachment processing', () => {
     }
     expect(signals).toEqual([]);
     const left = await Promise.all(
-      [`media/${attachmentId}/original`, `media/${attachmentId}/thumbnail.webp`].map((key) => blobs.store.stat(key)),
+      [fileKey, `media/${attachmentId}/upload`, `media/${attachmentId}/thumbnail.webp`].map((key) =>
+        blobs.store.stat(key),
+      ),
     );
-    expect(left).toEqual([undefined, undefined]);
+    expect(left).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('processes the file it checked: the grant’s form posted again after confirmation changes nothing', async () => {
+    const png = (background: string, compressionLevel: number) =>
+      sharp({ create: { width: 64, height: 48, channels: 3, background } })
+        .png({ compressionLevel })
+        .toBuffer()
+        .then((buffer) => new Uint8Array(buffer));
+    // The first uncompressed, the second as small as can be: within the grant's size.
+    const [red, blue] = [await png('#c00', 0), await png('#00c', 9)];
+    expect(blue.length).toBeLessThan(red.length);
+    const { service, images, signals } = instance();
+    const grant = await service.requestUpload(ownerId, {
+      fileName: 'red.png',
+      contentType: 'image/png',
+      byteSize: red.length,
+    });
+    await uploadWithGrant(grant, red, 'image/png');
+    await service.confirm(ownerId, grant.attachmentId);
+    expect((await uploadWithGrant(grant, blue, 'image/png')).ok).toBe(true);
+    const processing = service.startProcessing({ pollMs: 20 });
+    try {
+      await eventually(() => signals.length > 0, 'the outcome', 15_000);
+    } finally {
+      await processing.stop();
+      await images.close();
+    }
+    expect(signals).toEqual([readyEvent(grant.attachmentId)]);
+    const served = await blobs.store.read((await rowOf(grant.attachmentId))?.objectKey ?? '');
+    const [r, , b] = (await sharp(served).stats()).channels;
+    expect(r?.mean).toBeGreaterThan(150);
+    expect(b?.mean).toBeLessThan(50);
   });
 
   it('runs a job queued before its instance stopped, on the next one to start', async () => {

@@ -29,20 +29,41 @@ export function createAttachmentRepo(db: Database) {
       return row;
     },
 
-    /** Moves an upload on from `uploading`, once: the row as it now stands, or undefined if something else already did. */
+    /**
+     * Moves an upload on from `uploading`, once, pointing it at `objectKey`
+     * (the checked copy): the row as it now stands, or undefined if something
+     * else already did.
+     */
     async confirm(
       id: string,
-      update: { state: 'processing' | 'ready'; width: number | null; height: number | null; at: Date },
+      update: {
+        objectKey: string;
+        state: 'processing' | 'ready';
+        width: number | null;
+        height: number | null;
+        at: Date;
+      },
     ): Promise<AttachmentRow | undefined> {
       const [row] = await db
         .update(attachments)
         .set({
+          objectKey: update.objectKey,
           state: update.state,
           width: update.width,
           height: update.height,
           nextAttemptAt: update.state === 'processing' ? update.at : null,
           updatedAt: update.at,
         })
+        .where(and(eq(attachments.id, id), eq(attachments.state, 'uploading')))
+        .returning();
+      return row;
+    },
+
+    /** Refuses an upload still `uploading`: undefined if a confirmation moved it on meanwhile. */
+    async refuseUpload(id: string, failure: string, at: Date): Promise<AttachmentRow | undefined> {
+      const [row] = await db
+        .update(attachments)
+        .set({ state: 'failed', failure, updatedAt: at })
         .where(and(eq(attachments.id, id), eq(attachments.state, 'uploading')))
         .returning();
       return row;

@@ -43,8 +43,28 @@ const factsOf = (row: AttachmentRow): AttachmentFacts => ({
   height: row.height,
 });
 
-/** Objects a row may have in the store: the upload (or its clean copy) and the thumbnail. */
-const objectKeysOf = (row: AttachmentRow) => [row.objectKey, ...(row.thumbnailKey ? [row.thumbnailKey] : [])];
+/**
+ * Where an upload's grant lets its uploader write, until the grant expires
+ * (also after confirmation: a grant cannot be revoked). Nothing is served
+ * from there.
+ */
+const uploadKeyOf = (attachmentId: string) => `media/${attachmentId}/upload`;
+
+/**
+ * Where a confirmation copies the upload before checking it: a key no grant
+ * names, so the bytes checked are the bytes served (and processed). New for
+ * each confirmation, so two racing ones never write the same object.
+ */
+const fileKeyOf = (attachmentId: string) => `media/${attachmentId}/file-${uuidv7()}`;
+
+/**
+ * Objects a row may have in the store: its file (the upload itself while
+ * `uploading`), the upload key (which the grant may have written again after
+ * confirmation), and the thumbnail.
+ */
+const objectKeysOf = (row: AttachmentRow) => [
+  ...new Set([row.objectKey, uploadKeyOf(row.id), ...(row.thumbnailKey ? [row.thumbnailKey] : [])]),
+];
 
 /**
  * Whether a file may be fetched: checked at confirmation. An image is served
@@ -118,9 +138,10 @@ export function createAttachmentService(deps: {
     );
   }
 
-  async function reject(row: AttachmentRow, reason: string): Promise<never> {
-    await store.delete(row.objectKey);
-    await repo.fail(row.id, reason, now());
+  /** Refuses what a confirmation copied to `fileKey`. */
+  async function reject(row: AttachmentRow, fileKey: string, reason: string): Promise<never> {
+    await store.delete(fileKey);
+    await repo.refuseUpload(row.id, reason, now());
     throw new AppError('INVALID_INPUT', reason);
   }
 
@@ -196,7 +217,7 @@ export function createAttachmentService(deps: {
     async requestUpload(userId: string, input: TRequestUploadInput): Promise<UploadGrantReply> {
       const id = uuidv7();
       const at = now();
-      const objectKey = `media/${id}/original`;
+      const objectKey = uploadKeyOf(id);
       const isWithinQuota = await repo.insertWithinQuota(deps.quotaBytes, {
         id,
         ownerId: userId,
@@ -222,26 +243,41 @@ export function createAttachmentService(deps: {
     },
 
     /**
-     * The uploader says the bytes are there: checks size, type and (for
-     * images) dimensions against what was declared, and deletes what lied.
-     * Confirming again is harmless.
+     * The uploader says the bytes are there: copies them where no grant can
+     * write (see `fileKeyOf`), checks that copy's size, type and (for images)
+     * dimensions against what was declared, and deletes what lied. Confirming
+     * again is harmless; posting the grant's form again afterwards changes
+     * nothing that is served.
      */
     async confirm(userId: string, attachmentId: string): Promise<AttachmentFacts & { status: AttachmentStatus }> {
       const row = await ownUpload(userId, attachmentId);
-      if (row.state === 'failed') throw new AppError('INVALID_INPUT', row.failure ?? 'That upload was refused.');
-      if (row.state !== 'uploading') return { ...factsOf(row), status: statusOf(row) };
+      const answer = (settled: AttachmentRow) => {
+        if (settled.state === 'failed') {
+          throw new AppError('INVALID_INPUT', settled.failure ?? 'That upload was refused.');
+        }
+        return { ...factsOf(settled), status: statusOf(settled) };
+      };
+      if (row.state !== 'uploading') return answer(row);
 
-      const stored = await store.stat(row.objectKey);
+      const fileKey = fileKeyOf(row.id);
+      if (!(await store.copy(row.objectKey, fileKey))) {
+        // A confirmation racing this one may have taken the upload already.
+        const settled = await ownUpload(userId, row.id);
+        if (settled.state !== 'uploading') return answer(settled);
+        throw new AppError('NOT_FOUND', 'The file has not arrived yet. Upload it, then confirm.');
+      }
+      await store.delete(row.objectKey);
+      const stored = await store.stat(fileKey);
       if (!stored) throw new AppError('NOT_FOUND', 'The file has not arrived yet. Upload it, then confirm.');
       // The size announced is at most ATTACHMENT_MAX_BYTES (ZRequestUploadInput): so is a file of exactly that size.
       if (stored.byteSize !== row.byteSize) {
-        await reject(row, 'The file that arrived is not the size announced. Upload it again.');
+        await reject(row, fileKey, 'The file that arrived is not the size announced. Upload it again.');
       }
       const contentType = row.contentType as AttachmentContentType;
       const isImage = kindOf(contentType) === 'image';
-      const head = await store.read(row.objectKey, { firstBytes: isImage ? IMAGE_HEADER_BYTES : SNIFF_BYTES });
+      const head = await store.read(fileKey, { firstBytes: isImage ? IMAGE_HEADER_BYTES : SNIFF_BYTES });
       if (!isContentOfType(contentType, head.subarray(0, SNIFF_BYTES))) {
-        await reject(row, `That file is not really of the type ${contentType}.`);
+        await reject(row, fileKey, `That file is not really of the type ${contentType}.`);
       }
       let dimensions: { width: number; height: number } | undefined;
       if (isImage) {
@@ -251,24 +287,26 @@ export function createAttachmentService(deps: {
             throw new AppError('UNAVAILABLE', 'Images cannot be shared on this server right now. Try again later.');
           });
         dimensions = await dimensionsOf(head);
-        if (!dimensions && stored.byteSize > head.length)
-          dimensions = await dimensionsOf(await store.read(row.objectKey));
-        if (!dimensions) await reject(row, 'That image cannot be read.');
+        if (!dimensions && stored.byteSize > head.length) dimensions = await dimensionsOf(await store.read(fileKey));
+        if (!dimensions) await reject(row, fileKey, 'That image cannot be read.');
         else if (dimensions.width * dimensions.height > IMAGE_MAX_PIXELS) {
-          await reject(row, `That image is too large: at most ${IMAGE_MAX_PIXELS / 1_000_000} megapixels.`);
+          await reject(row, fileKey, `That image is too large: at most ${IMAGE_MAX_PIXELS / 1_000_000} megapixels.`);
         }
       }
-      const confirmed =
-        (await repo.confirm(row.id, {
-          state: isImage ? 'processing' : 'ready',
-          width: dimensions?.width ?? null,
-          height: dimensions?.height ?? null,
-          at: now(),
-        })) ??
-        // A confirmation racing this one got there first: answer with what it made.
-        (await ownUpload(userId, row.id));
+      const confirmed = await repo.confirm(row.id, {
+        objectKey: fileKey,
+        state: isImage ? 'processing' : 'ready',
+        width: dimensions?.width ?? null,
+        height: dimensions?.height ?? null,
+        at: now(),
+      });
+      if (!confirmed) {
+        // A confirmation racing this one got there first: its copy is the file; answer with what it made.
+        await store.delete(fileKey);
+        return answer(await ownUpload(userId, row.id));
+      }
       if (isImage) void pumpNow();
-      return { ...factsOf(confirmed), status: statusOf(confirmed) };
+      return answer(confirmed);
     },
 
     /** For messages: see AttachmentsForMessages. */
