@@ -8,7 +8,7 @@ import { openObjectFiles } from './object-files.ts';
 import { createSignatureVerifier } from './signature.ts';
 
 /** The region signatures are scoped to (any name would do; the SDK's default). */
-export const LOCAL_STORE_REGION = 'us-east-1';
+const LOCAL_STORE_REGION = 'us-east-1';
 /**
  * The most one PutObject or upload may carry: above any file the app
  * takes (25 MB) and any clean copy it makes of an image (50 megapixels).
