@@ -7,6 +7,10 @@ import { startServer } from './server.ts';
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config);
+  // The last line of defence: every input is bounded and every handler catches its own failures, so
+  // what arrives here is a bug. One request's bug must not end everyone's connections: log it, carry on.
+  process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception; carrying on'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection; carrying on'));
   const server = await startServer(config, { logger });
   logger.info(
     { url: server.url.href, database: config.database.kind, bus: config.bus.kind, instanceId: server.app.instanceId },

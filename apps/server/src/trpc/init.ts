@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { AppError, appCodeForTrpcCode, TRPC_CODE_BY_APP_CODE } from '../errors.ts';
 import { DrainingError } from '../lifecycle.ts';
 import type { Context } from './context.ts';
+import { SUBSCRIPTIONS_PER_SOCKET_MAX } from './frame-limits.ts';
 
 const INTERNAL_USER_MESSAGE = 'Something went wrong on our side. Please try again.';
 
@@ -71,6 +72,57 @@ const trackMutations = t.middleware(async ({ ctx, type, next }) => {
 });
 
 /**
+ * `stream`, calling `release` once it ends whichever way: drained, failed,
+ * returned early, or aborted before it started. Each call is passed through
+ * as is, so the stream stops exactly as it would unwrapped.
+ */
+function releasedAfter<T>(stream: AsyncIterable<T>, signal: AbortSignal | undefined, release: () => void) {
+  signal?.addEventListener('abort', release, { once: true });
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      const inner = stream[Symbol.asyncIterator]();
+      return {
+        async next() {
+          try {
+            const step = await inner.next();
+            if (step.done) release();
+            return step;
+          } catch (error) {
+            release();
+            throw error;
+          }
+        },
+        async return(value?: unknown) {
+          release();
+          return (await inner.return?.(value)) ?? { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
+/** A socket holds a bounded number of live subscriptions: each costs the server a stream and its buffers. */
+const limitSubscriptions = t.middleware(async ({ ctx, type, signal, next }) => {
+  if (type !== 'subscription' || !ctx.socket) return next();
+  const release = ctx.socket.admitSubscription();
+  if (!release) {
+    throw new AppError(
+      'RATE_LIMITED',
+      `One connection can hold at most ${SUBSCRIPTIONS_PER_SOCKET_MAX} live subscriptions. Stop one first.`,
+    );
+  }
+  const result = await next();
+  if (!result.ok || !isAsyncIterable(result.data)) {
+    release();
+    return result;
+  }
+  return { ...result, data: releasedAfter(result.data, signal, release) };
+});
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+/**
  * Text PostgreSQL cannot store is refused before any schema, for every
  * procedure and every field: one NUL in one message used to fail the whole
  * send batch, every other person's messages with it.
@@ -85,7 +137,8 @@ export const router = t.router;
 export const publicProcedure = t.procedure
   .use(mapAppErrors)
   .use(refuseUnstorableText)
-  .use(trackMutations);
+  .use(trackMutations)
+  .use(limitSubscriptions);
 
 /** Procedures for signed-in callers: `ctx.auth` is set, or the call fails with UNAUTHENTICATED. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -4,6 +4,13 @@ import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle.ts';
 import { isAllowedOrigin } from '../origin.ts';
+import {
+  CALLS_PER_BATCH_MAX,
+  FRAME_MAX_BYTES,
+  FRAME_MAX_DEPTH,
+  isNestedDeeperThan,
+  SUBSCRIPTIONS_PER_SOCKET_MAX,
+} from './frame-limits.ts';
 import { type TrackedChannel, TrpcSocket } from './socket.ts';
 
 interface SocketData {
@@ -16,6 +23,8 @@ interface SocketData {
   sessionId?: string;
   /** Closes the socket when it has not authenticated in time, or its access token runs out. */
   authTimer?: ReturnType<typeof setTimeout>;
+  /** Subscriptions admitted and not yet ended. */
+  subscriptionCount: number;
 }
 
 /** Who a socket is: set at connection, and extended when the client renews its access token. */
@@ -75,6 +84,11 @@ export interface SocketControl {
    * carries the transport's tag of the request.
    */
   trackedChannel(rawInput: unknown, signal: AbortSignal): TrackedChannel | undefined;
+  /**
+   * Counts a subscription against the socket's cap: the function that
+   * releases its place (idempotent), or undefined when the socket is full.
+   */
+  admitSubscription(): (() => void) | undefined;
 }
 
 export interface WebSocketContextInput {
@@ -95,6 +109,10 @@ export const CLOSE_TOKEN_EXPIRED = 4402;
 
 /** Close code for "server restarting, come back": clients reconnect (and resume) elsewhere. */
 export const CLOSE_SERVICE_RESTART = 1012;
+/** A frame the protocol has no place for (too deep, or one that failed in a way only a hostile client causes). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+/** A binary frame: the protocol is JSON text. */
+export const CLOSE_UNSUPPORTED_DATA = 1003;
 
 export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options: {
   router: TRouter;
@@ -131,6 +149,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
 
   const handleConnection: ConnectionHandler = getWSConnectionHandler<TRouter>({
     router: options.router,
+    maxBatchSize: CALLS_PER_BATCH_MAX,
     // Typed as required, but only applyWSSHandler reads it: Bun.serve owns the sockets here.
     wss: undefined as unknown as WSSHandlerOptions<TRouter>['wss'],
     createContext: async ({ info, req }) => {
@@ -144,6 +163,16 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
           trackedChannel: (rawInput, signal) => {
             const tag = isPlainObject(rawInput) ? requestTagOf(rawInput[REQUEST_TAG]) : undefined;
             return tag && data.socket?.trackedChannel(tag, signal);
+          },
+          admitSubscription: () => {
+            if (data.subscriptionCount >= SUBSCRIPTIONS_PER_SOCKET_MAX) return undefined;
+            data.subscriptionCount++;
+            let isReleased = false;
+            return () => {
+              if (isReleased) return;
+              isReleased = true;
+              data.subscriptionCount--;
+            };
           },
         },
       });
@@ -159,7 +188,16 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
   /** Browsers always send Origin on a WebSocket upgrade; other clients (SDK, bots) send none. */
   const isOriginAllowed = (request: Request) => isAllowedOrigin(request, allowedOrigins) !== false;
 
+  /** Closes a socket whose frame broke the protocol's limits, and only that socket. */
+  function refuse(ws: ServerWebSocket<SocketData>, code: number, reason: string, error?: unknown) {
+    logger.warn({ requestId: ws.data.requestId, err: error, reason }, 'websocket frame refused');
+    if (ws.data.socket) ws.data.socket.close(code, reason);
+    else ws.close(code, reason);
+  }
+
   const websocket: WebSocketHandler<SocketData> = {
+    // Larger frames: Bun closes the socket with 1009 before anything reads them.
+    maxPayloadLength: FRAME_MAX_BYTES,
     // Bun's own cap, a backstop above ours: past it Bun closes the socket itself.
     backpressureLimit: options.sendBufferLimit * 2,
     closeOnBackpressureLimit: true,
@@ -174,9 +212,17 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
       handleConnection(socket as unknown as TrpcClient, req as unknown as TrpcUpgradeRequest);
     },
     message(ws, message) {
-      // tRPC's handler expects `ws`-style Buffers for text frames.
-      const data = typeof message === 'string' ? Buffer.from(tagSubscriptionRequests(message)) : message;
-      ws.data.socket?.emit('message', data, false);
+      if (typeof message !== 'string') return refuse(ws, CLOSE_UNSUPPORTED_DATA, 'binary frames are not accepted');
+      if (isNestedDeeperThan(message, FRAME_MAX_DEPTH)) {
+        return refuse(ws, CLOSE_POLICY_VIOLATION, `frames nest at most ${FRAME_MAX_DEPTH} levels`);
+      }
+      try {
+        // tRPC's handler expects `ws`-style Buffers for text frames.
+        ws.data.socket?.emit('message', Buffer.from(tagSubscriptionRequests(message)), false);
+      } catch (error) {
+        // tRPC answers what it can parse; what escapes it is a frame no client of ours sends.
+        refuse(ws, CLOSE_POLICY_VIOLATION, 'frame could not be handled', error);
+      }
     },
     drain(ws) {
       ws.data.socket?.drained();
@@ -203,6 +249,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
         data: {
           requestId,
           upgradeRequest: request,
+          subscriptionCount: 0,
           request: { url: url.pathname + url.search, headers: Object.fromEntries(request.headers) },
         },
       });
