@@ -36,7 +36,7 @@ import { createConversationService, createEventHub, createEventLog } from './mod
 import { createPresenceService } from './modules/presence/index.ts';
 import { createSystemService } from './modules/system/index.ts';
 import { createProfileDirectory, createUserRepo, createUserService } from './modules/users/index.ts';
-import { clientIpOf, isAllowedOrigin, isPlainHttpLoopback } from './origin.ts';
+import { clientIpOf, isAllowedOrigin, isLoopbackHost, isPlainHttpLoopback } from './origin.ts';
 import { openBlobStore } from './platform/blob-store/index.ts';
 import { createBus } from './platform/bus/index.ts';
 import { systemClock } from './platform/clock/index.ts';
@@ -245,7 +245,11 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
       }),
     ],
     checkReadiness: () => services.system.checkReadiness(),
-    metrics: { render: () => metrics.render(), token: config.metricsToken },
+    metrics: {
+      render: () => metrics.render(),
+      token: config.metricsToken,
+      isOpenWithoutToken: isLoopbackHost(config.host),
+    },
     webFiles: webFilesFor(config),
     securityHeaders: createSecurityHeaders({
       storeOrigins: await storeOriginsOf(blobStore.store),

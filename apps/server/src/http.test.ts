@@ -200,3 +200,29 @@ describe('HTTP surface', () => {
     }
   });
 });
+
+describe('GET /metrics', () => {
+  it('is open on loopback, and off loopback only with METRICS_TOKEN (counters were open to anyone)', async () => {
+    {
+      await using t = await startTestServer({ label: 'metrics-loopback', database: 'postgres' });
+      expect((await fetch(new URL('/metrics', t.url))).status).toBe(200);
+    }
+    {
+      await using t = await startTestServer({ label: 'metrics-open', database: 'postgres', env: { HOST: '0.0.0.0' } });
+      const refused = await fetch(new URL('/metrics', t.url));
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toEqual({ error: 'Metrics are served off loopback only with METRICS_TOKEN set.' });
+    }
+    {
+      const token = 'a-long-enough-metrics-token';
+      await using t = await startTestServer({
+        label: 'metrics-token',
+        database: 'postgres',
+        env: { HOST: '0.0.0.0', METRICS_TOKEN: token },
+      });
+      expect((await fetch(new URL('/metrics', t.url))).status).toBe(401);
+      const metrics = await fetch(new URL('/metrics', t.url), { headers: { authorization: `Bearer ${token}` } });
+      expect(metrics.status).toBe(200);
+    }
+  });
+});

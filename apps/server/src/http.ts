@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { isSameSecret } from './lib/same-secret.ts';
 import type { ReadinessReport } from './modules/system/index.ts';
 import type { SecurityHeaders } from './security-headers.ts';
+import { CALLS_PER_BATCH_MAX } from './trpc/frame-limits.ts';
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
@@ -64,14 +65,37 @@ function createStaticHandler(source: WebFiles, security: SecurityHeaders) {
   };
 }
 
+/** How an error Elysia caught is answered: a status and a message a person can read. */
+function describeHttpError(code: string | number, error: unknown): { status: number; message: string } {
+  // decodeURIComponent of a path such as /%zz: the address is malformed, not the server.
+  if (error instanceof URIError) return { status: 400, message: 'The address is malformed.' };
+  switch (code) {
+    case 'NOT_FOUND':
+      return { status: 404, message: 'Not found' };
+    case 'PARSE':
+    case 'VALIDATION':
+    case 'INVALID_COOKIE_SIGNATURE':
+    case 'INVALID_FILE_TYPE':
+      return { status: 400, message: 'The request is malformed.' };
+    default:
+      return typeof code === 'number' && code >= 400 && code < 500
+        ? { status: code, message: 'The request was refused.' }
+        : { status: 500, message: 'Something went wrong on our side. Please try again.' };
+  }
+}
+
 export function createHttpApp<TRouter extends AnyRouter>(options: {
   router: TRouter;
   createContext: (input: { requestId: string; request: Request; resHeaders: Headers }) => Promise<unknown>;
   /** Plain HTTP routes of feature modules (e.g. the auth cookie routes). */
   routes: AnyElysia[];
   checkReadiness: () => Promise<ReadinessReport>;
-  /** The Prometheus text of this instance's counters, behind a bearer token when one is set. */
-  metrics: { render: () => string; token: string | undefined };
+  /**
+   * The Prometheus text of this instance's counters, behind a bearer token
+   * when one is set; without one, only while the server listens on loopback
+   * (counters tell an outsider how busy the server is and who is online).
+   */
+  metrics: { render: () => string; token: string | undefined; isOpenWithoutToken: boolean };
   webFiles: WebFiles;
   /** Every response's security headers, and the web app's Content-Security-Policy. */
   securityHeaders: SecurityHeaders;
@@ -85,6 +109,7 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
       endpoint: '/trpc',
       req: request,
       router: options.router,
+      maxBatchSize: CALLS_PER_BATCH_MAX,
       createContext: ({ resHeaders }) => options.createContext({ requestId, request, resHeaders }) as never,
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, path, requestId }, 'procedure failed');
@@ -99,6 +124,13 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
         const requestId = requestIdFor(request);
         set.headers['x-request-id'] = requestId;
         return { requestId, receivedAt: performance.now() };
+      })
+      // Every failure answers typed JSON: a malformed input is the client's 4xx, never a 500.
+      .onError({ as: 'global' }, ({ code, error, set, request }) => {
+        const answer = describeHttpError(code, error);
+        if (answer.status >= 500) logger.error({ err: error, path: request.url }, 'request failed');
+        set.status = answer.status;
+        return { error: answer.message };
       })
       .onAfterResponse({ as: 'global' }, ({ request, requestId, receivedAt, set, responseValue }) => {
         const url = new URL(request.url);
@@ -121,7 +153,11 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
         return report;
       })
       .get('/metrics', ({ request, set }) => {
-        const { token } = options.metrics;
+        const { token, isOpenWithoutToken } = options.metrics;
+        if (!token && !isOpenWithoutToken) {
+          set.status = 403;
+          return { error: 'Metrics are served off loopback only with METRICS_TOKEN set.' };
+        }
         if (token && !isSameSecret(request.headers.get('authorization') ?? '', `Bearer ${token}`)) {
           set.status = 401;
           return { error: 'Metrics need the bearer token.' };

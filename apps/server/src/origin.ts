@@ -16,6 +16,11 @@ export function isAllowedOrigin(request: Request, allowedOrigins: ReadonlySet<st
   }
 }
 
+/** Whether a listen address is reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 /** Loopback over plain HTTP: the one place a cookie may go without `Secure` (local development). */
 export function isPlainHttpLoopback(request: Request): boolean {
   const url = new URL(request.url);

@@ -3,6 +3,10 @@ import { type App, createApp } from './app.ts';
 import type { Config } from './env.ts';
 import { requestIdFor } from './http.ts';
 import { rememberPeerAddress } from './origin.ts';
+import { errorResponse, withAbsoluteUrl } from './request-url.ts';
+
+/** Bytes of one request body: a batch of the longest messages fits many times over. */
+const REQUEST_BODY_MAX_BYTES = 2 * 1024 * 1024;
 
 export interface RunningServer {
   app: App;
@@ -33,8 +37,12 @@ export async function startServer(config: Config, deps: { logger: Logger }): Pro
     port: config.port,
     // Never share the port: a stale instance would silently take half the traffic.
     reusePort: false,
-    fetch(request, server) {
-      rememberPeerAddress(request, server.requestIP(request)?.address);
+    // Nothing the app serves takes a large body: uploads go straight to the object store.
+    maxRequestBodySize: REQUEST_BODY_MAX_BYTES,
+    fetch(received, server) {
+      const request = withAbsoluteUrl(received);
+      if (!request) return errorResponse(400, 'The request line is malformed.');
+      rememberPeerAddress(request, server.requestIP(received)?.address);
       const url = new URL(request.url);
       if (url.pathname === '/trpc' && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
         return app.websockets.upgrade(request, server, requestIdFor(request));
@@ -42,6 +50,11 @@ export async function startServer(config: Config, deps: { logger: Logger }): Pro
       return app.http.handle(request);
     },
     websocket: app.websockets.websocket,
+    // A handler that threw: the app's own error handling missed it, so it is a bug, but still an answer.
+    error(error) {
+      logger.error({ err: error }, 'request failed outside the handlers');
+      return errorResponse(500, 'Something went wrong on our side. Please try again.');
+    },
   });
 
   let shutdownPromise: Promise<boolean> | undefined;

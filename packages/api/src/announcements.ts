@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZEventId } from './conversations.ts';
 import { ANNOUNCEMENT_MAX_LENGTH } from './limits.ts';
 
 export const ZPostAnnouncementInput = z.object({
@@ -27,7 +28,7 @@ export const ZListAnnouncementsInput = z
  */
 export const ZAnnouncementStreamInput = z
   .object({
-    lastEventId: z.string().regex(/^\d+$/, 'lastEventId is a decimal id').nullish(),
+    lastEventId: ZEventId.nullish(),
   })
   .optional();
 

@@ -102,10 +102,16 @@ export const ZMarkReadInput = ZPointer;
 
 export const ZTypingInput = z.object({ conversationId: ZId, isTyping: z.boolean() });
 
+/** Largest PostgreSQL bigint: stream event ids are bigints, and a larger one fails the query that reads after it. */
+const BIGINT_MAX = 2n ** 63n - 1n;
+
+/** A stream's resume point: the decimal id of the last event a client has, within bigint range. */
+export const ZEventId = z
+  .string()
+  .regex(/^\d{1,19}$/, 'An event id is a decimal number.')
+  .refine((id) => BigInt(id) <= BIGINT_MAX, 'That event id is out of range.');
+
 export const ZEventsInput = z.object({
   /** tRPC sets this on reconnect: the id of the last event the client has. */
-  lastEventId: z
-    .string()
-    .regex(/^\d{1,19}$/)
-    .optional(),
+  lastEventId: ZEventId.optional(),
 });
