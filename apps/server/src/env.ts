@@ -332,5 +332,8 @@ export function loadTestServices(source: Record<string, string | undefined> = pr
     /** Handed to spawned server processes so they find `bun`. */
     path: source.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     home: source.HOME ?? '/root',
+    /** The fuzz tests' seed (to replay a failure) and how many times their default work to do (before a release). */
+    fuzzSeed: Number(source.FUZZ_SEED ?? 20261207),
+    fuzzRounds: Math.max(1, Number(source.FUZZ_ROUNDS ?? 1) || 1),
   };
 }
