@@ -6,6 +6,7 @@ import type { Config } from './env.ts';
 import { AppError } from './errors.ts';
 import { createHttpApp, type WebFiles } from './http.ts';
 import { schedulePruning } from './lib/periodic-pruning.ts';
+import { createTokenBuckets } from './lib/token-buckets.ts';
 import { createWorkerPool } from './lib/worker-pool.ts';
 import { createLifecycle } from './lifecycle.ts';
 import {
@@ -145,6 +146,10 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     logger,
     eventRetentionMs: config.eventRetentionMs,
     typingLimit: limitsFor({ name: 'typing', points: config.typingSignalsPer10s, windowSeconds: 10 }),
+    sendLimits: {
+      perSender: createTokenBuckets({ ...config.sendLimits.perUser, clock }),
+      perConversation: createTokenBuckets({ ...config.sendLimits.perConversation, clock }),
+    },
     cache: sharedState.cache,
     cacheTtlMs: config.cacheTtlMs,
     receiptWindowMs: config.receiptWindowMs,

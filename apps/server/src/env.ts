@@ -64,6 +64,16 @@ const ZEnv = z.object({
   RECEIPT_WINDOW_MS: z.coerce.number().int().min(1).max(5_000).default(250),
   /** Typing signals one person may send per 10 seconds. */
   TYPING_SIGNALS_PER_10S: z.coerce.number().int().min(1).default(20),
+  /**
+   * Messages one person may send at once, and per second on average after
+   * that; per instance (see docs/security.md). Offline outboxes flush in a
+   * burst, so the burst is generous.
+   */
+  SEND_BURST_PER_USER: z.coerce.number().int().min(1).default(30),
+  SENDS_PER_SECOND_PER_USER: z.coerce.number().positive().default(2),
+  /** Likewise for one conversation, all its members together. */
+  SEND_BURST_PER_CONVERSATION: z.coerce.number().int().min(1).default(300),
+  SENDS_PER_SECOND_PER_CONVERSATION: z.coerce.number().positive().default(30),
   /** Announcements one admin may post per hour (each reaches every account on the server). */
   ANNOUNCEMENTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /**
@@ -193,6 +203,8 @@ export interface Config {
   cacheTtlMs: number;
   metricsToken: string | undefined;
   typingSignalsPer10s: number;
+  /** Token buckets for sends, per person and per conversation. */
+  sendLimits: Record<'perUser' | 'perConversation', { burst: number; perSecond: number }>;
   announcementsPerHour: number;
   receiptWindowMs: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
@@ -308,6 +320,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     cacheTtlMs: env.CACHE_TTL_MS,
     metricsToken: env.METRICS_TOKEN,
     typingSignalsPer10s: env.TYPING_SIGNALS_PER_10S,
+    sendLimits: {
+      perUser: { burst: env.SEND_BURST_PER_USER, perSecond: env.SENDS_PER_SECOND_PER_USER },
+      perConversation: { burst: env.SEND_BURST_PER_CONVERSATION, perSecond: env.SENDS_PER_SECOND_PER_CONVERSATION },
+    },
     announcementsPerHour: env.ANNOUNCEMENTS_PER_HOUR,
     receiptWindowMs: env.RECEIPT_WINDOW_MS,
     logLevel: env.LOG_LEVEL,

@@ -1,5 +1,16 @@
 import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 
+/**
+ * Send limits no test or benchmark reaches by sending fast on purpose: the
+ * tests of the limits themselves set their own.
+ */
+export const GENEROUS_SEND_LIMITS = {
+  SEND_BURST_PER_USER: '100000',
+  SENDS_PER_SECOND_PER_USER: '100000',
+  SEND_BURST_PER_CONVERSATION: '1000000',
+  SENDS_PER_SECOND_PER_CONVERSATION: '1000000',
+};
+
 /** A password the policy accepts, for accounts made in tests and benchmarks. */
 export const TEST_PASSWORD = 'velvet-harbor-quartz-71';
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Subprocess } from 'bun';
 import { loadTestServices } from '../env.ts';
+import { GENEROUS_SEND_LIMITS } from './accounts.ts';
 
 const MAIN = resolve(import.meta.dir, '../main.ts');
 
@@ -36,6 +37,7 @@ export async function spawnServer(
       PORT: '0',
       LOG_LEVEL: 'info',
       PASSWORD_HASH_COST: '4',
+      ...GENEROUS_SEND_LIMITS,
       // As the image and `bun run start` run it (see infra/Dockerfile).
       MIMALLOC_PURGE_DELAY: '1000',
       ...env,

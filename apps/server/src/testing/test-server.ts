@@ -5,7 +5,7 @@ import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 import { type Config, loadConfig } from '../env.ts';
 import { generateStoredKeys } from '../modules/auth/keys.ts';
 import { type RunningServer, startServer } from '../server.ts';
-import { signUpClient } from './accounts.ts';
+import { GENEROUS_SEND_LIMITS, signUpClient } from './accounts.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { testLogger } from './logger.ts';
 import { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './redis.ts';
@@ -57,6 +57,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     NODE_ENV: 'test',
     // Real bcrypt, at the lowest cost: the tests are about behaviour, the bench about speed.
     PASSWORD_HASH_COST: '4',
+    ...GENEROUS_SEND_LIMITS,
     JWT_PRIVATE_JWK: JSON.stringify(keys.jwk),
     AUTH_SECRET: keys.secret,
     HOST: '127.0.0.1',

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import { AppError } from '../../errors.ts';
 import { createGroupCommit } from '../../lib/group-commit.ts';
+import type { TokenBuckets } from '../../lib/token-buckets.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import type { Database, PipelinedTransaction, Statement } from '../../platform/database/index.ts';
@@ -199,6 +200,12 @@ export function createConversationService(deps: {
   receiptWindowMs: number;
   /** Typing signals per person. */
   typingLimit: RateLimiter;
+  /**
+   * Sends per sender (checked before a send queues) and per conversation
+   * (checked in the batch, once the sender is known to be a member: an
+   * outsider cannot spend a conversation's budget).
+   */
+  sendLimits: { perSender: TokenBuckets; perConversation: TokenBuckets };
   cache: Cache;
   /** How long membership stays cached; 0: not cached. */
   cacheTtlMs: number;
@@ -408,6 +415,11 @@ export function createConversationService(deps: {
           // Resolved below, against the first copy's row.
         } else if (!memberships.has(`${request.conversationId}/${request.senderId}`)) {
           outcomes[index] = new AppError('NOT_FOUND', NOT_A_MEMBER);
+        } else if (!deps.sendLimits.perConversation.take(request.conversationId).isAllowed) {
+          outcomes[index] = new AppError(
+            'RATE_LIMITED',
+            'This conversation is getting more messages than the server takes. Yours will go in a moment.',
+          );
         } else if (
           request.replyToSeq !== undefined &&
           request.replyToSeq > (lastSeqs.get(request.conversationId) ?? 0)
@@ -663,6 +675,12 @@ export function createConversationService(deps: {
 
     /** Durable when it resolves. A retry with the same client id resolves to the original message. */
     async send(userId: string, input: TSendMessageInput): Promise<Message> {
+      if (!deps.sendLimits.perSender.take(userId).isAllowed) {
+        throw new AppError(
+          'RATE_LIMITED',
+          'You are sending messages faster than the server takes. They will go in a moment.',
+        );
+      }
       const { content } = input;
       if (content.type === 'text') return sends.submit({ ...input, content, senderId: userId });
       const attachment = await deps.attachments.factsForSend(userId, content.attachmentId);

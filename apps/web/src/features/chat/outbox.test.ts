@@ -24,9 +24,15 @@ function fakeServer() {
     stored,
     isReachable: true,
     refuse: new Set<string>(),
+    /** Sends still to refuse as too fast, as the server's send limits do. */
+    rateLimited: 0,
     async send(message: OutgoingMessage): Promise<Message> {
       await Bun.sleep(1);
       if (!server.isReachable) throw new Refusal(OFFLINE);
+      if (server.rateLimited > 0) {
+        server.rateLimited--;
+        throw new Refusal({ appCode: 'RATE_LIMITED', userMessage: 'You are sending messages too fast.' });
+      }
       if (server.refuse.has(message.text))
         throw new Refusal({ appCode: 'NOT_FOUND', userMessage: 'You left that conversation.' });
       const existing = stored.get(message.clientMessageId);
@@ -89,6 +95,18 @@ describe('the outbox', () => {
     expect(sent.map((message) => (message.content as { text: string }).text)).toEqual(['a', 'b', 'c']);
     expect(outbox.queue).toEqual([]);
     expect(storage.items.size).toBe(0);
+  });
+
+  it('backs off when the server says RATE_LIMITED, keeps the order, and marks nothing failed', async () => {
+    const storage = new MemoryStorage();
+    const server = fakeServer();
+    server.rateLimited = 3;
+    const { outbox, sent } = outboxOn(storage, server);
+    for (const text of ['a', 'b', 'c']) outbox.enqueue(write(text));
+    await until(() => sent.length === 3);
+    expect(server.rateLimited).toBe(0);
+    expect(sent.map((message) => (message.content as { text: string }).text)).toEqual(['a', 'b', 'c']);
+    expect(outbox.queue).toEqual([]);
   });
 
   it('keeps messages written offline across a reload and sends each once when the server is back', async () => {
