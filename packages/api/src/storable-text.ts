@@ -23,6 +23,19 @@ export function unstorableReasonOf(text: string): UnstorableReason | undefined {
 }
 
 /**
+ * `text` cut to `maxLength` whole characters (never half a surrogate pair)
+ * and made storable: NUL removed, unpaired surrogates replaced by U+FFFD.
+ * For text the server takes from elsewhere (a sign-in provider's profile),
+ * which it cannot send back to be fixed.
+ */
+export function toStorableText(text: string, maxLength: number): string {
+  return [...text.replaceAll('\u0000', '')]
+    .slice(0, maxLength)
+    .map((char) => (UNPAIRED_SURROGATE.test(char) ? '\ufffd' : char))
+    .join('');
+}
+
+/**
  * The first string in `input` (keys included) that PostgreSQL cannot store:
  * text with a NUL character, which PostgreSQL refuses (and with it the whole
  * transaction: every send batched with it), or with an unpaired UTF-16

@@ -132,6 +132,15 @@ describe('sign-in with providers (against a local OAuth2 / OIDC server)', () => 
     expect(methods.providers).toEqual(['google']);
   });
 
+  it('stores a provider name PostgreSQL could not store, cleaned, instead of failing the sign-in', async () => {
+    // A NUL, and an emoji cut in half by the display name's 64-character limit.
+    const name = `Octo\u0000 ${'x'.repeat(57)}😀`;
+    const identity = githubIdentity({ name });
+    github.signInAs(identity);
+    const { user } = await signedInAs(server, await signInThroughProvider(server, 'github'));
+    expect(user.displayName).toBe(`Octo ${'x'.repeat(57)}😀`);
+  });
+
   it('links a provider to the account with the same verified email, in any letter case', async () => {
     const identity = githubIdentity();
     github.signInAs(identity);

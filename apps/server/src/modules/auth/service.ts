@@ -10,6 +10,7 @@ import {
   type TChangePasswordInput,
   type TLoginInput,
   type TRegisterInput,
+  toStorableText,
   USERNAME_MAX_LENGTH,
   USERNAME_MIN_LENGTH,
 } from '@gopherchat/api';
@@ -218,7 +219,11 @@ export function createAuthService(deps: {
       return { kind: 'signed-in', issued: await startSession(existing, meta) };
     }
 
-    const displayName = (profile.displayName?.trim() || profile.preferredUsername).slice(0, DISPLAY_NAME_MAX_LENGTH);
+    // The provider's text, not the person's input: made storable rather than refused.
+    const displayName = toStorableText(
+      profile.displayName?.trim() || profile.preferredUsername,
+      DISPLAY_NAME_MAX_LENGTH,
+    );
     for (const username of usernameCandidates(usernameBaseFrom(profile.preferredUsername))) {
       try {
         const user = await repo.createUserWithOAuth(
