@@ -22,6 +22,8 @@ export function seededRandom(seed: number) {
     int,
     chance: (probability: number) => next() < probability,
     pick: <T>(items: readonly T[]): T => items[int(items.length)] as T,
+    bytes: (length: number) => Uint8Array.from({ length }, () => int(256)),
+    hex: (length: number) => Array.from({ length }, () => int(16).toString(16)).join(''),
   };
 }
 

@@ -3,32 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { fuzzRounds, fuzzSeed, type Random, seededRandom } from '../../../testing/fuzz.ts';
 import { createManualClock } from '../../clock/index.ts';
 import type { UploadGrant } from '../blob-store.ts';
 import { createS3BlobStore } from '../s3-blob-store.ts';
 import { startLocalStore } from './server.ts';
-
-/** A small seeded generator (mulberry32): the same requests on every run. */
-function randomSource(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const below = (n: number) => Math.floor(next() * n);
-  return {
-    below,
-    chance: (p: number) => next() < p,
-    pick: <T>(items: readonly T[]): T => items[below(items.length)] as T,
-    bytes: (n: number) => Uint8Array.from({ length: n }, () => below(256)),
-    hex: (n: number) => Array.from({ length: n }, () => below(16).toString(16)).join(''),
-  };
-}
-
-type Random = ReturnType<typeof randomSource>;
 
 const METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'PATCH', 'PROPFIND', 'COPY'];
 const SEGMENTS = [
@@ -129,7 +108,7 @@ function formBody(random: Random, boundary: string): Uint8Array {
     'file',
     'other',
   ];
-  const parts = random.below(6);
+  const parts = random.int(6);
   for (let part = 0; part < parts; part++) {
     const name = random.pick(fieldNames);
     const header = random.pick([
@@ -143,23 +122,23 @@ function formBody(random: Random, boundary: string): Uint8Array {
     pieces.push(
       random.chance(0.5)
         ? encoder.encode(random.pick(['media/a', 'eyJleHBpcmF0aW9uIjoxfQ==', 'e30=', '!!!', 'text/plain']))
-        : random.bytes(random.below(3000)),
+        : random.bytes(random.int(3000)),
     );
     pieces.push(encoder.encode('\r\n'));
   }
   if (random.chance(0.6)) pieces.push(encoder.encode(`--${boundary}--\r\n`));
   const body = Buffer.concat(pieces);
-  return random.chance(0.2) ? body.subarray(0, random.below(body.length + 1)) : body;
+  return random.chance(0.2) ? body.subarray(0, random.int(body.length + 1)) : body;
 }
 
 /** A form the store granted, as a browser sends it, with random edits: fields changed, dropped, added, repeated, cut short. */
 function editedGrantForm(random: Random, grant: UploadGrant): { head: string; body: Uint8Array } {
   const fields: [string, string][] = Object.entries(grant.fields);
-  const edits = random.below(4);
+  const edits = random.int(4);
   for (let edit = 0; edit < edits; edit++) {
-    const at = random.below(fields.length);
+    const at = random.int(fields.length);
     const field = fields[at];
-    switch (random.below(5)) {
+    switch (random.int(5)) {
       case 0:
         fields.splice(at, 1);
         break;
@@ -186,7 +165,7 @@ function editedGrantForm(random: Random, grant: UploadGrant): { head: string; bo
     file,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  const body = random.chance(0.2) ? whole.subarray(0, random.below(whole.length)) : whole;
+  const body = random.chance(0.2) ? whole.subarray(0, random.int(whole.length)) : whole;
   const head = [
     'POST /media HTTP/1.1',
     'Host: 127.0.0.1',
@@ -241,7 +220,7 @@ function sendRaw(port: number, head: string, body: Uint8Array): Promise<RawRespo
 
 function randomRequest(random: Random, accessKeyId: string): { method: string; head: string; body: Uint8Array } {
   const method = random.pick(METHODS);
-  const segments = Array.from({ length: random.below(4) }, (_, at) =>
+  const segments = Array.from({ length: random.int(4) }, (_, at) =>
     at === 0 && random.chance(0.5) ? 'media' : random.pick(SEGMENTS),
   );
   // A browser's upload: to the bucket, with no query and no Authorization.
@@ -281,7 +260,7 @@ function randomRequest(random: Random, accessKeyId: string): { method: string; h
     ]);
     body = formBody(random, boundary);
   } else if (random.chance(0.3)) {
-    body = random.bytes(random.below(5000));
+    body = random.bytes(random.int(5000));
   }
   const isChunked = body.length > 0 && random.chance(0.2);
   if (isChunked) {
@@ -328,8 +307,8 @@ describe('the embedded store’s HTTP entry, fuzzed', () => {
         maxBytes: 100,
         expiresInSeconds: 60,
       });
-      const random = randomSource(20261207);
-      for (let sent = 0; sent < 400; sent++) {
+      const random = seededRandom(fuzzSeed);
+      for (let sent = 0; sent < 400 * fuzzRounds; sent++) {
         const isGrantForm = random.chance(0.25);
         const { method, head, body } = isGrantForm
           ? { method: 'POST', ...editedGrantForm(random, grant) }
