@@ -1,5 +1,5 @@
 import type { Announcement } from '@gopherchat/api';
-import { toAppError } from '@gopherchat/sdk';
+import { subscribeLive, toAppError } from '@gopherchat/sdk';
 import { createSignal, onCleanup, onMount } from 'solid-js';
 import { gopher } from '../../lib/session.ts';
 import { mergeAnnouncements } from './feed.ts';
@@ -29,14 +29,23 @@ export function createAnnouncementFeed() {
     }
     if (isDisposed) return;
     const newest = announcements()[0]?.id;
-    const subscription = gopher.api.announcements.stream.subscribe(newest ? { lastEventId: newest } : undefined, {
-      onStarted: () => setStatus('live'),
-      onData: ({ data }) => merge([data]),
-      onConnectionStateChange: (state) => {
-        if (state.state === 'connecting' && status() === 'live') setStatus('reconnecting');
+    // An error that may pass resubscribes after the newest announcement delivered, with backoff.
+    const subscription = subscribeLive(
+      gopher.api.announcements.stream.subscribe,
+      newest ? { lastEventId: newest } : undefined,
+      {
+        onStarted: () => setStatus('live'),
+        onData: ({ data }) => merge([data]),
+        onStateChange: (state) => {
+          if (state.status === 'retrying') setStatus('reconnecting');
+        },
+        onConnectionStateChange: (state) => {
+          if (state === 'connecting' && status() === 'live') setStatus('reconnecting');
+        },
+        // Only an error that will not pass (signed out, refused) ends the stream.
+        onError: (error) => setLoadError(error.userMessage),
       },
-      onError: (error) => setLoadError(toAppError(error).userMessage),
-    });
+    );
     unsubscribe = () => subscription.unsubscribe();
   });
 

@@ -12,7 +12,7 @@ import {
   type UserPresence,
   type UserProfile,
 } from '@gopherchat/api';
-import { backoffDelay, toAppError } from '@gopherchat/sdk';
+import { backoffDelay, subscribeLive, toAppError } from '@gopherchat/sdk';
 import { batch, createMemo, createSignal, onCleanup } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
 import { adoptProfile, attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
@@ -597,15 +597,17 @@ export function createChatStore(me: Me) {
     });
 
   // The subscription first, then the list: an event racing the list's query is merged, not lost.
-  const subscription = gopher.api.events.subscribe.subscribe(undefined, {
-    // Also after every reconnect, which resumes from the last event id: the gap arrives as events.
+  // An error that may pass (a restarting server, a timed-out query) resubscribes from the last event, with backoff.
+  const subscription = subscribeLive(gopher.api.events.subscribe.subscribe, undefined, {
+    // Also after every reconnect or resubscription, which resume from the last event id: the gap arrives as events.
     onStarted: () => {
       if (!state.isListLoaded) void loadList().catch((error) => tell(toAppError(error).userMessage));
       const { activeId } = state;
       if (activeId && state.timelines[activeId]?.isCached) void loadNewest(activeId);
     },
     onData: ({ data }) => batch(() => data.forEach(handle)),
-    onError: (error) => tell(toAppError(error).userMessage),
+    // Only an error that will not pass (signed out, refused) ends the stream.
+    onError: (error) => tell(error.userMessage),
   });
   // What waited for the connection goes out each time it is back.
   const stopResuming = connection.whenLive(() => {
