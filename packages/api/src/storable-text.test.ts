@@ -13,7 +13,7 @@ describe('storable text', () => {
     expect(findUnstorableText({ content: { type: 'text', text: 'ok' }, ids: ['a', 'b'] })).toBeUndefined();
     expect(findUnstorableText({ content: { text: 'x\u0000' } })).toEqual({ path: 'content.text', reason: 'nul' });
     expect(findUnstorableText({ ids: ['a', '\ud800'] })).toEqual({ path: 'ids.1', reason: 'unpaired-surrogate' });
-    expect(findUnstorableText({ ['k\u0000']: 1 })).toEqual({ path: 'k\u0000', reason: 'nul' });
+    expect(findUnstorableText({ 'k\u0000': 1 })).toEqual({ path: 'k\u0000', reason: 'nul' });
     expect(findUnstorableText('\u0000')).toEqual({ path: '', reason: 'nul' });
   });
 
