@@ -6,8 +6,10 @@ import { createRedisBus } from './redis-bus.ts';
 testBus('redis', async () => {
   const keyPrefix = uniqueKeyPrefix('redis-bus');
   const name = `test-${crypto.randomUUID().slice(0, 8)}`;
-  const bus = createRedisBus({ url: testRedisUrl, keyPrefix, logger: testLogger, connectionName: `${name}-a` });
-  const peer = createRedisBus({ url: testRedisUrl, keyPrefix, logger: testLogger, connectionName: `${name}-b` });
+  // The contract's dropped connection comes back at once: no outage polling in between.
+  const options = { url: testRedisUrl, keyPrefix, logger: testLogger, outageGapEveryMs: 3_600_000 };
+  const bus = createRedisBus({ ...options, connectionName: `${name}-a` });
+  const peer = createRedisBus({ ...options, connectionName: `${name}-b` });
   return {
     bus,
     peer,

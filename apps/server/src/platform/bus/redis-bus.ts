@@ -8,10 +8,21 @@ interface Channel {
   ready: Promise<unknown>;
 }
 
+/** While Redis is lost, how often subscribers are told they may have missed messages (and so poll the log). */
+const OUTAGE_GAP_EVERY_MS = 1_000;
+
 /**
  * Redis pub/sub: bridges every instance on the same Redis. Delivery is
  * at-most-once (a message published while a subscriber is disconnected is
  * gone), which is why subscribers get `onGap` after every reconnect.
+ *
+ * Redis is an accelerator, not a single point of failure. Once the
+ * subscriber connection that was up is lost, and until it is back: what
+ * this process publishes goes straight to its own subscribers (people on one
+ * instance keep talking) and to Redis only if the publishing connection is
+ * up (never queued to arrive late), and every subscriber gets `onGap` every
+ * `outageGapEveryMs`, which makes the log's followers read what other
+ * instances committed from PostgreSQL.
  *
  * One subscriber connection per process multiplexes every topic; channels
  * are SUBSCRIBEd on first use and UNSUBSCRIBEd when their last handler
@@ -24,8 +35,10 @@ export function createRedisBus(options: {
   logger: Logger;
   /** Shown in CLIENT LIST as `<name>-pub` / `<name>-sub`. */
   connectionName?: string;
+  outageGapEveryMs?: number;
 }): Bus {
   const { keyPrefix, logger } = options;
+  const outageGapEveryMs = options.outageGapEveryMs ?? OUTAGE_GAP_EVERY_MS;
   const connectionName = options.connectionName ?? 'gopherchat';
   const publisher = new Redis(options.url, { maxRetriesPerRequest: 2, connectionName: `${connectionName}-pub` });
   const subscriber = new Redis(options.url, {
@@ -41,6 +54,22 @@ export function createRedisBus(options: {
   });
   const channels = new Map<string, Channel>();
   let hasBeenReady = false;
+  /** Set while a connection that was up is lost: the outage mode described above. */
+  let outageTimer: ReturnType<typeof setInterval> | undefined;
+
+  const signalGaps = () => {
+    for (const entry of channels.values()) {
+      for (const handler of [...entry.handlers]) deliver(() => handler.onGap?.());
+    }
+  };
+
+  let isClosed = false;
+  subscriber.on('close', () => {
+    if (!hasBeenReady || outageTimer || isClosed) return;
+    logger.warn('redis bus lost; delivering locally and polling the log until it is back');
+    outageTimer = setInterval(signalGaps, outageGapEveryMs);
+    outageTimer.unref();
+  });
 
   for (const connection of [publisher, subscriber]) {
     // ioredis reconnects by itself; without a listener an error event would crash the process.
@@ -62,10 +91,11 @@ export function createRedisBus(options: {
     const resubscribed = names.length > 0 ? subscriber.subscribe(...names) : Promise.resolve();
     resubscribed.then(
       () => {
+        // Back to Redis only once subscribed again: a message published before that would be missed by us.
+        clearInterval(outageTimer);
+        outageTimer = undefined;
         logger.info({ channels: names.length }, 'redis bus reconnected; telling subscribers to catch up');
-        for (const entry of channels.values()) {
-          for (const handler of [...entry.handlers]) deliver(() => handler.onGap?.());
-        }
+        signalGaps();
       },
       (error) => logger.error({ err: error }, 'redis bus failed to resubscribe'),
     );
@@ -81,7 +111,23 @@ export function createRedisBus(options: {
 
   return {
     async publish(topic, payload) {
-      await publisher.publish(keyPrefix + topic, payload);
+      if (!outageTimer) {
+        await publisher.publish(keyPrefix + topic, payload);
+        return;
+      }
+      // Other instances may still hear Redis; a message queued for later would reach them late.
+      if (publisher.status === 'ready') {
+        publisher
+          .publish(keyPrefix + topic, payload)
+          .catch((error) => logger.warn({ err: error }, 'redis bus publish failed during the outage'));
+      }
+      const entry = channels.get(keyPrefix + topic);
+      if (!entry) return;
+      // As Redis would: on a later turn, to everyone subscribed now.
+      const recipients = [...entry.handlers];
+      queueMicrotask(() => {
+        for (const handler of recipients) if (entry.handlers.has(handler)) deliver(() => handler.onMessage(payload));
+      });
     },
 
     async subscribe(topic, handlers, signal) {
@@ -122,6 +168,8 @@ export function createRedisBus(options: {
     },
 
     async close() {
+      isClosed = true;
+      clearInterval(outageTimer);
       channels.clear();
       subscriber.disconnect();
       await publisher.quit().catch(() => publisher.disconnect());
