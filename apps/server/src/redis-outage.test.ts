@@ -48,6 +48,10 @@ describe('two instances when Redis goes down', () => {
     await say(ada, 'during, from one');
     await say(carol, 'during, from two');
     await everyoneHas(['before', 'during, from one', 'during, from two']);
+    // Reads that go through the (Redis) cache fall back to PostgreSQL.
+    const page = await carol.api.messages.history.query({ conversationId });
+    expect(page.messages.map((message) => message.content)).toContainEqual(text('during, from two'));
+    await carol.api.conversations.typing.mutate({ conversationId, isTyping: true });
 
     await redis.start();
     await say(bob, 'after');

@@ -8,7 +8,12 @@ import { createMemoryRateLimiters, createRedisRateLimiters, type RateLimiterFact
 
 /**
  * The cache, the rate-limit counters and presence, on one backing store:
- * this process (embedded default) or one Redis connection shared by all.
+ * this process (embedded default) or Redis, shared by all instances.
+ *
+ * The cache and the counters use a connection that fails at once while
+ * Redis is unreachable, instead of queueing commands until it is back: each
+ * has a fallback (the cache reads the database, the counters count in this
+ * process), and every request would otherwise wait out the reconnection.
  */
 export function openSharedState(
   config: SharedStateConfig,
@@ -29,13 +34,22 @@ export function openSharedState(
     }
     case 'redis': {
       const redis = new Redis(config.url, { maxRetriesPerRequest: 2, connectionName: 'gopherchat-state' });
-      redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+      const failFast = new Redis(config.url, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        connectionName: 'gopherchat-state-fast',
+      });
+      for (const connection of [redis, failFast]) {
+        connection.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+      }
       return {
-        cache: createRedisCache({ redis, keyPrefix: config.keyPrefix }) as Cache,
-        rateLimiters: createRedisRateLimiters({ redis, keyPrefix: config.keyPrefix }),
+        cache: createRedisCache({ redis: failFast, keyPrefix: config.keyPrefix }) as Cache,
+        rateLimiters: createRedisRateLimiters({ redis: failFast, keyPrefix: config.keyPrefix }),
         presence: createRedisPresence({ redis, keyPrefix: config.keyPrefix, clock, ttlMs }),
         close: async () => {
-          await redis.quit().catch(() => redis.disconnect());
+          await Promise.all(
+            [redis, failFast].map((connection) => connection.quit().catch(() => connection.disconnect())),
+          );
         },
       };
     }

@@ -1,5 +1,5 @@
 import { credentials, firstAdminClaim, sessions, users } from '@gopherchat/db';
-import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/database/index.ts';
 
 export type UserRow = typeof users.$inferSelect;
@@ -198,6 +198,16 @@ function createAuthQueries(db: Database) {
         .where(or(lt(sessions.familyExpiresAt, before), lt(sessions.revokedAt, before)))
         .returning({ id: sessions.id });
       return deleted.length;
+    },
+
+    /** Whether the family was revoked (signed out); what the revocation cache says when it can be read. */
+    async isFamilyRevoked(familyId: string): Promise<boolean> {
+      const [row] = await db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.familyId, familyId), isNotNull(sessions.revokedAt)))
+        .limit(1);
+      return row !== undefined;
     },
 
     async findFamilyOwner(familyId: string): Promise<string | undefined> {

@@ -155,7 +155,10 @@ export function createAuthService(deps: {
   async function announceRevoked(sessionIds: string[]) {
     if (sessionIds.length === 0) return;
     const ttl = config.accessTokenTtlMs + 60_000;
-    await Promise.all(sessionIds.map((id) => cache.set(revokedKey(id), '1', ttl)));
+    // Committed already; without the cache (Redis down) `authenticate` reads the revocation from the database.
+    await Promise.all(sessionIds.map((id) => cache.set(revokedKey(id), '1', ttl))).catch((error) =>
+      logger.warn({ err: error, sessionIds }, 'revocation not cached; checked in the database while the cache is down'),
+    );
     await bus
       .publish(SESSION_REVOKED_TOPIC, JSON.stringify({ sessionIds }))
       .catch((error) => logger.warn({ err: error }, 'session revocation not published; sockets close at token expiry'));
@@ -463,7 +466,12 @@ export function createAuthService(deps: {
     /** The claims of a valid, unrevoked access token; UNAUTHENTICATED otherwise. */
     async authenticate(accessToken: string): Promise<VerifiedAccess> {
       const claims = await accessTokens.verify(accessToken);
-      if (await cache.get(revokedKey(claims.sessionId))) {
+      // The cache makes this check cheap on every request; it never makes it optional.
+      const isRevoked = await cache.get(revokedKey(claims.sessionId)).then(
+        (cached) => cached !== undefined,
+        () => repo.isFamilyRevoked(claims.sessionId),
+      );
+      if (isRevoked) {
         throw new AppError('UNAUTHENTICATED', 'This session was signed out. Please sign in again.');
       }
       return claims;

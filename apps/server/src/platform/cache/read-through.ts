@@ -9,6 +9,11 @@ import type { Cache } from './cache.ts';
  * `forget` that never ran (a crash between commit and delete). Hits and
  * misses are counted per `name` in the metrics. A `ttlMs` of 0 turns caching
  * off, so a benchmark can compare with and without.
+ *
+ * The cache only speeds reads up: when it fails (Redis is down), reads go to
+ * the source of truth and nothing is cached, so a Redis outage slows reads
+ * down instead of failing them. What a writer could not `forget` meanwhile
+ * stays stale until its TTL, as after any failed `forget`.
  */
 export interface ReadThrough<T> {
   get(key: string, load: () => Promise<T>): Promise<T>;
@@ -38,24 +43,38 @@ export function createReadThrough<T>(deps: {
   const misses = lookups('miss');
   // Each kind of value has its own key space in the shared store.
   const keyOf = (key: string) => `${name}:${key}`;
+  /** Logged once per run of failures, not once per read: an outage would flood the log. */
+  let isFailing = false;
+  async function tryCache<R>(operation: () => Promise<R>): Promise<R | undefined> {
+    try {
+      const result = await operation();
+      if (isFailing) deps.logger.info({ cache: name }, 'cache is back');
+      isFailing = false;
+      return result;
+    } catch (error) {
+      if (!isFailing) deps.logger.warn({ err: error, cache: name }, 'cache unavailable; reading the source');
+      isFailing = true;
+      return undefined;
+    }
+  }
 
   return {
     async get(key, load) {
       if (isOff) return load();
-      const stored = await cache.get(keyOf(key));
+      const stored = await tryCache(() => cache.get(keyOf(key)));
       if (stored !== undefined) {
         hits.increment();
         return decode(stored);
       }
       misses.increment();
       const value = await load();
-      await cache.set(keyOf(key), encode(value), ttlMs);
+      await tryCache(() => cache.set(keyOf(key), encode(value), ttlMs));
       return value;
     },
 
     async getMany(keys, loadMissing) {
       if (isOff) return loadMissing(keys);
-      const stored = await cache.getMany(keys.map(keyOf));
+      const stored = (await tryCache(() => cache.getMany(keys.map(keyOf)))) ?? [];
       const found = new Map<string, T>();
       const missing: string[] = [];
       keys.forEach((key, index) => {
@@ -67,7 +86,7 @@ export function createReadThrough<T>(deps: {
       if (missing.length === 0) return found;
       misses.increment(missing.length);
       const loaded = await loadMissing(missing);
-      await Promise.all([...loaded].map(([key, value]) => cache.set(keyOf(key), encode(value), ttlMs)));
+      await tryCache(() => Promise.all([...loaded].map(([key, value]) => cache.set(keyOf(key), encode(value), ttlMs))));
       for (const [key, value] of loaded) found.set(key, value);
       return found;
     },
