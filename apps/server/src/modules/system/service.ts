@@ -3,7 +3,15 @@ import type { Bus } from '../../platform/bus/index.ts';
 import type { DatabaseHandle } from '../../platform/database/index.ts';
 
 export interface ReadinessReport {
+  /** Whether to route traffic here: the database answers. */
   isReady: boolean;
+  /**
+   * Ready, but slower or less live than it should be: Redis is unreachable,
+   * so this instance delivers locally and polls the log for the others'
+   * events. Not a reason to take it out of the balancer: every instance
+   * shares the outage, and out of the balancer nobody could chat at all.
+   */
+  isDegraded: boolean;
   checks: Record<'database' | 'bus', { ok: boolean; error?: string }>;
 }
 
@@ -50,7 +58,7 @@ export function createSystemService(deps: {
 
     async checkReadiness(): Promise<ReadinessReport> {
       const [database, bus] = await Promise.all([check(() => deps.database.ping()), check(() => deps.bus.ping())]);
-      return { isReady: database.ok && bus.ok, checks: { database, bus } };
+      return { isReady: database.ok, isDegraded: !bus.ok, checks: { database, bus } };
     },
   };
 }
