@@ -76,7 +76,11 @@ export async function startServer(config: Config, deps: { logger: Logger }): Pro
       logger.warn({ inFlight: app.lifecycle.inFlight }, 'shutdown deadline passed; closing connections');
       await server.stop(true);
     }
-    await app.close();
+    // Closing pools waits on the database and Redis: a hung one must not hold the exit past the deadline.
+    if (!(await withDeadline(app.close(), remaining()))) {
+      logger.warn('shutdown deadline passed while closing connections; exiting anyway');
+      isClean = false;
+    }
     logger.info({ ms: Date.now() - startedAt, isClean }, 'shut down');
     return isClean;
   }
