@@ -180,6 +180,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     presence,
     system: createSystemService({
       database,
+      sends: { stalledForMs: () => conversations.sendsStalledForMs(), maxStallMs: config.sendStallReadinessMs },
       bus,
       busKind: config.bus.kind,
       version: packageJson.version,

@@ -74,6 +74,11 @@ const ZEnv = z.object({
   /** Likewise for one conversation, all its members together. */
   SEND_BURST_PER_CONVERSATION: z.coerce.number().int().min(1).default(300),
   SENDS_PER_SECOND_PER_CONVERSATION: z.coerce.number().positive().default(30),
+  /**
+   * An instance whose send batch has been writing longer than this reports
+   * not ready, so the balancer sends people elsewhere until it recovers.
+   */
+  SEND_STALL_READINESS_MS: z.coerce.number().int().min(100).default(5_000),
   /** Announcements one admin may post per hour (each reaches every account on the server). */
   ANNOUNCEMENTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /**
@@ -205,6 +210,7 @@ export interface Config {
   typingSignalsPer10s: number;
   /** Token buckets for sends, per person and per conversation. */
   sendLimits: Record<'perUser' | 'perConversation', { burst: number; perSecond: number }>;
+  sendStallReadinessMs: number;
   announcementsPerHour: number;
   receiptWindowMs: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
@@ -320,6 +326,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     cacheTtlMs: env.CACHE_TTL_MS,
     metricsToken: env.METRICS_TOKEN,
     typingSignalsPer10s: env.TYPING_SIGNALS_PER_10S,
+    sendStallReadinessMs: env.SEND_STALL_READINESS_MS,
     sendLimits: {
       perUser: { burst: env.SEND_BURST_PER_USER, perSecond: env.SENDS_PER_SECOND_PER_USER },
       perConversation: { burst: env.SEND_BURST_PER_CONVERSATION, perSecond: env.SENDS_PER_SECOND_PER_CONVERSATION },

@@ -45,7 +45,7 @@ describe('HTTP surface', () => {
     expect(await ready.json()).toEqual({
       isReady: true,
       isDegraded: false,
-      checks: { database: { ok: true }, bus: { ok: true } },
+      checks: { database: { ok: true }, sends: { ok: true }, bus: { ok: true } },
     });
   });
 

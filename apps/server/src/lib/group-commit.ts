@@ -19,7 +19,10 @@ export function createGroupCommit<TInput, TOutput>(options: {
    * must not fail everyone else's. Unset: a failed flush fails the batch.
    */
   isolate?: { isInputFault(error: unknown): boolean; asRefusal(error: unknown): Error };
+  /** Milliseconds, for `stalledForMs`; the injected clock's `now`. */
+  now?: () => number;
 }) {
+  const now = options.now ?? (() => performance.now());
   interface Request {
     input: TInput;
     resolve: (output: TOutput) => void;
@@ -28,6 +31,8 @@ export function createGroupCommit<TInput, TOutput>(options: {
   let queue: Request[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> | undefined;
+  /** When the flush in flight began; undefined while none is. */
+  let flushStartedAt: number | undefined;
 
   function schedule() {
     if (inFlight || timer || queue.length === 0) return;
@@ -68,6 +73,7 @@ export function createGroupCommit<TInput, TOutput>(options: {
   async function run() {
     const batch = queue.slice(0, options.maxBatch);
     queue = queue.slice(batch.length);
+    flushStartedAt = now();
     try {
       const outcomes = await flushIsolating(
         batch.map((request) => request.input),
@@ -82,12 +88,20 @@ export function createGroupCommit<TInput, TOutput>(options: {
       // Nothing of the batch committed: every request fails and may be retried as is.
       for (const request of batch) request.reject(error);
     } finally {
+      flushStartedAt = undefined;
       // Whatever queued while this batch was written has waited long enough: no window for it.
       inFlight = queue.length > 0 ? run() : undefined;
     }
   }
 
   return {
+    /**
+     * How long the batch in flight has been writing (0 when none is): one
+     * that never finishes holds every request queued behind it, so this is
+     * what tells that the path is wedged rather than idle.
+     */
+    stalledForMs: () => (flushStartedAt === undefined ? 0 : now() - flushStartedAt),
+
     submit(input: TInput): Promise<TOutput> {
       return new Promise<TOutput>((resolve, reject) => {
         queue.push({ input, resolve, reject });

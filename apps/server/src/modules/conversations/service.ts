@@ -499,6 +499,7 @@ export function createConversationService(deps: {
     flush: flushSends,
     windowMs: deps.sendWindowMs ?? 2,
     maxBatch: 256,
+    now: () => clock.now(),
     // Inputs are checked before they get here; this keeps a value PostgreSQL still refuses to its own send.
     isolate: {
       isInputFault: isRefusedData,
@@ -527,6 +528,9 @@ export function createConversationService(deps: {
   });
 
   return {
+    /** How long the send batch in flight has been writing (0: none is); see readiness. */
+    sendsStalledForMs: () => sends.stalledForMs(),
+
     /** The direct conversation of the two, made on first use. */
     async createDirect(userId: string, otherUserId: string): Promise<ConversationSummary> {
       if (otherUserId === userId) throw new AppError('INVALID_INPUT', 'Pick someone other than yourself.');

@@ -12,7 +12,7 @@ export interface ReadinessReport {
    * shares the outage, and out of the balancer nobody could chat at all.
    */
   isDegraded: boolean;
-  checks: Record<'database' | 'bus', { ok: boolean; error?: string }>;
+  checks: Record<'database' | 'sends' | 'bus', { ok: boolean; error?: string }>;
 }
 
 /** A dependency that hangs is as unready as one that fails, and must not hang the probe. */
@@ -35,6 +35,12 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
 
 export function createSystemService(deps: {
   database: DatabaseHandle;
+  /**
+   * The send path, which a trivial query does not exercise: after a
+   * PostgreSQL restart one send batch could hang for good on its
+   * connection while pings still answered, and sends queued behind it.
+   */
+  sends: { stalledForMs(): number; maxStallMs: number };
   bus: Bus;
   busKind: SystemInfo['bus'];
   version: string;
@@ -58,7 +64,12 @@ export function createSystemService(deps: {
 
     async checkReadiness(): Promise<ReadinessReport> {
       const [database, bus] = await Promise.all([check(() => deps.database.ping()), check(() => deps.bus.ping())]);
-      return { isReady: database.ok, isDegraded: !bus.ok, checks: { database, bus } };
+      const stalledForMs = deps.sends.stalledForMs();
+      const sends =
+        stalledForMs > deps.sends.maxStallMs
+          ? { ok: false, error: `a send batch has been writing for ${Math.round(stalledForMs)} ms` }
+          : { ok: true };
+      return { isReady: database.ok && sends.ok, isDegraded: !bus.ok, checks: { database, sends, bus } };
     },
   };
 }
