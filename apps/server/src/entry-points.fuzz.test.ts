@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { registerAccount } from './testing/accounts.ts';
 import { createTestDatabase, type TestDatabase } from './testing/database.ts';
 import {
@@ -44,8 +47,12 @@ let accessToken: string;
 
 beforeAll(async () => {
   database = await createTestDatabase('fuzz');
+  // A web app of its own: the static files' handler decodes paths, and the suite may not have built the real one.
+  const webDist = mkdtempSync(join(tmpdir(), 'gc-fuzz-web-'));
+  writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>GopherChat</title>');
   server = await spawnServer({
     DATABASE_URL: database.url,
+    WEB_DIST_DIR: webDist,
     DATA_DIR: `/tmp/gc-fuzz-${crypto.randomUUID()}`,
     // Each sweep signs up an account of its own.
     REGISTER_LIMIT_PER_IP: '1000',

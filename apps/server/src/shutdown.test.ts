@@ -59,7 +59,9 @@ describe('graceful shutdown (separate server process)', () => {
   it('tells WebSocket clients to reconnect and closes them with 1012', async () => {
     await using database = await createTestDatabase('shutdown_ws');
     await using server = await spawnServer({ DATABASE_URL: database.url });
-    const wsUrl = new URL('/trpc', server.url);
+    // Waiting for its connection params, the socket stays open until the signal: without them
+    // the server closed it at once for its missing token (4401), racing the SIGTERM.
+    const wsUrl = new URL('/trpc?connectionParams=1', server.url);
     wsUrl.protocol = 'ws:';
     const socket = new WebSocket(wsUrl);
     const messages: string[] = [];
