@@ -26,43 +26,45 @@ describe('the Redis bus while Redis is down', () => {
       let onMessage = (payload: string) => void received.push(payload);
       let onGap = () => {};
       await bus.subscribe('events', { onMessage: (payload) => onMessage(payload), onGap: () => onGap() }, stop.signal);
-      const first = countdown(1);
-      onMessage = (payload) => {
-        received.push(payload);
-        first.tick();
+      /** Resolves when the next message arrives (and is kept in `received`). */
+      const nextMessage = () => {
+        const next = countdown(1);
+        onMessage = (payload) => {
+          received.push(payload);
+          next.tick();
+        };
+        return next.done;
       };
+      /** Resolves on the `count`-th gap signal from now. */
+      const nextGaps = (count: number) => {
+        const gaps = countdown(count);
+        onGap = gaps.tick;
+        return gaps.done;
+      };
+
+      const first = nextMessage();
       await peer.publish('events', 'through redis');
-      await first.done;
+      await first;
 
       // Several gap signals while Redis is gone: subscribers poll the log instead of hearing nothing.
-      const gaps = countdown(3);
-      onGap = gaps.tick;
+      const gaps = nextGaps(3);
       await redis.stop();
-      await gaps.done;
+      await gaps;
 
       // What this process publishes reaches its own subscribers without Redis, and the publish does not wait.
-      const local = countdown(1);
-      onMessage = (payload) => {
-        received.push(payload);
-        local.tick();
-      };
+      const local = nextMessage();
       await bus.publish('events', 'while redis is down');
-      await local.done;
+      await local;
       expect(received).toEqual(['through redis', 'while redis is down']);
 
       // Back: one more gap (to catch up), then messages flow through Redis again.
-      const back = countdown(1);
-      onGap = back.tick;
+      const back = nextGaps(1);
       await redis.start();
-      await back.done;
-      const again = countdown(1);
-      onMessage = (payload) => {
-        received.push(payload);
-        again.tick();
-      };
+      await back;
+      const again = nextMessage();
       // From this bus, whose subscription is back (the peer's may not be yet); its publisher queues until it is.
       await bus.publish('events', 'through redis again');
-      await again.done;
+      await again;
       expect(received.at(-1)).toBe('through redis again');
     } finally {
       stop.abort();
