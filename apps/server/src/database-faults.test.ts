@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { toAppError } from '@gopherchat/sdk';
 import postgres from 'postgres';
 import { registerAccount, signedInClient } from './testing/accounts.ts';
 import { createDatabaseOn, type OwnPostgres, startOwnPostgres } from './testing/own-postgres.ts';
@@ -68,5 +69,73 @@ describe('when PostgreSQL stops answering', () => {
     } finally {
       cluster.resume();
     }
+  });
+
+  it('answers sends during PostgreSQL restarts with a retryable error and keeps sending after each (restarts wedged or crashed both instances)', async () => {
+    const databaseUrl = await createDatabaseOn(cluster, 'faults_restart');
+    await using server = await spawnServer({ DATABASE_URL: databaseUrl });
+    const client = signedInClient(server.url, await registerAccount(server.url, 'restarted'));
+    const { id: conversationId } = await client.api.conversations.createGroup.mutate({
+      title: 'Restarts',
+      memberIds: [],
+    });
+    const refusals: string[] = [];
+    /** Sends as the web app's outbox does: the same client id again after a retryable error, until acknowledged. */
+    const sendUntilAcknowledged = async (clientMessageId: string) => {
+      for (;;) {
+        try {
+          return await client.api.messages.send.mutate({
+            conversationId,
+            clientMessageId,
+            content: { type: 'text', text: clientMessageId },
+          });
+        } catch (error) {
+          const { appCode } = toAppError(error);
+          if (appCode !== 'UNAVAILABLE') refusals.push(`${clientMessageId}: ${appCode}`);
+          if (appCode !== 'UNAVAILABLE' && appCode !== 'INTERNAL') throw error;
+        }
+      }
+    };
+    let sent = 0;
+    let isSending = true;
+    let onAcknowledged = () => {};
+    /** Resolves once `count` sends in all are acknowledged. */
+    const acknowledged = (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (sent >= count) resolve();
+          else onAcknowledged = check;
+        };
+        check();
+      });
+    const sender = (async () => {
+      while (isSending) {
+        await sendUntilAcknowledged(`m${sent}`);
+        sent++;
+        onAcknowledged();
+      }
+    })();
+    try {
+      for (let round = 0; round < 3; round++) {
+        const before = sent;
+        await cluster.restart();
+        await acknowledged(before + 3);
+      }
+    } finally {
+      isSending = false;
+      await sender;
+    }
+    expect(refusals).toEqual([]);
+    // Every acknowledged send stored exactly once, in the order sent.
+    const reader = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const rows = await reader<{ clientMessageId: string }[]>`
+        select client_message_id as "clientMessageId" from messages where conversation_id = ${conversationId} and client_message_id is not null order by seq`;
+      expect(rows.map((row) => row.clientMessageId)).toEqual(Array.from({ length: sent }, (_, index) => `m${index}`));
+    } finally {
+      await reader.end();
+    }
+    expect(server.process.exitCode).toBeNull();
+    await client.close();
   });
 });

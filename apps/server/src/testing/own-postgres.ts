@@ -47,29 +47,38 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     chownSync(root, Number(owner), Number(group));
     chmodSync(root, 0o700);
   }
+  const asPostgres = (command: string[]) => (isRoot ? ['runuser', '-u', 'postgres', '--', ...command] : command);
   /** Runs a server binary as the `postgres` user (initdb and postgres refuse to run as root). */
   const run = (command: string[]) => {
-    const result = Bun.spawnSync(isRoot ? ['runuser', '-u', 'postgres', '--', ...command] : command, {
-      stdout: 'pipe',
-      stderr: 'pipe',
-    });
+    const result = Bun.spawnSync(asPostgres(command), { stdout: 'pipe', stderr: 'pipe' });
     if (result.exitCode !== 0) {
       throw new Error(`${command.join(' ')} failed: ${result.stderr.toString()} ${result.stdout.toString()}`);
     }
   };
+  /** `run` without blocking the event loop, so clients see the connections drop while it happens. */
+  const runAsync = async (command: string[]) => {
+    const child = Bun.spawn(asPostgres(command), { stdout: 'pipe', stderr: 'pipe' });
+    if ((await child.exited) !== 0) {
+      const [stdout, stderr] = await Promise.all([
+        new Response(child.stdout).text(),
+        new Response(child.stderr).text(),
+      ]);
+      throw new Error(`${command.join(' ')} failed: ${stderr} ${stdout}`);
+    }
+  };
   const port = freePort();
-  const pgCtl = (...args: string[]) =>
-    run([
-      join(bin, 'pg_ctl'),
-      '-D',
-      dataDir,
-      '-w',
-      '-l',
-      join(root, 'log'),
-      '-o',
-      `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`,
-      ...args,
-    ]);
+  const pgCtlCommand = (...args: string[]) => [
+    join(bin, 'pg_ctl'),
+    '-D',
+    dataDir,
+    '-w',
+    '-l',
+    join(root, 'log'),
+    '-o',
+    `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    ...args,
+  ];
+  const pgCtl = (...args: string[]) => run(pgCtlCommand(...args));
   run([join(bin, 'initdb'), '-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   pgCtl('start');
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -92,7 +101,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     url,
     port,
     async restart() {
-      pgCtl('restart', '-m', 'fast');
+      await runAsync(pgCtlCommand('restart', '-m', 'fast'));
     },
     pause() {
       signalAll('SIGSTOP');

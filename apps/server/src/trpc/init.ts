@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError, appCodeForTrpcCode, TRPC_CODE_BY_APP_CODE } from '../errors.ts';
 import { DrainingError } from '../lifecycle.ts';
+import { isDatabaseUnavailable } from '../platform/database/index.ts';
 import type { Context } from './context.ts';
 import { SUBSCRIPTIONS_PER_SOCKET_MAX } from './frame-limits.ts';
 
@@ -41,12 +42,27 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Services throw AppError; this gives it the matching tRPC code (and so HTTP status). */
+const DATABASE_UNAVAILABLE_MESSAGE = 'The server lost its database for a moment. Please try again; nothing was lost.';
+
+/**
+ * Services throw AppError; this gives it the matching tRPC code (and so
+ * HTTP status). A database that dropped the connection or missed a
+ * deadline is a retryable UNAVAILABLE, not an INTERNAL error: what failed
+ * did not happen, or happened and is safe to retry (sends carry client ids).
+ */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
+  if (result.ok) return result;
+  const { cause } = result.error;
+  if (cause instanceof AppError) {
     throw new TRPCError({ code: TRPC_CODE_BY_APP_CODE[cause.code], message: cause.userMessage, cause });
+  }
+  if (isDatabaseUnavailable(cause)) {
+    throw new TRPCError({
+      code: TRPC_CODE_BY_APP_CODE.UNAVAILABLE,
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      cause: new AppError('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, { cause }),
+    });
   }
   return result;
 });

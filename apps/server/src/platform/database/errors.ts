@@ -36,3 +36,45 @@ export function violatedUniqueConstraint(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** A transaction was abandoned at its deadline: the database did not answer in time. */
+export class DatabaseDeadlineError extends Error {
+  override name = 'DatabaseDeadlineError';
+  readonly code = 'DEADLINE_EXCEEDED';
+  constructor(readonly deadlineMs: number) {
+    super(`the database did not finish the transaction within ${deadlineMs} ms`);
+  }
+}
+
+/**
+ * postgres.js's codes for a connection it lost or could not open, ours for
+ * a deadline, and the SQLSTATEs PostgreSQL sends as it drops a connection:
+ * class 08 (connection exception) and 57P01–57P03 (shut down by an
+ * administrator or a crash, cannot connect now).
+ */
+const UNAVAILABLE_CODES = new Set([
+  'DEADLINE_EXCEEDED',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+/**
+ * Whether `error` says the database could not be reached, dropped the
+ * connection or did not answer in time, not that it refused a statement:
+ * the work may be retried as is once it is back (a send carries client ids
+ * that make the retry safe).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (const { code } of causeChain(error)) {
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  }
+  return false;
+}

@@ -15,7 +15,7 @@ export {
   type Statement,
   toDriverQuery,
 } from './database.ts';
-export { isRefusedData, violatedUniqueConstraint } from './errors.ts';
+export { DatabaseDeadlineError, isDatabaseUnavailable, isRefusedData, violatedUniqueConstraint } from './errors.ts';
 export { resolveMigrationsDir } from './migrations.ts';
 
 export async function openDatabase(config: DatabaseConfig, migrationsDir: string): Promise<DatabaseHandle> {

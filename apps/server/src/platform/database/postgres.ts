@@ -11,15 +11,34 @@ import {
   type Statement,
   toDriverQuery,
 } from './database.ts';
+import { DatabaseDeadlineError, isDatabaseUnavailable } from './errors.ts';
 
 /** Any constant works; it only has to be the same for every instance. */
 const MIGRATION_LOCK_KEY = 0x6770_6368; // "gpch"
 
-export function openPostgres(options: { url: string; poolSize: number; migrationsDir: string }): DatabaseHandle {
+/**
+ * Seconds before reconnecting after the `attempt`th failed connection. The
+ * driver's default grows to 20 s, and its count is shared by the whole
+ * pool: after a restart that dropped every connection, the pool waited
+ * seconds for a database that was back in one.
+ */
+const reconnectBackoff = (attempt: number) => Math.min(0.05 * 2 ** attempt, 1);
+
+/** How long a pipelined (send path) transaction may take before it is abandoned. */
+const DEFAULT_TRANSACTION_DEADLINE_MS = 10_000;
+
+export function openPostgres(options: {
+  url: string;
+  poolSize: number;
+  migrationsDir: string;
+  transactionDeadlineMs?: number;
+}): DatabaseHandle {
   const client = preparingMarkedStatements(
     postgres(options.url, {
       max: options.poolSize,
       onnotice: () => {},
+      backoff: reconnectBackoff,
+      connect_timeout: 5,
       // Keep bigint columns exact; the repositories turn them into strings.
       types: { bigint: postgres.BigInt },
     }),
@@ -28,7 +47,7 @@ export function openPostgres(options: { url: string; poolSize: number; migration
   return {
     kind: 'postgres',
     db,
-    pipelined: pipelinedOn(client),
+    pipelined: pipelinedOn(client, options.transactionDeadlineMs ?? DEFAULT_TRANSACTION_DEADLINE_MS),
     async migrate() {
       // Two instances starting together would both try to create the same
       // tables; a session-level advisory lock on a dedicated one-connection
@@ -56,12 +75,34 @@ export function openPostgres(options: { url: string; poolSize: number; migration
  * writes each one without waiting for the answers before it (a statement it
  * has prepared on that connection, that is: the first run of a statement
  * with parameters waits for its description).
+ *
+ * Every transaction has a deadline. One that cannot finish (PostgreSQL
+ * paused, a lock never granted) fails with a `DatabaseDeadlineError`, and
+ * its backend is terminated so that the connection closes and the pool
+ * replaces it; the connection is never handed back with work in flight. A
+ * connection that failed is not handed back either: the pool already took
+ * it when it closed.
  */
-function pipelinedOn(client: postgres.Sql): RunPipelined {
+function pipelinedOn(client: postgres.Sql, deadlineMs: number): RunPipelined {
   return async (work) => {
-    const connection = await client.reserve();
+    const deadline = startDeadline(deadlineMs);
+    const reserving = client.reserve();
+    let connection: postgres.ReservedSql;
+    try {
+      connection = await deadline.race(reserving);
+    } catch (error) {
+      deadline.clear();
+      // Reserved after all, once nobody waits for it.
+      reserving.then(
+        (late) => late.release(),
+        () => {},
+      );
+      throw error;
+    }
     let hasBegun = false;
     let isCommitted = false;
+    /** The first query sent, which records the backend serving the transaction once it went out. */
+    let firstQuery: postgres.PendingQuery<postgres.Row[]> | undefined;
     async function send(statements: readonly Statement<unknown>[], andCommit: boolean) {
       const queries: postgres.PendingQuery<postgres.Row[]>[] = [];
       if (!hasBegun) queries.push(connection.unsafe('begin'));
@@ -73,8 +114,9 @@ function pipelinedOn(client: postgres.Sql): RunPipelined {
       }
       if (andCommit) queries.push(connection.unsafe('commit'));
       for (const query of queries) query.execute();
+      firstQuery ??= queries[0];
       // Every answer awaited, so no rejection goes unhandled; the first failure is the cause, the rest its echo.
-      const settled = await Promise.allSettled(queries);
+      const settled = await deadline.race(Promise.allSettled(queries));
       const failure = settled.find((outcome) => outcome.status === 'rejected');
       if (failure) throw failure.reason;
       return statements.map((statement, index) =>
@@ -87,14 +129,47 @@ function pipelinedOn(client: postgres.Sql): RunPipelined {
       });
       const lastResults = (await send(last, true)) as ResultsOf<typeof last>;
       isCommitted = true;
+      connection.release();
       return { result, lastResults };
     } catch (error) {
-      // After a failed statement PostgreSQL has already turned COMMIT into a rollback; this covers a failure between groups.
-      if (hasBegun && !isCommitted) await connection.unsafe('rollback').catch(() => {});
+      if (error instanceof DatabaseDeadlineError) {
+        // Its queries may still be running: ending the backend ends them (no late commit) and closes the connection.
+        const backendPid = backendPidOf(firstQuery);
+        if (backendPid !== undefined) {
+          const terminating = client`select pg_terminate_backend(${backendPid})`;
+          // A database that does not answer at all cannot be asked either: give up after one more deadline.
+          await startDeadline(deadlineMs)
+            .race(terminating)
+            .catch(() => {});
+        }
+      } else if (!isDatabaseUnavailable(error)) {
+        // After a failed statement PostgreSQL has already turned COMMIT into a rollback; this covers a failure between groups.
+        if (hasBegun && !isCommitted) await connection.unsafe('rollback').catch(() => {});
+        connection.release();
+      }
       throw error;
     } finally {
-      connection.release();
+      deadline.clear();
     }
+  };
+}
+
+/** The backend process id postgres.js records on a query once it went out on a connection. */
+function backendPidOf(query: postgres.PendingQuery<postgres.Row[]> | undefined): number | undefined {
+  const pid = (query as unknown as { state?: { pid?: number | null } } | undefined)?.state?.pid;
+  return typeof pid === 'number' ? pid : undefined;
+}
+
+function startDeadline(ms: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseDeadlineError(ms)), ms);
+  });
+  // Nobody may be racing it when it fires.
+  expired.catch(() => {});
+  return {
+    race: <T>(work: Promise<T>) => Promise.race([work, expired]),
+    clear: () => clearTimeout(timer),
   };
 }
 
