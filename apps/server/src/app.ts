@@ -165,6 +165,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     heartbeatEveryMs: Math.floor(config.presenceTtlMs / 3),
     now: () => clock.now(),
     logger,
+    bus,
   });
 
   const services: Services = {

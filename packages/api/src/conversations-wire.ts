@@ -143,7 +143,18 @@ export type UserEvent =
    * Live only, never replayed: who of the people I share a conversation with
    * is online (all of them when my subscription starts, then each change).
    */
-  | { kind: 'presence'; users: UserPresence[] }
+  | {
+      kind: 'presence';
+      users: UserPresence[];
+      /**
+       * Only on the events that change it (absent: as before). true: this
+       * server has lost contact with the other instances (a Redis outage),
+       * so the presence shown for anyone may be out of date, and changes
+       * will not be reported until it clears; false: contact is back, and
+       * `users` is everyone I share a conversation with, as they are now.
+       */
+      isStale?: boolean;
+    }
   /** Live only: someone is typing (or stopped). Shown for TYPING_SHOWN_MS unless renewed. */
   | { kind: 'typing'; conversationId: string; userId: string; isTyping: boolean }
   /** Live only: someone you share a conversation with changed their profile. */

@@ -11,6 +11,13 @@ export interface OwnRedis extends AsyncDisposable {
   stop(): Promise<void>;
   /** Starts it again on the same port; resolves once it accepts connections. */
   start(): Promise<void>;
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and new ones are
+   * accepted by the kernel, but nothing is answered and no error is seen.
+   */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT); it answers what it was sent meanwhile. */
+  resume(): void;
 }
 
 async function launch(port: number): Promise<Subprocess<'ignore', 'pipe', 'inherit'>> {
@@ -37,6 +44,10 @@ async function launch(port: number): Promise<Subprocess<'ignore', 'pipe', 'inher
 export async function startOwnRedis(): Promise<OwnRedis> {
   const port = freePort();
   let child: Subprocess<'ignore', 'pipe', 'inherit'> | undefined = await launch(port);
+  const running = () => {
+    if (!child) throw new Error(`redis-server on port ${port} is stopped`);
+    return child;
+  };
   const stop = async () => {
     if (!child) return;
     child.kill('SIGKILL');
@@ -48,6 +59,12 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     stop,
     async start() {
       child ??= await launch(port);
+    },
+    pause() {
+      running().kill('SIGSTOP');
+    },
+    resume() {
+      running().kill('SIGCONT');
     },
     [Symbol.asyncDispose]: stop,
   };

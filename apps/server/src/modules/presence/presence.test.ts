@@ -4,9 +4,15 @@ import { toAppError } from '@gopherchat/sdk';
 import { registerAccount, signedInClient } from '../../testing/accounts.ts';
 import { spawnCluster } from '../../testing/cluster.ts';
 import { eventually } from '../../testing/collect.ts';
+import { startOwnRedis } from '../../testing/own-redis.ts';
 import { allEventsOf, backends, eventsOfKind, person } from '../../testing/people.ts';
 import type { SpawnedServer } from '../../testing/spawn-server.ts';
 import { startTestServer } from '../../testing/test-server.ts';
+
+/** The staleness each presence event that changed it said, in order. */
+function stalenessOf(events: Parameters<typeof eventsOfKind>[0]): boolean[] {
+  return eventsOfKind(events, 'presence').flatMap((event) => (event.isStale === undefined ? [] : [event.isStale]));
+}
 
 /** Every presence update a subscriber got about `userId`, in order. */
 function presenceOf(events: Parameters<typeof eventsOfKind>[0], userId: string): UserPresence[] {
@@ -194,4 +200,54 @@ describe('presence across instances', () => {
       { userId: adaId, isOnline: false, lastSeenAt: expect.any(String) },
     ]);
   });
+});
+
+describe('presence through a Redis outage', () => {
+  it('is marked stale while Redis is silent and refreshed once it answers (a paused Redis froze presence unmarked)', async () => {
+    await using redis = await startOwnRedis();
+    const env = { REDIS_URL: redis.url };
+    await using one = await startTestServer({ label: 'presence-pause', database: 'postgres', bus: 'redis', env });
+    await using two = await startTestServer({
+      label: 'presence-pause',
+      database: 'postgres',
+      bus: 'redis',
+      env,
+      shared: { databaseUrl: one.databaseUrl, redisKeyPrefix: one.redisKeyPrefix },
+    });
+    const [ada, bob] = [await person(one), await person(two)];
+    const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    using bobs = allEventsOf(bob);
+    await bobs.started;
+    using adas = allEventsOf(ada);
+    await adas.started;
+    await eventually(() => presenceOf(bobs.events, ada.id).at(-1)?.isOnline === true, 'Ada online, to Bob');
+    expect(stalenessOf(bobs.events)).toEqual([]);
+
+    // Nothing errs: each instance finds out by its probe, and tells the people connected to it.
+    redis.pause();
+    await eventually(() => stalenessOf(bobs.events).at(-1) === true, 'the stale mark, to Bob', 15_000);
+    await eventually(() => stalenessOf(adas.events).at(-1) === true, 'the stale mark, to Ada', 15_000);
+    expect(eventsOfKind(bobs.events, 'presence').at(-1)).toEqual({ kind: 'presence', users: [], isStale: true });
+    // Someone connecting meanwhile is greeted with the mark, not with nothing (or a wait for Redis)…
+    await using phone = signedInClient(one.url, ada.accessToken);
+    using adasPhone = allEventsOf(phone);
+    await adasPhone.started;
+    await eventually(() => stalenessOf(adasPhone.events).at(-1) === true, 'the stale greeting');
+    // …and reads through the cache fall back to the database instead of waiting for the paused Redis.
+    const page = await bob.api.messages.history.query({ conversationId });
+    expect(page.messages.map((message) => message.seq)).toEqual([1]);
+
+    redis.resume();
+    for (const [who, events] of [
+      ['Bob', bobs.events],
+      ['Ada', adas.events],
+      ["Ada's phone", adasPhone.events],
+    ] as const) {
+      await eventually(() => stalenessOf(events).at(-1) === false, `the fresh snapshot, to ${who}`, 15_000);
+    }
+    const snapshot = eventsOfKind(bobs.events, 'presence').findLast((event) => event.isStale === false);
+    expect(snapshot?.users).toEqual([{ userId: ada.id, isOnline: true, lastSeenAt: expect.any(String) }]);
+    const adasSnapshot = eventsOfKind(adas.events, 'presence').findLast((event) => event.isStale === false);
+    expect(adasSnapshot?.users).toEqual([{ userId: bob.id, isOnline: true, lastSeenAt: expect.any(String) }]);
+  }, 60_000);
 });

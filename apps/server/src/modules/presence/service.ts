@@ -1,5 +1,6 @@
 import type { UserEvent, UserPresence } from '@gopherchat/api';
 import type { Logger } from 'pino';
+import type { Bus } from '../../platform/bus/index.ts';
 import type { ConnectionRef, Presence, PresenceStatus } from '../../platform/presence/index.ts';
 import type { LiveSignal } from '../conversations/index.ts';
 
@@ -16,7 +17,11 @@ const toWire = (status: PresenceStatus): UserPresence => ({
   lastSeenAt: status.lastSeenAt === null ? null : new Date(status.lastSeenAt).toISOString(),
 });
 
-const presenceEvent = (users: UserPresence[]) => JSON.stringify({ kind: 'presence', users } satisfies UserEvent);
+const presenceEvent = (users: UserPresence[], isStale?: boolean) =>
+  JSON.stringify({ kind: 'presence', users, ...(isStale === undefined ? {} : { isStale }) } satisfies UserEvent);
+
+/** How many people's presence is re-read at once after an outage. */
+const REFRESH_BATCH = 50;
 
 /**
  * Online and last-seen. Every live event subscription is a connection: the
@@ -25,6 +30,15 @@ const presenceEvent = (users: UserPresence[]) => JSON.stringify({ kind: 'presenc
  * signalled to the people they share a conversation with, on every
  * instance. This instance heartbeats its own connections in one batch, and
  * sweeps connections any instance left to expire.
+ *
+ * While the bus is in outage mode (Redis lost, or silent), other instances'
+ * changes cannot reach this one, and the presence store, on the same Redis,
+ * cannot be read or written: every person connected here is told their
+ * presence view is stale (`isStale: true`), and so are those who connect
+ * meanwhile, in their greeting. Once the bus is back, this instance
+ * heartbeats its connections (announcing the people who came or stayed
+ * online meanwhile) and sends each person connected here a fresh snapshot
+ * with `isStale: false`.
  */
 export function createPresenceService(deps: {
   presence: Presence;
@@ -34,10 +48,14 @@ export function createPresenceService(deps: {
   heartbeatEveryMs: number;
   now: () => number;
   logger: Logger;
+  /** Whose outages make presence stale; an in-process bus has none. */
+  bus?: Pick<Bus, 'watchOutage'>;
 }) {
   const { presence, directory, logger } = deps;
   const connections = new Set<ConnectionRef>();
   const releasing = new Set<Promise<void>>();
+  /** Whether the bus is in outage mode: see above. */
+  let isStale = false;
 
   async function announce(statuses: PresenceStatus[]) {
     await Promise.all(
@@ -64,7 +82,7 @@ export function createPresenceService(deps: {
   }
 
   let isTicking = false;
-  const timer = setInterval(async () => {
+  async function beat() {
     if (isTicking) return;
     isTicking = true;
     try {
@@ -74,8 +92,43 @@ export function createPresenceService(deps: {
     } finally {
       isTicking = false;
     }
-  }, deps.heartbeatEveryMs);
+  }
+  const timer = setInterval(beat, deps.heartbeatEveryMs);
   timer.unref();
+
+  const connectedUserIds = () => [...new Set([...connections].map((connection) => connection.userId))];
+
+  async function markStale() {
+    const userIds = connectedUserIds();
+    if (userIds.length > 0) await deps.signal({ userIds, payload: presenceEvent([], true), isDroppable: false });
+  }
+
+  /** After an outage: what changed meanwhile is in the store again, and everyone connected here gets a snapshot. */
+  async function refresh() {
+    await beat();
+    const userIds = connectedUserIds();
+    for (let start = 0; start < userIds.length && !isStale; start += REFRESH_BATCH) {
+      await Promise.all(
+        userIds.slice(start, start + REFRESH_BATCH).map(async (userId) => {
+          try {
+            const users = (await presence.statusOf(await directory.contactsOf(userId))).map(toWire);
+            // Lost again meanwhile: the stale mark stands until the next recovery.
+            if (isStale) return;
+            await deps.signal({ userIds: [userId], payload: presenceEvent(users, false), isDroppable: false });
+          } catch (error) {
+            logger.warn({ err: error, userId }, 'cannot refresh presence after the outage; it stays stale');
+          }
+        }),
+      );
+    }
+  }
+
+  const stopWatchingOutages = deps.bus?.watchOutage?.((isInOutage) => {
+    isStale = isInOutage;
+    (isInOutage ? markStale() : refresh()).catch((error) =>
+      logger.warn({ err: error }, 'cannot tell connected people about the outage'),
+    );
+  });
 
   async function release(connection: ConnectionRef) {
     connections.delete(connection);
@@ -110,8 +163,13 @@ export function createPresenceService(deps: {
       }
     },
 
-    /** The presence of everyone `userId` shares a conversation with, as one event (none if nobody). */
+    /**
+     * The presence of everyone `userId` shares a conversation with, as one
+     * event (none if nobody); during an outage, only that it is stale.
+     */
     async greetingFor(userId: string): Promise<string[]> {
+      // Not read: the store is on the Redis that is gone, and the subscription would wait for it.
+      if (isStale) return [presenceEvent([], true)];
       const contacts = await directory.contactsOf(userId);
       if (contacts.length === 0) return [];
       try {
@@ -148,6 +206,7 @@ export function createPresenceService(deps: {
     /** Stops heartbeating; connections still open are released (their people go offline now, not at expiry). */
     async stop() {
       clearInterval(timer);
+      stopWatchingOutages?.();
       await Promise.all([...connections].map((connection) => release(connection).catch(() => {})));
       await Promise.all(releasing);
     },

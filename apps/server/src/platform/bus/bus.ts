@@ -24,5 +24,12 @@ export interface Bus {
   subscribe(topic: string, handlers: BusHandlers, signal: AbortSignal): Promise<void>;
   /** Throws when the broker cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * Calls `listener` with true when this process loses the broker (other
+   * instances' messages stop arriving; subscribers get `onGap` until it is
+   * back) and with false once it is back and subscribed again. Returns the
+   * function that stops the calls. Absent from a bus that has no broker to lose.
+   */
+  watchOutage?(listener: (isInOutage: boolean) => void): () => void;
   close(): Promise<void>;
 }

@@ -10,6 +10,10 @@ interface Channel {
 
 /** While Redis is lost, how often subscribers are told they may have missed messages (and so poll the log). */
 const OUTAGE_GAP_EVERY_MS = 1_000;
+/** How often the subscriber connection is asked to PING while Redis is up. */
+const PROBE_EVERY_MS = 1_000;
+/** How long Redis may take to answer a probe or a command before it counts as lost. */
+const ANSWER_DEADLINE_MS = 1_000;
 
 /**
  * Redis pub/sub: bridges every instance on the same Redis. Delivery is
@@ -24,6 +28,16 @@ const OUTAGE_GAP_EVERY_MS = 1_000;
  * `outageGapEveryMs`, which makes the log's followers read what other
  * instances committed from PostgreSQL.
  *
+ * Lost means closed, or silent: a Redis that is paused (SIGSTOP, a frozen
+ * VM, a partition that drops packets) keeps its TCP connections open and
+ * errs nothing. So the subscriber connection PINGs every `probeEveryMs`; no
+ * answer within `answerDeadlineMs` counts as lost, and both connections are
+ * dropped and reconnect. Their handshakes go unanswered until Redis answers
+ * again: the publisher's (bounded by the same deadline, as every command of
+ * it is) keeps it from being ready, so nothing is queued for a silent Redis,
+ * and the subscriber's resubscription ends the outage once it is answered.
+ * Detection takes at most `probeEveryMs + answerDeadlineMs`.
+ *
  * One subscriber connection per process multiplexes every topic; channels
  * are SUBSCRIBEd on first use and UNSUBSCRIBEd when their last handler
  * leaves. Commands on one connection run in order, so a SUBSCRIBE issued
@@ -36,11 +50,24 @@ export function createRedisBus(options: {
   /** Shown in CLIENT LIST as `<name>-pub` / `<name>-sub`. */
   connectionName?: string;
   outageGapEveryMs?: number;
+  probeEveryMs?: number;
+  answerDeadlineMs?: number;
 }): Bus {
   const { keyPrefix, logger } = options;
   const outageGapEveryMs = options.outageGapEveryMs ?? OUTAGE_GAP_EVERY_MS;
+  const probeEveryMs = options.probeEveryMs ?? PROBE_EVERY_MS;
+  const answerDeadlineMs = options.answerDeadlineMs ?? ANSWER_DEADLINE_MS;
   const connectionName = options.connectionName ?? 'gopherchat';
-  const publisher = new Redis(options.url, { maxRetriesPerRequest: 2, connectionName: `${connectionName}-pub` });
+  const publisher = new Redis(options.url, {
+    maxRetriesPerRequest: 2,
+    // A publish (and the connection handshake) that Redis leaves unanswered fails after the deadline…
+    commandTimeout: answerDeadlineMs,
+    // …and is not sent again on the next connection, to arrive late.
+    autoResendUnfulfilledCommands: false,
+    // A silent server never acknowledges the FIN either: a dropped connection is destroyed after this.
+    disconnectTimeout: answerDeadlineMs,
+    connectionName: `${connectionName}-pub`,
+  });
   const subscriber = new Redis(options.url, {
     // We resubscribe ourselves so that we know when it is done and can tell
     // subscribers about the gap only after the subscription is live again.
@@ -50,9 +77,11 @@ export function createRedisBus(options: {
     // a server still loading its dataset, which pub/sub does not need.
     enableReadyCheck: false,
     maxRetriesPerRequest: null,
+    disconnectTimeout: answerDeadlineMs,
     connectionName: `${connectionName}-sub`,
   });
   const channels = new Map<string, Channel>();
+  const outageListeners = new Set<(isInOutage: boolean) => void>();
   let hasBeenReady = false;
   /** Set while a connection that was up is lost: the outage mode described above. */
   let outageTimer: ReturnType<typeof setInterval> | undefined;
@@ -63,13 +92,67 @@ export function createRedisBus(options: {
     }
   };
 
+  const tellOutageListeners = (isInOutage: boolean) => {
+    for (const listener of [...outageListeners]) deliver(() => listener(isInOutage));
+  };
+
   let isClosed = false;
-  subscriber.on('close', () => {
+  function enterOutage(why: string) {
     if (!hasBeenReady || outageTimer || isClosed) return;
-    logger.warn('redis bus lost; delivering locally and polling the log until it is back');
+    logger.warn(`redis bus lost (${why}); delivering locally and polling the log until it is back`);
     outageTimer = setInterval(signalGaps, outageGapEveryMs);
     outageTimer.unref();
+    tellOutageListeners(true);
+  }
+
+  function leaveOutage() {
+    if (!outageTimer) return;
+    clearInterval(outageTimer);
+    outageTimer = undefined;
+    tellOutageListeners(false);
+  }
+
+  subscriber.on('close', () => enterOutage('connection closed'));
+
+  /**
+   * Whether the publisher has a connection that Redis answered. Not its
+   * status: a connection being dropped stays 'ready' until it closes, and
+   * meanwhile queues what it is given, to send it late.
+   */
+  let isPublisherUp = false;
+  publisher.on('ready', () => {
+    isPublisherUp = true;
   });
+  publisher.on('close', () => {
+    isPublisherUp = false;
+  });
+
+  let isProbing = false;
+  /** Asks the subscriber connection for a PING; silence past the deadline is an outage. */
+  async function probe() {
+    if (isProbing || outageTimer || isClosed || subscriber.status !== 'ready') return;
+    isProbing = true;
+    const { promise: deadlinePassed, resolve } = Promise.withResolvers<'silent'>();
+    const deadline = setTimeout(() => resolve('silent'), answerDeadlineMs);
+    // An error is an answer too: a connection that errs closes, and 'close' handles that.
+    const outcome = await Promise.race([
+      subscriber.ping().then(
+        () => 'answered' as const,
+        () => 'answered' as const,
+      ),
+      deadlinePassed,
+    ]);
+    clearTimeout(deadline);
+    isProbing = false;
+    if (outcome !== 'silent' || outageTimer || isClosed) return;
+    enterOutage(`no answer to PING within ${answerDeadlineMs} ms`);
+    // Reconnecting is what ends the outage: see above.
+    isPublisherUp = false;
+    subscriber.disconnect(true);
+    publisher.disconnect(true);
+  }
+  const prober = setInterval(() => void probe(), probeEveryMs);
+  prober.unref();
 
   for (const connection of [publisher, subscriber]) {
     // ioredis reconnects by itself; without a listener an error event would crash the process.
@@ -92,8 +175,7 @@ export function createRedisBus(options: {
     resubscribed.then(
       () => {
         // Back to Redis only once subscribed again: a message published before that would be missed by us.
-        clearInterval(outageTimer);
-        outageTimer = undefined;
+        leaveOutage();
         logger.info({ channels: names.length }, 'redis bus reconnected; telling subscribers to catch up');
         signalGaps();
       },
@@ -116,7 +198,7 @@ export function createRedisBus(options: {
         return;
       }
       // Other instances may still hear Redis; a message queued for later would reach them late.
-      if (publisher.status === 'ready') {
+      if (isPublisherUp) {
         publisher
           .publish(keyPrefix + topic, payload)
           .catch((error) => logger.warn({ err: error }, 'redis bus publish failed during the outage'));
@@ -167,9 +249,19 @@ export function createRedisBus(options: {
       await publisher.ping();
     },
 
+    watchOutage(listener) {
+      const own = (isInOutage: boolean) => listener(isInOutage);
+      outageListeners.add(own);
+      return () => {
+        outageListeners.delete(own);
+      };
+    },
+
     async close() {
       isClosed = true;
       clearInterval(outageTimer);
+      clearInterval(prober);
+      outageListeners.clear();
       channels.clear();
       subscriber.disconnect();
       await publisher.quit().catch(() => publisher.disconnect());

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'bun:test';
 import { testLogger } from '../../testing/logger.ts';
 import { startOwnRedis } from '../../testing/own-redis.ts';
+import type { Bus } from './bus.ts';
 import { createRedisBus } from './redis-bus.ts';
 
 /** Resolves on the `count`-th call of the returned callback. */
@@ -15,6 +16,43 @@ function countdown(count: number) {
   };
 }
 
+/** Subscribes to `events` on `bus`, keeping every message, with a way to await the next message or gaps. */
+async function listen(bus: Bus, signal: AbortSignal) {
+  const received: string[] = [];
+  let onMessage = (payload: string) => void received.push(payload);
+  let onGap = () => {};
+  await bus.subscribe('events', { onMessage: (payload) => onMessage(payload), onGap: () => onGap() }, signal);
+  return {
+    received,
+    /** Resolves when the next message arrives (and is kept in `received`). */
+    nextMessage() {
+      const next = countdown(1);
+      onMessage = (payload) => {
+        received.push(payload);
+        next.tick();
+      };
+      return next.done;
+    },
+    /** Resolves on the `count`-th gap signal from now. */
+    nextGaps(count: number) {
+      const gaps = countdown(count);
+      onGap = gaps.tick;
+      return gaps.done;
+    },
+  };
+}
+
+/** Resolves when `bus` next enters (true) or leaves (false) outage mode. */
+function nextOutage(bus: Bus, isInOutage: boolean) {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const stop = bus.watchOutage?.((now) => {
+    if (now !== isInOutage) return;
+    stop?.();
+    resolve();
+  });
+  return promise;
+}
+
 describe('the Redis bus while Redis is down', () => {
   it('delivers to its own subscribers at once, and tells them to poll until Redis is back (an outage silenced everyone)', async () => {
     await using redis = await startOwnRedis();
@@ -22,26 +60,7 @@ describe('the Redis bus while Redis is down', () => {
     const peer = createRedisBus({ url: redis.url, keyPrefix: 'outage:', logger: testLogger, outageGapEveryMs: 20 });
     const stop = new AbortController();
     try {
-      const received: string[] = [];
-      let onMessage = (payload: string) => void received.push(payload);
-      let onGap = () => {};
-      await bus.subscribe('events', { onMessage: (payload) => onMessage(payload), onGap: () => onGap() }, stop.signal);
-      /** Resolves when the next message arrives (and is kept in `received`). */
-      const nextMessage = () => {
-        const next = countdown(1);
-        onMessage = (payload) => {
-          received.push(payload);
-          next.tick();
-        };
-        return next.done;
-      };
-      /** Resolves on the `count`-th gap signal from now. */
-      const nextGaps = (count: number) => {
-        const gaps = countdown(count);
-        onGap = gaps.tick;
-        return gaps.done;
-      };
-
+      const { received, nextMessage, nextGaps } = await listen(bus, stop.signal);
       const first = nextMessage();
       await peer.publish('events', 'through redis');
       await first;
@@ -71,4 +90,56 @@ describe('the Redis bus while Redis is down', () => {
       await Promise.all([bus.close(), peer.close()]);
     }
   });
+
+  it('notices a paused Redis, which errs nothing, and uses it again once it answers (a pause silenced instances)', async () => {
+    await using redis = await startOwnRedis();
+    const options = {
+      url: redis.url,
+      keyPrefix: 'paused:',
+      logger: testLogger,
+      outageGapEveryMs: 20,
+      probeEveryMs: 20,
+      answerDeadlineMs: 200,
+    };
+    const bus = createRedisBus(options);
+    const peer = createRedisBus(options);
+    const stop = new AbortController();
+    try {
+      const { received, nextMessage, nextGaps } = await listen(bus, stop.signal);
+      const first = nextMessage();
+      await peer.publish('events', 'through redis');
+      await first;
+
+      // Nothing errs and nothing closes: only the missed probe tells, and then the gaps make followers poll.
+      const gaps = nextGaps(3);
+      const busLost = nextOutage(bus, true);
+      const peerLost = nextOutage(peer, true);
+      redis.pause();
+      await gaps;
+      await Promise.all([busLost, peerLost]);
+
+      // Neither a publish nor a health check waits for the paused server.
+      const local = nextMessage();
+      await bus.publish('events', 'while paused');
+      await local;
+      await peer.publish('events', 'from the peer while paused');
+      await expect(bus.ping()).rejects.toThrow();
+
+      const busBack = nextOutage(bus, false);
+      const peerBack = nextOutage(peer, false);
+      const catchUp = nextGaps(1);
+      redis.resume();
+      await Promise.all([busBack, peerBack, catchUp]);
+
+      // Only Redis carries the peer's messages here; what it published while paused was dropped, not delivered late.
+      const pushed = nextMessage();
+      await peer.publish('events', 'through redis again');
+      await pushed;
+      expect(received).toEqual(['through redis', 'while paused', 'through redis again']);
+    } finally {
+      redis.resume();
+      stop.abort();
+      await Promise.all([bus.close(), peer.close()]);
+    }
+  }, 30_000);
 });
