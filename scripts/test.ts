@@ -4,9 +4,12 @@
  * PostgreSQL and Redis, with a JUnit report in .ci/reports/junit.xml and a
  * closing `N passed, N failed` line computed from that report.
  *
- * Extra arguments go to `bun test` (e.g. a path filter).
+ * Extra arguments go to `bun test` (e.g. a path filter). Without any, the
+ * chaos test (`bun run test:chaos`: two instances behind haproxy through
+ * instance, Redis and PostgreSQL faults) runs after the unit suite and
+ * counts as one more test; its JSON verdict goes to .ci/reports/chaos.json.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dir, '..');
@@ -44,8 +47,22 @@ const failed = count('failures') + count('errors');
 const skipped = count('skipped');
 const passed = total - failed - skipped;
 
-const isRunFailed = run.exitCode !== 0 || failed > 0 || total === 0;
+const isSuiteFailed = run.exitCode !== 0 || failed > 0 || total === 0;
+const suiteFailures = isSuiteFailed && failed === 0 ? 1 : failed;
+
+const isWholeSuite = process.argv.length <= 2;
+let chaosPassed = 0;
+let chaosFailed = 0;
+if (isWholeSuite) {
+  const chaos = Bun.spawnSync(['bun', 'bench/chaos/run.ts'], { cwd: root, stdout: 'pipe', stderr: 'inherit' });
+  const verdict = chaos.stdout.toString();
+  writeFileSync(resolve(reportDir, 'chaos.json'), verdict);
+  process.stdout.write(`chaos: ${verdict}`);
+  if (chaos.exitCode === 0) chaosPassed = 1;
+  else chaosFailed = 1;
+}
+
 console.log(
-  `${passed} passed, ${isRunFailed && failed === 0 ? 1 : failed} failed${skipped ? `, ${skipped} skipped` : ''}`,
+  `${passed + chaosPassed} passed, ${suiteFailures + chaosFailed} failed${skipped ? `, ${skipped} skipped` : ''}`,
 );
-process.exit(isRunFailed ? run.exitCode || 1 : 0);
+process.exit(isSuiteFailed ? run.exitCode || 1 : chaosFailed);

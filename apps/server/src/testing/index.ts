@@ -10,6 +10,8 @@ export { collect, eventually } from './collect.ts';
 export { createTestDatabase, type TestDatabase } from './database.ts';
 export { cacheLookups } from './metrics.ts';
 export { type FakeProvider, type ProviderIdentity, startFakeProvider } from './oauth-provider.ts';
+export { createDatabaseOn, freePort, type OwnPostgres, startOwnPostgres } from './own-postgres.ts';
+export { type OwnRedis, startOwnRedis } from './own-redis.ts';
 export { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './redis.ts';
 export { seededConversationId, seedMessages } from './seed-messages.ts';
 export { type SpawnedServer, spawnServer } from './spawn-server.ts';
