@@ -220,6 +220,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
       logger: logger.child({ requestId: input.requestId, userId: claims?.userId }),
       services,
       lifecycle,
+      requestDeadlineMs: config.requestDeadlineMs,
       caller: input.caller,
       auth: claims,
       authError,

@@ -71,6 +71,31 @@ describe('when PostgreSQL stops answering', () => {
     }
   });
 
+  it('answers a request UNAVAILABLE at its deadline while the database is paused (requests hung until it came back)', async () => {
+    const databaseUrl = await createDatabaseOn(cluster, 'faults_deadline');
+    await using server = await spawnServer({ DATABASE_URL: databaseUrl, REQUEST_DEADLINE_MS: '200' });
+    const client = signedInClient(server.url, await registerAccount(server.url, 'waiting'));
+    const { id: conversationId } = await client.api.conversations.createGroup.mutate({
+      title: 'Paused',
+      memberIds: [],
+    });
+    await client.api.messages.history.query({ conversationId });
+    cluster.pause();
+    try {
+      const failure = await client.api.messages.history.query({ conversationId }).catch((error: unknown) => error);
+      // The request's own deadline answered, not the driver giving up on a connection (5 s).
+      expect(toAppError(failure)).toMatchObject({
+        appCode: 'UNAVAILABLE',
+        userMessage: 'The server took too long to answer. Please try again.',
+      });
+    } finally {
+      cluster.resume();
+    }
+    // Back by itself: the same request answers once the database does.
+    expect(await client.api.messages.history.query({ conversationId })).toMatchObject({ messages: expect.any(Array) });
+    await client.close();
+  });
+
   it('answers sends during PostgreSQL restarts with a retryable error and keeps sending after each (restarts wedged or crashed both instances)', async () => {
     const databaseUrl = await createDatabaseOn(cluster, 'faults_restart');
     await using server = await spawnServer({ DATABASE_URL: databaseUrl });

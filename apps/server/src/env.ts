@@ -104,6 +104,7 @@ const ZEnv = z.object({
   LOCAL_S3_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).default(30_000),
   /** Built web app to serve; unset means "apps/web/dist if it exists". */
   WEB_DIST_DIR: z.string().optional(),
   /** drizzle-kit migrations; unset means the repository's db/migrations. */
@@ -215,6 +216,8 @@ export interface Config {
   receiptWindowMs: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
+  /** A query or mutation not answered by then gets UNAVAILABLE (its work is not cancelled). */
+  requestDeadlineMs: number;
   webDistDir: string | undefined;
   migrationsDir: string | undefined;
 }
@@ -335,6 +338,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     receiptWindowMs: env.RECEIPT_WINDOW_MS,
     logLevel: env.LOG_LEVEL,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     webDistDir: env.WEB_DIST_DIR,
     migrationsDir: env.MIGRATIONS_DIR,
   };

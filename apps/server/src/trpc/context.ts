@@ -36,6 +36,8 @@ export interface Context {
   logger: Logger;
   services: Services;
   lifecycle: Lifecycle;
+  /** How long a query or mutation may take before it is answered UNAVAILABLE. */
+  requestDeadlineMs: number;
   caller: Caller;
   /** The verified access-token claims, or null when signed out. */
   readonly auth: VerifiedAccess | null;

@@ -68,6 +68,29 @@ const mapAppErrors = t.middleware(async ({ next }) => {
 });
 
 /**
+ * A query or mutation is answered within `ctx.requestDeadlineMs`, UNAVAILABLE
+ * if its work is not done by then: a database that hangs (paused, a lock never
+ * granted) otherwise held requests, and people's spinners, until it came back.
+ * The work is not cancelled; a mutation answered this way may still complete,
+ * so the error says to try again (sends carry client ids that make it safe).
+ */
+const answerWithinDeadline = t.middleware(async ({ ctx, type, next }) => {
+  if (type === 'subscription') return next();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new AppError('UNAVAILABLE', 'The server took too long to answer. Please try again.')),
+      ctx.requestDeadlineMs,
+    );
+  });
+  try {
+    return await Promise.race([next(), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+});
+
+/**
  * Mutations are admitted into the lifecycle so that a graceful shutdown
  * waits for them; once draining, new ones are refused with a retryable error.
  */
@@ -152,6 +175,7 @@ const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
 export const router = t.router;
 export const publicProcedure = t.procedure
   .use(mapAppErrors)
+  .use(answerWithinDeadline)
   .use(refuseUnstorableText)
   .use(trackMutations)
   .use(limitSubscriptions);
