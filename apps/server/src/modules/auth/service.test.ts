@@ -33,7 +33,7 @@ describe('AuthService session lifetimes', () => {
     await database.close();
   });
 
-  async function createService(env: Record<string, string>) {
+  async function createService(env: Record<string, string>, passwords = createPasswordHasher({ cost: 4 })) {
     const stored = await generateStoredKeys();
     const config = loadConfig({ JWT_PRIVATE_JWK: JSON.stringify(stored.jwk), AUTH_SECRET: stored.secret, ...env }).auth;
     const clock = createManualClock(Date.UTC(2026, 10, 24, 9));
@@ -41,7 +41,7 @@ describe('AuthService session lifetimes', () => {
     const limiters = createMemoryRateLimiters();
     const service = createAuthService({
       repo: createAuthRepo(database.db),
-      passwords: createPasswordHasher({ cost: 4 }),
+      passwords,
       accessTokens: createAccessTokens({ keys, issuer: config.issuer, ttlMs: config.accessTokenTtlMs, clock }),
       keys,
       cache: createMemoryCache(clock),
@@ -68,6 +68,28 @@ describe('AuthService session lifetimes', () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('UNAUTHENTICATED');
   }
+
+  it('verifies a password for a sign-in with a name no account has, as for a wrong password (timing must not tell them apart)', async () => {
+    const real = createPasswordHasher({ cost: 4 });
+    const verifications: string[] = [];
+    const counting = {
+      ...real,
+      verify: (password: string, hash: string) => {
+        verifications.push('account');
+        return real.verify(password, hash);
+      },
+      verifyNothing: (password: string) => {
+        verifications.push('nothing');
+        return real.verifyNothing(password);
+      },
+    };
+    const { service } = await createService({}, counting);
+    const name = username();
+    await register(service, name);
+    await expectSessionEnded(service.login({ login: name, password: 'not-the-password-123' }, meta));
+    await expectSessionEnded(service.login({ login: `${name}x`, password: 'not-the-password-123' }, meta));
+    expect(verifications).toEqual(['account', 'nothing']);
+  });
 
   it('ends a sign-in at its absolute cap, however often it is refreshed', async () => {
     const { service, clock } = await createService({ SESSION_MAX_AGE_DAYS: '1', REFRESH_TOKEN_IDLE_DAYS: '30' });
