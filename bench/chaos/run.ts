@@ -123,41 +123,25 @@ async function main(): Promise<boolean> {
     faults.push({ name: `${signal} instance ${index}`, start, back: now(), recoveryFrom: 'start' });
   }
 
+  /** A dependency fault: `begin` it, keep it `forMs`, `end` it; recovery counts from its end. */
+  async function dependencyFault(name: string, begin: () => unknown, end: () => unknown, forMs = 0) {
+    const start = now();
+    await begin();
+    await settle(forMs);
+    await end();
+    faults.push({ name, start, back: now(), recoveryFrom: 'back' });
+    await settle(8_000);
+  }
+
   // Redis first, while the clients are still spread over both instances (an instance loss moves them all to the other).
   await settle(5_000);
   // Cross-instance delivery is what a Redis outage slows: both instances must have clients.
   const spread = await balancer.sessionsPerInstance();
   log('sessions per instance before the Redis faults', { spread });
-  {
-    const start = now();
-    await redis.stop();
-    await settle(15_000);
-    await redis.start();
-    faults.push({ name: 'Redis down 15 s', start, back: now(), recoveryFrom: 'back' });
-  }
-  await settle(8_000);
-  {
-    const start = now();
-    redis.pause();
-    await settle(10_000);
-    redis.resume();
-    faults.push({ name: 'Redis paused 10 s', start, back: now(), recoveryFrom: 'back' });
-  }
-  await settle(8_000);
-  {
-    const start = now();
-    await cluster.restart();
-    faults.push({ name: 'PostgreSQL restart', start, back: now(), recoveryFrom: 'back' });
-  }
-  await settle(8_000);
-  {
-    const start = now();
-    cluster.pause();
-    await settle(10_000);
-    cluster.resume();
-    faults.push({ name: 'PostgreSQL paused 10 s', start, back: now(), recoveryFrom: 'back' });
-  }
-  await settle(8_000);
+  await dependencyFault('Redis down 15 s', redis.stop, redis.start, 15_000);
+  await dependencyFault('Redis paused 10 s', redis.pause, redis.resume, 10_000);
+  await dependencyFault('PostgreSQL restart', cluster.restart, () => {});
+  await dependencyFault('PostgreSQL paused 10 s', cluster.pause, cluster.resume, 10_000);
   await replaceInstance(0, 'SIGKILL');
   await settle(8_000);
   await replaceInstance(1, 'SIGTERM');

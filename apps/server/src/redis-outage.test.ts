@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'bun:test';
 import { eventually } from './testing/collect.ts';
-import { startOwnRedis } from './testing/own-redis.ts';
+import { startInstancePairOnOwnRedis } from './testing/instance-pair.ts';
 import { clientId, eventsOf, type Person, person, text, texts } from './testing/people.ts';
-import { startTestServer, type TestServer } from './testing/test-server.ts';
+import type { TestServer } from './testing/test-server.ts';
 
 /**
  * Two instances on a Redis of this file's own, which the test kills: Redis
@@ -10,16 +10,8 @@ import { startTestServer, type TestServer } from './testing/test-server.ts';
  */
 describe('two instances when Redis goes down', () => {
   it('keeps acknowledging sends and delivering them, on one instance and across (an outage silenced everyone)', async () => {
-    await using redis = await startOwnRedis();
-    const env = { REDIS_URL: redis.url };
-    await using one = await startTestServer({ label: 'redis-outage', database: 'postgres', bus: 'redis', env });
-    await using two = await startTestServer({
-      label: 'redis-outage',
-      database: 'postgres',
-      bus: 'redis',
-      env,
-      shared: { databaseUrl: one.databaseUrl, redisKeyPrefix: one.redisKeyPrefix },
-    });
+    await using pair = await startInstancePairOnOwnRedis('redis-outage');
+    const { redis, one, two } = pair;
     const on = async (server: TestServer) => person(server);
     const [ada, bob, carol] = [await on(one), await on(one), await on(two)];
     const { id: conversationId } = await ada.api.conversations.createGroup.mutate({

@@ -4,7 +4,7 @@ import { toAppError } from '@gopherchat/sdk';
 import { registerAccount, signedInClient } from '../../testing/accounts.ts';
 import { spawnCluster } from '../../testing/cluster.ts';
 import { eventually } from '../../testing/collect.ts';
-import { startOwnRedis } from '../../testing/own-redis.ts';
+import { startInstancePairOnOwnRedis } from '../../testing/instance-pair.ts';
 import { allEventsOf, backends, eventsOfKind, person } from '../../testing/people.ts';
 import type { SpawnedServer } from '../../testing/spawn-server.ts';
 import { startTestServer } from '../../testing/test-server.ts';
@@ -211,16 +211,8 @@ describe('presence across instances', () => {
 
 describe('presence through a Redis outage', () => {
   it('is marked stale while Redis is silent and refreshed once it answers (a paused Redis froze presence unmarked)', async () => {
-    await using redis = await startOwnRedis();
-    const env = { REDIS_URL: redis.url };
-    await using one = await startTestServer({ label: 'presence-pause', database: 'postgres', bus: 'redis', env });
-    await using two = await startTestServer({
-      label: 'presence-pause',
-      database: 'postgres',
-      bus: 'redis',
-      env,
-      shared: { databaseUrl: one.databaseUrl, redisKeyPrefix: one.redisKeyPrefix },
-    });
+    await using pair = await startInstancePairOnOwnRedis('presence-pause');
+    const { redis, one, two } = pair;
     const [ada, bob] = [await person(one), await person(two)];
     const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
     using bobs = allEventsOf(bob);
