@@ -162,8 +162,17 @@ describe.each(backends)('presence and typing over $name', ({ database, bus }) =>
     });
     using resumed = allEventsOf(bob, lastId);
     await eventually(() => eventsOfKind(resumed.events, 'message').length >= 1, 'the gap');
-    await Bun.sleep(200);
-    expect(eventsOfKind(resumed.events, 'message').map((event) => event.message.clientMessageId)).toEqual(['two']);
+    // A message sent now comes after anything the resume could still replay: nothing came between.
+    await ada.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: 'three',
+      content: { type: 'text', text: '3' },
+    });
+    await eventually(() => eventsOfKind(resumed.events, 'message').length >= 2, 'the barrier');
+    expect(eventsOfKind(resumed.events, 'message').map((event) => event.message.clientMessageId)).toEqual([
+      'two',
+      'three',
+    ]);
   });
 });
 
