@@ -2,6 +2,7 @@ import { type AppErrorData, describeUnstorableText, findUnstorableText } from '@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError, appCodeForTrpcCode, TRPC_CODE_BY_APP_CODE } from '../errors.ts';
+import { startDeadline } from '../lib/deadline.ts';
 import { DrainingError } from '../lifecycle.ts';
 import { isDatabaseUnavailable } from '../platform/database/index.ts';
 import type { Context } from './context.ts';
@@ -76,17 +77,14 @@ const mapAppErrors = t.middleware(async ({ next }) => {
  */
 const answerWithinDeadline = t.middleware(async ({ ctx, type, next }) => {
   if (type === 'subscription') return next();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new AppError('UNAVAILABLE', 'The server took too long to answer. Please try again.')),
-      ctx.requestDeadlineMs,
-    );
-  });
+  const deadline = startDeadline(
+    ctx.requestDeadlineMs,
+    () => new AppError('UNAVAILABLE', 'The server took too long to answer. Please try again.'),
+  );
   try {
-    return await Promise.race([next(), expired]);
+    return await deadline.race(next());
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 });
 

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { startDeadline } from '../../lib/deadline.ts';
 import {
   type DatabaseHandle,
   PREPARED_MARKER,
@@ -85,7 +86,7 @@ export function openPostgres(options: {
  */
 function pipelinedOn(client: postgres.Sql, deadlineMs: number): RunPipelined {
   return async (work) => {
-    const deadline = startDeadline(deadlineMs);
+    const deadline = startDeadline(deadlineMs, () => new DatabaseDeadlineError(deadlineMs));
     const reserving = client.reserve();
     let connection: postgres.ReservedSql;
     try {
@@ -138,9 +139,11 @@ function pipelinedOn(client: postgres.Sql, deadlineMs: number): RunPipelined {
         if (backendPid !== undefined) {
           const terminating = client`select pg_terminate_backend(${backendPid})`;
           // A database that does not answer at all cannot be asked either: give up after one more deadline.
-          await startDeadline(deadlineMs)
+          const patience = startDeadline(deadlineMs, () => new DatabaseDeadlineError(deadlineMs));
+          await patience
             .race(terminating)
-            .catch(() => {});
+            .catch(() => {})
+            .finally(patience.clear);
         }
       } else if (!isDatabaseUnavailable(error)) {
         // After a failed statement PostgreSQL has already turned COMMIT into a rollback; this covers a failure between groups.
@@ -158,19 +161,6 @@ function pipelinedOn(client: postgres.Sql, deadlineMs: number): RunPipelined {
 function backendPidOf(query: postgres.PendingQuery<postgres.Row[]> | undefined): number | undefined {
   const pid = (query as unknown as { state?: { pid?: number | null } } | undefined)?.state?.pid;
   return typeof pid === 'number' ? pid : undefined;
-}
-
-function startDeadline(ms: number) {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DatabaseDeadlineError(ms)), ms);
-  });
-  // Nobody may be racing it when it fires.
-  expired.catch(() => {});
-  return {
-    race: <T>(work: Promise<T>) => Promise.race([work, expired]),
-    clear: () => clearTimeout(timer),
-  };
 }
 
 /**
