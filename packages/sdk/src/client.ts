@@ -81,7 +81,7 @@ const SOCKET_PATHS = new Set([
  * Calls that take the socket while it is open, and HTTP otherwise: sends.
  * On an open socket a send costs no HTTP request and no token check: at
  * 1 000–2 000 msg/s that saved the server 4–8% of its CPU and the clients
- * 17–26% (BENCHMARKS.md, session 10). Without one, HTTP fails at once
+ * 17–26% (docs/decisions/0013-sends-take-the-open-socket.md). Without one, HTTP fails at once
  * when offline and spares a client that only sends (a bot) a socket. A send
  * whose socket goes before the answer fails like one whose HTTP request
  * did; its retry with the same client message id is safe.

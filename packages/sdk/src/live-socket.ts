@@ -59,7 +59,7 @@ const connectionError = (message: string): ClientError => TRPCClientError.from(n
  * calls the client sends over it. It replaces tRPC's own WebSocket client,
  * which passes every frame through a chain of observables, a request manager
  * and a timer reset: about 12 µs a frame, a third of what a client following
- * busy conversations spends (BENCHMARKS.md, sessions 9 and 10). Here a frame
+ * busy conversations spends (docs/decisions/0011-sdk-owns-its-websocket-transport.md). Here a frame
  * costs a parse, a map lookup and a callback.
  *
  * It opens on first use and closes `lazyCloseMs` after the last. While

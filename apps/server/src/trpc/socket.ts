@@ -12,7 +12,7 @@ const ITEMS_PER_FRAME_MAX = 100;
  * written to at the end of the turn as before, so this costs latency only
  * where a socket gets events closer together than this. At 1 000 msg/s in
  * rooms of 50 it cut the server's CPU by about 8% and the receiving clients'
- * by about 20% (BENCHMARKS.md, session 10).
+ * by about 20% (docs/decisions/0012-pace-busy-sockets-at-20-ms.md).
  */
 const PACE_MS = 20;
 
@@ -160,7 +160,7 @@ export class TrpcSocket {
         }
       }
     };
-    // Corking a single frame saves no write, and its callback round trip cost about 4% of the server’s CPU under fan-out (BENCHMARKS.md).
+    // Corking a single frame saves no write, and its callback round trip cost about 4% of the server’s CPU under fan-out (docs/decisions/0009-no-cork-for-a-single-frame.md).
     if (frames.length === 1) writeAll();
     else this.raw.cork(writeAll);
     if (isTooSlow) {
