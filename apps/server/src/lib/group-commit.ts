@@ -21,29 +21,34 @@ export function createGroupCommit<TInput, TOutput>(options: {
   isolate?: { isInputFault(error: unknown): boolean; asRefusal(error: unknown): Error };
   /** Milliseconds, for `stalledForMs`; the injected clock's `now`. */
   now?: () => number;
+  /** Runs `fire` once `ms` have passed, ending a window: a timer of the system's unless a test moves time itself. */
+  setTimer?: (ms: number, fire: () => void) => void;
 }) {
   const now = options.now ?? (() => performance.now());
+  const setTimer = options.setTimer ?? ((ms, fire) => setTimeout(fire, ms));
   interface Request {
     input: TInput;
     resolve: (output: TOutput) => void;
     reject: (error: unknown) => void;
   }
   let queue: Request[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether a window is gathering the queue: later requests join it rather than open their own. */
+  let isWindowOpen = false;
   let inFlight: Promise<void> | undefined;
   /** When the flush in flight began; undefined while none is. */
   let flushStartedAt: number | undefined;
 
   function schedule() {
-    if (inFlight || timer || queue.length === 0) return;
+    if (inFlight || isWindowOpen || queue.length === 0) return;
     if (queue.length >= options.maxBatch) {
       inFlight = run();
       return;
     }
-    timer = setTimeout(() => {
-      timer = undefined;
+    isWindowOpen = true;
+    setTimer(options.windowMs, () => {
+      isWindowOpen = false;
       inFlight = run();
-    }, options.windowMs);
+    });
   }
 
   /**
