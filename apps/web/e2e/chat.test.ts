@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import { AUTH_COOKIE_PATH, CSRF_HEADER } from '@gopherchat/api';
+import { AUTH_COOKIE_PATH, CLOSE_SERVICE_RESTART, CSRF_HEADER } from '@gopherchat/api';
 import { signedInClient } from '@gopherchat/server/testing';
 import type { Page } from 'playwright-core';
 import { messagesOn, pickPerson, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
@@ -290,7 +290,8 @@ describe('chat in the browser', () => {
     await fay.page.route(isSend, (route) => route.abort('internetdisconnected'));
     let isCutOff = true;
     await fay.page.routeWebSocket(/\/trpc/, (socket) => {
-      if (isCutOff) return void socket.onMessage(() => socket.close({ code: 1012, reason: 'restarting' }));
+      if (isCutOff)
+        return void socket.onMessage(() => socket.close({ code: CLOSE_SERVICE_RESTART, reason: 'restarting' }));
       socket.connectToServer();
     });
     await fay.context.setOffline(false);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'bun:test';
+import { CLOSE_SERVICE_RESTART } from '@gopherchat/api';
 import { signUpClient } from '@gopherchat/server/testing';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { messagesOn, saveScreenshot, signUpInPage, useWebApp, write } from './browser.ts';
@@ -56,7 +57,8 @@ describe('offline and reconnecting in the browser', () => {
     let isServerDown = false;
     const sockets: WebSocketRoute[] = [];
     await page.routeWebSocket(/\/trpc/, (socket) => {
-      if (isServerDown) return void socket.onMessage(() => socket.close({ code: 1012, reason: 'restarting' }));
+      if (isServerDown)
+        return void socket.onMessage(() => socket.close({ code: CLOSE_SERVICE_RESTART, reason: 'restarting' }));
       socket.connectToServer();
       sockets.push(socket);
     });

@@ -1,6 +1,8 @@
+import { OPEN_SOCKET_PATHS, SOCKET_PATHS, TRPC_PATH } from '@gopherchat/api';
 import type { AppRouter } from '@gopherchat/server/router';
 import { createTRPCClient, httpBatchLink, splitLink, type TRPCClient } from '@trpc/client';
 import { backoffDelay } from './backoff.ts';
+import type { CallPath } from './call-path.ts';
 import { type ConnectionState, LiveSocket, liveSocketLink } from './live-socket.ts';
 
 export type { ConnectionState };
@@ -37,9 +39,11 @@ export interface GopherClientOptions {
    */
   onSubscriptionStarted?: () => void;
   /**
-   * Told the close code whenever the socket closes. 4001: the session was
-   * revoked; 4401 / 4402: the access token was missing, invalid or expired
-   * (get a fresh one; the socket reconnects by itself).
+   * Told the close code whenever the socket closes. `CLOSE_SESSION_REVOKED`:
+   * the session was revoked; `CLOSE_AUTH_REQUIRED` / `CLOSE_TOKEN_EXPIRED`:
+   * the access token was missing, invalid or expired (get a fresh one; the
+   * socket reconnects by itself). `isAuthCloseCode` (@gopherchat/api) tells
+   * these apart from the rest.
    */
   onSocketClosed?: (code: number | undefined) => void;
 }
@@ -64,29 +68,9 @@ export interface GopherClient {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/**
- * Calls that go over the WebSocket even though they are not subscriptions:
- * renewing the socket's own credentials, and the small, frequent signals a
- * live client sends (receipts, typing), which there cost no HTTP request
- * and no token check each: the socket was authenticated once.
- */
-const SOCKET_PATHS = new Set([
-  'auth.renewSocket',
-  'receipts.markDelivered',
-  'receipts.markRead',
-  'conversations.typing',
-]);
-
-/**
- * Calls that take the socket while it is open, and HTTP otherwise: sends.
- * On an open socket a send costs no HTTP request and no token check: at
- * 1 000–2 000 msg/s that saved the server 4–8% of its CPU and the clients
- * 17–26% (docs/decisions/0013-sends-take-the-open-socket.md). Without one, HTTP fails at once
- * when offline and spares a client that only sends (a bot) a socket. A send
- * whose socket goes before the answer fails like one whose HTTP request
- * did; its retry with the same client message id is safe.
- */
-const OPEN_SOCKET_PATHS = new Set(['messages.send']);
+/** Paths of the calls that go over the socket: typed against AppRouter, so a renamed or removed procedure fails to compile. */
+const SOCKET_CALLS: ReadonlySet<string> = new Set<CallPath>(SOCKET_PATHS);
+const OPEN_SOCKET_CALLS: ReadonlySet<string> = new Set<CallPath>(OPEN_SOCKET_PATHS);
 
 /**
  * A typed client for a GopherChat server: queries and mutations over HTTP
@@ -95,8 +79,8 @@ const OPEN_SOCKET_PATHS = new Set(['messages.send']);
  */
 export function createGopherClient(options: GopherClientOptions): GopherClient {
   const base = new URL(options.url);
-  const httpUrl = new URL('/trpc', base);
-  const wsUrl = new URL('/trpc', base);
+  const httpUrl = new URL(TRPC_PATH, base);
+  const wsUrl = new URL(TRPC_PATH, base);
   wsUrl.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
 
   const socket = new LiveSocket({
@@ -124,8 +108,8 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
       splitLink({
         condition: (op) =>
           op.type === 'subscription' ||
-          SOCKET_PATHS.has(op.path) ||
-          (OPEN_SOCKET_PATHS.has(op.path) && socket.connectionState === 'pending'),
+          SOCKET_CALLS.has(op.path) ||
+          (OPEN_SOCKET_CALLS.has(op.path) && socket.connectionState === 'pending'),
         true: liveSocketLink(socket),
         false: httpBatchLink<AppRouter>({
           url: httpUrl.href,

@@ -1,3 +1,11 @@
+import {
+  CLOSE_AUTH_REQUIRED,
+  CLOSE_POLICY_VIOLATION,
+  CLOSE_SERVICE_RESTART,
+  CLOSE_SESSION_REVOKED,
+  CLOSE_TOKEN_EXPIRED,
+  CLOSE_UNSUPPORTED_DATA,
+} from '@gopherchat/api';
 import type { AnyRouter } from '@trpc/server';
 import { getWSConnectionHandler, type WSSHandlerOptions } from '@trpc/server/adapters/ws';
 import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
@@ -98,21 +106,6 @@ export interface WebSocketContextInput {
   connectionParams: Record<string, string | undefined> | null;
   socket: SocketControl;
 }
-
-/**
- * Close codes in the application range. A client that sees 4401 or 4402
- * gets a fresh access token before reconnecting; 4001 means signed out.
- */
-export const CLOSE_SESSION_REVOKED = 4001;
-export const CLOSE_AUTH_REQUIRED = 4401;
-export const CLOSE_TOKEN_EXPIRED = 4402;
-
-/** Close code for "server restarting, come back": clients reconnect (and resume) elsewhere. */
-export const CLOSE_SERVICE_RESTART = 1012;
-/** A frame the protocol has no place for (too deep, or one that failed in a way only a hostile client causes). */
-export const CLOSE_POLICY_VIOLATION = 1008;
-/** A binary frame: the protocol is JSON text. */
-export const CLOSE_UNSUPPORTED_DATA = 1003;
 
 export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options: {
   router: TRouter;

@@ -1,6 +1,7 @@
 import {
   AUTH_COOKIE_PATH,
   CSRF_HEADER,
+  isAuthCloseCode,
   type Me,
   OAUTH_ERROR_MESSAGES,
   OAUTH_ERROR_PARAM,
@@ -24,8 +25,6 @@ const SIGNED_OUT_CHANNEL = 'gopherchat-auth';
  * (offline, from the service worker's cache) still knows whose it is.
  */
 const REMEMBERED_USER_KEY = 'gopherchat.me';
-/** Socket close codes for its token: revoked (4001), missing or refused (4401), expired (4402). */
-const AUTH_CLOSE_CODES: ReadonlySet<number | undefined> = new Set([4001, 4401, 4402]);
 
 /**
  * Where a person's data for offline use is kept (the chat's last known
@@ -70,7 +69,7 @@ export const gopher = createGopherClient({
   onConnectionLost: () => connection.dispatch({ type: 'connection-lost' }),
   onSubscriptionStarted: () => connection.dispatch({ type: 'connected' }),
   onSocketClosed: (code) => {
-    if (AUTH_CLOSE_CODES.has(code)) connection.dispatch({ type: 'auth-rejected' });
+    if (isAuthCloseCode(code)) connection.dispatch({ type: 'auth-rejected' });
   },
 });
 
