@@ -40,18 +40,17 @@ async function startDevStack() {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk) => {
+  // Up once both the API and Vite said so in their output; awaited as it arrives, not polled.
+  const { promise: ready, resolve, reject } = Promise.withResolvers<void>();
+  const hear = (chunk: unknown) => {
     output += String(chunk);
-  });
-  child.stderr.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  const deadline = Date.now() + 30_000;
-  while (!(output.includes('GopherChat server listening') && output.includes('Local:'))) {
-    if (child.exitCode !== null) throw new Error(`bun run dev exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`bun run dev did not come up:\n${output}`);
-    await Bun.sleep(100);
-  }
+    if (output.includes('GopherChat server listening') && output.includes('Local:')) resolve();
+  };
+  child.stdout.on('data', hear);
+  child.stderr.on('data', hear);
+  child.once('exit', () => reject(new Error(`bun run dev exited early:\n${output}`)));
+  const deadline = setTimeout(() => reject(new Error(`bun run dev did not come up:\n${output}`)), 30_000);
+  await ready.finally(() => clearTimeout(deadline));
   const stop = async () => {
     if (child.pid === undefined || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -7,8 +7,8 @@
 export function createIdBatcher(options: {
   /** Most ids one call may carry (the API's limit). */
   max: number;
-  /** Calls `flush` once the collecting window has passed. */
-  schedule(flush: () => void): void;
+  /** Calls `flush` once the collecting window has passed; `flush` resolves once the calls it started have settled. */
+  schedule(flush: () => Promise<void>): void;
   /** One call for `ids`; they count as in flight until it settles. Handles its own failures. */
   run(ids: string[]): Promise<void>;
 }) {
@@ -17,18 +17,22 @@ export function createIdBatcher(options: {
   let isScheduled = false;
   let isStopped = false;
 
-  function flush() {
+  async function flush() {
     isScheduled = false;
     if (isStopped) return;
     const ids = [...queued];
     queued.clear();
+    const calls: Promise<void>[] = [];
     for (let start = 0; start < ids.length; start += options.max) {
       const chunk = ids.slice(start, start + options.max);
       for (const id of chunk) inFlight.add(id);
-      void options.run(chunk).finally(() => {
-        for (const id of chunk) inFlight.delete(id);
-      });
+      calls.push(
+        options.run(chunk).finally(() => {
+          for (const id of chunk) inFlight.delete(id);
+        }),
+      );
     }
+    await Promise.all(calls);
   }
 
   return {

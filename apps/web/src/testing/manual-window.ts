@@ -3,16 +3,20 @@
  * code under test in place of a timer.
  */
 export function manualWindow() {
-  let pendingFlush: (() => void) | undefined;
+  let pendingFlush: (() => unknown) | undefined;
   return {
-    schedule(flush: () => void) {
+    schedule(flush: () => unknown) {
       pendingFlush = flush;
     },
     isScheduled: () => pendingFlush !== undefined,
-    close() {
+    /**
+     * Closes the window: the flush runs now, before this returns. The promise
+     * settles once the work the flush started (its calls) has settled.
+     */
+    async close(): Promise<void> {
       const flush = pendingFlush;
       pendingFlush = undefined;
-      flush?.();
+      await flush?.();
     },
   };
 }

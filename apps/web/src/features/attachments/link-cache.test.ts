@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import type { AttachmentLinks } from '@gopherchat/api';
+import { createManualClock, type ManualClock } from '../../testing/manual-clock.ts';
 import {
   createLinkCache,
   LINK_BATCH_MS,
@@ -11,32 +12,8 @@ import {
 
 const LINK_LIFETIME_MS = 10 * 60_000;
 
-/** Time that moves only when told, with the timers due by then run in order. */
-function fakeClock(start = Date.parse('2030-01-01T00:00:00Z')) {
-  let now = start;
-  const timers: Array<{ at: number; run: () => void }> = [];
-  return {
-    now: () => now,
-    later: (ms: number, run: () => void) => void timers.push({ at: now + ms, run }),
-    async advance(ms: number) {
-      const until = now + ms;
-      for (;;) {
-        timers.sort((a, b) => a.at - b.at);
-        const next = timers[0];
-        if (!next || next.at > until) break;
-        timers.shift();
-        now = next.at;
-        next.run();
-        // The request a timer started answers before time moves on.
-        await Bun.sleep(0);
-      }
-      now = until;
-    },
-  };
-}
-
 /** The server's links procedure: files it knows, by id, and each request it was asked. */
-function fakeServer(clock: ReturnType<typeof fakeClock>) {
+function fakeServer(clock: ManualClock) {
   const server = {
     requests: [] as string[][],
     states: new Map<string, AttachmentLinks['state']>(),
@@ -67,14 +44,14 @@ function fakeServer(clock: ReturnType<typeof fakeClock>) {
 }
 
 function cacheWith(files: Record<string, AttachmentLinks['state']>) {
-  const clock = fakeClock();
+  const clock = createManualClock();
   const server = fakeServer(clock);
   for (const [id, state] of Object.entries(files)) server.states.set(id, state);
   const seen = new Map<string, LinkEntry>();
   const cache = createLinkCache({
     fetchLinks: (ids) => server.fetchLinks(ids),
     now: clock.now,
-    later: clock.later,
+    later: (ms, run) => void clock.setTimer(ms, run),
     onChange: (id, entry) => seen.set(id, entry),
   });
   return { clock, server, cache, seen };

@@ -25,7 +25,8 @@ export interface LinkEntry {
 export interface LinkCacheDeps {
   fetchLinks(attachmentIds: string[]): Promise<AttachmentLinks[]>;
   now(): number;
-  later(ms: number, run: () => void): void;
+  /** Runs `run` after `ms` (the owner's timers); `run` may return the request it started (`Scheduler.setTimer`). */
+  later(ms: number, run: () => unknown): void;
   onChange(attachmentId: string, entry: LinkEntry): void;
 }
 

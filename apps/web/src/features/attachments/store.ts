@@ -2,6 +2,7 @@ import type { AttachmentFacts, AttachmentStatus, Message } from '@gopherchat/api
 import { toAppError } from '@gopherchat/sdk';
 import { onCleanup } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
+import { systemClock } from '../../lib/clock.ts';
 import { gopher } from '../../lib/session.ts';
 import { createTimers } from '../../lib/timers.ts';
 import { createLinkCache, type LinkEntry } from './link-cache.ts';
@@ -44,7 +45,7 @@ export function createAttachmentStore(options: {
     lightbox: undefined,
   });
 
-  const timers = createTimers();
+  const timers = createTimers(systemClock);
   const { later } = timers;
 
   function applyStatus(status: AttachmentStatus) {
@@ -69,7 +70,7 @@ export function createAttachmentStore(options: {
 
   const links = createLinkCache({
     fetchLinks: (attachmentIds) => gopher.api.attachments.links.query({ attachmentIds }),
-    now: Date.now,
+    now: systemClock.now,
     later,
     onChange: (attachmentId, entry) => setState('links', attachmentId, entry),
   });
@@ -93,7 +94,7 @@ export function createAttachmentStore(options: {
     },
     // These act on uploads listed in `state.uploads`, which only exist once the queue is loaded.
     cancel: (id: string) => uploads?.cancel(id),
-    retry: (id: string) => uploads?.retry(id),
+    retry: (id: string) => void uploads?.retry(id),
     dismiss: (id: string) => uploads?.dismiss(id),
     /** From the live event: a file was processed, or failed. */
     applyStatus,

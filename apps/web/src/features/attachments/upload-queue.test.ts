@@ -10,10 +10,14 @@ class Refusal extends Error {
 
 const OFFLINE: AppErrorData = { appCode: 'UNAVAILABLE', userMessage: 'Cannot reach GopherChat right now.' };
 
-/** A promise settled from outside: lets a test hold a step of the upload where it wants it. */
+/**
+ * A promise settled from outside: lets a test hold a step of the upload where
+ * it wants it. `reached` resolves once the step is there (`arrive`).
+ */
 function gate() {
   const { promise, resolve, reject } = Promise.withResolvers<void>();
-  return { promise, open: resolve, fail: reject };
+  const arrival = Promise.withResolvers<void>();
+  return { promise, open: resolve, fail: reject, reached: arrival.promise, arrive: () => arrival.resolve() };
 }
 
 /** The server and object store, in memory: each step can be made to fail, or held. */
@@ -44,6 +48,7 @@ function fakeServer() {
           const held = server.holdPost;
           server.holdPost = undefined;
           signal.addEventListener('abort', () => held.fail(new DOMException('Cancelled', 'AbortError')));
+          held.arrive();
           await held.promise;
         }
         if (server.isStoreDown) throw new UploadFailure('The upload did not get through.');
@@ -104,8 +109,6 @@ function queueOn(server: ReturnType<typeof fakeServer>) {
 }
 
 const png = (name = 'photo.png', size = 64) => new File([new Uint8Array(size)], name, { type: 'image/png' });
-/** Lets every pending step of the queue run. */
-const settle = () => Bun.sleep(5);
 const phasesOf = (changes: Upload[][], id: string) =>
   changes.flatMap((uploads) => uploads.filter((upload) => upload.id === id).map((upload) => upload.phase.name));
 
@@ -113,8 +116,7 @@ describe('upload queue', () => {
   it('uploads, has the file checked, and sends it as a message with its caption, showing each phase', async () => {
     const server = fakeServer();
     const { queue, changes, confirmed, delivered } = queueOn(server);
-    queue.add('conversation-1', [png()], 'Our cat');
-    await settle();
+    await queue.add('conversation-1', [png()], 'Our cat');
 
     expect(server.sent).toEqual([{ clientMessageId: 'upload-1', attachmentId: 'attachment-1', caption: 'Our cat' }]);
     expect(delivered.map((message) => message.id)).toEqual(['message-1']);
@@ -130,9 +132,8 @@ describe('upload queue', () => {
   it('sends several files one after another, in the order they were added, the caption with the first', async () => {
     const server = fakeServer();
     const { queue } = queueOn(server);
-    queue.add('conversation-1', [png('a.png'), png('b.png')], 'Two');
-    queue.add('conversation-1', [png('c.png')]);
-    await settle();
+    void queue.add('conversation-1', [png('a.png'), png('b.png')], 'Two');
+    await queue.add('conversation-1', [png('c.png')]);
     expect(server.grants).toEqual(['a.png', 'b.png', 'c.png']);
     expect(server.sent.map((sent) => sent.caption)).toEqual(['Two', undefined, undefined]);
   });
@@ -142,8 +143,7 @@ describe('upload queue', () => {
     const { queue } = queueOn(server);
     const huge = new File([new Uint8Array(1)], 'huge.png', { type: 'image/png' });
     Object.defineProperty(huge, 'size', { value: 26 * 1024 * 1024 });
-    queue.add('conversation-1', [huge, new File(['<html>'], 'page.html', { type: 'text/html' })]);
-    await settle();
+    await queue.add('conversation-1', [huge, new File(['<html>'], 'page.html', { type: 'text/html' })]);
     expect(server.grants).toEqual([]);
     expect(queue.uploads.map((upload) => upload.phase)).toEqual([
       { name: 'failed', reason: '“huge.png” is too large: files can be at most 25 MB.', canRetry: false },
@@ -153,8 +153,7 @@ describe('upload queue', () => {
         canRetry: false,
       },
     ]);
-    queue.retry('upload-1');
-    await settle();
+    await queue.retry('upload-1');
     expect(server.grants).toEqual([]);
     queue.dismiss('upload-1');
     queue.dismiss('upload-2');
@@ -164,12 +163,13 @@ describe('upload queue', () => {
   it('cancels an upload under way: nothing is sent, and the next file goes on', async () => {
     const server = fakeServer();
     const { queue } = queueOn(server);
-    server.holdPost = gate();
-    queue.add('conversation-1', [png('slow.png'), png('next.png')]);
-    await settle();
+    const held = gate();
+    server.holdPost = held;
+    const done = queue.add('conversation-1', [png('slow.png'), png('next.png')]);
+    await held.reached;
     expect(queue.uploads[0]?.phase).toEqual({ name: 'uploading', progress: 0.5 });
     queue.cancel('upload-1');
-    await settle();
+    await done;
     expect(server.sent.map((sent) => sent.clientMessageId)).toEqual(['upload-2']);
     expect(queue.uploads).toEqual([]);
   });
@@ -178,8 +178,7 @@ describe('upload queue', () => {
     const server = fakeServer();
     const { queue } = queueOn(server);
     server.isStoreDown = true;
-    queue.add('conversation-1', [png()]);
-    await settle();
+    await queue.add('conversation-1', [png()]);
     expect(queue.uploads[0]?.phase).toEqual({
       name: 'failed',
       reason: 'The upload did not get through.',
@@ -187,8 +186,7 @@ describe('upload queue', () => {
     });
 
     server.isStoreDown = false;
-    queue.retry('upload-1');
-    await settle();
+    await queue.retry('upload-1');
     expect(server.grants).toHaveLength(2);
     expect(server.sent.map((sent) => sent.attachmentId)).toEqual(['attachment-2']);
   });
@@ -197,16 +195,14 @@ describe('upload queue', () => {
     const server = fakeServer();
     const { queue } = queueOn(server);
     server.isSendDown = true;
-    queue.add('conversation-1', [png()], 'Hello');
-    await settle();
+    await queue.add('conversation-1', [png()], 'Hello');
     expect(queue.uploads[0]).toMatchObject({
       confirmedId: 'attachment-1',
       phase: { name: 'failed', reason: OFFLINE.userMessage, canRetry: true },
     });
 
     server.isSendDown = false;
-    queue.retry('upload-1');
-    await settle();
+    await queue.retry('upload-1');
     expect(server.grants).toHaveLength(1);
     expect(server.sent).toEqual([{ clientMessageId: 'upload-1', attachmentId: 'attachment-1', caption: 'Hello' }]);
   });
@@ -215,10 +211,8 @@ describe('upload queue', () => {
     const server = fakeServer();
     const { queue } = queueOn(server);
     server.isSendDown = true;
-    queue.add('conversation-1', [png(), png('second.png')]);
-    await settle();
+    await queue.add('conversation-1', [png(), png('second.png')]);
     queue.dismiss('upload-1');
-    await settle();
     expect(server.discarded).toEqual(['attachment-1']);
     expect(queue.uploads.map((upload) => upload.id)).toEqual(['upload-2']);
   });
@@ -227,8 +221,7 @@ describe('upload queue', () => {
     const server = fakeServer();
     const { queue } = queueOn(server);
     server.refuseConfirm = { appCode: 'INVALID_INPUT', userMessage: 'That file is not really of the type image/png.' };
-    queue.add('conversation-1', [png()]);
-    await settle();
+    await queue.add('conversation-1', [png()]);
     expect(queue.uploads[0]?.phase).toEqual({
       name: 'failed',
       reason: 'That file is not really of the type image/png.',
@@ -242,16 +235,17 @@ describe('upload queue', () => {
     const held = gate();
     const send = server.deps.send;
     server.deps.send = async (upload) => {
+      held.arrive();
       await held.promise;
       return send(upload);
     };
     const { queue } = queueOn(server);
-    queue.add('conversation-1', [png()]);
-    await settle();
+    const done = queue.add('conversation-1', [png()]);
+    await held.reached;
     expect(queue.uploads[0]?.phase.name).toBe('sending');
     queue.cancel('upload-1');
     held.open();
-    await settle();
+    await done;
     expect(server.sent).toHaveLength(1);
   });
 });

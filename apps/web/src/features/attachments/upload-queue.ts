@@ -147,17 +147,33 @@ export function createUploadQueue(deps: UploadQueueDeps) {
     }
   }
 
-  async function drain() {
-    if (current) return;
-    for (let next = nextWaiting(); next; next = nextWaiting()) {
-      const sending = files.get(next.id);
-      if (!sending) {
-        remove(next.id);
-        continue;
+  let isDraining = false;
+  /** The drain under way, or the last one: what `add` and `retry` resolve with. */
+  let drained: Promise<void> = Promise.resolve();
+
+  /** Works through the line, unless that is under way. Resolves once nothing waits. */
+  function drain(): Promise<void> {
+    if (isDraining) return drained;
+    // Set before the first upload is awaited and cleared with the last check for more: nothing falls in between.
+    isDraining = true;
+    drained = runWaiting();
+    return drained;
+  }
+
+  async function runWaiting() {
+    try {
+      for (let next = nextWaiting(); next; next = nextWaiting()) {
+        const sending = files.get(next.id);
+        if (!sending) {
+          remove(next.id);
+          continue;
+        }
+        current = { id: next.id, abort: new AbortController() };
+        await run(next, sending, current.abort.signal);
+        current = undefined;
       }
-      current = { id: next.id, abort: new AbortController() };
-      await run(next, sending, current.abort.signal);
-      current = undefined;
+    } finally {
+      isDraining = false;
     }
   }
 
@@ -172,8 +188,9 @@ export function createUploadQueue(deps: UploadQueueDeps) {
      * Adds files to share in a conversation, each as its own message; the
      * caption goes with the first. Files that cannot be shared are listed as
      * failed at once, with the reason, and nothing of them is sent.
+     * Resolves once the line is worked through.
      */
-    add(conversationId: string, added: readonly File[], caption?: string) {
+    add(conversationId: string, added: readonly File[], caption?: string): Promise<void> {
       added.forEach((file, index) => {
         const check = checkFile(file);
         const id = deps.newId();
@@ -195,7 +212,7 @@ export function createUploadQueue(deps: UploadQueueDeps) {
         }
       });
       changed();
-      void drain();
+      return drain();
     },
 
     /** Stops an upload that has not reached the server's check; its message is never sent. */
@@ -206,11 +223,12 @@ export function createUploadQueue(deps: UploadQueueDeps) {
       remove(id);
     },
 
-    retry(id: string) {
+    /** Puts a failed upload back in line; resolves once the line is worked through. */
+    retry(id: string): Promise<void> {
       const upload = find(id);
-      if (upload?.phase.name !== 'failed' || !upload.phase.canRetry) return;
+      if (upload?.phase.name !== 'failed' || !upload.phase.canRetry) return drained;
       update(id, { phase: { name: 'waiting' } });
-      void drain();
+      return drain();
     },
 
     /** Forgets a failed upload, and the server its file if it was checked (else the server collects it a day later). */

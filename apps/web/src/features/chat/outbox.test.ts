@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import type { AppErrorData, Message } from '@gopherchat/api';
+import { createManualClock } from '../../testing/manual-clock.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
 
 class MemoryStorage {
@@ -27,7 +28,6 @@ function fakeServer() {
     /** Sends still to refuse as too fast, as the server's send limits do. */
     rateLimited: 0,
     async send(message: OutgoingMessage): Promise<Message> {
-      await Bun.sleep(1);
       if (!server.isReachable) throw new Refusal(OFFLINE);
       if (server.rateLimited > 0) {
         server.rateLimited--;
@@ -56,7 +56,10 @@ function fakeServer() {
   return server;
 }
 
-function outboxOn(storage: MemoryStorage, server: ReturnType<typeof fakeServer>) {
+/** Transient failures are retried this long after: the test moves its clock past it. */
+const RETRY_MS = 5;
+
+function outboxOn(storage: MemoryStorage, server: ReturnType<typeof fakeServer>, clock = createManualClock()) {
   const sent: Message[] = [];
   const outbox = createOutbox({
     storage,
@@ -65,9 +68,10 @@ function outboxOn(storage: MemoryStorage, server: ReturnType<typeof fakeServer>)
     describe: (error) => (error instanceof Refusal ? error.data : OFFLINE),
     onSent: (message) => sent.push(message),
     onChange: () => {},
-    retryDelayMs: () => 5,
+    retryDelayMs: () => RETRY_MS,
+    clock,
   });
-  return { outbox, sent };
+  return { outbox, sent, clock };
 }
 
 const write = (text: string) => ({
@@ -77,20 +81,12 @@ const write = (text: string) => ({
   writtenAt: new Date().toISOString(),
 });
 
-const until = async (condition: () => boolean) => {
-  for (let waited = 0; !condition(); waited += 5) {
-    if (waited > 2_000) throw new Error('timed out');
-    await Bun.sleep(5);
-  }
-};
-
 describe('the outbox', () => {
   it('sends in the order written, one at a time, and forgets what the server acknowledged', async () => {
     const storage = new MemoryStorage();
     const server = fakeServer();
     const { outbox, sent } = outboxOn(storage, server);
-    for (const text of ['a', 'b', 'c']) outbox.enqueue(write(text));
-    await until(() => sent.length === 3);
+    await Promise.all(['a', 'b', 'c'].map((text) => outbox.enqueue(write(text))));
     expect(sent.map((message) => message.seq)).toEqual([1, 2, 3]);
     expect(sent.map((message) => (message.content as { text: string }).text)).toEqual(['a', 'b', 'c']);
     expect(outbox.queue).toEqual([]);
@@ -101,9 +97,12 @@ describe('the outbox', () => {
     const storage = new MemoryStorage();
     const server = fakeServer();
     server.rateLimited = 3;
-    const { outbox, sent } = outboxOn(storage, server);
-    for (const text of ['a', 'b', 'c']) outbox.enqueue(write(text));
-    await until(() => sent.length === 3);
+    const { outbox, sent, clock } = outboxOn(storage, server);
+    await Promise.all(['a', 'b', 'c'].map((text) => outbox.enqueue(write(text))));
+    expect(server.rateLimited).toBe(2);
+    expect(sent).toEqual([]);
+    // Each refusal waits for the next retry; the third retry gets through, and the queue drains in order.
+    await clock.advance(RETRY_MS * 3);
     expect(server.rateLimited).toBe(0);
     expect(sent.map((message) => (message.content as { text: string }).text)).toEqual(['a', 'b', 'c']);
     expect(outbox.queue).toEqual([]);
@@ -114,16 +113,16 @@ describe('the outbox', () => {
     const server = fakeServer();
     server.isReachable = false;
     const before = outboxOn(storage, server);
-    for (const text of ['one', 'two', 'three']) before.outbox.enqueue(write(text));
-    await Bun.sleep(30);
+    await Promise.all(['one', 'two', 'three'].map((text) => before.outbox.enqueue(write(text))));
+    await before.clock.advance(RETRY_MS * 3);
     expect(before.sent).toEqual([]);
     before.outbox.dispose(); // the page reloads
 
     const after = outboxOn(storage, server);
     expect(after.outbox.queue.map((message) => message.text)).toEqual(['one', 'two', 'three']);
     server.isReachable = true;
-    after.outbox.kick();
-    await until(() => after.sent.length === 3);
+    await after.outbox.kick();
+    expect(after.sent).toHaveLength(3);
     expect([...server.stored.values()].map((message) => (message.content as { text: string }).text)).toEqual([
       'one',
       'two',
@@ -136,15 +135,13 @@ describe('the outbox', () => {
     const server = fakeServer();
     server.isReachable = false;
     const before = outboxOn(storage, server);
-    before.outbox.enqueue({ ...write('answer'), replyToSeq: 7 });
-    await Bun.sleep(20);
+    await before.outbox.enqueue({ ...write('answer'), replyToSeq: 7 });
     before.outbox.dispose(); // the page reloads
 
     const after = outboxOn(storage, server);
     expect(after.outbox.queue).toEqual([expect.objectContaining({ text: 'answer', replyToSeq: 7 })]);
     server.isReachable = true;
-    after.outbox.kick();
-    await until(() => after.sent.length === 1);
+    await after.outbox.kick();
     expect(after.sent[0]?.replyToSeq).toBe(7);
   });
 
@@ -161,9 +158,11 @@ describe('the outbox', () => {
       }
       return saved;
     };
-    const { outbox, sent } = outboxOn(storage, server);
-    outbox.enqueue(write('once'));
-    await until(() => sent.length === 1);
+    const { outbox, sent, clock } = outboxOn(storage, server);
+    await outbox.enqueue(write('once'));
+    expect(sent).toEqual([]);
+    await clock.advance(RETRY_MS);
+    expect(sent).toHaveLength(1);
     expect(server.stored.size).toBe(1);
   });
 
@@ -172,15 +171,15 @@ describe('the outbox', () => {
     const server = fakeServer();
     server.refuse.add('refused');
     const { outbox, sent } = outboxOn(storage, server);
-    outbox.enqueue(write('refused'));
-    outbox.enqueue(write('fine'));
-    await until(() => sent.length === 1);
+    void outbox.enqueue(write('refused'));
+    await outbox.enqueue(write('fine'));
+    expect(sent).toHaveLength(1);
     expect(outbox.queue).toEqual([
       expect.objectContaining({ text: 'refused', state: 'failed', failure: 'You left that conversation.' }),
     ]);
     server.refuse.clear();
-    outbox.retry('id-refused');
-    await until(() => sent.length === 2);
+    await outbox.retry('id-refused');
+    expect(sent).toHaveLength(2);
     expect(outbox.queue).toEqual([]);
   });
 });

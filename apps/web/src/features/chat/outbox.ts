@@ -1,4 +1,5 @@
 import type { AppErrorData, Message } from '@gopherchat/api';
+import type { CancelTimer, Scheduler } from '../../lib/clock.ts';
 
 /** A message written here and not yet acknowledged by the server. */
 export interface OutgoingMessage {
@@ -29,6 +30,8 @@ export interface OutboxDeps {
   onChange(queue: readonly OutgoingMessage[]): void;
   /** Wait before the next attempt after `attempt` transient failures in a row. */
   retryDelayMs(attempt: number): number;
+  /** Where the wait before a retry is timed. */
+  clock: Pick<Scheduler, 'setTimer'>;
 }
 
 /**
@@ -43,7 +46,9 @@ export interface OutboxDeps {
 export function createOutbox(deps: OutboxDeps) {
   let queue: OutgoingMessage[] = load();
   let isDraining = false;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The drain under way, or the last one: what `enqueue`, `retry` and `kick` resolve with. */
+  let drained: Promise<void> = Promise.resolve();
+  let cancelRetry: CancelTimer | undefined;
   let failuresInARow = 0;
 
   function load(): OutgoingMessage[] {
@@ -70,10 +75,21 @@ export function createOutbox(deps: OutboxDeps) {
     save();
   }
 
-  async function drain() {
-    if (isDraining) return;
+  /**
+   * Sends what is pending, unless a drain is already under way. Resolves once
+   * the queue has gone as far as it can for now: empty but for failed
+   * messages, or stopped to retry later.
+   */
+  function drain(): Promise<void> {
+    if (isDraining) return drained;
+    // Set before the first send is awaited and cleared with the last check for more: nothing falls in between.
     isDraining = true;
-    clearTimeout(retryTimer);
+    drained = sendPending();
+    return drained;
+  }
+
+  async function sendPending() {
+    cancelRetry?.();
     try {
       for (let next = queue.find((m) => m.state === 'pending'); next; next = queue.find((m) => m.state === 'pending')) {
         const outgoing = next;
@@ -85,7 +101,7 @@ export function createOutbox(deps: OutboxDeps) {
         } catch (error) {
           const { appCode, userMessage } = deps.describe(error);
           if (TRANSIENT.has(appCode)) {
-            retryTimer = setTimeout(() => void drain(), deps.retryDelayMs(failuresInARow++));
+            cancelRetry = deps.clock.setTimer(deps.retryDelayMs(failuresInARow++), drain);
             return;
           }
           update(outgoing.clientMessageId, (message) => ({ ...message, state: 'failed', failure: userMessage }));
@@ -101,26 +117,27 @@ export function createOutbox(deps: OutboxDeps) {
     get queue(): readonly OutgoingMessage[] {
       return queue;
     },
-    enqueue(message: Omit<OutgoingMessage, 'state'>) {
+    /** Puts a message in line; resolves as `drain` does. */
+    enqueue(message: Omit<OutgoingMessage, 'state'>): Promise<void> {
       queue = [...queue, { ...message, state: 'pending' }];
       save();
-      void drain();
+      return drain();
     },
-    /** Puts a failed message back in line. */
-    retry(clientMessageId: string) {
+    /** Puts a failed message back in line; resolves as `drain` does. */
+    retry(clientMessageId: string): Promise<void> {
       update(clientMessageId, ({ failure: _, ...message }) => ({ ...message, state: 'pending' }));
-      void drain();
+      return drain();
     },
     discard(clientMessageId: string) {
       update(clientMessageId, () => undefined);
     },
-    /** Tries again now: the network or the connection came back. */
-    kick() {
+    /** Tries again now: the network or the connection came back. Resolves as `drain` does. */
+    kick(): Promise<void> {
       failuresInARow = 0;
-      void drain();
+      return drain();
     },
     dispose() {
-      clearTimeout(retryTimer);
+      cancelRetry?.();
     },
   };
 }

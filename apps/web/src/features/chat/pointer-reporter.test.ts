@@ -1,32 +1,18 @@
 import { describe, expect, it } from 'bun:test';
-import { manualWindow } from '../../testing/manual-window.ts';
+import { windowedCalls } from '../../testing/windowed-calls.ts';
 import { createPointerReporter, type Pointer } from './pointer-reporter.ts';
 
 /** A reporter whose batching window closes when the test says, and whose calls the test answers. */
 function reporterUnderTest() {
-  const calls: Pointer[][] = [];
-  const batchWindow = manualWindow();
-  let answer: { resolve: () => void; reject: (error: Error) => void } | undefined;
-  const reporter = createPointerReporter({
-    send: (pointers) => {
-      calls.push(pointers);
-      return new Promise<void>((resolve, reject) => {
-        answer = { resolve, reject };
-      });
-    },
-    schedule: batchWindow.schedule,
-  });
+  const server = windowedCalls<Pointer[], void>();
+  const reporter = createPointerReporter({ send: server.call, schedule: server.schedule });
   return {
     reporter,
-    calls,
-    isScheduled: batchWindow.isScheduled,
-    closeWindow: batchWindow.close,
-    /** Answers the call in flight, then lets its continuation run. */
-    async answer(outcome: 'ok' | 'error') {
-      if (outcome === 'ok') answer?.resolve();
-      else answer?.reject(new Error('offline'));
-      await Bun.sleep(0);
-    },
+    calls: server.made,
+    isScheduled: server.isScheduled,
+    closeWindow: server.closeWindow,
+    /** Answers the call in flight; resolves once the reporter has handled the answer. */
+    answer: (outcome: 'ok' | 'error') => (outcome === 'ok' ? server.answer(() => undefined) : server.fail()),
   };
 }
 
@@ -37,9 +23,9 @@ describe('PointerReporter', () => {
     t.reporter.note('b', 1);
     t.reporter.note('a', 5);
     t.reporter.note('a', 4);
-    expect(t.calls).toEqual([]);
+    expect(t.calls()).toEqual([]);
     t.closeWindow();
-    expect(t.calls).toEqual([
+    expect(t.calls()).toEqual([
       [
         { conversationId: 'a', seq: 5 },
         { conversationId: 'b', seq: 1 },
@@ -59,7 +45,7 @@ describe('PointerReporter', () => {
     t.reporter.note('a', 8);
     t.reporter.acknowledge('a', 9); // another device got further while we waited
     t.closeWindow();
-    expect(t.calls).toEqual([]);
+    expect(t.calls()).toEqual([]);
 
     t.reporter.note('b', 4);
     t.closeWindow();
@@ -77,7 +63,7 @@ describe('PointerReporter', () => {
     expect(t.isScheduled()).toBe(false);
     await t.answer('ok');
     t.closeWindow();
-    expect(t.calls).toEqual([[{ conversationId: 'a', seq: 1 }], [{ conversationId: 'a', seq: 2 }]]);
+    expect(t.calls()).toEqual([[{ conversationId: 'a', seq: 1 }], [{ conversationId: 'a', seq: 2 }]]);
   });
 
   it('sends a failed batch again with the next one, never on its own', async () => {
@@ -89,13 +75,13 @@ describe('PointerReporter', () => {
 
     t.reporter.note('b', 1);
     t.closeWindow();
-    expect(t.calls.at(-1)).toEqual([
+    expect(t.calls().at(-1)).toEqual([
       { conversationId: 'a', seq: 3 },
       { conversationId: 'b', seq: 1 },
     ]);
     await t.answer('error');
     t.reporter.retry();
     t.closeWindow();
-    expect(t.calls).toHaveLength(3);
+    expect(t.calls()).toHaveLength(3);
   });
 });

@@ -7,8 +7,8 @@ export interface Pointer {
 export interface PointerReporterDeps {
   /** Tells the server; rejects if it did not hear. */
   send(pointers: Pointer[]): Promise<void>;
-  /** Calls `flush` once the batching window has passed. */
-  schedule(flush: () => void): void;
+  /** Calls `flush` once the batching window has passed; `flush` resolves once its call was answered. */
+  schedule(flush: () => Promise<void>): void;
 }
 
 /**
@@ -39,7 +39,7 @@ export function createPointerReporter(deps: PointerReporterDeps) {
     isScheduled = true;
     deps.schedule(() => {
       isScheduled = false;
-      void flush();
+      return flush();
     });
   }
 

@@ -15,6 +15,7 @@ import {
 import { backoffDelay, subscribeLive, toAppError } from '@gopherchat/sdk';
 import { batch, createMemo, createSignal, onCleanup } from 'solid-js';
 import { createStore, produce, unwrap } from 'solid-js/store';
+import { systemClock } from '../../lib/clock.ts';
 import { adoptProfile, attempt, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
 import { createTimers } from '../../lib/timers.ts';
 import { createAttachmentStore } from '../attachments/store.ts';
@@ -104,7 +105,7 @@ export function createChatStore(me: Me) {
   const conversationList = createMemo(() => Object.values(state.conversations).sort(byActivity));
 
   // The store's timers (receipt batches, typing signals lapsing), cleared with it.
-  const timers = createTimers();
+  const timers = createTimers(systemClock);
   const { later } = timers;
 
   const deliveries = createPointerReporter({
@@ -497,11 +498,12 @@ export function createChatStore(me: Me) {
     onSent: (message) => applyMessage(message),
     onChange: (queue) => setState('outbox', [...queue]),
     retryDelayMs: (attempt) => backoffDelay(attempt),
+    clock: systemClock,
   });
   setState('outbox', [...outbox.queue]);
 
   function send(conversationId: string, text: string, replyToSeq?: number) {
-    outbox.enqueue({
+    void outbox.enqueue({
       clientMessageId: crypto.randomUUID(),
       conversationId,
       text,
@@ -611,7 +613,7 @@ export function createChatStore(me: Me) {
   });
   // What waited for the connection goes out each time it is back.
   const stopResuming = connection.whenLive(() => {
-    outbox.kick();
+    void outbox.kick();
     deliveries.retry();
     reads.retry();
   });
@@ -652,7 +654,7 @@ export function createChatStore(me: Me) {
     edit,
     deleteMessage,
     signalTyping,
-    retry: (clientMessageId: string) => outbox.retry(clientMessageId),
+    retry: (clientMessageId: string) => void outbox.retry(clientMessageId),
     discard: (clientMessageId: string) => outbox.discard(clientMessageId),
     startDirect,
     startGroup,

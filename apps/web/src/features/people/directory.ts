@@ -29,7 +29,7 @@ export function createPeopleDirectory(deps: {
   /** Asks the server for at most USER_PROFILES_MAX people (see `createProfileLookup`). */
   load(ids: string[]): Promise<UserProfile[]>;
   /** The owner's timers (`createTimers`), cleared with it. */
-  later(ms: number, run: () => void): void;
+  later(ms: number, run: () => unknown): void;
 }) {
   const [names, setNames] = createStore<Record<string, string>>({});
 

@@ -13,6 +13,8 @@ const person = (username: string): UserProfile => ({
 function searchUnderTest() {
   const queries: string[] = [];
   const answers = new Map<string, { resolve: (people: UserProfile[]) => void; reject: (error: Error) => void }>();
+  /** Each search started, by query: settled once the search has shown (or dropped) its answer. */
+  const searches = new Map<string, Promise<void>>();
   const states: PeopleSearchState[] = [];
   let waiting: (() => void) | undefined;
   const search = createPeopleSearch({
@@ -23,7 +25,7 @@ function searchUnderTest() {
     debounce: (run) =>
       Object.assign(
         (...args: Parameters<typeof run>) => {
-          waiting = () => run(...args);
+          waiting = () => searches.set(String(args[0]), run(...args));
         },
         {
           clear: () => {
@@ -43,13 +45,14 @@ function searchUnderTest() {
       waiting = undefined;
       run?.();
     },
+    /** Answers the search for `query`; resolves once the search has handled the answer. */
     async answer(query: string, people: UserProfile[]) {
       answers.get(query)?.resolve(people);
-      await Bun.sleep(0);
+      await searches.get(query);
     },
     async fail(query: string) {
       answers.get(query)?.reject(new Error('offline'));
-      await Bun.sleep(0);
+      await searches.get(query);
     },
   };
 }

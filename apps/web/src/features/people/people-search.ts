@@ -27,8 +27,12 @@ export const NO_SEARCH: PeopleSearchState = {
 
 export interface PeopleSearchDeps {
   search(query: string): Promise<UserProfile[]>;
-  /** Wraps `run` so that it runs once calls to it pause (typing does); `clear` drops a call still waiting. */
-  debounce<Args extends unknown[]>(run: (...args: Args) => void): Scheduled<Args>;
+  /**
+   * Wraps `run` so that it runs once calls to it pause (typing does); `clear`
+   * drops a call still waiting. `run` returns the search it started, settled
+   * once its answer is shown (or dropped).
+   */
+  debounce<Args extends unknown[]>(run: (...args: Args) => Promise<void>): Scheduled<Args>;
   /** Puts a failed search in words. */
   describe(error: unknown): string;
   onChange(state: PeopleSearchState): void;
@@ -57,7 +61,7 @@ export function createPeopleSearch(deps: PeopleSearchDeps) {
         show({ query, people: [], isSearching: false, error: deps.describe(error), isAnswered: true });
     }
   }
-  const askSoon = deps.debounce((query: string, ticket: number) => void ask(query, ticket));
+  const askSoon = deps.debounce(ask);
 
   /** Everything searched so far is forgotten; answers still on their way are dropped. */
   function reset() {

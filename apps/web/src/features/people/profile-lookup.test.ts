@@ -1,41 +1,28 @@
 import { describe, expect, it } from 'bun:test';
 import { USER_PROFILES_MAX, type UserProfile } from '@gopherchat/api';
-import { manualWindow } from '../../testing/manual-window.ts';
+import { windowedCalls } from '../../testing/windowed-calls.ts';
 import { createProfileLookup } from './profile-lookup.ts';
 
 const profileOf = (id: string): UserProfile => ({ id, username: id, displayName: `Name of ${id}`, avatarKey: null });
 
 /** A lookup whose window closes when the test says, and whose calls the test answers one by one. */
 function lookupUnderTest() {
-  const calls: string[][] = [];
-  const answers: Array<{ resolve: (profiles: UserProfile[]) => void; reject: (error: Error) => void }> = [];
+  const server = windowedCalls<string[], UserProfile[]>();
   const found: UserProfile[] = [];
-  const batchWindow = manualWindow();
   const lookup = createProfileLookup({
-    load: (ids) => {
-      calls.push(ids);
-      return new Promise((resolve, reject) => answers.push({ resolve, reject }));
-    },
-    schedule: batchWindow.schedule,
+    load: server.call,
+    schedule: server.schedule,
     onFound: (profiles) => found.push(...profiles),
   });
   return {
     lookup,
-    calls,
+    calls: server.made,
     found,
-    isScheduled: batchWindow.isScheduled,
-    closeWindow: batchWindow.close,
+    isScheduled: server.isScheduled,
+    closeWindow: server.closeWindow,
     /** Answers the oldest call still open, with the profiles of `existing` (all it asked for by default). */
-    async answer(existing?: string[]) {
-      const index = calls.length - answers.length;
-      const ids = calls[index] ?? [];
-      answers.shift()?.resolve((existing ?? ids).map(profileOf));
-      await Bun.sleep(0);
-    },
-    async fail() {
-      answers.shift()?.reject(new Error('offline'));
-      await Bun.sleep(0);
-    },
+    answer: (existing?: string[]) => server.answer((ids) => (existing ?? ids).map(profileOf)),
+    fail: server.fail,
   };
 }
 
@@ -44,9 +31,9 @@ describe('ProfileLookup', () => {
     const t = lookupUnderTest();
     t.lookup.want(['a', 'b']);
     t.lookup.want(['b', 'c']);
-    expect(t.calls).toEqual([]);
+    expect(t.calls()).toEqual([]);
     t.closeWindow();
-    expect(t.calls).toEqual([['a', 'b', 'c']]);
+    expect(t.calls()).toEqual([['a', 'b', 'c']]);
     await t.answer();
     expect(t.found.map((profile) => profile.id)).toEqual(['a', 'b', 'c']);
   });
@@ -55,7 +42,7 @@ describe('ProfileLookup', () => {
     const t = lookupUnderTest();
     t.lookup.want(Array.from({ length: USER_PROFILES_MAX * 2 + 1 }, (_, index) => `user-${index}`));
     t.closeWindow();
-    expect(t.calls.map((ids) => ids.length)).toEqual([USER_PROFILES_MAX, USER_PROFILES_MAX, 1]);
+    expect(t.calls().map((ids) => ids.length)).toEqual([USER_PROFILES_MAX, USER_PROFILES_MAX, 1]);
   });
 
   it('never asks for an id while a call for it is in flight', async () => {
@@ -66,7 +53,7 @@ describe('ProfileLookup', () => {
     expect(t.isScheduled()).toBe(false);
     t.lookup.want(['a', 'b']);
     t.closeWindow();
-    expect(t.calls).toEqual([['a'], ['b']]);
+    expect(t.calls()).toEqual([['a'], ['b']]);
     await t.answer();
     await t.answer();
   });
@@ -78,7 +65,7 @@ describe('ProfileLookup', () => {
     await t.answer(['a']);
     t.lookup.want(['a', 'gone']);
     expect(t.isScheduled()).toBe(false);
-    expect(t.calls).toHaveLength(1);
+    expect(t.calls()).toHaveLength(1);
   });
 
   it('asks again for the ids of a failed call when they are next wanted', async () => {
@@ -89,7 +76,7 @@ describe('ProfileLookup', () => {
     expect(t.found).toEqual([]);
     t.lookup.want(['a']);
     t.closeWindow();
-    expect(t.calls).toEqual([['a'], ['a']]);
+    expect(t.calls()).toEqual([['a'], ['a']]);
     await t.answer();
     expect(t.found.map((profile) => profile.id)).toEqual(['a']);
   });
@@ -102,7 +89,7 @@ describe('ProfileLookup', () => {
     t.lookup.dispose();
     t.closeWindow();
     await t.answer();
-    expect(t.calls).toEqual([['a']]);
+    expect(t.calls()).toEqual([['a']]);
     expect(t.found).toEqual([]);
   });
 });

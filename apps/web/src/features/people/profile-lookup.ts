@@ -4,8 +4,8 @@ import { createIdBatcher } from '../../lib/id-batcher.ts';
 export interface ProfileLookupDeps {
   /** Asks the server for at most USER_PROFILES_MAX people; resolves to the profiles of those who exist. */
   load(ids: string[]): Promise<UserProfile[]>;
-  /** Calls `flush` once the collecting window has passed. */
-  schedule(flush: () => void): void;
+  /** Calls `flush` once the collecting window has passed; `flush` resolves once its calls were answered. */
+  schedule(flush: () => Promise<void>): void;
   /** Hears the profiles each answer brings. */
   onFound(profiles: UserProfile[]): void;
 }
