@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it } from 'bun:test';
 import type { AppRouter } from '@gopherchat/server/router';
 import { createTRPCClient, TRPCClientError } from '@trpc/client';
 import type { Server, ServerWebSocket } from 'bun';
-import { type ConnectionState, LiveSocket, type LiveSocketOptions, liveSocketLink } from './live-socket.ts';
+import {
+  type ConnectionState,
+  LiveSocket,
+  type LiveSocketOptions,
+  liveSocketLink,
+  type SetTimer,
+} from './live-socket.ts';
+import { createChanges } from './testing/changes.ts';
 
 interface WireMessage {
   id?: number | null;
@@ -15,6 +22,9 @@ const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
+
+/** Told of everything a test waits for: frames either side, events, states, timers, refusals. */
+const changes = createChanges();
 
 /**
  * A server speaking tRPC's WebSocket protocol by script: each test decides
@@ -32,12 +42,14 @@ function startScriptedServer(answer: (socket: ServerWebSocket<unknown>, message:
     websocket: {
       open(socket) {
         connections.push({ socket, received: [] });
+        changes.notify();
       },
       message(socket, raw) {
         const text = String(raw);
         const message = text === 'PING' || text === 'PONG' ? text : (JSON.parse(text) as WireMessage);
         connections.find((connection) => connection.socket === socket)?.received.push(message);
         answer(socket, message);
+        changes.notify();
       },
     },
   });
@@ -62,12 +74,39 @@ function startingServer() {
   });
 }
 
-async function eventually(check: () => boolean, what: string) {
-  for (const deadline = Date.now() + 5_000; !check(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await Bun.sleep(5);
-  }
+/**
+ * Timers that run when the test says: `fire(ms)` runs one set for `ms` as if
+ * its time had come, so a test crosses the socket's waits without sleeping.
+ */
+function manualTimers() {
+  const waiting: Array<{ ms: number; run: () => void }> = [];
+  const setTimer: SetTimer = (ms, run) => {
+    const timer = { ms, run };
+    waiting.push(timer);
+    changes.notify();
+    return () => {
+      const index = waiting.indexOf(timer);
+      if (index >= 0) waiting.splice(index, 1);
+    };
+  };
+  return {
+    setTimer,
+    /** The delays of the timers waiting now, in the order they were set. */
+    get waiting() {
+      return waiting.map((timer) => timer.ms);
+    },
+    /** Waits until a timer for `ms` is set, then runs the oldest such. */
+    async fire(ms: number) {
+      await changes.until(() => waiting.some((timer) => timer.ms === ms));
+      const index = waiting.findIndex((timer) => timer.ms === ms);
+      const [timer] = waiting.splice(index, 1);
+      timer?.run();
+    },
+  };
 }
+
+/** Resolves after the current turn: callbacks queued by what just ran (microtasks only) have run. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function connect(url: string, options: Partial<LiveSocketOptions> = {}) {
   const states: Array<[ConnectionState, boolean]> = [];
@@ -78,7 +117,10 @@ function connect(url: string, options: Partial<LiveSocketOptions> = {}) {
     retryDelayMs: () => 0,
     lazyCloseMs: 10_000,
     keepAlive: { intervalMs: 10_000, pongTimeoutMs: 5_000 },
-    onStateChange: (state, isLoss) => states.push([state, isLoss]),
+    onStateChange: (state, isLoss) => {
+      states.push([state, isLoss]);
+      changes.notify();
+    },
     onClose: (code) => closeCodes.push(code),
     ...options,
   });
@@ -90,7 +132,10 @@ function connect(url: string, options: Partial<LiveSocketOptions> = {}) {
 function follow(api: ReturnType<typeof connect>['api']) {
   const eventIds: string[] = [];
   const subscription = api.events.subscribe.subscribe(undefined, {
-    onData: (envelope) => eventIds.push(envelope.id),
+    onData: (envelope) => {
+      eventIds.push(envelope.id);
+      changes.notify();
+    },
   });
   cleanups.push(() => subscription.unsubscribe());
   return { eventIds, subscription };
@@ -101,12 +146,12 @@ describe('the SDK’s live socket', () => {
     const server = startingServer();
     const { api, states } = connect(server.url);
     const { eventIds } = follow(api);
-    await eventually(() => eventIds.length === 1, 'the first event came');
+    await changes.until(() => eventIds.length === 1);
     const [first] = server.connections;
     expect(first?.received[0]).toEqual({ method: 'connectionParams', data: { accessToken: 'token' } });
 
     first?.socket.terminate();
-    await eventually(() => eventIds.length === 2, 'the stream resumed on a new socket');
+    await changes.until(() => eventIds.length === 2);
     const resubscription = firstRequestOn(server, 1);
     expect(resubscription?.method).toBe('subscription');
     expect(resubscription?.params?.lastEventId).toBe('e1');
@@ -153,43 +198,62 @@ describe('the SDK’s live socket', () => {
     const server = startingServer();
     const { api, states } = connect(server.url);
     const { eventIds } = follow(api);
-    await eventually(() => eventIds.length === 1, 'the first event came');
+    await changes.until(() => eventIds.length === 1);
 
     send(server.connections[0]?.socket as ServerWebSocket<unknown>, { id: null, method: 'reconnect' });
-    await eventually(() => eventIds.length === 2, 'the stream resumed on the new socket');
+    await changes.until(() => eventIds.length === 2);
     expect(firstRequestOn(server, 1)?.params?.lastEventId).toBe('e1');
     expect(states.some(([, isLoss]) => isLoss)).toBe(false);
   });
 
   it('pings a silent server, and gives the socket up when the ping goes unanswered', async () => {
     const server = startingServer();
-    const { api, states } = connect(server.url, { keepAlive: { intervalMs: 40, pongTimeoutMs: 40 } });
+    const timers = manualTimers();
+    const keepAlive = { intervalMs: 15_000, pongTimeoutMs: 5_000 };
+    const { api, states } = connect(server.url, { setTimer: timers.setTimer, keepAlive });
     const { eventIds } = follow(api);
-    await eventually(() => server.connections.length === 2, 'the client gave the silent socket up');
-    expect(server.connections[0]?.received).toContain('PING');
-    expect(states.filter(([, isLoss]) => isLoss).length).toBeGreaterThanOrEqual(1);
-    await eventually(() => eventIds.length === 2, 'the stream resumed');
+    await changes.until(() => eventIds.length === 1);
+    // The first interval saw the subscription's frames: no ping. The second saw silence.
+    await timers.fire(keepAlive.intervalMs);
+    await timers.fire(keepAlive.intervalMs);
+    await changes.until(() => server.connections[0]?.received.includes('PING') === true);
+    expect(server.connections[0]?.received.filter((message) => message === 'PING')).toHaveLength(1);
+
+    await timers.fire(keepAlive.pongTimeoutMs);
+    expect(states.filter(([, isLoss]) => isLoss)).toEqual([['connecting', true]]);
+    await timers.fire(0); // the retry delay
+    await changes.until(() => eventIds.length === 2);
+    expect(firstRequestOn(server, 1)?.params?.lastEventId).toBe('e1');
   });
 
   it('stops a subscription on the server, and closes the idle socket after lazyCloseMs', async () => {
     const server = startingServer();
-    const { api, socket, states } = connect(server.url, { lazyCloseMs: 50 });
+    const timers = manualTimers();
+    const lazyCloseMs = 50;
+    const { api, socket, states } = connect(server.url, { setTimer: timers.setTimer, lazyCloseMs });
     const { eventIds, subscription } = follow(api);
-    await eventually(() => eventIds.length === 1, 'the first event came');
+    await changes.until(() => eventIds.length === 1);
     subscription.unsubscribe();
-    await eventually(() => socket.connectionState === 'idle', 'the idle socket closed');
     const [only] = server.connections;
+    await changes.until(() => only?.received.length === 3); // the stop, after the parameters and the subscription
     expect(only?.received.at(-1)).toEqual({ id: 1, method: 'subscription.stop' });
+    expect(socket.connectionState).toBe('pending');
+
+    await timers.fire(lazyCloseMs);
+    expect(socket.connectionState).toBe('idle');
     expect(server.connections.length).toBe(1);
     expect(states.some(([, isLoss]) => isLoss)).toBe(false);
   });
 
   it('opens no socket while waitToConnect refuses, fails the calls that could not go, and stops trying once closed', async () => {
     const server = startingServer();
+    const timers = manualTimers();
     let refusals = 0;
     const { api, socket, states } = connect(server.url, {
+      setTimer: timers.setTimer,
       waitToConnect: async () => {
         refusals++;
+        changes.notify();
         throw new Error('signed out');
       },
     });
@@ -197,14 +261,23 @@ describe('the SDK’s live socket', () => {
       .mutate({ conversationId: crypto.randomUUID(), isTyping: true })
       .catch((error: unknown) => error);
     expect(typing).toBeInstanceOf(TRPCClientError);
-    follow(api);
+    expect(timers.waiting).toEqual([]);
+
     // A refusal waits its turn before the next try instead of spinning.
-    await Bun.sleep(300);
+    follow(api);
+    await changes.until(() => timers.waiting.length === 1);
+    const [refusedDelay = 0] = timers.waiting;
     expect(refusals).toBe(2);
     expect(states.at(-1)?.[0]).toBe('connecting');
+    await timers.fire(refusedDelay);
+    await timers.fire(0); // the retry delay
+    await changes.until(() => refusals === 3 && timers.waiting.length === 1);
+
     socket.close();
-    await Bun.sleep(1_200);
-    expect(refusals).toBe(2);
+    await timers.fire(refusedDelay);
+    await nextTurn();
+    expect(timers.waiting).toEqual([]);
+    expect(refusals).toBe(3);
     expect(server.connections).toHaveLength(0);
     expect(socket.connectionState).toBe('idle');
   });

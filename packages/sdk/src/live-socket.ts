@@ -27,7 +27,20 @@ export interface LiveSocketOptions {
   onSubscriptionStarted?: () => void;
   /** The close code whenever a socket in use closes. */
   onClose?: (code: number | undefined) => void;
+  /**
+   * Runs `run` after `ms`, returning what cancels it: every wait of the
+   * socket (reconnect delays, keep-alive, lazy close) goes through it.
+   * Defaults to `setTimeout`; a test drives it by hand instead of sleeping.
+   */
+  setTimer?: SetTimer;
 }
+
+export type SetTimer = (ms: number, run: () => void) => () => void;
+
+const realTimer: SetTimer = (ms, run) => {
+  const timer = setTimeout(run, ms);
+  return () => clearTimeout(timer);
+};
 
 interface WireRequest {
   id: number;
@@ -82,13 +95,16 @@ export class LiveSocket {
   private isAttempting = false;
   private readonly requests = new Map<number, PendingRequest>();
   private nextId = 0;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private keepAliveTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly setTimer: SetTimer;
+  private cancelIdleClose: (() => void) | undefined;
+  private cancelKeepAlive: (() => void) | undefined;
   /** Messages received on the current socket: the keep-alive compares counts instead of resetting a timer per frame. */
   private received = 0;
   private readonly stateObservers = new Set<Observer<Envelope, ClientError>>();
 
-  constructor(private readonly options: LiveSocketOptions) {}
+  constructor(private readonly options: LiveSocketOptions) {
+    this.setTimer = options.setTimer ?? realTimer;
+  }
 
   get connectionState(): ConnectionState {
     return this.state;
@@ -108,7 +124,7 @@ export class LiveSocket {
       this.stateObservers.add(observer);
       observer.next({ result: { type: 'state', state: this.state, error: null } } as unknown as Envelope);
     }
-    clearTimeout(this.idleTimer);
+    this.cancelIdleClose?.();
     if (this.socket && this.isOpen) this.transmit(request, this.socket);
     else this.connectSoon(false);
     return () => {
@@ -169,7 +185,7 @@ export class LiveSocket {
 
   private async attemptConnection(generation: number, isAfterLoss: boolean) {
     const isCurrent = () => generation === this.generation;
-    if (isAfterLoss) await sleep(this.options.retryDelayMs(this.attempt));
+    if (isAfterLoss) await this.wait(this.options.retryDelayMs(this.attempt));
     let params: Record<string, string>;
     try {
       if (!isCurrent()) return;
@@ -181,7 +197,7 @@ export class LiveSocket {
       this.failCalls('Not connected: the call was not sent.', (request) => !request.sentOn);
       if (!this.isNeeded) return this.setState('idle', false);
       this.attempt++;
-      await sleep(REFUSED_ATTEMPT_DELAY_MS);
+      await this.wait(REFUSED_ATTEMPT_DELAY_MS);
       if (isCurrent()) this.connectSoon(true);
       return;
     }
@@ -284,8 +300,8 @@ export class LiveSocket {
     const socket = this.socket;
     this.socket = undefined;
     this.isOpen = false;
-    clearInterval(this.keepAliveTimer);
-    clearTimeout(this.idleTimer);
+    this.cancelKeepAlive?.();
+    this.cancelIdleClose?.();
     for (const request of this.requests.values()) request.sentOn = undefined;
     if (socket && code !== undefined && socket.readyState <= 1) socket.close(code);
   }
@@ -308,31 +324,36 @@ export class LiveSocket {
 
   private closeWhenIdle() {
     if (this.isNeeded || !this.socket) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
+    this.cancelIdleClose?.();
+    this.cancelIdleClose = this.setTimer(this.options.lazyCloseMs, () => {
       if (this.isNeeded) return;
       this.retire(1000);
       this.setState('idle', false);
-    }, this.options.lazyCloseMs);
+    });
   }
 
   private startKeepAlive(socket: WebSocket) {
     const { intervalMs, pongTimeoutMs } = this.options.keepAlive;
     let seen = this.received;
-    this.keepAliveTimer = setInterval(() => {
+    const check = () => {
+      this.cancelKeepAlive = this.setTimer(intervalMs, check);
       if (this.received !== seen) {
         seen = this.received;
         return;
       }
       socket.send('PING');
-      setTimeout(() => {
+      // Not cancelled with the socket: once it is replaced, the check finds another socket and does nothing.
+      this.setTimer(pongTimeoutMs, () => {
         if (socket === this.socket && this.received === seen) this.lost(undefined, 3000);
-      }, pongTimeoutMs);
-    }, intervalMs);
+      });
+    };
+    this.cancelKeepAlive = this.setTimer(intervalMs, check);
+  }
+
+  private wait(ms: number) {
+    return new Promise<void>((resolve) => this.setTimer(ms, resolve));
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A tRPC link that sends its operations over `socket`. */
 export function liveSocketLink(socket: LiveSocket): TRPCLink<AppRouter> {
