@@ -1,10 +1,15 @@
 import { expect, it } from 'bun:test';
 import type { ServerWebSocket } from 'bun';
-import { TrpcSocket } from './socket.ts';
+import { FlushScheduler, TrpcSocket } from './socket.ts';
 
 const SEND_BUFFER_LIMIT = 1_000;
 
-/** A Bun socket stand-in that records what is written, its send buffer holding however many bytes the test says. */
+/**
+ * A Bun socket stand-in that records what is written, its send buffer holding
+ * however many bytes the test says. Its clock stands still, so everything it
+ * writes after its first write counts as busy, and its tick comes when the
+ * test calls `tick()`.
+ */
 function socketWithBuffered(bytes: number) {
   const sent: string[] = [];
   const raw = {
@@ -15,9 +20,15 @@ function socketWithBuffered(bytes: number) {
       return frame.length;
     },
   } as unknown as ServerWebSocket<unknown>;
-  const socket = new TrpcSocket(raw, SEND_BUFFER_LIMIT, () => {});
+  const ticks: Array<() => void> = [];
+  const scheduler = new FlushScheduler({
+    now: () => 0,
+    afterTurn: (flush) => setImmediate(flush),
+    afterTick: (flush) => ticks.push(flush),
+  });
+  const socket = new TrpcSocket(raw, SEND_BUFFER_LIMIT, () => {}, scheduler);
   const channel = socket.trackedChannel({ id: 7 }, new AbortController().signal);
-  return { socket, channel, sent };
+  return { socket, channel, sent, tick: () => ticks.shift()?.() };
 }
 
 /** Resolves once the event-loop turn is over, with its end-of-turn writes done. */
@@ -41,7 +52,7 @@ it('drops droppable items first while the send buffer is over half full, and kee
 });
 
 it('writes a quiet socket’s data at the end of the turn, and holds a busy one’s for the shared tick, in one frame', async () => {
-  const { channel, sent } = socketWithBuffered(0);
+  const { channel, sent, tick } = socketWithBuffered(0);
   channel.push('1', '{"n":1}');
   await nextTurn();
   expect(itemsOf(sent)).toEqual([{ n: 1 }]);
@@ -52,7 +63,7 @@ it('writes a quiet socket’s data at the end of the turn, and holds a busy one�
   channel.push('3', '{"n":3}');
   await nextTurn();
   expect(sent.length).toBe(1);
-  await Bun.sleep(30);
+  tick();
   expect(sent.length).toBe(2);
   expect(itemsOf(sent.slice(1))).toEqual([{ n: 2 }, { n: 3 }]);
   // The frame is tracked by its last item, as always.

@@ -16,15 +16,51 @@ const ITEMS_PER_FRAME_MAX = 100;
  */
 const PACE_MS = 20;
 
-/** Sockets with frames waiting for the end of this event-loop turn. */
-const socketsToFlush = new Set<TrpcSocket>();
-/** Sockets that wrote less than PACE_MS ago, with data frames waiting for the shared tick. */
-const socketsOnTick = new Set<TrpcSocket>();
+/** The time and the two moments frames are written at; a test stops the clock and runs the tick itself. */
+export interface FlushTiming {
+  now(): number;
+  /** Runs `flush` once the current event-loop turn is over. */
+  afterTurn(flush: () => void): void;
+  /** Runs `flush` PACE_MS from now: the shared tick. */
+  afterTick(flush: () => void): void;
+}
+
+const realTiming: FlushTiming = {
+  now: () => performance.now(),
+  afterTurn: (flush) => setImmediate(flush),
+  afterTick: (flush) => setTimeout(flush, PACE_MS),
+};
+
+/**
+ * The sockets with frames waiting, for the end of this event-loop turn or for
+ * the shared tick: one callback and one timer however many sockets wait.
+ */
+export class FlushScheduler {
+  private readonly atTurnEnd = new Set<TrpcSocket>();
+  /** Sockets that wrote less than PACE_MS ago, with data frames waiting for the tick. */
+  private readonly atTick = new Set<TrpcSocket>();
+  private readonly flushTurnEnd = () => flushAll(this.atTurnEnd);
+  private readonly flushTick = () => flushAll(this.atTick);
+
+  constructor(readonly timing: FlushTiming = realTiming) {}
+
+  add(socket: TrpcSocket, isOnTick: boolean) {
+    const sockets = isOnTick ? this.atTick : this.atTurnEnd;
+    if (sockets.size === 0) {
+      if (isOnTick) this.timing.afterTick(this.flushTick);
+      else this.timing.afterTurn(this.flushTurnEnd);
+    }
+    sockets.add(socket);
+  }
+}
 
 function flushAll(sockets: Set<TrpcSocket>) {
   for (const socket of sockets) socket.flush();
   sockets.clear();
 }
+
+/** The process's sockets share one tick. */
+const sharedScheduler = new FlushScheduler();
 
 /**
  * A subscription's data frames, written by the server itself in tRPC's wire
@@ -78,6 +114,7 @@ export class TrpcSocket {
     private readonly raw: ServerWebSocket<unknown>,
     private readonly sendBufferLimit: number,
     private readonly onTooSlow: () => void,
+    private readonly scheduler: FlushScheduler = sharedScheduler,
   ) {}
 
   send(data: string | Uint8Array) {
@@ -111,13 +148,7 @@ export class TrpcSocket {
 
   /** `isPaced`: subscription data, which may wait for the tick; tRPC's own answers never do. */
   private flushSoon(isPaced: boolean) {
-    if (isPaced && performance.now() - this.lastFlushAt < PACE_MS) {
-      if (socketsOnTick.size === 0) setTimeout(flushAll, PACE_MS, socketsOnTick);
-      socketsOnTick.add(this);
-      return;
-    }
-    if (socketsToFlush.size === 0) setImmediate(flushAll, socketsToFlush);
-    socketsToFlush.add(this);
+    this.scheduler.add(this, isPaced && this.scheduler.timing.now() - this.lastFlushAt < PACE_MS);
   }
 
   private isCongested() {
@@ -150,7 +181,7 @@ export class TrpcSocket {
     const frames = this.pending;
     this.pending = [];
     if (this.readyState !== 1 || frames.length === 0) return;
-    this.lastFlushAt = performance.now();
+    this.lastFlushAt = this.scheduler.timing.now();
     let isTooSlow = false;
     const writeAll = () => {
       for (const frame of frames) {
