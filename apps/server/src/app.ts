@@ -40,7 +40,7 @@ import { createProfileDirectory, createUserRepo, createUserService } from './mod
 import { clientIpOf, isAllowedOrigin, isLoopbackHost, isPlainHttpLoopback } from './origin.ts';
 import { openBlobStore } from './platform/blob-store/index.ts';
 import { createBus } from './platform/bus/index.ts';
-import { systemClock } from './platform/clock/index.ts';
+import { type Scheduler, systemClock } from './platform/clock/index.ts';
 import { openDatabase, resolveMigrationsDir } from './platform/database/index.ts';
 import { createMetrics } from './platform/metrics/index.ts';
 import { openSharedState } from './platform/shared-state.ts';
@@ -70,14 +70,20 @@ function webFilesFor(config: Config): WebFiles {
  */
 const HOUR_MS = 60 * 60 * 1000;
 
-export async function createApp(config: Config, deps: { logger: Logger }) {
-  const { logger } = deps;
+/** What the process gives the app besides its config. */
+export interface AppDeps {
+  logger: Logger;
+  /** Every expiry, deadline and timestamp reads it; tests pass a manual clock. The system clock by default. */
+  clock?: Scheduler;
+}
+
+export async function createApp(config: Config, deps: AppDeps) {
+  const { logger, clock = systemClock } = deps;
   const instanceId = crypto.randomUUID().slice(0, 8);
   const database = await openDatabase(config.database, await resolveMigrationsDir(config.migrationsDir));
   await database.migrate();
   const bus = createBus(config.bus, logger);
   const lifecycle = createLifecycle();
-  const clock = systemClock;
   const metrics = createMetrics();
   const sharedState = openSharedState(config.sharedState, clock, logger, { presenceTtlMs: config.presenceTtlMs });
 
@@ -111,7 +117,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     logger,
   });
 
-  const eventLog = createEventLog({ database, bus, logger });
+  const eventLog = createEventLog({ database, bus, clock, logger });
   const eventHub = createEventHub({ log: eventLog, bus, logger });
   await eventHub.start();
 
@@ -280,6 +286,7 @@ export async function createApp(config: Config, deps: { logger: Logger }) {
     authDeadlineMs: config.websocketAuthDeadlineMs,
     sendBufferLimit: config.websocketSendBufferLimit,
     lifecycle,
+    clock,
     logger,
   });
 

@@ -1,5 +1,4 @@
-import type { Logger } from 'pino';
-import { type App, createApp } from './app.ts';
+import { type App, type AppDeps, createApp } from './app.ts';
 import type { Config } from './env.ts';
 import { requestIdFor } from './http.ts';
 import { rememberPeerAddress } from './origin.ts';
@@ -28,9 +27,9 @@ function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
   return Promise.race([work.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function startServer(config: Config, deps: { logger: Logger }): Promise<RunningServer> {
+export async function startServer(config: Config, deps: AppDeps): Promise<RunningServer> {
   const { logger } = deps;
-  const app = await createApp(config, { logger });
+  const app = await createApp(config, deps);
 
   const server = Bun.serve({
     hostname: config.host,

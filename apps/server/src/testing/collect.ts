@@ -1,5 +1,5 @@
 import type { Unsubscribable } from '@trpc/server/observable';
-import { eventually } from '../platform/bus/bus.contract.ts';
+import { eventually } from './eventually.ts';
 
 export { eventually };
 

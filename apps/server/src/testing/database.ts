@@ -50,6 +50,8 @@ export async function openMigratedTestDatabase(label: string) {
   return {
     db: database.db,
     pipelined: database.pipelined,
+    /** For a connection of the test's own, outside the pool of two. */
+    url: testDatabase.url,
     async close() {
       await database.close();
       await testDatabase.drop();

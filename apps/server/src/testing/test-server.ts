@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createGopherClient, type GopherClient } from '@gopherchat/sdk';
 import { type Config, loadConfig } from '../env.ts';
 import { generateStoredKeys } from '../modules/auth/keys.ts';
+import type { Scheduler } from '../platform/clock/index.ts';
 import { type RunningServer, startServer } from '../server.ts';
 import { GENEROUS_SEND_LIMITS, signUpClient } from './accounts.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -18,6 +19,8 @@ export interface TestServerOptions {
   /** Share these instead of making new ones (to run several instances on one database / prefix). */
   shared?: { databaseUrl?: string; redisKeyPrefix?: string };
   env?: Record<string, string>;
+  /** The app's clock: a manual one lets a test cross deadlines and retention without waiting. */
+  clock?: Scheduler;
 }
 
 export interface TestServer extends AsyncDisposable {
@@ -71,7 +74,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   });
   if (config.database.kind === 'pglite') config.database = { kind: 'pglite', dataDir: undefined };
 
-  const server = await startServer(config, { logger: testLogger });
+  const server = await startServer(config, { logger: testLogger, clock: options.clock });
   const clients: GopherClient[] = [];
   const newClient = () => {
     const client = createGopherClient({ url: server.url, retryDelayMs: () => 50 });

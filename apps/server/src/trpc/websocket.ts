@@ -12,6 +12,7 @@ import type { Server, ServerWebSocket, WebSocketHandler } from 'bun';
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle.ts';
 import { isAllowedOrigin } from '../origin.ts';
+import type { CancelTimer, Scheduler } from '../platform/clock/index.ts';
 import {
   CALLS_PER_BATCH_MAX,
   FRAME_MAX_BYTES,
@@ -30,7 +31,7 @@ interface SocketData {
   /** The session the socket authenticated as, once it has. */
   sessionId?: string;
   /** Closes the socket when it has not authenticated in time, or its access token runs out. */
-  authTimer?: ReturnType<typeof setTimeout>;
+  cancelAuthTimer?: CancelTimer;
   /** Subscriptions admitted and not yet ended. */
   subscriptionCount: number;
 }
@@ -117,15 +118,17 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
   /** Bytes a socket may have waiting to be sent before it is disconnected as too slow. */
   sendBufferLimit: number;
   lifecycle: Lifecycle;
+  /** Times the authentication deadline and token expiry (a test moves it instead of waiting). */
+  clock: Scheduler;
   logger: Logger;
 }) {
-  const { lifecycle, logger } = options;
+  const { lifecycle, clock, logger } = options;
   const allowedOrigins = new Set(options.allowedOrigins);
   const sockets = new Set<ServerWebSocket<SocketData>>();
 
   function closeLater(data: SocketData, atMs: number, code: number, reason: string) {
-    clearTimeout(data.authTimer);
-    data.authTimer = setTimeout(() => data.socket?.close(code, reason), Math.max(0, atMs - Date.now()));
+    data.cancelAuthTimer?.();
+    data.cancelAuthTimer = clock.setTimer(atMs - clock.now(), () => data.socket?.close(code, reason));
   }
 
   function authenticate(data: SocketData, auth: SocketAuth): boolean {
@@ -200,7 +203,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
       );
       ws.data.socket = socket;
       sockets.add(ws);
-      closeLater(ws.data, Date.now() + options.authDeadlineMs, CLOSE_AUTH_REQUIRED, 'authentication required');
+      closeLater(ws.data, clock.now() + options.authDeadlineMs, CLOSE_AUTH_REQUIRED, 'authentication required');
       const req = { ...ws.data.request, socketData: ws.data, socket: {} };
       handleConnection(socket as unknown as TrpcClient, req as unknown as TrpcUpgradeRequest);
     },
@@ -222,7 +225,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
     },
     close(ws, code, reason) {
       sockets.delete(ws);
-      clearTimeout(ws.data.authTimer);
+      ws.data.cancelAuthTimer?.();
       ws.data.socket?.closed(code, reason);
     },
   };

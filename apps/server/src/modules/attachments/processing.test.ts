@@ -8,7 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { createWorkerPool, type WorkerPool } from '../../lib/worker-pool.ts';
 import { openBlobStore } from '../../platform/blob-store/index.ts';
-import { systemClock } from '../../platform/clock/index.ts';
+import { createManualClock, type Scheduler, systemClock } from '../../platform/clock/index.ts';
 import {
   type DatabaseHandle,
   openDatabase,
@@ -67,7 +67,7 @@ describe('attachment processing', () => {
   function instance(
     options: {
       workerScript?: string;
-      clock?: typeof systemClock;
+      clock?: Scheduler;
       retry?: RetryPolicy;
       afterEachImage?: () => Promise<void>;
     } = {},
@@ -130,8 +130,8 @@ describe('attachment processing', () => {
   });
 
   it('collects files never shared a day after their upload began, and keeps shared ones', async () => {
-    let now = Date.now();
-    const { service, images } = instance({ clock: { now: () => now } });
+    const clock = createManualClock(Date.now());
+    const { service, images } = instance({ clock });
     try {
       const neverConfirmed = await uploadImage(service);
       const neverSent = await uploadImage(service);
@@ -147,11 +147,11 @@ describe('attachment processing', () => {
       );
       const keys = await Promise.all([neverConfirmed, neverSent, sent].map(async (id) => (await rowOf(id))?.objectKey));
 
-      now += 23 * 60 * 60 * 1000;
+      clock.advance(23 * 60 * 60 * 1000);
       await service.collectAbandoned();
       expect(await rowOf(neverSent)).toBeDefined();
 
-      now += 2 * 60 * 60 * 1000;
+      clock.advance(2 * 60 * 60 * 1000);
       await service.collectAbandoned();
       expect(await rowOf(neverConfirmed)).toBeUndefined();
       expect(await rowOf(neverSent)).toBeUndefined();
@@ -316,22 +316,26 @@ describe('attachment processing', () => {
   });
 
   it('takes over a job whose instance died holding it, once the lease runs out', async () => {
-    const owner = instance();
+    const clock = createManualClock(Date.now());
+    const owner = instance({ clock });
     const attachmentId = await uploadImage(owner.service);
     await owner.service.confirm(ownerId, attachmentId);
     await owner.images.close();
     // As if an instance had leased it and died: the lease is still running…
     await database.db
       .update(attachments)
-      .set({ leasedUntil: new Date(Date.now() + 1_500), attempts: 1 })
+      .set({ leasedUntil: new Date(clock.now() + 1_500), attempts: 1 })
       .where(eq(attachments.id, attachmentId));
 
-    const survivor = instance();
+    const survivor = instance({ clock });
     const processing = survivor.service.startProcessing({ pollMs: 100 });
     try {
-      await Bun.sleep(500);
-      expect(survivor.signals).toEqual([]);
+      clock.advance(1_400);
+      await processing.pollNow();
+      expect(await rowOf(attachmentId)).toMatchObject({ state: 'processing', attempts: 1 });
       // …and once it has run out, the job is due again.
+      clock.advance(101);
+      await processing.pollNow();
       await eventually(() => survivor.signals.length > 0, 'the outcome', 15_000);
       expect(survivor.signals).toEqual([readyEvent(attachmentId)]);
       expect((await rowOf(attachmentId))?.attempts).toBe(2);

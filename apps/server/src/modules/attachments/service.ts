@@ -13,7 +13,7 @@ import { uuidv7 } from 'uuidv7';
 import { AppError } from '../../errors.ts';
 import type { WorkerPool } from '../../lib/worker-pool.ts';
 import type { BlobStore } from '../../platform/blob-store/index.ts';
-import type { Clock } from '../../platform/clock/index.ts';
+import type { Scheduler } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import type { LiveSignal } from '../conversations/index.ts';
 import { isContentOfType, SNIFF_BYTES } from './file-check.ts';
@@ -111,7 +111,8 @@ export function createAttachmentService(deps: {
   /** Bytes one person may keep stored. */
   quotaBytes: number;
   signal: (signal: LiveSignal) => Promise<void>;
-  clock: Clock;
+  /** Stamps rows and times the job poll. */
+  clock: Scheduler;
   logger: Logger;
   retry?: RetryPolicy;
 }) {
@@ -392,13 +393,21 @@ export function createAttachmentService(deps: {
      */
     startProcessing(options: { pollMs: number }) {
       capacity = deps.images.size;
-      const timer = setInterval(() => void pumpNow(), options.pollMs);
-      timer.unref();
+      let cancelPoll = () => {};
+      const schedulePoll = () => {
+        cancelPoll = clock.setTimer(options.pollMs, () => {
+          void pumpNow();
+          schedulePoll();
+        });
+      };
+      schedulePoll();
       void pumpNow();
       return {
+        /** Takes what is due now, as each poll does; settles once none is due or the pool is busy. */
+        pollNow: pumpNow,
         async stop() {
           isStopped = true;
-          clearInterval(timer);
+          cancelPoll();
           await Promise.allSettled([...inFlight]);
         },
       };

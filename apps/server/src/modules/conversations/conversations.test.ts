@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import { toAppError } from '@gopherchat/sdk';
+import { createManualClock } from '../../platform/clock/index.ts';
 import { eventually } from '../../testing/collect.ts';
 import { backends, clientId, eventsOf, type Person, person, text, texts } from '../../testing/people.ts';
 import { startTestServer } from '../../testing/test-server.ts';
@@ -213,12 +214,14 @@ describe.each(backends)('conversations over $name', ({ database, bus }) => {
   });
 
   it('prunes events past the retention, and tells a client resuming from before them to resync', async () => {
-    // A retention of under two seconds: what is sent now is prunable once we have waited.
+    // A retention of a second and a half: what is sent now is prunable once the clock has moved on.
+    const clock = createManualClock(Date.now());
     await using t = await startTestServer({
       label: 'conversations',
       database,
       bus,
       env: { EVENT_LOG_RETENTION_HOURS: String(1.5 / 3600) },
+      clock,
     });
     const [ada, bob] = [await person(t), await person(t)];
     const { id: conversationId } = await ada.api.conversations.createGroup.mutate({
@@ -235,7 +238,7 @@ describe.each(backends)('conversations over $name', ({ database, bus }) => {
     const lastSeen = live.events.at(-1)?.id ?? '';
 
     await send('missed, then pruned');
-    await Bun.sleep(1_600);
+    clock.advance(1_600);
     await send('newest'); // recent: kept
     const pruned = await t.server.app.services.conversations.pruneEvents();
     expect(pruned).toBeGreaterThanOrEqual(2);

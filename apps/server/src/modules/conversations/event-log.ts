@@ -3,6 +3,7 @@ import { conversationMembers, eventLog, eventLogHead } from '@gopherchat/db';
 import { and, asc, eq, gt, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Bus } from '../../platform/bus/index.ts';
+import type { Clock } from '../../platform/clock/index.ts';
 import {
   type Database,
   type DatabaseHandle,
@@ -93,8 +94,7 @@ const LOCK_HEAD: Statement<void> = {
  * The statement that takes the next ids and inserts the entries under them
  * (reading the first id), and how to make the entries once it has run.
  */
-function appendEntries(events: PendingEvent[]) {
-  const createdAt = new Date().toISOString();
+function appendEntries(events: PendingEvent[], createdAt: string) {
   const pending = events.map((event) => ({
     conversationId: event.conversationId,
     kind: event.kind,
@@ -147,8 +147,15 @@ function appendEntries(events: PendingEvent[]) {
  * also makes `last_seq` and membership changes race-free), and publishes the
  * committed entries afterwards.
  */
-export function createEventLog(deps: { database: Pick<DatabaseHandle, 'db' | 'pipelined'>; bus: Bus; logger: Logger }) {
-  const { bus, logger } = deps;
+export function createEventLog(deps: {
+  database: Pick<DatabaseHandle, 'db' | 'pipelined'>;
+  bus: Bus;
+  /** Stamps entries; `pruneBefore` compares with the same clock's time. */
+  clock: Clock;
+  logger: Logger;
+}) {
+  const { bus, clock, logger } = deps;
+  const stamp = () => new Date(clock.now()).toISOString();
   const { db, pipelined } = deps.database;
 
   /**
@@ -184,7 +191,7 @@ export function createEventLog(deps: { database: Pick<DatabaseHandle, 'db' | 'pi
         await runStatement(tx, LOCK_HEAD);
         const { result, events } = await work(tx as unknown as Database);
         if (events.length === 0) return { result, entries: [] as LogEntry[] };
-        const appending = appendEntries(events);
+        const appending = appendEntries(events, stamp());
         return { result, entries: appending.entriesFrom(await runStatement(tx, appending.statement)) };
       });
       void publish(entries);
@@ -208,7 +215,7 @@ export function createEventLog(deps: { database: Pick<DatabaseHandle, 'db' | 'pi
           },
         } as PipelinedTransaction;
         const { result, events, writes } = await work(underLock);
-        const appending = events.length > 0 ? appendEntries(events) : undefined;
+        const appending = events.length > 0 ? appendEntries(events, stamp()) : undefined;
         const last = [...(isLocked ? [] : [LOCK_HEAD]), ...writes, ...(appending ? [appending.statement] : [])];
         return { result: { result, appending }, last };
       });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'bun:test';
+import { eventually } from '../../testing/eventually.ts';
 import { disposableFixture } from '../../testing/fixture.ts';
 import type { Bus } from './bus.ts';
 
@@ -9,15 +10,6 @@ export interface BusFixture {
   /** Drops the broker connections under `bus`; undefined where there is none to drop. */
   dropConnection?: () => Promise<void>;
   dispose(): Promise<void>;
-}
-
-/** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
-export async function eventually(predicate: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(5);
-  }
 }
 
 /** The behaviour every Bus implementation must have. */

@@ -1,1 +1,8 @@
-export { type Clock, createManualClock, systemClock } from './clock.ts';
+export {
+  type CancelTimer,
+  type Clock,
+  createManualClock,
+  type ManualClock,
+  type Scheduler,
+  systemClock,
+} from './clock.ts';
