@@ -23,5 +23,3 @@ export function createChanges() {
     },
   };
 }
-
-export type Changes = ReturnType<typeof createChanges>;
