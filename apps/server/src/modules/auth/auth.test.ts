@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'bun:test';
 import { CSRF_HEADER, REFRESH_COOKIE, type SignedIn } from '@gopherchat/api';
 import { createGopherClient, toAppError } from '@gopherchat/sdk';
+import { createManualClock, type Scheduler } from '../../platform/clock/index.ts';
 import { eventually } from '../../testing/collect.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 
@@ -98,8 +99,11 @@ function createBrowser(server: TestServer, options: { origin?: string; userAgent
   };
 }
 
-const start = (env: Record<string, string> = {}) =>
-  startTestServer({ label: 'auth', database: 'postgres', bus: 'redis', env });
+const start = (env: Record<string, string> = {}, clock?: Scheduler) =>
+  startTestServer({ label: 'auth', database: 'postgres', bus: 'redis', env, clock });
+
+/** A manual clock on a whole second: access tokens expire on whole seconds. */
+const wholeSecondClock = () => createManualClock(Math.ceil(Date.now() / 1000) * 1000);
 
 describe('sign-up and sign-in', () => {
   it('creates an account, sets a locked-down refresh cookie and returns an access token', async () => {
@@ -379,23 +383,13 @@ describe('sessions', () => {
     });
     const phone = createBrowser(a);
     await phone.register('socketed');
-    const wsUrl = new URL('/trpc?connectionParams=1', b.url);
-    wsUrl.protocol = 'ws:';
-    const socket = new WebSocket(wsUrl);
-    const closed = new Promise<number>((resolve) => {
-      socket.onclose = (event) => resolve(event.code);
-    });
-    await new Promise((resolve) => {
-      socket.onopen = resolve;
-    });
-    socket.send(JSON.stringify({ method: 'connectionParams', data: { accessToken: phone.accessToken } }));
-    await eventually(() => b.server.app.websockets.connectionCount === 1, 'the socket');
-    await Bun.sleep(100); // the server verifies the token asynchronously
+    const { closed, call } = await openSocket(b, phone.accessToken);
+    // Answered only once the server has verified the token and tied the socket to the session.
+    const [session] = (await call('auth.sessions.list')) as { id: string }[];
 
     await using sdk = phone.sdk();
-    const [session] = await sdk.api.auth.sessions.list.query();
     await sdk.api.auth.sessions.revoke.mutate({ sessionId: session?.id ?? '' });
-    expect(await closed).toBe(4001);
+    expect((await closed).code).toBe(4001);
   });
 
   it('changes the password, keeps this session and signs out every other', async () => {
@@ -493,31 +487,60 @@ describe('rate limits', () => {
   });
 });
 
-/** A raw WebSocket to the server that authenticates (or not) the way wsLink does. */
+/**
+ * A raw WebSocket to the server that authenticates (or not) the way wsLink
+ * does; `call` runs a query over it and resolves with its data.
+ */
 async function openSocket(server: TestServer, accessToken: string | undefined) {
   const wsUrl = new URL('/trpc?connectionParams=1', server.url);
   wsUrl.protocol = 'ws:';
   const socket = new WebSocket(wsUrl);
-  const closed = new Promise<{ code: number; at: number }>((resolve) => {
-    socket.onclose = (event) => resolve({ code: event.code, at: Date.now() });
+  const answers = new Map<number, (reply: { result?: { data: unknown }; error?: unknown }) => void>();
+  socket.onmessage = (event) => {
+    const reply = JSON.parse(String(event.data));
+    answers.get(reply.id)?.(reply);
+  };
+  const closed = new Promise<{ code: number }>((resolve) => {
+    socket.onclose = (event) => resolve({ code: event.code });
   });
   await new Promise((resolve) => {
     socket.onopen = resolve;
   });
-  if (accessToken !== undefined) {
-    socket.send(JSON.stringify({ method: 'connectionParams', data: { accessToken } }));
+  const authenticate = (token: string) =>
+    socket.send(JSON.stringify({ method: 'connectionParams', data: { accessToken: token } }));
+  if (accessToken !== undefined) authenticate(accessToken);
+  let nextId = 1;
+  async function call(path: string): Promise<unknown> {
+    const id = nextId++;
+    const reply = await new Promise<{ result?: { data: unknown }; error?: unknown }>((resolve) => {
+      answers.set(id, resolve);
+      socket.send(JSON.stringify({ id, method: 'query', params: { path } }));
+    });
+    if (!reply.result) throw new Error(`${path} failed: ${JSON.stringify(reply.error)}`);
+    return reply.result.data;
   }
-  return { socket, closed };
+  return { socket, closed, authenticate, call };
 }
 
 describe('WebSocket authentication', () => {
-  it('closes a socket that never presents a token, after the deadline', async () => {
-    await using t = await start({ WEBSOCKET_AUTH_DEADLINE_MS: '300' });
-    const openedAt = Date.now();
-    const { closed } = await openSocket(t, undefined);
-    const { code, at } = await closed;
-    expect(code).toBe(4401);
-    expect(at - openedAt).toBeGreaterThanOrEqual(250);
+  it('closes a socket that never presents a token at the deadline, and not before', async () => {
+    const clock = wholeSecondClock();
+    await using t = await start({ WEBSOCKET_AUTH_DEADLINE_MS: '300' }, clock);
+    const browser = createBrowser(t);
+    await browser.register('punctual');
+    const silent = await openSocket(t, undefined);
+    const late = await openSocket(t, undefined);
+    await eventually(() => t.server.app.websockets.connectionCount === 2, 'both sockets open on the server');
+
+    clock.advance(299);
+    // Still open a millisecond before the deadline: it can authenticate and be answered.
+    late.authenticate(browser.accessToken ?? '');
+    expect(await late.call('auth.sessions.list')).toHaveLength(1);
+    clock.advance(1);
+    expect((await silent.closed).code).toBe(4401);
+    // The authenticated one is past the deadline for good.
+    clock.advance(1_000);
+    expect(await late.call('auth.sessions.list')).toHaveLength(1);
   });
 
   it('closes a socket presenting an invalid token at once', async () => {
@@ -526,16 +549,22 @@ describe('WebSocket authentication', () => {
     expect((await closed).code).toBe(4401);
   });
 
-  it('closes a socket when its access token runs out', async () => {
-    await using t = await start({ ACCESS_TOKEN_TTL_SECONDS: '2' });
+  it('closes a socket when its access token runs out, and not before', async () => {
+    const clock = wholeSecondClock();
+    await using t = await start({ ACCESS_TOKEN_TTL_SECONDS: '2' }, clock);
     const browser = createBrowser(t);
     await browser.register('expiring');
-    const { closed } = await openSocket(t, browser.accessToken);
+    const { closed, call } = await openSocket(t, browser.accessToken);
+    await call('auth.sessions.list');
+    clock.advance(1_999);
+    expect(await call('auth.sessions.list')).toHaveLength(1);
+    clock.advance(1);
     expect((await closed).code).toBe(4402);
   });
 
   it('keeps the socket and its subscriptions when the client renews its token in time', async () => {
-    await using t = await start({ ACCESS_TOKEN_TTL_SECONDS: '2' });
+    const clock = wholeSecondClock();
+    await using t = await start({ ACCESS_TOKEN_TTL_SECONDS: '2' }, clock);
     const browser = createBrowser(t);
     await browser.register('renewing');
     await using sdk = browser.sdk();
@@ -547,7 +576,7 @@ describe('WebSocket authentication', () => {
     });
     await eventually(() => starts === 1, 'the subscription');
     for (let round = 0; round < 3; round++) {
-      await Bun.sleep(1_000);
+      clock.advance(1_000);
       expect((await browser.refresh()).status).toBe(200);
       await sdk.api.auth.renewSocket.mutate({ accessToken: browser.accessToken ?? '' });
     }
