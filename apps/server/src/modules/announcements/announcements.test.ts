@@ -119,9 +119,10 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
     using stream = announcementsSeenBy(subscriber, '2');
     await stream.waitFor(3);
     await poster.api.announcements.post.mutate({ text: 'f' });
-    await stream.waitFor(4);
-    await Bun.sleep(50);
-    expect(stream.events.map((event) => event.data.text)).toEqual(['c', 'd', 'e', 'f']);
+    // A later post as the barrier: a repeat of anything before it would arrive before it.
+    await poster.api.announcements.post.mutate({ text: 'barrier' });
+    await stream.waitFor(5);
+    expect(stream.events.map((event) => event.data.text)).toEqual(['c', 'd', 'e', 'f', 'barrier']);
   });
 
   it('reconnects after the server drops the socket and resumes with no loss or duplicates', async () => {
@@ -136,7 +137,8 @@ describe.each(backends)('announcements over $name', ({ database, bus }) => {
     // Posted while the subscriber is away: the resume must fetch these from the log.
     for (const text of ['4', '5', '6']) await poster.api.announcements.post.mutate({ text });
     await stream.waitFor(6);
-    await Bun.sleep(100);
-    expect(stream.events.map((event) => event.data.text)).toEqual(['1', '2', '3', '4', '5', '6']);
+    await poster.api.announcements.post.mutate({ text: 'barrier' });
+    await stream.waitFor(7);
+    expect(stream.events.map((event) => event.data.text)).toEqual(['1', '2', '3', '4', '5', '6', 'barrier']);
   });
 });
