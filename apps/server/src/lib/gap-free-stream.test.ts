@@ -15,6 +15,11 @@ function createHarness(initial = 0) {
   const log: Entry[] = Array.from({ length: initial }, (_, index) => ({ id: index + 1 }));
   let handlers: BusHandlers | undefined;
   let reads = 0;
+  let markHeadRead = () => {};
+  /** Resolves once a stream with no resume point has subscribed and read the head: it is live from there on. */
+  const headRead = new Promise<void>((resolve) => {
+    markHeadRead = resolve;
+  });
   const source: GapFreeStreamSource<Entry> = {
     async subscribe(next) {
       handlers = next;
@@ -25,12 +30,15 @@ function createHarness(initial = 0) {
       return log.filter((entry) => BigInt(entry.id) > after).slice(0, limit);
     },
     async readHeadId() {
-      return BigInt(log.length);
+      const head = BigInt(log.length);
+      markHeadRead();
+      return head;
     },
     idOf: (entry) => BigInt(entry.id),
   };
   return {
     source,
+    headRead,
     get reads() {
       return reads;
     },
@@ -81,7 +89,7 @@ describe('gapFreeStream', () => {
     const harness = createHarness(3);
     const stream = startStream(harness, undefined);
     const { seen } = stream;
-    await Bun.sleep(10);
+    await harness.headRead;
     harness.publish(harness.commit());
     await eventually(() => seen.length === 1, 'the live event');
     await stream.stop();
@@ -100,16 +108,18 @@ describe('gapFreeStream', () => {
     harness.publish(second);
     harness.publish(harness.commit());
     await eventually(() => seen.length === 3, 'the new event');
-    await Bun.sleep(10);
+    // A later event as the barrier: a copy delivered twice would come before it.
+    harness.publish(harness.commit());
+    await eventually(() => seen.length === 4, 'the barrier');
     await stream.stop();
-    expect(seen).toEqual([1, 2, 3]);
+    expect(seen).toEqual([1, 2, 3, 4]);
   });
 
   it('fills a hole from the log when a live event skips ahead (lost or reordered publish)', async () => {
     const harness = createHarness(0);
     const stream = startStream(harness, undefined);
     const { seen } = stream;
-    await Bun.sleep(10);
+    await harness.headRead;
     const lost = harness.commit();
     const late = harness.commit();
     const third = harness.commit();
@@ -117,16 +127,17 @@ describe('gapFreeStream', () => {
     harness.publish(third);
     await eventually(() => seen.length === 3, 'all three');
     harness.publish(lost);
-    await Bun.sleep(10);
+    harness.publish(harness.commit());
+    await eventually(() => seen.length === 4, 'the barrier');
     await stream.stop();
-    expect(seen).toEqual([1, 2, 3]);
+    expect(seen).toEqual([1, 2, 3, 4]);
   });
 
   it('re-reads the log when the bus reports a gap', async () => {
     const harness = createHarness(0);
     const stream = startStream(harness, undefined);
     const { seen } = stream;
-    await Bun.sleep(10);
+    await harness.headRead;
     harness.commit();
     harness.commit(); // both published while the broker was away: never arrive
     const readsBefore = harness.reads;
@@ -150,7 +161,7 @@ describe('gapFreeStream', () => {
     const harness = createHarness(0);
     const stream = startStream(harness, undefined);
     const { seen } = stream;
-    await Bun.sleep(10);
+    await harness.headRead;
     await stream.stop();
     expect(seen).toEqual([]);
   });
