@@ -25,11 +25,12 @@ describe.each(backends)('presence and typing over $name', ({ database, bus }) =>
   it('shows a person online while any of their tabs is connected, to the people they share a conversation with', async () => {
     await using t = await start();
     const [ada, bob, eve] = [await person(t), await person(t), await person(t)];
-    await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    const direct = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
     using bobs = allEventsOf(bob);
     using eves = allEventsOf(eve);
     await Promise.all([bobs.started, eves.started]);
     const adaToBob = () => presenceOf(bobs.events, ada.id);
+    const presence = t.server.app.services.presence;
     // Bob's subscription opened with everyone he shares a conversation with: Ada, never seen.
     await eventually(() => adaToBob().length > 0, 'the greeting');
     expect(adaToBob()[0]).toEqual({ userId: ada.id, isOnline: false, lastSeenAt: null });
@@ -45,8 +46,13 @@ describe.each(backends)('presence and typing over $name', ({ database, bus }) =>
     using adasPhone = allEventsOf(phone);
     await adasPhone.started;
     const whileOnline = adaToBob().length;
+    const connectionsWithLaptop = presence.connectionCount;
     adasLaptop[Symbol.dispose]();
-    await Bun.sleep(300);
+    await eventually(() => presence.connectionCount === connectionsWithLaptop - 1, 'the laptop released');
+    await presence.whenReleased();
+    // Signalled after anything the release signalled, through the same hub: the barrier.
+    await ada.api.conversations.typing.mutate({ conversationId: direct.id, isTyping: true });
+    await eventually(() => eventsOfKind(bobs.events, 'typing').length === 1, 'the typing barrier');
     // The laptop closing changed nothing: the phone is still there.
     expect(adaToBob()).toHaveLength(whileOnline);
 
@@ -100,7 +106,9 @@ describe.each(backends)('presence and typing over $name', ({ database, bus }) =>
     // Someone joining after those is introduced to Bob; nothing before it was.
     await ada.api.conversations.addMembers.mutate({ conversationId, userIds: [cy.id] });
     await eventually(() => presenceOf(bobs.events, cy.id).length === 1, 'Cy, to Bob');
-    await Bun.sleep(200);
+    // Introductions go out after the commit: a later signal through the same hub is the barrier.
+    await ada.api.conversations.typing.mutate({ conversationId, isTyping: true });
+    await eventually(() => eventsOfKind(bobs.events, 'typing').length === 1, 'the typing barrier');
     expect(eventsOfKind(bobs.events, 'presence').map((event) => event.users.map((user) => user.userId))).toEqual([
       [ada.id],
       [cy.id],

@@ -137,6 +137,11 @@ export function createPresenceService(deps: {
     }
   }
 
+  /** Settles once every connection that has closed so far is released, and who went offline was signalled. */
+  async function whenReleased(): Promise<void> {
+    await Promise.all(releasing);
+  }
+
   return {
     /**
      * Runs `work` (a live subscription) with `userId` counted online
@@ -203,12 +208,19 @@ export function createPresenceService(deps: {
       }
     },
 
+    /** Connections counted online on this instance now. */
+    get connectionCount() {
+      return connections.size;
+    },
+
+    whenReleased,
+
     /** Stops heartbeating; connections still open are released (their people go offline now, not at expiry). */
     async stop() {
       clearInterval(timer);
       stopWatchingOutages?.();
       await Promise.all([...connections].map((connection) => release(connection).catch(() => {})));
-      await Promise.all(releasing);
+      await whenReleased();
     },
   };
 }
