@@ -8,8 +8,9 @@ import {
   type SignedIn,
   type UserProfile,
 } from '@gopherchat/api';
-import { createGopherClient, toAppError } from '@gopherchat/sdk';
+import { createGopherClient } from '@gopherchat/sdk';
 import { createSignal } from 'solid-js';
+import { attempt } from './attempt.ts';
 import { type ConnectionState, createConnectionDriver, listenToBrowser } from './connection.ts';
 
 export type SessionState =
@@ -200,16 +201,6 @@ export async function restoreSession() {
   const remembered = outcome === 'unreachable' ? rememberedUser() : undefined;
   if (remembered && session().status === 'restoring') enter(remembered);
   else if (providerError) setSession({ status: 'signed-out', reason: providerError });
-}
-
-/** Runs `work`; resolves to a user-readable error, or undefined on success. */
-export async function attempt(work: () => Promise<unknown>): Promise<string | undefined> {
-  try {
-    await work();
-    return undefined;
-  } catch (error) {
-    return toAppError(error).userMessage;
-  }
 }
 
 export const signIn = (login: string, password: string) =>

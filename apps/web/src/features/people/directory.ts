@@ -56,3 +56,5 @@ export function createPeopleDirectory(deps: {
     learn,
   };
 }
+
+export type PeopleDirectory = ReturnType<typeof createPeopleDirectory>;

@@ -1,0 +1,144 @@
+import type { Message } from '@gopherchat/api';
+import { batch, createMemo, createSignal } from 'solid-js';
+import { unwrap } from 'solid-js/store';
+import { createTimers } from '../../lib/timers.ts';
+import { createPeopleDirectory } from '../people/directory.ts';
+import type { ChatDeps } from './chat-deps.ts';
+import { createEventHandler } from './chat-events.ts';
+import { createChatState } from './chat-state.ts';
+import { createConversationsStore } from './conversations-store.ts';
+import { createGroupAdmin } from './group-admin.ts';
+import { createHistoryStore } from './history-store.ts';
+import { createIncomingMessages } from './incoming-messages.ts';
+import { createMessageEdits } from './message-edits.ts';
+import { createOutboxStore } from './outbox-store.ts';
+import { createProfileChanges } from './profile-changes.ts';
+import { createReceiptsStore } from './receipts-store.ts';
+import { readSnapshot, takeSnapshot, writeSnapshot } from './snapshot.ts';
+import { byActivity } from './timeline.ts';
+import { createTypingStore } from './typing-store.ts';
+
+/**
+ * Everything the chat screens show, kept current by the one event
+ * subscription: conversations, the loaded part of each history, and the
+ * outbox. Events and fetched pages overlap freely; merges are by `seq`, so
+ * order of arrival does not matter. Until the server answers, it shows what
+ * the last visit left in this browser.
+ *
+ * Wires its parts together and runs their lifecycle; each part owns one
+ * concern (see the files it imports). Everything from outside comes in
+ * `deps`; `dispose` ends it all.
+ */
+export function createChat(deps: ChatDeps) {
+  const { me, api, clock, describe } = deps;
+  const store = createChatState(readSnapshot(deps.storage, deps.snapshotKey));
+  const { state } = store;
+  // A signal, not a store field: each notice is a fresh object that its toast hears (and times) anew, even with the
+  // same text. Set in a store, an object is merged into the one before, which nothing reading it would hear.
+  const [notice, setNotice] = createSignal<{ text: string }>();
+  const tell = (text: string) => setNotice({ text });
+
+  // The chat's timers (receipt batches, typing signals lapsing, lookups), cleared with it.
+  const timers = createTimers(clock);
+  const { later } = timers;
+
+  const people = createPeopleDirectory({ load: (ids) => api.loadProfiles({ ids }), later });
+  const receipts = createReceiptsStore({ store, api, later, describe, myId: me.id });
+  const typing = createTypingStore({ store, api, clock, later });
+  const history = createHistoryStore({ store, api, people, receipts, describe, tell });
+  const conversations = createConversationsStore({ store, api, receipts, history, describe, tell });
+  const incoming = createIncomingMessages({ store, myId: me.id, history, conversations, receipts, typing });
+  const edits = createMessageEdits({ store, api, clock, incoming, describe, tell });
+  const outbox = createOutboxStore({
+    store,
+    api,
+    storage: deps.storage,
+    storageKey: `gopherchat.outbox.${me.id}`,
+    clock,
+    newId: deps.newId,
+    describe,
+    onSent: incoming.applyMessage,
+  });
+  const groups = createGroupAdmin({ api, conversations, history, describe });
+  const applyProfile = createProfileChanges({ store, people, myId: me.id, adoptMyProfile: deps.adoptMyProfile });
+  const handle = createEventHandler({
+    store,
+    myId: me.id,
+    incoming,
+    conversations,
+    receipts,
+    typing,
+    groups,
+    applyProfile,
+    applyAttachmentStatus: deps.applyAttachmentStatus,
+    tell,
+  });
+
+  // The subscription first, then the list: an event racing the list's query is merged, not lost.
+  const unsubscribe = deps.subscribeEvents({
+    // Also after every reconnect or resubscription, which resume from the last event id: the gap arrives as events.
+    onStarted: async () => {
+      const { activeId } = state;
+      await Promise.all([
+        state.isListLoaded ? undefined : conversations.loadListOrTell(),
+        activeId && state.timelines[activeId]?.isCached ? history.loadNewest(activeId) : undefined,
+      ]);
+    },
+    onEvents: async (events) => {
+      await batch(() => Promise.all(events.map(handle)));
+    },
+    onError: (error) => tell(error.userMessage),
+  });
+  // What waited for the connection goes out each time it is back.
+  const stopResuming = deps.whenLive(() => {
+    void outbox.kick();
+    receipts.retry();
+  });
+
+  function saveSnapshot() {
+    if (!deps.isSignedIn()) return;
+    const list = Object.values(unwrap(state.conversations)).sort(byActivity);
+    writeSnapshot(deps.storage, deps.snapshotKey, takeSnapshot(list, unwrap(state.timelines)));
+  }
+  const stopSavingOnLeave = deps.onPageLeave(saveSnapshot);
+
+  return {
+    state,
+    people,
+    conversationList: createMemo(() => Object.values(state.conversations).sort(byActivity)),
+    open: history.open,
+    close: history.close,
+    loadOlder: history.loadOlder,
+    markRead: receipts.markRead,
+    /** Resolves once the outbox has gone as far as it can for now (sent, or waiting to retry). */
+    send: outbox.send,
+    edit: edits.edit,
+    deleteMessage: edits.deleteMessage,
+    signalTyping: typing.signalTyping,
+    retry: outbox.retry,
+    discard: outbox.discard,
+    startDirect: groups.startDirect,
+    startGroup: groups.startGroup,
+    renameGroup: groups.renameGroup,
+    addMembers: groups.addMembers,
+    removeMember: groups.removeMember,
+    leaveGroup: groups.leaveGroup,
+    /** A message of mine sent from elsewhere in the app (a shared file): shown like any other. */
+    showSent: (message: Message) => incoming.applyMessage(message),
+    /** Puts a problem in front of the person (a toast). */
+    tell,
+    /** The latest problem to tell the person about. */
+    notice,
+    dismissNotice: () => setNotice(undefined),
+    /** Keeps the snapshot, and stops everything: the subscription, retries, timers. */
+    dispose() {
+      saveSnapshot();
+      unsubscribe();
+      stopResuming();
+      stopSavingOnLeave();
+      outbox.dispose();
+      timers.clearAll();
+    },
+  };
+}
+

@@ -1,0 +1,157 @@
+import type { AppErrorData, Member, Message } from '@gopherchat/api';
+import { batch } from 'solid-js';
+import { produce, unwrap } from 'solid-js/store';
+import { type PeopleDirectory, userIdsNamedIn } from '../people/directory.ts';
+import type { ChatApi } from './chat-deps.ts';
+import { type ChatStateStore, emptyTimeline } from './chat-state.ts';
+import type { ReceiptsStore } from './receipts-store.ts';
+import { mergeMessages } from './timeline.ts';
+
+/** Messages per page of history. */
+export const HISTORY_PAGE = 50;
+
+const byUserId = (members: Member[]) => Object.fromEntries(members.map((member) => [member.userId, member]));
+
+/**
+ * The loaded part of each open conversation's history: its newest page
+ * (once; a snapshot's copy until the server's arrives), older pages as they
+ * are scrolled to, and its members. Pages and live messages overlap freely:
+ * merges are by `seq`.
+ */
+export function createHistoryStore(deps: {
+  store: ChatStateStore;
+  api: Pick<ChatApi, 'listHistory' | 'listMembers'>;
+  people: Pick<PeopleDirectory, 'want'>;
+  receipts: Pick<ReceiptsStore, 'advancePointers'>;
+  describe(error: unknown): AppErrorData;
+  tell(text: string): void;
+}) {
+  const { state, setState } = deps.store;
+  /** Conversations whose newest page is being fetched. */
+  const loadingNewest = new Set<string>();
+
+  /**
+   * Looks up the people named in messages coming into a loaded timeline whom
+   * its member list does not cover: they left, or were removed. Asked as
+   * messages come in, not by watching the timeline, which would go over every
+   * loaded message again with each one that arrives.
+   */
+  function wantPeopleNamedIn(conversationId: string, messages: readonly Message[]) {
+    const names = state.timelines[conversationId]?.names;
+    if (!names) return;
+    deps.people.want([...userIdsNamedIn(messages)].filter((userId) => names[userId] === undefined));
+  }
+
+  /** Takes a fresh member list, merging its pointers with any receipts that arrived while it was asked for. */
+  function adoptMembers(conversationId: string, members: Member[]) {
+    batch(() => {
+      // Set one level up: setting `members` itself would merge, keeping people who have left.
+      setState('timelines', conversationId, { members: byUserId(members) });
+      setState(
+        'timelines',
+        conversationId,
+        'names',
+        Object.fromEntries(members.map((member) => [member.userId, member.displayName])),
+      );
+      for (const member of members) deps.receipts.advancePointers(conversationId, member);
+    });
+  }
+
+  async function loadNewest(conversationId: string) {
+    if (loadingNewest.has(conversationId)) return;
+    loadingNewest.add(conversationId);
+    // The snapshot's messages, told apart from live ones that arrive while the page is asked for.
+    const cached = new Set(
+      state.timelines[conversationId]?.isCached ? unwrap(state.timelines[conversationId].messages) : [],
+    );
+    try {
+      const [page, members] = await Promise.all([
+        deps.api.listHistory({ conversationId, limit: HISTORY_PAGE }),
+        deps.api.listMembers({ conversationId }),
+      ]);
+      if (!state.timelines[conversationId]) return;
+      batch(() => {
+        adoptMembers(conversationId, members);
+        setState('timelines', conversationId, (timeline) => ({
+          isLoadingOlder: false,
+          hasOlder: page.hasMore,
+          // The snapshot's copies may be stale (edited, deleted, a gap since): the server's page replaces them.
+          messages: mergeMessages(
+            page.messages,
+            unwrap(timeline.messages).filter((message) => !cached.has(message)),
+          ),
+          isCached: false,
+        }));
+        wantPeopleNamedIn(conversationId, page.messages);
+      });
+    } catch (error) {
+      // Offline, the snapshot's copy is better than nothing, and no news.
+      if (state.timelines[conversationId]?.isCached) return;
+      setState(
+        'timelines',
+        produce((timelines) => void delete timelines[conversationId]),
+      );
+      deps.tell(deps.describe(error).userMessage);
+    } finally {
+      loadingNewest.delete(conversationId);
+    }
+  }
+
+  return {
+    wantPeopleNamedIn,
+    loadNewest,
+
+    /**
+     * Shows a conversation: its newest page of history (once; a snapshot's copy
+     * until the server's arrives). It is marked read as its messages come on screen.
+     */
+    async open(conversationId: string) {
+      setState('activeId', conversationId);
+      const shown = state.timelines[conversationId];
+      if (shown && !shown.isCached) return;
+      // The last visit's copy is on screen until the server's page replaces it.
+      if (shown) wantPeopleNamedIn(conversationId, shown.messages);
+      // In place before the page is asked for, so live messages racing it are kept.
+      else setState('timelines', conversationId, emptyTimeline());
+      await loadNewest(conversationId);
+    },
+
+    /** Back to the list (on a phone, where only one of the two shows). */
+    close: () => setState('activeId', undefined),
+
+    async loadOlder(conversationId: string) {
+      const timeline = state.timelines[conversationId];
+      const oldest = timeline?.messages[0];
+      if (!timeline || !oldest || !timeline.hasOlder || timeline.isLoadingOlder) return;
+      setState('timelines', conversationId, 'isLoadingOlder', true);
+      try {
+        const page = await deps.api.listHistory({ conversationId, before: oldest.seq, limit: HISTORY_PAGE });
+        setState('timelines', conversationId, (current) => ({
+          ...current,
+          hasOlder: page.hasMore,
+          messages: mergeMessages(current.messages, page.messages),
+        }));
+        wantPeopleNamedIn(conversationId, page.messages);
+      } catch (error) {
+        deps.tell(deps.describe(error).userMessage);
+      } finally {
+        setState('timelines', conversationId, 'isLoadingOlder', false);
+      }
+    },
+
+    /** The member list again (someone left, or was added): who is there, their names and pointers. */
+    async loadMembers(conversationId: string) {
+      adoptMembers(conversationId, await deps.api.listMembers({ conversationId }));
+    },
+
+    /** Puts a message (new, edited or deleted) in its timeline, if that is loaded. */
+    showInTimeline(message: Message) {
+      const { conversationId } = message;
+      if (!state.timelines[conversationId]) return;
+      setState('timelines', conversationId, 'messages', (messages) => mergeMessages(messages, [message]));
+      wantPeopleNamedIn(conversationId, [message]);
+    },
+  };
+}
+
+export type HistoryStore = ReturnType<typeof createHistoryStore>;
