@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
+import { TRPC_PATH } from '@gopherchat/api';
 import type { AnyRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { type AnyElysia, Elysia } from 'elysia';
@@ -106,7 +107,7 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
 
   const handleTrpc = ({ request, requestId }: { request: Request; requestId: string }) =>
     fetchRequestHandler({
-      endpoint: '/trpc',
+      endpoint: TRPC_PATH,
       req: request,
       router: options.router,
       maxBatchSize: CALLS_PER_BATCH_MAX,
@@ -167,8 +168,8 @@ export function createHttpApp<TRouter extends AnyRouter>(options: {
         });
       })
       // Queries are GETs, mutations POSTs; the body stays unread for tRPC to parse.
-      .get('/trpc/*', handleTrpc)
-      .post('/trpc/*', handleTrpc, { parse: 'none' })
+      .get(`${TRPC_PATH}/*`, handleTrpc)
+      .post(`${TRPC_PATH}/*`, handleTrpc, { parse: 'none' })
       .use(options.routes)
       .get('/*', ({ request, set }) => {
         const response = serveStatic?.(new URL(request.url).pathname);

@@ -1,3 +1,4 @@
+import { TRPC_PATH } from '@gopherchat/api';
 import { type App, type AppDeps, createApp } from './app.ts';
 import type { Config } from './env.ts';
 import { requestIdFor } from './http.ts';
@@ -43,7 +44,7 @@ export async function startServer(config: Config, deps: AppDeps): Promise<Runnin
       if (!request) return errorResponse(400, 'The request line is malformed.');
       rememberPeerAddress(request, server.requestIP(received)?.address);
       const url = new URL(request.url);
-      if (url.pathname === '/trpc' && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+      if (url.pathname === TRPC_PATH && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
         return app.websockets.upgrade(request, server, requestIdFor(request));
       }
       return app.http.handle(request);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'bun:test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLOSE_SERVICE_RESTART } from '@gopherchat/api';
 import postgres from 'postgres';
 import { registerAccount } from './testing/accounts.ts';
 import { eventually } from './testing/collect.ts';
@@ -69,7 +70,7 @@ describe('graceful shutdown (separate server process)', () => {
       socket.onopen = resolve;
     });
     server.process.kill('SIGTERM');
-    expect(await closed).toBe(1012);
+    expect(await closed).toBe(CLOSE_SERVICE_RESTART);
     expect(messages.map((message) => JSON.parse(message))).toContainEqual({ id: null, method: 'reconnect' });
     expect(await server.exited).toBe(0);
   });

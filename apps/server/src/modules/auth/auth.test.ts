@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'bun:test';
-import { CSRF_HEADER, REFRESH_COOKIE, type SignedIn } from '@gopherchat/api';
+import {
+  CLOSE_AUTH_REQUIRED,
+  CLOSE_SESSION_REVOKED,
+  CLOSE_TOKEN_EXPIRED,
+  CSRF_HEADER,
+  REFRESH_COOKIE,
+  type SignedIn,
+} from '@gopherchat/api';
 import { createGopherClient, toAppError } from '@gopherchat/sdk';
 import { createManualClock, type Scheduler } from '../../platform/clock/index.ts';
 import { eventually } from '../../testing/collect.ts';
@@ -389,7 +396,7 @@ describe('sessions', () => {
 
     await using sdk = phone.sdk();
     await sdk.api.auth.sessions.revoke.mutate({ sessionId: session?.id ?? '' });
-    expect((await closed).code).toBe(4001);
+    expect((await closed).code).toBe(CLOSE_SESSION_REVOKED);
   });
 
   it('changes the password, keeps this session and signs out every other', async () => {
@@ -537,7 +544,7 @@ describe('WebSocket authentication', () => {
     late.authenticate(browser.accessToken ?? '');
     expect(await late.call('auth.sessions.list')).toHaveLength(1);
     clock.advance(1);
-    expect((await silent.closed).code).toBe(4401);
+    expect((await silent.closed).code).toBe(CLOSE_AUTH_REQUIRED);
     // The authenticated one is past the deadline for good.
     clock.advance(1_000);
     expect(await late.call('auth.sessions.list')).toHaveLength(1);
@@ -546,7 +553,7 @@ describe('WebSocket authentication', () => {
   it('closes a socket presenting an invalid token at once', async () => {
     await using t = await start();
     const { closed } = await openSocket(t, 'forged.token.value');
-    expect((await closed).code).toBe(4401);
+    expect((await closed).code).toBe(CLOSE_AUTH_REQUIRED);
   });
 
   it('closes a socket when its access token runs out, and not before', async () => {
@@ -559,7 +566,7 @@ describe('WebSocket authentication', () => {
     clock.advance(1_999);
     expect(await call('auth.sessions.list')).toHaveLength(1);
     clock.advance(1);
-    expect((await closed).code).toBe(4402);
+    expect((await closed).code).toBe(CLOSE_TOKEN_EXPIRED);
   });
 
   it('keeps the socket and its subscriptions when the client renews its token in time', async () => {
