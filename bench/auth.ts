@@ -1,7 +1,7 @@
 /**
  * Sign-in throughput at the production bcrypt cost, and proof that hashing
- * stays off the event loop: while logins run flat out, a probe measures how
- * late a 10 ms timer fires on the server, and how long a trivial query takes.
+ * stays off the event loop: while logins run flat out, a probe requests
+ * GET /healthz back to back and records how long each answer takes.
  *
  *   bun run bench:auth -- [--seconds 10] [--concurrency 8] [--cost 12]
  *

@@ -1,6 +1,6 @@
 /**
- * Fan-out through the whole stack: C real clients (the SDK: tRPC over
- * WebSocket for events, HTTP for sends) in rooms of M, against real server
+ * Fan-out through the whole stack: C real clients (the SDK: tRPC over one
+ * WebSocket for events and sends) in rooms of M, against real server
  * processes on PostgreSQL (and Redis when there are several instances),
  * sending R messages/s for D seconds.
  *
