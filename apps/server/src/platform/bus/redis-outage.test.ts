@@ -53,42 +53,60 @@ function nextOutage(bus: Bus, isInOutage: boolean) {
   return promise;
 }
 
+/**
+ * A bus listening on `events` and a peer on the same Redis, as two instances
+ * would be, once a message from the peer has reached the bus through Redis.
+ */
+async function connectedPair(options: Parameters<typeof createRedisBus>[0]) {
+  const bus = createRedisBus(options);
+  const peer = createRedisBus(options);
+  const stop = new AbortController();
+  const listener = await listen(bus, stop.signal);
+  const first = listener.nextMessage();
+  await peer.publish('events', 'through redis');
+  await first;
+  return {
+    bus,
+    peer,
+    ...listener,
+    async [Symbol.asyncDispose]() {
+      stop.abort();
+      await Promise.all([bus.close(), peer.close()]);
+    },
+  };
+}
+
 describe('the Redis bus while Redis is down', () => {
   it('delivers to its own subscribers at once, and tells them to poll until Redis is back (an outage silenced everyone)', async () => {
     await using redis = await startOwnRedis();
-    const bus = createRedisBus({ url: redis.url, keyPrefix: 'outage:', logger: testLogger, outageGapEveryMs: 20 });
-    const peer = createRedisBus({ url: redis.url, keyPrefix: 'outage:', logger: testLogger, outageGapEveryMs: 20 });
-    const stop = new AbortController();
-    try {
-      const { received, nextMessage, nextGaps } = await listen(bus, stop.signal);
-      const first = nextMessage();
-      await peer.publish('events', 'through redis');
-      await first;
+    await using pair = await connectedPair({
+      url: redis.url,
+      keyPrefix: 'outage:',
+      logger: testLogger,
+      outageGapEveryMs: 20,
+    });
+    const { bus, received, nextMessage, nextGaps } = pair;
 
-      // Several gap signals while Redis is gone: subscribers poll the log instead of hearing nothing.
-      const gaps = nextGaps(3);
-      await redis.stop();
-      await gaps;
+    // Several gap signals while Redis is gone: subscribers poll the log instead of hearing nothing.
+    const gaps = nextGaps(3);
+    await redis.stop();
+    await gaps;
 
-      // What this process publishes reaches its own subscribers without Redis, and the publish does not wait.
-      const local = nextMessage();
-      await bus.publish('events', 'while redis is down');
-      await local;
-      expect(received).toEqual(['through redis', 'while redis is down']);
+    // What this process publishes reaches its own subscribers without Redis, and the publish does not wait.
+    const local = nextMessage();
+    await bus.publish('events', 'while redis is down');
+    await local;
+    expect(received).toEqual(['through redis', 'while redis is down']);
 
-      // Back: one more gap (to catch up), then messages flow through Redis again.
-      const back = nextGaps(1);
-      await redis.start();
-      await back;
-      const again = nextMessage();
-      // From this bus, whose subscription is back (the peer's may not be yet); its publisher queues until it is.
-      await bus.publish('events', 'through redis again');
-      await again;
-      expect(received.at(-1)).toBe('through redis again');
-    } finally {
-      stop.abort();
-      await Promise.all([bus.close(), peer.close()]);
-    }
+    // Back: one more gap (to catch up), then messages flow through Redis again.
+    const back = nextGaps(1);
+    await redis.start();
+    await back;
+    const again = nextMessage();
+    // From this bus, whose subscription is back (the peer's may not be yet); its publisher queues until it is.
+    await bus.publish('events', 'through redis again');
+    await again;
+    expect(received.at(-1)).toBe('through redis again');
   });
 
   it('notices a paused Redis, which errs nothing, and uses it again once it answers (a pause silenced instances)', async () => {
@@ -101,15 +119,9 @@ describe('the Redis bus while Redis is down', () => {
       probeEveryMs: 20,
       answerDeadlineMs: 200,
     };
-    const bus = createRedisBus(options);
-    const peer = createRedisBus(options);
-    const stop = new AbortController();
+    await using pair = await connectedPair(options);
+    const { bus, peer, received, nextMessage, nextGaps } = pair;
     try {
-      const { received, nextMessage, nextGaps } = await listen(bus, stop.signal);
-      const first = nextMessage();
-      await peer.publish('events', 'through redis');
-      await first;
-
       // Nothing errs and nothing closes: only the missed probe tells, and then the gaps make followers poll.
       const gaps = nextGaps(3);
       const busLost = nextOutage(bus, true);
@@ -137,9 +149,8 @@ describe('the Redis bus while Redis is down', () => {
       await pushed;
       expect(received).toEqual(['through redis', 'while paused', 'through redis again']);
     } finally {
+      // Before the pair closes: closing waits for a paused server's answer.
       redis.resume();
-      stop.abort();
-      await Promise.all([bus.close(), peer.close()]);
     }
   }, 30_000);
 });
