@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import { embeddedFiles } from './embedded.ts';
 import type { Config } from './env.ts';
-import { AppError } from './errors.ts';
 import { createHttpApp, type WebFiles } from './http.ts';
 import { schedulePruning } from './lib/periodic-pruning.ts';
 import { createTokenBuckets } from './lib/token-buckets.ts';
@@ -30,14 +29,12 @@ import {
   createPasswordHasher,
   createRoleRepo,
   loadAuthKeys,
-  SESSION_REVOKED_TOPIC,
-  type VerifiedAccess,
 } from './modules/auth/index.ts';
 import { createConversationService, createEventHub, createEventLog } from './modules/conversations/index.ts';
 import { createPresenceService } from './modules/presence/index.ts';
 import { createSystemService } from './modules/system/index.ts';
 import { createProfileDirectory, createUserRepo, createUserService } from './modules/users/index.ts';
-import { clientIpOf, isAllowedOrigin, isLoopbackHost, isPlainHttpLoopback } from './origin.ts';
+import { isLoopbackHost } from './origin.ts';
 import { openBlobStore } from './platform/blob-store/index.ts';
 import { createBus } from './platform/bus/index.ts';
 import { type Scheduler, systemClock } from './platform/clock/index.ts';
@@ -45,30 +42,12 @@ import { openDatabase, resolveMigrationsDir } from './platform/database/index.ts
 import { createMetrics } from './platform/metrics/index.ts';
 import { openSharedState } from './platform/shared-state.ts';
 import { createSecurityHeaders, storeOriginsOf } from './security-headers.ts';
-import type { Caller, Context, Services } from './trpc/context.ts';
+import { createContextFactory, type Services } from './trpc/context.ts';
 import { appRouter } from './trpc/router.ts';
-import { createTrpcWebSocketTransport, type SocketControl } from './trpc/websocket.ts';
+import { createTrpcWebSocketTransport } from './trpc/websocket.ts';
 
-/** The token of an `Authorization: Bearer …` header. */
-function bearerToken(request: Request): string | null {
-  const header = request.headers.get('authorization');
-  const match = header ? /^Bearer ([\w.~+/-]+=*)$/i.exec(header) : null;
-  return match?.[1] ?? null;
-}
-
-/** An explicit WEB_DIST_DIR wins; else what the binary embeds; else the repository's build. */
-function webFilesFor(config: Config): WebFiles {
-  if (config.webDistDir) return { kind: 'dir', dir: config.webDistDir };
-  const { web } = embeddedFiles();
-  if (web.size > 0) return { kind: 'embedded', files: web };
-  return { kind: 'dir', dir: resolve(import.meta.dir, '../../web/dist') };
-}
-
-/**
- * The composition root: picks an implementation for every port from the
- * config, wires the modules, and returns what the process serves.
- */
-const HOUR_MS = 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
 
 /** What the process gives the app besides its config. */
 export interface AppDeps {
@@ -77,18 +56,43 @@ export interface AppDeps {
   clock?: Scheduler;
 }
 
+/**
+ * The composition root, and the map of the system: read top to bottom, it
+ * opens the infrastructure (database, bus, shared state, object store),
+ * builds each module on the ports it needs, puts the tRPC router behind
+ * HTTP and WebSocket transports, and starts the background work. Each port's
+ * implementation is picked from the config by its own `open…`/`create…`.
+ *
+ * Whatever it has opened is closed again, in reverse order, by `close()`,
+ * or at once if a later step fails (a bad key file must not leave the
+ * database pool open).
+ */
 export async function createApp(config: Config, deps: AppDeps) {
   const { logger, clock = systemClock } = deps;
+  await using opened = new AsyncDisposableStack();
   const instanceId = crypto.randomUUID().slice(0, 8);
+
+  // Infrastructure.
   const database = await openDatabase(config.database, await resolveMigrationsDir(config.migrationsDir));
+  opened.defer(() => database.close());
   await database.migrate();
   const bus = createBus(config.bus, logger);
+  opened.defer(() => bus.close());
+  const sharedState = openSharedState(config.sharedState, clock, logger, { presenceTtlMs: config.presenceTtlMs });
+  opened.defer(() => sharedState.close());
+  const blobStore = await openBlobStore(config.blobStore);
+  opened.defer(() => blobStore.close());
+  const imageWorkers = createWorkerPool<ProcessImageInput, ProcessedImage>({
+    workerUrl: imageWorkerUrl,
+    size: config.media.workers,
+  });
+  opened.defer(() => imageWorkers.close());
   const lifecycle = createLifecycle();
   const metrics = createMetrics();
-  const sharedState = openSharedState(config.sharedState, clock, logger, { presenceTtlMs: config.presenceTtlMs });
-
-  const authKeys = await loadAuthKeys(config.auth, config.dataDir, logger);
   const limitsFor = sharedState.rateLimiters;
+
+  // Accounts and sessions.
+  const authKeys = await loadAuthKeys(config.auth, config.dataDir, logger);
   const auth = createAuthService({
     repo: createAuthRepo(database.db),
     passwords: createPasswordHasher({ cost: config.auth.passwordHashCost }),
@@ -117,21 +121,19 @@ export async function createApp(config: Config, deps: AppDeps) {
     logger,
   });
 
+  // Live events: the durable log, and this instance's hub that fans it (and signals) out to subscribers.
   const eventLog = createEventLog({ database, bus, clock, logger });
   const eventHub = createEventHub({ log: eventLog, bus, logger });
   await eventHub.start();
+  opened.defer(() => eventHub.stop());
+  const signal = eventHub.signal.bind(eventHub);
 
-  const blobStore = await openBlobStore(config.blobStore);
-  const imageWorkers = createWorkerPool<ProcessImageInput, ProcessedImage>({
-    workerUrl: imageWorkerUrl,
-    size: config.media.workers,
-  });
   const attachments = createAttachmentService({
     db: database.db,
     store: blobStore.store,
     images: imageWorkers,
     quotaBytes: config.media.quotaBytes,
-    signal: (signal) => eventHub.signal(signal),
+    signal,
     clock,
     logger,
   });
@@ -162,17 +164,21 @@ export async function createApp(config: Config, deps: AppDeps) {
     metrics,
     profiles,
     attachments,
-    onJoined: (conversationId, userIds) => presence.introduce(conversationId, userIds),
   });
+
   const presence = createPresenceService({
     presence: sharedState.presence,
-    signal: (signal) => eventHub.signal(signal),
+    signal,
     directory: conversations,
     heartbeatEveryMs: Math.floor(config.presenceTtlMs / 3),
     now: () => clock.now(),
     logger,
     bus,
   });
+  // While the bus is still up: the people whose sockets closed are told who went offline.
+  opened.defer(() => presence.stop());
+  // Newcomers to a conversation learn who is online there, and its members learn about them.
+  conversations.onMembersJoined((conversationId, userIds) => presence.introduce(conversationId, userIds));
 
   const services: Services = {
     announcements: createAnnouncementService({
@@ -192,69 +198,36 @@ export async function createApp(config: Config, deps: AppDeps) {
       busKind: config.bus.kind,
       version: packageJson.version,
       instanceId,
-      startedAt: new Date(),
+      startedAt: new Date(clock.now()),
     }),
     users: createUserService({
       repo: userRepo,
       profiles,
       conversationIdsOf: (userId) => conversations.conversationIdsOf(userId),
-      signal: (signal) => eventHub.signal(signal),
+      signal,
       clock,
     }),
   };
 
-  /** Verifies presented credentials once per request (HTTP) or connection (WebSocket). */
-  async function contextFor(input: {
-    requestId: string;
-    caller: Caller;
-    accessToken: string | null;
-    resHeaders: Headers | null;
-    socket: SocketControl | null;
-  }): Promise<Context> {
-    let claims: VerifiedAccess | null = null;
-    let authError: AppError | null = null;
-    if (input.accessToken) {
-      try {
-        claims = await auth.authenticate(input.accessToken);
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        authError = error;
-      }
-    }
-    return {
-      requestId: input.requestId,
-      logger: logger.child({ requestId: input.requestId, userId: claims?.userId }),
-      services,
-      lifecycle,
-      requestDeadlineMs: config.requestDeadlineMs,
-      caller: input.caller,
-      auth: claims,
-      authError,
-      resHeaders: input.resHeaders,
-      socket: input.socket,
-    };
-  }
-
-  const allowedOrigins = new Set(config.allowedOrigins);
-  const clientIp = (request: Request) => clientIpOf(request, config.trustProxy);
-  const callerOf = (request: Request): Caller => ({
-    ip: clientIp(request),
-    userAgent: request.headers.get('user-agent'),
-    isSameOrigin: isAllowedOrigin(request, allowedOrigins) !== false,
-    isSecure: !isPlainHttpLoopback(request),
+  // Transports: one router, over HTTP and over WebSocket.
+  const contexts = createContextFactory({
+    services,
+    lifecycle,
+    requestDeadlineMs: config.requestDeadlineMs,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    logger,
   });
-
   const http = createHttpApp({
     router: appRouter,
-    createContext: ({ requestId, request, resHeaders }) =>
-      contextFor({ requestId, caller: callerOf(request), accessToken: bearerToken(request), resHeaders, socket: null }),
+    createContext: contexts.forHttp,
     routes: [
-      createAuthRoutes({ auth, allowedOrigins: config.allowedOrigins, clientIp, logger }),
+      createAuthRoutes({ auth, allowedOrigins: config.allowedOrigins, clientIp: contexts.clientIp, logger }),
       createOAuthRoutes({
         auth,
         publicUrl: config.auth.oauth.publicUrl,
         trustProxy: config.trustProxy,
-        clientIp,
+        clientIp: contexts.clientIp,
         logger,
       }),
     ],
@@ -271,17 +244,9 @@ export async function createApp(config: Config, deps: AppDeps) {
     }),
     logger,
   });
-
   const websockets = createTrpcWebSocketTransport({
     router: appRouter,
-    createContext: ({ requestId, request, connectionParams, socket }) =>
-      contextFor({
-        requestId,
-        caller: callerOf(request),
-        accessToken: connectionParams?.accessToken ?? null,
-        resHeaders: null,
-        socket,
-      }),
+    createContext: contexts.forSocket,
     allowedOrigins: config.allowedOrigins,
     authDeadlineMs: config.websocketAuthDeadlineMs,
     sendBufferLimit: config.websocketSendBufferLimit,
@@ -290,40 +255,31 @@ export async function createApp(config: Config, deps: AppDeps) {
     logger,
   });
 
-  const pruners = [
-    schedulePruning({ what: 'dead sessions', intervalMs: HOUR_MS, prune: () => auth.pruneDeadSessions(), logger }),
-    schedulePruning({
-      what: 'old events',
-      intervalMs: 10 * 60 * 1000,
-      prune: () => services.conversations.pruneEvents(),
-      logger,
-    }),
-    schedulePruning({
-      what: 'abandoned uploads',
-      intervalMs: 10 * 60 * 1000,
-      prune: () => attachments.collectAbandoned(),
-      logger,
-    }),
-  ];
-  const mediaProcessing = attachments.startProcessing({ pollMs: 5_000 });
-
+  // Background work.
   // Sessions revoked on any instance lose their sockets on every instance.
   // Not awaited: an instance whose broker is down still starts (and reports
   // not ready); the subscription goes live when the broker comes back.
-  const stopListening = new AbortController();
-  bus
-    .subscribe(
-      SESSION_REVOKED_TOPIC,
-      {
-        onMessage: (payload) => {
-          const { sessionIds } = JSON.parse(payload) as { sessionIds: string[] };
-          websockets.closeSessions(sessionIds, 'session revoked');
-        },
-      },
-      stopListening.signal,
+  const stopWatchingRevocations = new AbortController();
+  auth
+    .watchRevocations(
+      (sessionIds) => websockets.closeSessions(sessionIds, 'session revoked'),
+      stopWatchingRevocations.signal,
     )
     .catch((error) => logger.error({ err: error }, 'cannot listen for session revocations'));
+  opened.defer(() => stopWatchingRevocations.abort());
+  // Jobs cut short by close() are leased; the lease runs out and another instance (or the next start) retries them.
+  const mediaProcessing = attachments.startProcessing({ pollMs: 5_000 });
+  opened.defer(() => mediaProcessing.stop());
+  for (const pruner of [
+    { what: 'dead sessions', intervalMs: HOUR_MS, prune: () => auth.pruneDeadSessions() },
+    { what: 'old events', intervalMs: 10 * MINUTE_MS, prune: () => conversations.pruneEvents() },
+    { what: 'abandoned uploads', intervalMs: 10 * MINUTE_MS, prune: () => attachments.collectAbandoned() },
+  ]) {
+    const pruning = schedulePruning({ ...pruner, logger });
+    opened.defer(() => pruning.stop());
+  }
 
+  const owned = opened.move();
   return {
     instanceId,
     http,
@@ -331,22 +287,17 @@ export async function createApp(config: Config, deps: AppDeps) {
     lifecycle,
     services,
     database,
-    /** Releases the database and broker connections; call after traffic has stopped. */
-    async close() {
-      for (const pruner of pruners) pruner.stop();
-      // Jobs cut short here are leased; the lease runs out and another instance (or the next start) retries them.
-      await mediaProcessing.stop();
-      await imageWorkers.close();
-      await blobStore.close();
-      // While the bus is still up: the people whose sockets just closed are told who went offline.
-      await presence.stop();
-      stopListening.abort();
-      eventHub.stop();
-      await bus.close();
-      await sharedState.close();
-      await database.close();
-    },
+    /** Stops the background work and releases every connection, newest first; call after traffic has stopped. */
+    close: () => owned.disposeAsync(),
   };
+}
+
+/** An explicit WEB_DIST_DIR wins; else what the binary embeds; else the repository's build. */
+function webFilesFor(config: Config): WebFiles {
+  if (config.webDistDir) return { kind: 'dir', dir: config.webDistDir };
+  const { web } = embeddedFiles();
+  if (web.size > 0) return { kind: 'embedded', files: web };
+  return { kind: 'dir', dir: resolve(import.meta.dir, '../../web/dist') };
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;

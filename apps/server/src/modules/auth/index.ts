@@ -7,4 +7,4 @@ export { createAuthRepo } from './repo.ts';
 export { createRoleRepo } from './roles.ts';
 export { authRouter } from './router.ts';
 export { createAuthRoutes } from './routes.ts';
-export { type AuthService, createAuthService, type RequestMeta, SESSION_REVOKED_TOPIC } from './service.ts';
+export { type AuthService, createAuthService, type RequestMeta } from './service.ts';

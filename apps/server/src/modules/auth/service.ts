@@ -14,7 +14,7 @@ import { createProviderSignIn } from './provider-sign-in.ts';
 import type { AuthRepo } from './repo.ts';
 import { createSessions } from './sessions.ts';
 
-export { type IssuedSession, type RequestMeta, SESSION_REVOKED_TOPIC } from './sessions.ts';
+export type { IssuedSession, RequestMeta } from './sessions.ts';
 
 /** Accounts and sessions: signing in with a password or a provider, and the sessions that follow. */
 export function createAuthService(deps: {
@@ -69,6 +69,7 @@ export function createAuthService(deps: {
     me: sessions.me,
     pruneDeadSessions: sessions.pruneDeadSessions,
     authenticate: sessions.authenticate,
+    watchRevocations: sessions.watchRevocations,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Me, SessionInfo, SignedIn } from '@gopherchat/api';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
+import { z } from 'zod';
 import type { AuthConfig } from '../../env.ts';
 import { AppError } from '../../errors.ts';
 import type { Bus } from '../../platform/bus/index.ts';
@@ -13,6 +14,17 @@ import type { AuthRepo, SessionRow, UserRow } from './repo.ts';
 
 /** Published with `{ sessionIds }` when sessions are revoked: every instance closes their sockets. */
 export const SESSION_REVOKED_TOPIC = 'auth.session-revoked';
+
+/** What a revocation message carries (see `announceRevoked`). */
+const ZRevokedSessions = z.object({ sessionIds: z.array(z.string()) });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Where a request came from, kept with the session for the sessions page. */
 export interface RequestMeta {
@@ -106,10 +118,30 @@ export function createSessions(deps: {
       .catch((error) => logger.warn({ err: error }, 'session revocation not published; sockets close at token expiry'));
   }
 
+  /**
+   * Calls `onRevoked` with the sessions any instance revokes, until `signal`
+   * aborts. Resolves once listening; a message that is not a list of
+   * session ids is logged and dropped, never thrown into the bus.
+   */
+  function watchRevocations(onRevoked: (sessionIds: string[]) => void, signal: AbortSignal): Promise<void> {
+    return bus.subscribe(
+      SESSION_REVOKED_TOPIC,
+      {
+        onMessage: (payload) => {
+          const revoked = ZRevokedSessions.safeParse(parseJson(payload));
+          if (revoked.success) onRevoked(revoked.data.sessionIds);
+          else logger.warn({ payload: payload.slice(0, 200) }, 'unreadable session revocation dropped');
+        },
+      },
+      signal,
+    );
+  }
+
   return {
     /** A new session (a new family of refresh tokens) for someone who has just proved who they are. */
     start: startSession,
     announceRevoked,
+    watchRevocations,
 
     /**
      * Exchanges a refresh token for a new one and a new access token. A token

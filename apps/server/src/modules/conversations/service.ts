@@ -51,15 +51,10 @@ export function createConversationService(deps: {
   /** Who has an account (cached). */
   profiles: Pick<ProfileDirectory, 'profilesOf'>;
   attachments: AttachmentsForMessages;
-  /**
-   * Told, after the commit, who joined a conversation: every member of a new
-   * one, those added to a group. Not awaited: the change does not wait for
-   * it (presence introductions).
-   */
-  onJoined: (conversationId: string, userIds: string[]) => Promise<void>;
 }) {
   const { db, log, hub, clock, logger, attachments } = deps;
   const repo = createConversationRepo(db);
+  let onJoined = async (_conversationId: string, _userIds: string[]) => {};
   const membership = createMembershipCache({
     repo,
     cache: deps.cache,
@@ -76,7 +71,7 @@ export function createConversationService(deps: {
     membership,
     profiles: deps.profiles,
     summaryOf: reads.get,
-    onJoined: deps.onJoined,
+    onJoined: (conversationId, userIds) => onJoined(conversationId, userIds),
   });
   const sends = createSends({
     log,
@@ -98,6 +93,14 @@ export function createConversationService(deps: {
   });
 
   return {
+    /**
+     * Tells `listener`, after the commit, who joined a conversation: every
+     * member of a new one, those added to a group. Not awaited: the change
+     * does not wait for it (presence introductions). One listener.
+     */
+    onMembersJoined(listener: (conversationId: string, userIds: string[]) => Promise<void>) {
+      onJoined = listener;
+    },
     /** How long the send batch in flight has been writing (0: none is); see readiness. */
     sendsStalledForMs: sends.stalledForMs,
     send: sends.send,
