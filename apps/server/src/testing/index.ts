@@ -1,7 +1,7 @@
 /** Test fixtures other workspaces (the web e2e suite) use to run the real server. */
 export { loadTestServices } from '../env.ts';
 export { generateStoredKeys } from '../modules/auth/keys.ts';
-export { historyQuery } from '../modules/conversations/repo.ts';
+export { historyQuery } from '../modules/conversations/index.ts';
 export { openDatabase, resolveMigrationsDir } from '../platform/database/index.ts';
 export { registerAccount, signedInClient, signUpClient, TEST_PASSWORD } from './accounts.ts';
 export { CHROMIUM_ARGS } from './chromium.ts';
