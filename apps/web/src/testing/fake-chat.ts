@@ -78,7 +78,6 @@ export function fakeChatApi() {
   };
 }
 
-
 /** Pages through `messages` (ascending by seq) the way the server's history does. */
 export function historyOf(messages: readonly Message[]): ChatApi['listHistory'] {
   return async ({ before, limit = 50 }) => {
