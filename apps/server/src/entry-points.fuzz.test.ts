@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CALLS_PER_BATCH_MAX,
   CLOSE_AUTH_REQUIRED,
   CLOSE_POLICY_VIOLATION,
   CLOSE_TOKEN_EXPIRED,
@@ -21,7 +22,7 @@ import {
   seededRandom,
 } from './testing/fuzz.ts';
 import { type SpawnedServer, spawnServer } from './testing/spawn-server.ts';
-import { CALLS_PER_BATCH_MAX, FRAME_MAX_BYTES } from './trpc/frame-limits.ts';
+import { FRAME_MAX_BYTES } from './trpc/frame-limits.ts';
 import { appRouter } from './trpc/router.ts';
 
 /**

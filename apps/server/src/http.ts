@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
-import { TRPC_PATH } from '@gopherchat/api';
+import { CALLS_PER_BATCH_MAX, TRPC_PATH } from '@gopherchat/api';
 import type { AnyRouter } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { type AnyElysia, Elysia } from 'elysia';
@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import { isSameSecret } from './lib/same-secret.ts';
 import type { ReadinessReport } from './modules/system/index.ts';
 import type { SecurityHeaders } from './security-headers.ts';
-import { CALLS_PER_BATCH_MAX } from './trpc/frame-limits.ts';
 
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 

@@ -80,3 +80,9 @@ export const ATTACHMENT_LINKS_MAX = 100;
 export const USER_PROFILES_MAX = 100;
 /** People suggested per keystroke of a search. */
 export const USER_SEARCH_LIMIT = 10;
+
+/** Calls one HTTP request or one WebSocket frame may batch; the server refuses a larger batch whole. */
+export const CALLS_PER_BATCH_MAX = 50;
+
+/** Live subscriptions one socket may hold at once; the web app uses three. */
+export const SUBSCRIPTIONS_PER_SOCKET_MAX = 32;

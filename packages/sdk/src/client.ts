@@ -1,4 +1,4 @@
-import { OPEN_SOCKET_PATHS, SOCKET_PATHS, TRPC_PATH } from '@gopherchat/api';
+import { CALLS_PER_BATCH_MAX, OPEN_SOCKET_PATHS, SOCKET_PATHS, TRPC_PATH } from '@gopherchat/api';
 import type { AppRouter } from '@gopherchat/server/router';
 import { createTRPCClient, httpBatchLink, splitLink, type TRPCClient } from '@trpc/client';
 import { backoffDelay } from './backoff.ts';
@@ -113,6 +113,8 @@ export function createGopherClient(options: GopherClientOptions): GopherClient {
         true: liveSocketLink(socket),
         false: httpBatchLink<AppRouter>({
           url: httpUrl.href,
+          // The server refuses a larger batch whole: many calls in one tick go as several requests.
+          maxItems: CALLS_PER_BATCH_MAX,
           headers: async () => {
             const token = await options.accessToken?.();
             return token ? { authorization: `Bearer ${token}` } : {};

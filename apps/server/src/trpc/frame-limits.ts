@@ -10,18 +10,12 @@
 /**
  * Bytes of one WebSocket frame. A send of the longest message is about
  * 25 kB of JSON at worst (4 000 characters, each escaped to six bytes), so a
- * full batch (`CALLS_PER_BATCH_MAX`) of them still fits.
+ * full batch (`CALLS_PER_BATCH_MAX`, in @gopherchat/api) of them still fits.
  */
 export const FRAME_MAX_BYTES = 2 * 1024 * 1024;
 
 /** Nesting of arrays and objects in one frame; the deepest legitimate input is a handful of levels. */
 export const FRAME_MAX_DEPTH = 32;
-
-/** Calls one HTTP request or one WebSocket frame may batch. */
-export const CALLS_PER_BATCH_MAX = 50;
-
-/** Live subscriptions one socket may hold at once; the web app uses three. */
-export const SUBSCRIPTIONS_PER_SOCKET_MAX = 32;
 
 /**
  * Whether `text`, read as JSON, nests arrays and objects deeper than

@@ -1,4 +1,9 @@
-import { type AppErrorData, describeUnstorableText, findUnstorableText } from '@gopherchat/api';
+import {
+  type AppErrorData,
+  describeUnstorableText,
+  findUnstorableText,
+  SUBSCRIPTIONS_PER_SOCKET_MAX,
+} from '@gopherchat/api';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError, appCodeForTrpcCode, TRPC_CODE_BY_APP_CODE } from '../errors.ts';
@@ -6,7 +11,6 @@ import { startDeadline } from '../lib/deadline.ts';
 import { DrainingError } from '../lifecycle.ts';
 import { isDatabaseUnavailable } from '../platform/database/index.ts';
 import type { Context } from './context.ts';
-import { SUBSCRIPTIONS_PER_SOCKET_MAX } from './frame-limits.ts';
 
 const INTERNAL_USER_MESSAGE = 'Something went wrong on our side. Please try again.';
 

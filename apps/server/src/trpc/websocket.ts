@@ -1,10 +1,12 @@
 import {
+  CALLS_PER_BATCH_MAX,
   CLOSE_AUTH_REQUIRED,
   CLOSE_POLICY_VIOLATION,
   CLOSE_SERVICE_RESTART,
   CLOSE_SESSION_REVOKED,
   CLOSE_TOKEN_EXPIRED,
   CLOSE_UNSUPPORTED_DATA,
+  SUBSCRIPTIONS_PER_SOCKET_MAX,
 } from '@gopherchat/api';
 import type { AnyRouter } from '@trpc/server';
 import { getWSConnectionHandler, type WSSHandlerOptions } from '@trpc/server/adapters/ws';
@@ -13,13 +15,7 @@ import type { Logger } from 'pino';
 import type { Lifecycle } from '../lifecycle.ts';
 import { isAllowedOrigin } from '../origin.ts';
 import type { CancelTimer, Scheduler } from '../platform/clock/index.ts';
-import {
-  CALLS_PER_BATCH_MAX,
-  FRAME_MAX_BYTES,
-  FRAME_MAX_DEPTH,
-  isNestedDeeperThan,
-  SUBSCRIPTIONS_PER_SOCKET_MAX,
-} from './frame-limits.ts';
+import { FRAME_MAX_BYTES, FRAME_MAX_DEPTH, isNestedDeeperThan } from './frame-limits.ts';
 import { type TrackedChannel, TrpcSocket } from './socket.ts';
 
 interface SocketData {
