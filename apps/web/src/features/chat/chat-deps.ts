@@ -65,6 +65,8 @@ export interface ChatDeps {
   /** Calls `listener` now if the connection is live, and each time it is live again; returns the unsubscribe. */
   whenLive(listener: () => void): () => void;
   clock: Scheduler;
+  /** Jitter for retry backoff, in [0, 1): Math.random, or a fixed value in tests. */
+  random(): number;
   /** Where the outbox and the offline snapshot survive a reload (localStorage). */
   storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   /** Where this person's offline snapshot is kept (dropped at sign-out, unlike the outbox). */

@@ -57,6 +57,8 @@ function chatUnderTest(storage = new MemoryStorage()) {
       return () => liveListeners.delete(listener);
     },
     clock,
+    // The longest jitter: a retry is due as late as it can be.
+    random: () => 0.999,
     storage,
     snapshotKey: SNAPSHOT_KEY,
     newId: () => `client-${++ids}`,
@@ -329,7 +331,7 @@ describe('createChat, sending and changing messages', () => {
     t.chat.markRead('c1', 11);
     await t.clock.advance(READ_BATCH_MS);
     expect(t.server.callsTo('markRead')).toHaveLength(1);
-    // Sent last: the outbox's own retry (after a random backoff) is not due before the connection is back.
+    // Sent last: the outbox's own retry (about 500 ms later at this jitter) is not due before the connection is back.
     await t.chat.send('c1', 'later');
     expect(t.server.callsTo('sendMessage')).toHaveLength(1);
 

@@ -55,6 +55,7 @@ export function createChat(deps: ChatDeps) {
     storage: deps.storage,
     storageKey: `gopherchat.outbox.${me.id}`,
     clock,
+    random: deps.random,
     newId: deps.newId,
     describe,
     onSent: incoming.applyMessage,

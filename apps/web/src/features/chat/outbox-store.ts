@@ -17,6 +17,8 @@ export function createOutboxStore(deps: {
   /** Kept per person: signed out and in again, what was written still goes. */
   storageKey: string;
   clock: Scheduler;
+  /** Jitter for the retry backoff. */
+  random(): number;
   newId(): string;
   describe(error: unknown): AppErrorData;
   onSent(message: Message): void;
@@ -35,7 +37,7 @@ export function createOutboxStore(deps: {
     describe: deps.describe,
     onSent: (message) => deps.onSent(message),
     onChange: (queue) => setState('outbox', [...queue]),
-    retryDelayMs: (attempt) => backoffDelay(attempt),
+    retryDelayMs: (attempt) => backoffDelay(attempt, { random: deps.random }),
     clock: deps.clock,
   });
   setState('outbox', [...outbox.queue]);

@@ -53,6 +53,7 @@ export function createChatStore(me: Me) {
     },
     whenLive: (listener) => connection.whenLive(listener),
     clock: systemClock,
+    random: Math.random,
     storage: localStorage,
     snapshotKey: offlineDataKey(me.id),
     newId: () => crypto.randomUUID(),
