@@ -1,10 +1,14 @@
-import { announcementsRouter } from '../modules/announcements/index.ts';
-import { attachmentsRouter } from '../modules/attachments/index.ts';
-import { authRouter } from '../modules/auth/index.ts';
-import { conversationsRouter, eventsRouter, messagesRouter, receiptsRouter } from '../modules/conversations/index.ts';
-import { systemRouter } from '../modules/system/index.ts';
-import { usersRouter } from '../modules/users/index.ts';
+import { announcementsRouter } from '../modules/announcements/router.ts';
+import { attachmentsRouter } from '../modules/attachments/router.ts';
+import { authRouter } from '../modules/auth/router.ts';
+import { conversationsRouter, eventsRouter, messagesRouter, receiptsRouter } from '../modules/conversations/router.ts';
+import { systemRouter } from '../modules/system/router.ts';
+import { usersRouter } from '../modules/users/router.ts';
 import { router } from './init.ts';
+
+// Each module's router.ts is its transport entry, read only here; its index.ts is the
+// service side that app.ts and other modules use. Keeping them apart keeps
+// module → tRPC → module imports from running in a circle.
 
 export const appRouter = router({
   system: systemRouter,

@@ -1,4 +1,3 @@
-export { attachmentsRouter } from './router.ts';
 export { type AttachmentService, createAttachmentService } from './service.ts';
 export type { ProcessedImage, ProcessImageInput } from './thumbnails.ts';
 

@@ -5,6 +5,5 @@ export { createOAuthRoutes } from './oauth-routes.ts';
 export { createPasswordHasher } from './passwords.ts';
 export { createAuthRepo } from './repo.ts';
 export { createRoleRepo } from './roles.ts';
-export { authRouter } from './router.ts';
 export { createAuthRoutes } from './routes.ts';
 export { type AuthService, createAuthService, type RequestMeta } from './service.ts';

@@ -4,13 +4,13 @@ import {
   type MemberRole,
   type MessageContent,
   type SystemEvent,
+  type UserProfile,
 } from '@gopherchat/api';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import { AppError } from '../../errors.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
-import type { ProfileDirectory } from '../users/index.ts';
 import { canManage, requireRole } from './access.ts';
 import type { EventLog, PendingEvent } from './event-log.ts';
 import { messageEvent } from './message-view.ts';
@@ -47,6 +47,11 @@ const systemEntry = (event: SystemEvent, at: Date) => ({
  * change leaves a note in the conversation, and the membership cache
  * forgets what it changed once it has committed.
  */
+/** Who has an account, by id: the users module's cached profile directory. */
+export interface ProfileLookup {
+  profilesOf(userIds: string[]): Promise<UserProfile[]>;
+}
+
 export function createGroups(deps: {
   repo: ConversationRepo;
   log: EventLog;
@@ -55,7 +60,7 @@ export function createGroups(deps: {
   /** The membership cache, told what each change altered once it has committed. */
   membership: { forget(conversationId: string, userIds: string[]): Promise<void> };
   /** Who has an account (cached). */
-  profiles: Pick<ProfileDirectory, 'profilesOf'>;
+  profiles: ProfileLookup;
   /** The caller's summary of a conversation, which every change answers with. */
   summaryOf: (userId: string, conversationId: string) => Promise<ConversationSummary>;
   /** Told, after the commit, who joined; not awaited (see `createConversationService`). */

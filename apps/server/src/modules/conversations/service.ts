@@ -5,13 +5,12 @@ import type { Clock } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import type { Metrics } from '../../platform/metrics/index.ts';
 import type { RateLimiter } from '../../platform/rate-limit/index.ts';
-import type { ProfileDirectory } from '../users/index.ts';
 import type { AttachmentsForMessages } from './attachments-port.ts';
 import { createConversationReads } from './conversation-reads.ts';
 import type { EventHub } from './event-hub.ts';
 import type { EventLog } from './event-log.ts';
 import { createEventStream } from './event-stream.ts';
-import { createGroups } from './groups.ts';
+import { createGroups, type ProfileLookup } from './groups.ts';
 import { createMembershipCache } from './membership-cache.ts';
 import { createMessageChanges } from './message-changes.ts';
 import { createReceipts } from './receipts.ts';
@@ -49,7 +48,7 @@ export function createConversationService(deps: {
   cacheTtlMs: number;
   metrics: Metrics;
   /** Who has an account (cached). */
-  profiles: Pick<ProfileDirectory, 'profilesOf'>;
+  profiles: ProfileLookup;
   attachments: AttachmentsForMessages;
 }) {
   const { db, log, hub, clock, logger, attachments } = deps;

@@ -1,2 +1,1 @@
-export { systemRouter } from './router.ts';
 export { createSystemService, type ReadinessReport, type SystemService } from './service.ts';
