@@ -117,6 +117,13 @@ describe('chat in the browser', () => {
     // Hidden when offline, so attached rather than visible.
     await jackInIrisList.locator('[data-presence="offline"]').waitFor({ state: 'attached', timeout: 10_000 });
     await iris.page.getByTestId('conversation-status').getByText('last seen just now').waitFor();
+
+    // Offline herself, Iris is shown nobody as online or offline: unknown until she is back.
+    await iris.context.setOffline(true);
+    await jackInIrisList.locator('[data-presence="unknown"]').waitFor({ state: 'attached' });
+    await iris.page.getByTestId('conversation-status').getByText('Direct conversation').waitFor();
+    await iris.context.setOffline(false);
+    await jackInIrisList.locator('[data-presence="offline"]').waitFor({ state: 'attached', timeout: 10_000 });
     await iris.context.close();
     await jack.context.close();
   });

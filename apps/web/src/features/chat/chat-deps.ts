@@ -64,6 +64,8 @@ export interface ChatDeps {
   subscribeEvents(handlers: EventStreamHandlers): () => void;
   /** Calls `listener` now if the connection is live, and each time it is live again; returns the unsubscribe. */
   whenLive(listener: () => void): () => void;
+  /** Calls `listener` each time a live connection is lost; returns the unsubscribe. */
+  whenLost(listener: () => void): () => void;
   clock: Scheduler;
   /** Jitter for retry backoff, in [0, 1): Math.random, or a fixed value in tests. */
   random(): number;

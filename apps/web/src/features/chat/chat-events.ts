@@ -3,6 +3,7 @@ import type { ChatStateStore } from './chat-state.ts';
 import type { ConversationsStore } from './conversations-store.ts';
 import type { GroupAdmin } from './group-admin.ts';
 import type { IncomingMessages } from './incoming-messages.ts';
+import type { PresenceStore } from './presence-store.ts';
 import type { ReceiptsStore } from './receipts-store.ts';
 import type { TypingStore } from './typing-store.ts';
 
@@ -34,12 +35,13 @@ export function createEventHandler(deps: {
   conversations: Pick<ConversationsStore, 'refresh' | 'forget' | 'reloadEverything'>;
   receipts: Pick<ReceiptsStore, 'noteDelivered' | 'applyReceipts'>;
   typing: Pick<TypingStore, 'applyTyping'>;
+  presence: Pick<PresenceStore, 'apply'>;
   groups: Pick<GroupAdmin, 'isLeaving'>;
   applyProfile(profile: UserProfile): void;
   applyAttachmentStatus(status: AttachmentStatus): void;
   tell(text: string): void;
 }) {
-  const { state, setState } = deps.store;
+  const { state } = deps.store;
 
   return function handle(event: UserEvent): Promise<void> | undefined {
     switch (event.kind) {
@@ -59,7 +61,7 @@ export function createEventHandler(deps: {
         deps.receipts.applyReceipts(event.conversationId, event.receipts);
         return;
       case 'presence':
-        for (const presence of event.users) setState('presence', presence.userId, presence);
+        deps.presence.apply(event);
         return;
       case 'typing':
         deps.typing.applyTyping(event.conversationId, event.userId, event.isTyping);

@@ -38,6 +38,7 @@ function chatUnderTest(storage = new MemoryStorage()) {
   const server = fakeChatApi();
   let stream: EventStreamHandlers | undefined;
   const liveListeners = new Set<() => void>();
+  const lostListeners = new Set<() => void>();
   let leavePage: (() => void) | undefined;
   const adopted: UserProfile[] = [];
   const statuses: AttachmentStatus[] = [];
@@ -55,6 +56,10 @@ function chatUnderTest(storage = new MemoryStorage()) {
     whenLive(listener) {
       liveListeners.add(listener);
       return () => liveListeners.delete(listener);
+    },
+    whenLost(listener) {
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
     },
     clock,
     // The longest jitter: a retry is due as late as it can be.
@@ -93,6 +98,9 @@ function chatUnderTest(storage = new MemoryStorage()) {
     receive: (...events: UserEvent[]) => subscribed().onEvents(events),
     goLive() {
       for (const listener of liveListeners) listener();
+    },
+    loseConnection() {
+      for (const listener of lostListeners) listener();
     },
     leavePage: () => leavePage?.(),
     seqsIn: (conversationId: string) => chat.state.timelines[conversationId]?.messages.map((m) => m.seq),
@@ -368,5 +376,33 @@ describe('createChat, sending and changing messages', () => {
     t.chat.dispose();
     expect(t.isSubscribed()).toBe(false);
     expect(t.clock.pendingTimers).toBe(0);
+  });
+});
+
+describe('createChat, presence', () => {
+  const online = (userId: string) => ({ userId, isOnline: true, lastSeenAt: null });
+  const offline = (userId: string, lastSeenAt: string) => ({ userId, isOnline: false, lastSeenAt });
+
+  it('merges changes, and shows nobody online or offline once my connection is lost, until the next greeting', async () => {
+    const t = await openConversation();
+    await t.receive({ kind: 'presence', users: [online('bob'), online('cy')] });
+    await t.receive({ kind: 'presence', users: [offline('cy', '2026-01-01T10:00:00.000Z')] });
+    expect(t.state.presence).toEqual({ bob: online('bob'), cy: offline('cy', '2026-01-01T10:00:00.000Z') });
+
+    t.loseConnection();
+    expect(t.state.presence).toEqual({});
+    await t.receive({ kind: 'presence', users: [online('bob')] });
+    expect(t.state.presence).toEqual({ bob: online('bob') });
+  });
+
+  it('forgets everyone while the server says presence is stale, and takes its fresh view as everyone', async () => {
+    const t = await openConversation();
+    await t.receive({ kind: 'presence', users: [online('bob'), online('cy'), online('dan')] });
+    await t.receive({ kind: 'presence', users: [], isStale: true });
+    expect(t.state.presence).toEqual({});
+    // Cy went offline meanwhile; Dan left my last shared conversation, so the view no longer has him.
+    const [bob, cy] = [online('bob'), offline('cy', '2026-01-01T10:00:00.000Z')];
+    await t.receive({ kind: 'presence', users: [bob, cy], isStale: false });
+    expect(t.state.presence).toEqual({ bob, cy });
   });
 });

@@ -12,6 +12,7 @@ import { createHistoryStore } from './history-store.ts';
 import { createIncomingMessages } from './incoming-messages.ts';
 import { createMessageEdits } from './message-edits.ts';
 import { createOutboxStore } from './outbox-store.ts';
+import { createPresenceStore } from './presence-store.ts';
 import { createProfileChanges } from './profile-changes.ts';
 import { createReceiptsStore } from './receipts-store.ts';
 import { readSnapshot, takeSnapshot, writeSnapshot } from './snapshot.ts';
@@ -45,6 +46,7 @@ export function createChat(deps: ChatDeps) {
   const people = createPeopleDirectory({ load: (ids) => api.loadProfiles({ ids }), later });
   const receipts = createReceiptsStore({ store, api, later, describe, myId: me.id });
   const typing = createTypingStore({ store, api, clock, later });
+  const presence = createPresenceStore({ store });
   const history = createHistoryStore({ store, api, people, receipts, describe, tell });
   const conversations = createConversationsStore({ store, api, receipts, history, describe, tell });
   const incoming = createIncomingMessages({ store, myId: me.id, history, conversations, receipts, typing });
@@ -69,6 +71,7 @@ export function createChat(deps: ChatDeps) {
     conversations,
     receipts,
     typing,
+    presence,
     groups,
     applyProfile,
     applyAttachmentStatus: deps.applyAttachmentStatus,
@@ -90,6 +93,8 @@ export function createChat(deps: ChatDeps) {
     },
     onError: (error) => tell(error.userMessage),
   });
+  // Contacts are not shown online while I am not: unknown until the next greeting.
+  const stopForgettingPresence = deps.whenLost(presence.forget);
   // What waited for the connection goes out each time it is back.
   const stopResuming = deps.whenLive(() => {
     void outbox.kick();
@@ -136,6 +141,7 @@ export function createChat(deps: ChatDeps) {
       saveSnapshot();
       unsubscribe();
       stopResuming();
+      stopForgettingPresence();
       stopSavingOnLeave();
       outbox.dispose();
       timers.clearAll();

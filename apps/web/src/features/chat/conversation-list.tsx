@@ -1,5 +1,6 @@
 import type { AttachmentKind, ConversationSummary, UserPresence } from '@gopherchat/api';
 import { For, Show } from 'solid-js';
+import { presenceStatusOf } from './last-seen.ts';
 import { wordsOf } from './markdown.ts';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
@@ -67,12 +68,12 @@ export function ConversationList(props: {
                     </span>
                     <Show when={summary.peer}>
                       {(peer) => {
-                        const isOnline = () => props.presence[peer().userId]?.isOnline === true;
+                        const status = () => presenceStatusOf(props.presence[peer().userId]);
                         return (
                           <span
                             class="absolute bottom-0 right-0 h-3 w-3 rounded-full bg-emerald-500 ring-2 ring-surface-raised"
-                            classList={{ hidden: !isOnline() }}
-                            data-presence={isOnline() ? 'online' : 'offline'}
+                            classList={{ hidden: status() !== 'online' }}
+                            data-presence={status()}
                           >
                             <span class="sr-only">(online)</span>
                           </span>

@@ -11,9 +11,20 @@ import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
 import { PeoplePicker } from '../people/people-picker.tsx';
+import { type PresenceStatus, presenceStatusOf } from './last-seen.ts';
 import { canManage, canRemove } from './permissions.ts';
 
 const ROLE_NAMES: Record<MemberRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
+const PRESENCE_DOT: Record<PresenceStatus, string> = {
+  online: 'bg-emerald-500',
+  offline: 'bg-line-strong',
+  unknown: 'border border-line-strong',
+};
+const PRESENCE_WORDS: Record<PresenceStatus, string> = {
+  online: 'Online:',
+  offline: 'Offline:',
+  unknown: 'Presence unknown:',
+};
 const ROLE_ORDER: Record<MemberRole, number> = { owner: 0, admin: 1, member: 2 };
 
 /**
@@ -121,14 +132,14 @@ export function GroupSettingsDialog(props: {
               <For each={members()}>
                 {(member) => {
                   const isMe = () => member.userId === props.myId;
-                  const isOnline = () => isMe() || props.presence[member.userId]?.isOnline === true;
+                  const status = () => (isMe() ? 'online' : presenceStatusOf(props.presence[member.userId]));
                   return (
                     <li class="flex items-center gap-3 px-3 py-2 text-sm" data-testid="group-member">
                       <span
-                        class={`h-2.5 w-2.5 flex-none rounded-full ${isOnline() ? 'bg-emerald-500' : 'bg-line-strong'}`}
-                        data-presence={isOnline() ? 'online' : 'offline'}
+                        class={`h-2.5 w-2.5 flex-none rounded-full ${PRESENCE_DOT[status()]}`}
+                        data-presence={status()}
                       >
-                        <span class="sr-only">{isOnline() ? 'Online:' : 'Offline:'}</span>
+                        <span class="sr-only">{PRESENCE_WORDS[status()]}</span>
                       </span>
                       <span class="min-w-0 flex-1 truncate">
                         <span class="font-medium">{member.displayName}</span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import { describePresence } from './last-seen.ts';
+import { describePresence, presenceStatusOf } from './last-seen.ts';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const lastSeen = (date: Date) => ({ userId: 'ada', isOnline: false, lastSeenAt: date.toISOString() });
@@ -29,5 +29,13 @@ describe('describePresence', () => {
     const lastWeek = new Date(2026, 2, 5, 8, 0);
     expect(describePresence(lastSeen(lastWeek), now)).toMatch(/^last seen \S+ at /);
     expect(describePresence(lastSeen(new Date(2026, 1, 1, 8, 0)), now)).toMatch(/^last seen on .*2026$/);
+  });
+});
+
+describe('presenceStatusOf', () => {
+  it('tells online and offline from what was reported, and unknown from nothing reported', () => {
+    expect(presenceStatusOf({ userId: 'ada', isOnline: true, lastSeenAt: null })).toBe('online');
+    expect(presenceStatusOf({ userId: 'ada', isOnline: false, lastSeenAt: null })).toBe('offline');
+    expect(presenceStatusOf(undefined)).toBe('unknown');
   });
 });

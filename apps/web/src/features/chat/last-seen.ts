@@ -11,6 +11,12 @@ function daysBetween(then: Date, now: Date): number {
   return Math.round((midnight(now) - midnight(then)) / (24 * 60 * MINUTE_MS));
 }
 
+/** Online or offline as last reported; unknown while my own connection, or the server's view, is not live. */
+export type PresenceStatus = 'online' | 'offline' | 'unknown';
+
+export const presenceStatusOf = (presence: UserPresence | undefined): PresenceStatus =>
+  presence === undefined ? 'unknown' : presence.isOnline ? 'online' : 'offline';
+
 /**
  * Someone's presence in words, relative to `now`: "online", "last seen 5 min
  * ago", "last seen yesterday at 14:02", "last seen on March 3, 2026";
