@@ -1,11 +1,42 @@
 import { describe, expect, it } from 'bun:test';
-import { ATTACHMENT_MAX_BYTES } from '@gopherchat/api';
+import { ATTACHMENT_MAX_BYTES, MESSAGE_TEXT_MAX_LENGTH } from '@gopherchat/api';
 import { testMp3, testMp4, testPhoto } from '@gopherchat/server/testing';
 import { attach, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
 /** Sharing files in real browsers, against the server serving the built web app and its embedded object store. */
 describe('sharing files in the browser', () => {
   const web = useWebApp('attachments');
+
+  it('never cuts a long message: counts near the limit, stops it over, and sends it whole as a file', async () => {
+    const ada = await web.personAt('ada.long');
+    await web.personAt('bob.long');
+    await startConversation(ada.page, 'Direct', { usernames: ['bob.long'] });
+    const field = ada.page.getByRole('textbox', { name: 'Message' });
+    // A paste of 4 100 characters was cut to the limit and sent without a word.
+    const pasted = `${'All work and no play. '.repeat(186)}The end.`;
+    expect(pasted.length).toBe(MESSAGE_TEXT_MAX_LENGTH + 100);
+    await field.fill(pasted);
+    await expect(field.inputValue()).resolves.toBe(pasted);
+    await ada.page.getByTestId('composer-counter').getByText('4,100 / 4,000').waitFor();
+    await ada.page
+      .getByTestId('composer-too-long')
+      .getByText('100 characters over the limit', { exact: false })
+      .waitFor();
+    await expect(ada.page.getByRole('button', { name: 'Send', exact: true }).isDisabled()).resolves.toBe(true);
+    await field.press('Enter');
+    await expect(field.inputValue()).resolves.toBe(pasted);
+    await saveScreenshot(ada.page, 'composer-too-long');
+    await ada.page.setViewportSize({ width: 390, height: 844 });
+    await ada.page.emulateMedia({ colorScheme: 'dark' });
+    await saveScreenshot(ada.page, 'composer-too-long-390-dark');
+
+    await ada.page.getByRole('button', { name: 'Send as a file' }).click();
+    const card = ada.page.getByTestId('message-list').getByTestId('attachment-file').filter({ hasText: 'message.txt' });
+    await card.getByRole('link', { name: 'Download message.txt' }).waitFor();
+    await expect(field.inputValue()).resolves.toBe('');
+    // Sent whole as the file, and not also as a cut message.
+    await expect(ada.page.getByTestId('message-list').getByText('All work and no play').count()).resolves.toBe(0);
+  });
 
   it('shares an image: the sender sees it upload, the other person its thumbnail, live, and opens it whole', async () => {
     const ada = await web.personAt('ada');

@@ -1,7 +1,8 @@
-import { ATTACHMENT_CAPTION_MAX_LENGTH, MESSAGE_TEXT_MAX_LENGTH, TYPING_RENEW_MS } from '@gopherchat/api';
-import { createEffect, on, onCleanup, Show } from 'solid-js';
+import { ATTACHMENT_CAPTION_MAX_LENGTH, TYPING_RENEW_MS } from '@gopherchat/api';
+import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js';
 import { AttachButton } from '../attachments/attach-button.tsx';
 import { pastedFiles } from '../attachments/picked-files.ts';
+import { messageLength } from './message-length.ts';
 import { excerpt } from './timeline.ts';
 import { createTypingSignals } from './typing.ts';
 
@@ -36,6 +37,10 @@ const describeTarget = (target: ComposerTarget) =>
  *
  * Files are attached with the paperclip or pasted; what was being written
  * goes with them as their caption.
+ *
+ * Nothing written is ever cut: near the limit a counter shows, and over it
+ * the message cannot be sent until it is shortened, or it goes as a text
+ * file.
  */
 export function Composer(props: {
   conversationId: string;
@@ -48,6 +53,8 @@ export function Composer(props: {
   onTyping: (conversationId: string, isTyping: boolean) => void;
 }) {
   let field: HTMLTextAreaElement | undefined;
+  const [draft, setDraft] = createSignal('');
+  const length = () => messageLength(draft());
   const typing = createTypingSignals({
     send: (conversationId, isTyping) => props.onTyping(conversationId, isTyping),
     now: Date.now,
@@ -66,6 +73,7 @@ export function Composer(props: {
   const showInField = (text: string) => {
     if (!field) return;
     field.value = text;
+    setDraft(text);
     fit();
     field.focus();
   };
@@ -99,6 +107,7 @@ export function Composer(props: {
     if (!field) return;
     typing.stop();
     field.value = '';
+    setDraft('');
     drafts.delete(props.conversationId);
     fit();
   };
@@ -107,6 +116,7 @@ export function Composer(props: {
     if (!field) return;
     const text = field.value.trim();
     const { target } = props;
+    if (length().isOver) return;
     if (target?.kind === 'edit') {
       if (text === '') return;
       if (text !== target.text) props.onEdit(target.seq, text);
@@ -117,6 +127,13 @@ export function Composer(props: {
     props.onSend(text, target?.seq);
     clear();
     if (target) props.onTargetDone();
+  };
+
+  /** Too long for a message: the text goes whole, as a file of its own. */
+  const sendAsFile = () => {
+    if (!field || isEditing()) return;
+    props.onAttach([new File([field.value.trim()], 'message.txt', { type: 'text/plain' })], undefined);
+    clear();
   };
 
   const attach = (files: File[]) => {
@@ -159,12 +176,14 @@ export function Composer(props: {
         <textarea
           ref={field}
           rows={1}
-          maxLength={MESSAGE_TEXT_MAX_LENGTH}
           class="field max-h-40 resize-none"
+          aria-invalid={length().isOver}
+          aria-describedby="composer-length"
           placeholder="Write a message"
           aria-label="Message"
           onInput={(event) => {
             fit();
+            setDraft(event.currentTarget.value);
             if (isEditing()) return;
             drafts.set(props.conversationId, event.currentTarget.value);
             typing.changed(props.conversationId, event.currentTarget.value);
@@ -185,9 +204,34 @@ export function Composer(props: {
             }
           }}
         />
-        <button type="submit" class="btn-primary">
+        <button type="submit" class="btn-primary" disabled={length().isOver}>
           {isEditing() ? 'Save' : 'Send'}
         </button>
+      </div>
+      <div id="composer-length" class="flex items-start gap-2 text-xs" aria-live="polite">
+        <Show when={length().problem}>
+          {(problem) => (
+            <p class="mt-2 min-w-0 flex-1 text-danger" data-testid="composer-too-long">
+              {problem()}
+            </p>
+          )}
+        </Show>
+        <Show when={length().isOver && !isEditing()}>
+          <button type="button" class="btn mt-1 flex-none border border-line px-2 py-1 text-xs" onClick={sendAsFile}>
+            Send as a file
+          </button>
+        </Show>
+        <Show when={length().counter}>
+          {(counter) => (
+            <span
+              class="mt-2 ml-auto flex-none tabular-nums"
+              classList={{ 'text-danger': length().isOver, 'text-fg-muted': !length().isOver }}
+              data-testid="composer-counter"
+            >
+              {counter()}
+            </span>
+          )}
+        </Show>
       </div>
     </form>
   );
