@@ -97,11 +97,12 @@ export function createGroups(deps: {
   }
 
   /**
-   * Writes what someone did as notes in the conversation. They have seen
-   * them, like their own messages: their pointers move past them, so their
-   * own doings never count as unread.
+   * Writes what someone did as notes in the conversation. `seenBy` (who did
+   * it, and whoever it brought in) have seen them, like their own messages:
+   * their pointers move past them, so a new conversation, or being added to
+   * one, never shows as unread news.
    */
-  async function appendNotes(on: ConversationRepo, conversationId: string, actorId: string, events: SystemEvent[]) {
+  async function appendNotes(on: ConversationRepo, conversationId: string, seenBy: string[], events: SystemEvent[]) {
     const at = now();
     const notes = await on.appendMessages(
       conversationId,
@@ -110,7 +111,9 @@ export function createGroups(deps: {
     );
     const last = notes.at(-1);
     if (last) {
-      await on.advancePointers([{ conversationId, userId: actorId, deliveredSeq: last.seq, readSeq: last.seq }]);
+      await on.advancePointers(
+        [...new Set(seenBy)].map((userId) => ({ conversationId, userId, deliveredSeq: last.seq, readSeq: last.seq })),
+      );
     }
     return notes;
   }
@@ -125,9 +128,12 @@ export function createGroups(deps: {
       const at = now();
       await on.insertConversation({ ...conversation, createdAt: at, updatedAt: at });
       await on.addMembers(conversation.id, members, at);
-      const notes = await appendNotes(on, conversation.id, conversation.createdBy, [
-        { kind: 'created', by: conversation.createdBy },
-      ]);
+      const notes = await appendNotes(
+        on,
+        conversation.id,
+        [conversation.createdBy, ...members.map(({ userId }) => userId)],
+        [{ kind: 'created', by: conversation.createdBy }],
+      );
       return {
         result: undefined,
         events: [
@@ -196,7 +202,7 @@ export function createGroups(deps: {
         const notes = await appendNotes(
           on,
           conversationId,
-          userId,
+          [userId, ...added],
           added.map((id) => ({ kind: 'member_added', by: userId, userId: id })),
         );
         return {
@@ -228,7 +234,7 @@ export function createGroups(deps: {
         const event: SystemEvent = isLeaving
           ? { kind: 'member_left', userId }
           : { kind: 'member_removed', by: userId, userId: memberId };
-        const notes = await appendNotes(on, conversationId, userId, [event]);
+        const notes = await appendNotes(on, conversationId, [userId], [event]);
         // The note first, while they still receive the conversation; then they leave it.
         return {
           result: promoted ? [memberId, promoted] : [memberId],
@@ -245,7 +251,7 @@ export function createGroups(deps: {
         if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can rename it.');
         const at = now();
         await on.renameConversation(conversationId, title, at);
-        const notes = await appendNotes(on, conversationId, userId, [{ kind: 'renamed', by: userId, title }]);
+        const notes = await appendNotes(on, conversationId, [userId], [{ kind: 'renamed', by: userId, title }]);
         return {
           result: undefined,
           events: [

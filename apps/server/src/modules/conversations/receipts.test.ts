@@ -32,7 +32,8 @@ describe.each(backends)('receipts over $name', ({ database, bus }) => {
     expect(eventsOfKind(adas.events, 'receipts')[0]).toEqual({
       kind: 'receipts',
       conversationId,
-      receipts: [{ userId: bob.id, lastDeliveredSeq: 3, lastReadSeq: 0 }],
+      // Bob has seen the note of the conversation's start (seq 1), which brought him in.
+      receipts: [{ userId: bob.id, lastDeliveredSeq: 3, lastReadSeq: 1 }],
     });
 
     await bob.api.receipts.markRead.mutate({ conversationId, seq: 2 });

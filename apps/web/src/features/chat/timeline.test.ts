@@ -105,6 +105,16 @@ describe('summaryAfterMessage', () => {
     expect(summaryAfterMessage(summary({ unreadCount: 2 }), bobLeft, 'bob')).toMatchObject({ unreadCount: 0 });
   });
 
+  it('does not count the note that brought the reader in (a new conversation showed as unread)', () => {
+    const note = (event: Message['content']) => message(3, { senderId: null, content: event });
+    const started = note({ type: 'system', event: { kind: 'created', by: 'ada' } });
+    expect(summaryAfterMessage(summary(), started, 'bob')).toMatchObject({ unreadCount: 0, lastReadSeq: 3 });
+    const bobAdded = note({ type: 'system', event: { kind: 'member_added', by: 'ada', userId: 'bob' } });
+    expect(summaryAfterMessage(summary(), bobAdded, 'bob')).toMatchObject({ unreadCount: 0, lastReadSeq: 3 });
+    const cyAdded = note({ type: 'system', event: { kind: 'member_added', by: 'ada', userId: 'cy' } });
+    expect(summaryAfterMessage(summary(), cyAdded, 'bob')).toMatchObject({ unreadCount: 1, lastReadSeq: 2 });
+  });
+
   it('does not count an edit of an old message again, but shows it in the preview', () => {
     const edited = message(2, { content: { type: 'deleted' } });
     expect(summaryAfterMessage(summary({ unreadCount: 1 }), edited, 'bob')).toMatchObject({

@@ -56,15 +56,30 @@ export function byActivity(a: ConversationSummary, b: ConversationSummary): numb
 }
 
 /** Who caused a system event: the server moves that person's pointers past its note. */
-function actorOf(event: SystemEvent): string {
-  return event.kind === 'member_left' ? event.userId : event.by;
+/** Whether a note is no news to me: I did it, or it brought me in (the server moves my pointers past it too). */
+function isSeenBy(event: SystemEvent, myId: string): boolean {
+  switch (event.kind) {
+    case 'created':
+      // Everyone in a conversation was brought in by its start.
+      return true;
+    case 'member_added':
+      return event.by === myId || event.userId === myId;
+    case 'member_left':
+      return event.userId === myId;
+    case 'member_removed':
+    case 'renamed':
+      return event.by === myId;
+    default:
+      return event satisfies never;
+  }
 }
 
 /**
  * A conversation's summary after one of its messages arrived live: newer
  * messages move `lastMessage` on, and count as unread unless they are the
- * reader's own: sent by them, or a system note of something they did (the
- * server moves the actor's pointers, and counts the same way after a reload).
+ * reader's own: sent by them, or a system note of something they did or
+ * that brought them in (the server moves those pointers, and counts the
+ * same way after a reload).
  * Others' become read once they are seen on screen (`summaryAfterMyPointers`).
  */
 export function summaryAfterMessage(summary: ConversationSummary, message: Message, myId: string): ConversationSummary {
@@ -73,7 +88,7 @@ export function summaryAfterMessage(summary: ConversationSummary, message: Messa
     return summary.lastMessage?.seq === message.seq ? { ...summary, lastMessage: message } : summary;
   }
   const isMine =
-    message.senderId === myId || (message.content.type === 'system' && actorOf(message.content.event) === myId);
+    message.senderId === myId || (message.content.type === 'system' && isSeenBy(message.content.event, myId));
   return {
     ...summary,
     lastSeq: message.seq,
