@@ -50,6 +50,11 @@ describe('chat in the browser', () => {
 
     await startConversation(ada.page, 'Direct', { usernames: ['bob'] });
     await expect(ada.page.getByTestId('conversation-title').textContent()).resolves.toBe('bob');
+    // Its preview says what happened ("Conversation updated" said nothing), and it is no unread news to Bob.
+    await ada.page.getByTestId('conversation').getByText('You started the conversation').waitFor();
+    const bobsNew = bob.page.getByTestId('conversation').filter({ hasText: 'ada started the conversation' });
+    await bobsNew.waitFor();
+    await expect(bobsNew.getByTestId('unread').count()).resolves.toBe(0);
     await write(ada.page, 'Hi Bob! Notes at https://example.com/notes.');
 
     // Bob's list shows it with an unread badge before he opens it.

@@ -78,6 +78,7 @@ export function ChatView(props: { me: Me }) {
           conversations={chat.conversationList()}
           presence={state.presence}
           activeId={state.activeId}
+          nameOf={(userId) => chat.people.names[userId] ?? 'Someone'}
           onOpen={(id) => void chat.open(id)}
         />
       </aside>

@@ -2,6 +2,7 @@ import type { AttachmentKind, ConversationSummary, UserPresence } from '@gopherc
 import { For, Show } from 'solid-js';
 import { presenceStatusOf } from './last-seen.ts';
 import { wordsOf } from './markdown.ts';
+import { describeSystemEvent } from './system-events.ts';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
@@ -14,7 +15,7 @@ function when(iso: string) {
 /** What a shared file's preview starts with. */
 const KIND_MARKS = { image: '🖼', audio: '🎵', video: '🎬', file: '📎' } satisfies Record<AttachmentKind, string>;
 
-function preview(summary: ConversationSummary, myId: string): string {
+function preview(summary: ConversationSummary, myId: string, nameOf: (userId: string) => string): string {
   const message = summary.lastMessage;
   if (!message) return 'No messages yet';
   const who = message.senderId === myId ? 'You: ' : '';
@@ -25,8 +26,12 @@ function preview(summary: ConversationSummary, myId: string): string {
       return `${who}${KIND_MARKS[message.content.attachment.kind] ?? KIND_MARKS.file} ${wordsOf(message.content)}`;
     case 'deleted':
       return `${who}(deleted)`;
-    case 'system':
-      return 'Conversation updated';
+    case 'system': {
+      const { peer } = summary;
+      return describeSystemEvent(message.content.event, myId, (userId) =>
+        peer?.userId === userId ? peer.displayName : nameOf(userId),
+      );
+    }
   }
 }
 
@@ -36,6 +41,8 @@ export function ConversationList(props: {
   conversations: ConversationSummary[];
   presence: Record<string, UserPresence>;
   activeId: string | undefined;
+  /** Names of people the list may mention (notes of who did what). */
+  nameOf: (userId: string) => string;
   onOpen: (conversationId: string) => void;
 }) {
   return (
@@ -89,7 +96,7 @@ export function ConversationList(props: {
                       </span>
                     </span>
                     <span class="flex items-center justify-between gap-2">
-                      <span class="truncate text-sm text-fg-muted">{preview(summary, props.myId)}</span>
+                      <span class="truncate text-sm text-fg-muted">{preview(summary, props.myId, props.nameOf)}</span>
                       <Show when={summary.unreadCount > 0}>
                         <span
                           class="min-w-5 flex-none rounded-full bg-accent px-1.5 text-center text-xs font-semibold leading-5 text-accent-contrast"

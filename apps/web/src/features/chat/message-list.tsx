@@ -1,12 +1,4 @@
-import type {
-  ConversationKind,
-  Member,
-  MemberReceipt,
-  MemberRole,
-  Message,
-  ReadPointers,
-  SystemEvent,
-} from '@gopherchat/api';
+import type { ConversationKind, Member, MemberReceipt, MemberRole, Message, ReadPointers } from '@gopherchat/api';
 import { createVirtualizer, defaultRangeExtractor, type Range, type VirtualItem } from '@tanstack/solid-virtual';
 import { batch, createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { AttachmentContent } from '../attachments/attachment-content.tsx';
@@ -18,6 +10,7 @@ import { MessageText } from './message-text.tsx';
 import type { OutgoingMessage } from './outbox.ts';
 import { canDelete, canEdit, canReplyTo } from './permissions.ts';
 import { type Receipt, type ReceiptState, receiptOf } from './receipts.ts';
+import { describeSystemEvent } from './system-events.ts';
 import { continuesGroup, dayKey, excerpt, messageAt } from './timeline.ts';
 
 /** Within this many pixels of the bottom counts as "reading the latest". */
@@ -112,21 +105,6 @@ function ReplyQuote(props: {
       )}
     </Show>
   );
-}
-
-function describeSystem(event: SystemEvent, nameOf: (userId: string) => string): string {
-  switch (event.kind) {
-    case 'created':
-      return `${nameOf(event.by)} started the conversation`;
-    case 'member_added':
-      return `${nameOf(event.by)} added ${nameOf(event.userId)}`;
-    case 'member_removed':
-      return `${nameOf(event.by)} removed ${nameOf(event.userId)}`;
-    case 'member_left':
-      return `${nameOf(event.userId)} left`;
-    case 'renamed':
-      return `${nameOf(event.by)} renamed the group to “${event.title}”`;
-  }
 }
 
 /** A loaded message, or one of mine still on its way out (those come after the loaded ones). */
@@ -280,7 +258,7 @@ export function MessageList(props: {
         : message.content.type === 'attachment'
           ? `${sender} shared ${message.content.attachment.fileName}${message.content.caption ? `: ${plainTextOf(message.content.caption)}` : ''}`
           : message.content.type === 'system'
-            ? describeSystem(message.content.event, nameOf)
+            ? describeSystemEvent(message.content.event, props.myId, nameOf)
             : undefined;
     if (words) setArrivals((recent) => [...recent.slice(1 - ANNOUNCED_ARRIVALS), { seq: message.seq, words }]);
   };
@@ -403,7 +381,7 @@ export function MessageList(props: {
           when={message.content.type !== 'system'}
           fallback={
             <p class="my-2 text-center text-xs text-fg-muted">
-              {message.content.type === 'system' ? describeSystem(message.content.event, nameOf) : ''}
+              {message.content.type === 'system' ? describeSystemEvent(message.content.event, props.myId, nameOf) : ''}
             </p>
           }
         >
