@@ -118,6 +118,12 @@ describe('chat in the browser', () => {
     await jacksField.fill('');
     await iris.page.getByTestId('typing').waitFor({ state: 'detached' });
 
+    // On his account page Jack stays online, and still receives: a message to him is delivered (not read).
+    await jack.page.getByRole('button', { name: 'Account' }).click();
+    await write(iris.page, 'Still there?');
+    await irisMessage('Still there?').and(iris.page.locator('[data-receipt="delivered"]')).waitFor();
+    await expect(jackInIrisList.locator('[data-presence="online"]').count()).resolves.toBe(1);
+
     await jack.page.close();
     // Hidden when offline, so attached rather than visible.
     await jackInIrisList.locator('[data-presence="offline"]').waitFor({ state: 'attached', timeout: 10_000 });

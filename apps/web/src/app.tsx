@@ -5,6 +5,7 @@ import { canPostAnnouncements } from './features/announcements/feed.ts';
 import { AccountPage } from './features/auth/account-page.tsx';
 import { AuthScreen } from './features/auth/auth-screen.tsx';
 import { ChatView } from './features/chat/chat-view.tsx';
+import { createChatStore } from './features/chat/store.ts';
 import { ServerStatus } from './features/system/server-status.tsx';
 import { connectionState, restoreSession, session, signOut } from './lib/session.ts';
 import { ThemePicker } from './lib/ui/theme-picker.tsx';
@@ -23,6 +24,8 @@ function NavButton(props: { label: string; isCurrent?: boolean; onClick: () => v
 }
 
 function Shell(props: { user: Me }) {
+  // For the whole signed-in session, not only while the chat screen shows: away from it I am still online.
+  const chat = createChatStore(props.user);
   const [view, setView] = createSignal<'chat' | 'server' | 'account'>('chat');
   return (
     <div class="mx-auto max-w-6xl px-3 py-3 sm:px-6 sm:py-5">
@@ -52,7 +55,7 @@ function Shell(props: { user: Me }) {
       </header>
       <Switch>
         <Match when={view() === 'chat'}>
-          <ChatView me={props.user} />
+          <ChatView me={props.user} chat={chat} />
         </Match>
         <Match when={view() === 'server'}>
           <main class="grid gap-6 md:grid-cols-[280px_1fr]">

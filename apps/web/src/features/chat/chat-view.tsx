@@ -13,16 +13,20 @@ import { wordsOf } from './markdown.ts';
 import { MessageList } from './message-list.tsx';
 import { NewConversationDialog } from './new-conversation-dialog.tsx';
 import { canEdit } from './permissions.ts';
-import { createChatStore } from './store.ts';
+import type { ChatStore } from './store.ts';
 import { messageAt, withUnconfirmed } from './timeline.ts';
 import { describeTypists } from './typing.ts';
 
 /** How long a problem stays on screen: longer than a toast's default. */
 const NOTICE_MS = 6_000;
 
-/** The chat screen: conversations on the left, the open one on the right (one at a time on a phone). */
-export function ChatView(props: { me: Me }) {
-  const chat = createChatStore(props.me);
+/**
+ * The chat screen: conversations on the left, the open one on the right (one
+ * at a time on a phone). The chat itself outlives it (`Shell` makes it): on
+ * the account page I stay online and keep receiving.
+ */
+export function ChatView(props: { me: Me; chat: ChatStore }) {
+  const { chat } = props;
   const { state } = chat;
   const active = createMemo(() => (state.activeId ? state.conversations[state.activeId] : undefined));
   const timeline = createMemo(() => (state.activeId ? state.timelines[state.activeId] : undefined));
