@@ -7,10 +7,13 @@
  * and received by every member exactly once, in order; and how long after
  * each fault the last message it delayed reached everyone.
  *
- *   bun run test:chaos [-- --rate 130 --clients 24 --room 6 --messages 10000]
+ *   bun run test:chaos [-- --rate 130 --clients 24 --room 6 --messages 10000] [--targets]
  *
- * Prints one JSON line; exits 1 when the promise did not hold or a fault was
- * not recovered from.
+ * Prints one JSON line. Exits 1 when the promise did not hold or a fault
+ * was never recovered from (a message it delayed never reached everyone).
+ * How fast each recovery was is a figure, checked against its target only
+ * with --targets (the benchmark): a busy machine slows recovery without
+ * breaking anything, and the test suite must pass on one.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +43,8 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '24' },
     room: { type: 'string', default: '6' },
     messages: { type: 'string', default: '10000' },
+    // Fail when a recovery was slower than its target: for the benchmark, on an idle machine.
+    targets: { type: 'boolean', default: false },
   },
 });
 const rate = Number(values.rate);
@@ -50,7 +55,7 @@ const now = () => performance.now() - began;
 const log = (msg: string, fields: Record<string, unknown> = {}) =>
   console.error(JSON.stringify({ at: Math.round(now()), msg, ...fields }));
 
-/** Runs the whole scenario; resolves with whether the promise held and every fault was recovered from. */
+/** Runs the whole scenario; resolves with whether the promise held, every fault was recovered from and, with --targets, in time. */
 async function main(): Promise<boolean> {
   await using cluster = await startOwnPostgres();
   await using redis = await startOwnRedis();
@@ -218,7 +223,8 @@ async function main(): Promise<boolean> {
     verdict.refusals.length === 0 &&
     verdict.acknowledged === verdict.sent &&
     exits.every((code) => code === null);
-  const recovered =
+  const recovered = recoveries.every((recovery) => Number.isFinite(recovery.recoveryMs));
+  const isWithinTargets =
     recoveries.every((recovery) => recovery.recoveryMs <= recovery.targetMs) &&
     redisOutageDelivery.p99Ms <= redisOutageDelivery.targetP99Ms;
   console.log(
@@ -233,9 +239,10 @@ async function main(): Promise<boolean> {
       redisOutageDelivery: { ...redisOutageDelivery, sessionsPerInstance: spread },
       held,
       recovered,
+      isWithinTargets,
     }),
   );
-  return held && recovered;
+  return held && recovered && (isWithinTargets || !values.targets);
 }
 
 // Everything `main` started (instances, haproxy, PostgreSQL, Redis) is disposed of before the exit.
