@@ -19,7 +19,8 @@ import { eventually } from '../../testing/collect.ts';
 import { crashMarkerPath } from '../../testing/crash-marker.ts';
 import { testLogger } from '../../testing/logger.ts';
 import { testPhoto, uploadWithGrant } from '../../testing/uploads.ts';
-import { createAttachmentService, type RetryPolicy } from './service.ts';
+import type { RetryPolicy } from './processing-jobs.ts';
+import { createAttachmentService } from './service.ts';
 import type { ProcessedImage, ProcessImageInput } from './thumbnails.ts';
 
 /**

@@ -17,6 +17,7 @@ import type { Scheduler } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import type { LiveSignal } from '../conversations/index.ts';
 import { isContentOfType, SNIFF_BYTES } from './file-check.ts';
+import { createProcessingJobs, IMAGE_MAX_PIXELS, type RetryPolicy } from './processing-jobs.ts';
 import { type AttachmentRepo, type AttachmentRow, claimAttachments, createAttachmentRepo } from './repo.ts';
 import { imageDimensions, type ProcessedImage, type ProcessImageInput } from './thumbnails.ts';
 
@@ -26,10 +27,6 @@ const UPLOAD_GRANT_SECONDS = 15 * 60;
 const LINK_SECONDS = 10 * 60;
 /** A file not shared in a conversation this long after its upload began is abandoned (and counts against the quota until then). */
 const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
-/** Images larger than this many pixels are refused: decoding them could take all the memory. */
-const IMAGE_MAX_PIXELS = 50_000_000;
-/** A job not finished by then is taken to have died with its worker or instance. */
-const JOB_LEASE_MS = 2 * 60 * 1000;
 
 const kindOf = (contentType: string) => ATTACHMENT_TYPES[contentType as AttachmentContentType] ?? 'file';
 
@@ -88,16 +85,6 @@ const statusOf = (row: AttachmentRow): AttachmentStatus => ({
  */
 const IMAGE_HEADER_BYTES = 256 * 1024;
 
-export interface RetryPolicy {
-  /** Attempts before a job fails for good. */
-  maxAttempts: number;
-  /** How long to wait before the next attempt of a job that failed `attempts` times. */
-  delayMs: (attempts: number) => number;
-}
-
-/** 2 s, 8 s, 18 s, 32 s, then failed: about a minute, enough to ride out a store or worker hiccup. */
-const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, delayMs: (attempts) => 2_000 * attempts ** 2 };
-
 /**
  * Shared files: grants for direct uploads to the object store, the check of
  * what arrived, attaching to messages, download links for those who may
@@ -117,7 +104,6 @@ export function createAttachmentService(deps: {
   retry?: RetryPolicy;
 }) {
   const { store, clock, logger } = deps;
-  const retry = deps.retry ?? DEFAULT_RETRY;
   const repo: AttachmentRepo = createAttachmentRepo(deps.db);
   const now = () => new Date(clock.now());
 
@@ -152,67 +138,17 @@ export function createAttachmentService(deps: {
     return row;
   }
 
-  // Processing: one job at a time per free worker, woken by confirmations and by a slow poll.
-  // No jobs until processing starts: an instance that does not process takes none.
-  let capacity = 0;
-  let running = 0;
-  let isStopped = false;
-  const inFlight = new Set<Promise<void>>();
-
-  async function processJob(job: AttachmentRow) {
-    try {
-      const original = await store.read(job.objectKey);
-      const result = await deps.images.run(
-        { bytes: original, contentType: job.contentType, maxPixels: IMAGE_MAX_PIXELS },
-        [original.buffer as ArrayBuffer],
-      );
-      // Fixed keys: a retried job overwrites what an earlier attempt left.
-      const thumbnailKey = `media/${job.id}/thumbnail.webp`;
-      await store.write(thumbnailKey, result.thumbnail, 'image/webp');
-      await store.write(job.objectKey, result.clean, job.contentType);
-      const finished = await repo.finishJob(
-        job.id,
-        { thumbnailKey, placeholder: result.placeholder, width: result.width, height: result.height },
-        now(),
-      );
-      if (finished) await announce(finished);
-      // Deleted while it was processed (its message deleted, or discarded): what was written here has no row left to delete it.
-      else if (!(await repo.find(job.id))) await deleteObjects([thumbnailKey, job.objectKey]);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      if (job.attempts >= retry.maxAttempts) {
-        logger.error({ err: error, attachmentId: job.id }, 'attachment processing failed for good');
-        // What the uploader is told (the cause, in the log above, is for the operator).
-        const failed = await repo.fail(job.id, 'That image could not be read. Try another file.', now());
-        if (failed) await announce(failed);
-      } else {
-        logger.warn(
-          { err: error, attachmentId: job.id, attempt: job.attempts },
-          'attachment processing failed; retrying',
-        );
-        await repo.postponeJob(job.id, reason, new Date(clock.now() + retry.delayMs(job.attempts)));
-      }
-    }
-  }
-
-  function pumpNow() {
-    return pump().catch((error) => logger.error({ err: error }, 'attachment jobs not taken'));
-  }
-
-  /** Leases and starts due jobs until the pool is busy or none are due. */
-  async function pump() {
-    while (!isStopped && running < capacity) {
-      const job = await repo.leaseNextJob(now(), JOB_LEASE_MS);
-      if (!job) return;
-      running++;
-      const work = processJob(job).finally(() => {
-        running--;
-        inFlight.delete(work);
-        void pumpNow();
-      });
-      inFlight.add(work);
-    }
-  }
+  const jobs = createProcessingJobs({
+    repo,
+    store,
+    images: deps.images,
+    clock,
+    logger,
+    retry: deps.retry,
+    announce,
+    deleteObjects,
+  });
+  const { pumpNow } = jobs;
 
   return {
     async requestUpload(userId: string, input: TRequestUploadInput): Promise<UploadGrantReply> {
@@ -387,31 +323,8 @@ export function createAttachmentService(deps: {
       return deleted.length;
     },
 
-    /**
-     * Starts taking processing jobs, as many at once as the pool has workers:
-     * now, and every `pollMs` (for retries and other instances' dead leases).
-     */
-    startProcessing(options: { pollMs: number }) {
-      capacity = deps.images.size;
-      let cancelPoll = () => {};
-      const schedulePoll = () => {
-        cancelPoll = clock.setTimer(options.pollMs, () => {
-          void pumpNow();
-          schedulePoll();
-        });
-      };
-      schedulePoll();
-      void pumpNow();
-      return {
-        /** Takes what is due now, as each poll does; settles once none is due or the pool is busy. */
-        pollNow: pumpNow,
-        async stop() {
-          isStopped = true;
-          cancelPoll();
-          await Promise.allSettled([...inFlight]);
-        },
-      };
-    },
+    /** Starts taking processing jobs (see `createProcessingJobs`). */
+    startProcessing: jobs.start,
   };
 }
 
