@@ -207,6 +207,20 @@ function drive(renewal: 'renewed' | 'unreachable' | 'signed-out' = 'renewed') {
 }
 
 describe('createConnectionDriver', () => {
+  it('tells whenLost listeners each time a live connection is lost, and only then', () => {
+    const { driver } = drive();
+    let lost = 0;
+    driver.whenLost(() => lost++);
+    driver.dispatch({ type: 'signed-in', isOnline: true });
+    driver.dispatch({ type: 'connection-lost' });
+    expect(lost).toBe(0);
+    void driver.waitToConnect();
+    driver.dispatch({ type: 'connected' });
+    expect(driver.state.status).toBe('live');
+    driver.dispatch({ type: 'went-offline' });
+    expect(lost).toBe(1);
+  });
+
   it('lets one socket attempt through per try, holding the next until the retry is due', () => {
     const { driver, advance } = drive();
     driver.dispatch({ type: 'signed-in', isOnline: true });

@@ -226,6 +226,7 @@ export function createConnectionDriver(deps: ConnectionDriverDeps) {
   let retryTimer: unknown;
   const listeners = new Set<(state: ConnectionState) => void>();
   const liveListeners = new Set<() => void>();
+  const lostListeners = new Set<() => void>();
   let waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   // Events raised while one is being handled (by effects, listeners or waiters) wait their turn.
   const queue: ConnectionEvent[] = [];
@@ -245,9 +246,11 @@ export function createConnectionDriver(deps: ConnectionDriverDeps) {
   function handle(event: ConnectionEvent) {
     const result = transition(state, event, { now: deps.now(), random: deps.random });
     if (result.state === state) return;
+    const wasLive = state.status === 'live';
     state = result.state;
     for (const effect of result.effects) run(effect);
     for (const listener of listeners) listener(state);
+    if (wasLive && state.status !== 'live') for (const listener of lostListeners) listener();
     settleWaiters();
   }
 
@@ -320,6 +323,11 @@ export function createConnectionDriver(deps: ConnectionDriverDeps) {
       liveListeners.add(listener);
       if (state.status === 'live') listener();
       return () => liveListeners.delete(listener);
+    },
+    /** Called every time a live connection is lost; returns the unsubscribe. */
+    whenLost(listener: () => void): () => void {
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
     },
   };
 }

@@ -52,14 +52,7 @@ export function createChatStore(me: Me) {
       return () => stream.unsubscribe();
     },
     whenLive: (listener) => connection.whenLive(listener),
-    whenLost(listener) {
-      let wasLive = connection.state.status === 'live';
-      return connection.subscribe((state) => {
-        const isLive = state.status === 'live';
-        if (wasLive && !isLive) listener();
-        wasLive = isLive;
-      });
-    },
+    whenLost: (listener) => connection.whenLost(listener),
     clock: systemClock,
     random: Math.random,
     storage: localStorage,
