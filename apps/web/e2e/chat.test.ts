@@ -24,12 +24,17 @@ describe('chat in the browser', () => {
 
   /** Scrolls the list to the top, page after older page, until the message that says `first` is rendered. */
   async function scrollUpTo(page: Page, first: string) {
-    const list = page.getByTestId('message-list');
-    for (let pages = 0; pages < 12 && (await bubbleOn(page, first).count()) === 0; pages++) {
-      await list.evaluate((element) => element.scrollTo({ top: 0 }));
-      await page.waitForTimeout(300);
-    }
-    await bubbleOn(page, first).waitFor();
+    // Each look scrolls to the top again: an older page that came in meanwhile kept the view where it was.
+    await page.waitForFunction(
+      (text) => {
+        const list = document.querySelector('[data-testid="message-list"]');
+        list?.scrollTo({ top: 0 });
+        const bubbles = list?.querySelectorAll('[data-testid="message"]') ?? [];
+        return [...bubbles].some((bubble) => bubble.textContent?.trim() === text);
+      },
+      first,
+      { polling: 100 },
+    );
   }
 
   /** An SDK client signed in as the person on `page`: quicker than typing hundreds of messages. */

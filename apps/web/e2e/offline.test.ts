@@ -5,6 +5,11 @@ import type { Page, WebSocketRoute } from 'playwright-core';
 import { messagesOn, saveScreenshot, signUpInPage, useWebApp, write } from './browser.ts';
 
 /** The connection's state machine and the service worker, in a real browser against the built app. */
+/** Failed attempts in a row that take the backoff past 4 s, with room to spare (it doubles from ¼–½ s). */
+const MAX_FAILURES = 12;
+/** The longest wait between two attempts (the backoff's cap). */
+const RETRY_WAIT_MAX_MS = 30_000;
+
 describe('offline and reconnecting in the browser', () => {
   const web = useWebApp('offline');
 
@@ -63,38 +68,63 @@ describe('offline and reconnecting in the browser', () => {
       sockets.push(socket);
     });
     const banner = page.getByTestId('connection-banner');
-    /** The server goes down, and stays down until the backoff has grown to several seconds. */
+    const isWaitingToRetry = page.locator('[data-testid="chat"][data-live="waiting-to-retry"]');
+    /**
+     * The server goes down, and stays down until the backoff has grown to
+     * several seconds. The page's clock stands still meanwhile: each wait is
+     * run through by hand, and whatever happens next cannot be a timer's doing.
+     */
     async function serverGoesDownForAWhile() {
       isServerDown = true;
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
       await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-      await banner.getByText(/^Reconnecting in ([4-9]|\d\d) s…$/).waitFor({ timeout: 20_000 });
+      const longWait = banner.getByText(/^Reconnecting in ([4-9]|\d\d) s…$/);
+      for (let failures = 0; failures < MAX_FAILURES && !(await longWait.isVisible()); failures++) {
+        await isWaitingToRetry.waitFor();
+        await page.clock.runFor(RETRY_WAIT_MAX_MS);
+      }
+      await longWait.waitFor();
       isServerDown = false;
     }
 
+    /**
+     * With the page's clock stopped, the connection is made after a millisecond of its time: the socket's
+     * own zero-delay hand-off, not the retry seconds away.
+     */
+    async function goesLiveAtOnce() {
+      await page.clock.runFor(1);
+      await isLive(page).waitFor();
+    }
+
+    // The page's timers run on a clock the test can stop: it runs as usual until then.
+    await page.clock.install();
     await page.goto(web.server.url.href);
     await signUpInPage(page, 'quinn');
     await isLive(page).waitFor();
 
-    // Back online while waiting: a retry now, not when the wait is over.
+    // Back online while waiting: a retry now, not when the wait is over (the page's clock is stopped).
     await serverGoesDownForAWhile();
     await saveScreenshot(page, 'reconnecting-banner');
     await page.evaluate(() => window.dispatchEvent(new Event('online')));
-    await isLive(page).waitFor({ timeout: 2_000 });
+    await goesLiveAtOnce();
     await banner.waitFor({ state: 'detached' });
+    await page.clock.resume();
 
     // Asked to: the same.
     await serverGoesDownForAWhile();
     await banner.getByRole('button', { name: 'Retry now' }).click();
-    await isLive(page).waitFor({ timeout: 2_000 });
+    await goesLiveAtOnce();
 
     // Offline: said so, and no attempts until the network is back, then one at once.
     const socketsBefore = sockets.length;
     await context.setOffline(true);
     await banner.getByText('You are offline; messages will be sent when you are back.').waitFor();
-    await page.waitForTimeout(1_000);
+    // A minute of the page's time passes at once: any retry timer would have fired, and tried.
+    await page.clock.runFor(60_000);
+    await expect(page.getByTestId('chat').getAttribute('data-live')).resolves.toBe('offline');
     expect(sockets).toHaveLength(socketsBefore);
     await context.setOffline(false);
-    await isLive(page).waitFor({ timeout: 2_000 });
+    await goesLiveAtOnce();
     expect(sockets).toHaveLength(socketsBefore + 1);
     await context.close();
   });

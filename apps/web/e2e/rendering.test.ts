@@ -114,7 +114,15 @@ describe('rendering in the browser', () => {
     await expect(bubble(page, '<img').textContent()).resolves.toBe(attack);
     await expect(bubble(page, '<img').locator('img, script').count()).resolves.toBe(0);
     await expect(bubble(page, '[x]').getByRole('link').count()).resolves.toBe(0);
-    await page.waitForTimeout(200);
+    // An image from the same address fails now: one made from the message would have failed, and run, before it.
+    await page.evaluate(
+      () =>
+        new Promise((settled) => {
+          const probe = new Image();
+          probe.onerror = settled;
+          probe.src = 'x';
+        }),
+    );
     await expect(page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).resolves.toBeUndefined();
     // The list's preview is the plain words.
     await page.getByTestId('conversation').getByText('You: first step second step quoted').waitFor();
