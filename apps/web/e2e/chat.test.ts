@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'bun:test';
-import { AUTH_COOKIE_PATH, CLOSE_SERVICE_RESTART, CSRF_HEADER } from '@gopherchat/api';
-import { signedInClient } from '@gopherchat/server/testing';
+import { CLOSE_SERVICE_RESTART } from '@gopherchat/api';
 import type { Page } from 'playwright-core';
-import { messagesOn, pickPerson, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
+import { apiAs, messagesOn, pickPerson, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
 /** Chatting in real browsers, against the server serving the built web app. */
 describe('chat in the browser', () => {
@@ -35,18 +34,6 @@ describe('chat in the browser', () => {
       first,
       { polling: 100 },
     );
-  }
-
-  /** An SDK client signed in as the person on `page`: quicker than typing hundreds of messages. */
-  async function apiAs(page: Page) {
-    const token = await page.evaluate(
-      async ({ path, header }) => {
-        const response = await fetch(`${path}/refresh`, { method: 'POST', headers: { [header]: '1' } });
-        return ((await response.json()) as { accessToken: string }).accessToken;
-      },
-      { path: AUTH_COOKIE_PATH, header: CSRF_HEADER },
-    );
-    return signedInClient(web.server.url, token);
   }
 
   it('lets two people start a direct conversation and talk both ways, live', async () => {
@@ -337,7 +324,7 @@ describe('chat in the browser', () => {
   it('loads older pages when scrolling up, keeping what is on screen in place', async () => {
     const hal = await web.personAt('hal');
     await startConversation(hal.page, 'Group', { title: 'Archive', usernames: [] });
-    await using api = await apiAs(hal.page);
+    await using api = await apiAs(web.server.url, hal.page);
     const [archive] = await api.api.conversations.list.query();
     for (let index = 1; index <= 120; index++) {
       await api.api.messages.send.mutate({
@@ -385,7 +372,7 @@ describe('chat in the browser', () => {
   it('renders only the messages near the view of a long conversation, and still reaches every one', async () => {
     const ivy = await web.personAt('ivy');
     await startConversation(ivy.page, 'Group', { title: 'Long read', usernames: [] });
-    await using api = await apiAs(ivy.page);
+    await using api = await apiAs(web.server.url, ivy.page);
     const [conversation] = await api.api.conversations.list.query();
     let firstSeq = 0;
     for (let index = 1; index <= 300; index++) {

@@ -1,5 +1,5 @@
 import type { Me } from '@gopherchat/api';
-import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, Show, untrack } from 'solid-js';
 import { connectionState } from '../../lib/session.ts';
 import { Toast } from '../../lib/ui/toast.tsx';
 import { FileDropZone } from '../attachments/file-drop-zone.tsx';
@@ -34,6 +34,18 @@ export function ChatView(props: { me: Me; chat: ChatStore }) {
     const current = timeline();
     return current ? withUnconfirmed(current.messages, current.unconfirmed) : [];
   });
+  // How far I had read when the conversation opened: read on screen since, it still opens where it opened.
+  const readUpTo = createMemo(
+    on(
+      () => state.activeId,
+      (id) => (id ? untrack(() => state.conversations[id]?.lastReadSeq ?? 0) : 0),
+    ),
+  );
+  // The last visit's copy is placed only while there is nothing better to wait for: no live connection.
+  const hasCurrentMessages = () => {
+    const current = timeline();
+    return current !== undefined && (!current.isCached || connectionState().status !== 'live');
+  };
   // The conversation's own names (its members, live) first; the directory knows those it no longer lists.
   const names = createMemo(() => ({ ...chat.people.names, ...timeline()?.names }));
   const nameOf = (userId: string) => names()[userId] ?? 'Someone';
@@ -125,6 +137,8 @@ export function ChatView(props: { me: Me; chat: ChatStore }) {
                 myId={props.me.id}
                 myRole={conversation().myRole}
                 messages={messages()}
+                readUpTo={readUpTo()}
+                hasCurrentMessages={hasCurrentMessages()}
                 outgoing={outgoing()}
                 members={timeline()?.members ?? {}}
                 names={names()}

@@ -9,9 +9,10 @@ import {
   messages,
   OFFLINE,
   Refusal,
+  summary,
 } from '../../testing/fake-chat.ts';
 import { type ChatStateStore, createChatState, type Timeline } from './chat-state.ts';
-import { createHistoryStore, HISTORY_PAGE } from './history-store.ts';
+import { createHistoryStore, HISTORY_PAGE, OPENING_PAGES_MAX } from './history-store.ts';
 
 function historyUnderTest(store: ChatStateStore = createChatState(undefined)) {
   const server = fakeChatApi();
@@ -32,7 +33,7 @@ function historyUnderTest(store: ChatStateStore = createChatState(undefined)) {
     tell: (text) => void told.push(text),
   });
   const seqsIn = (conversationId: string) => store.state.timelines[conversationId]?.messages.map((m) => m.seq);
-  return { server, state: store.state, history, told, wanted, seqsIn };
+  return { server, store, state: store.state, history, told, wanted, seqsIn };
 }
 
 /** A conversation as the last visit left it: shown from the snapshot until the server answers. */
@@ -49,6 +50,21 @@ const cachedTimeline = (changes: Partial<Timeline>): Timeline => ({
 });
 
 describe('HistoryStore', () => {
+  it('opens a conversation with the pages back to its first unread message, a bounded few', async () => {
+    const t = historyUnderTest();
+    t.server.answers.listHistory = historyOf(messages('c1', 1, 400));
+    t.store.setState('conversations', 'c1', summary('c1', { lastSeq: 400, lastReadSeq: 290, unreadCount: 110 }));
+    await t.history.open('c1');
+    // 101–400: the page holding 291, the first unread, and everything after it.
+    expect(t.seqsIn('c1')?.[0]).toBe(251);
+    expect(t.state.timelines.c1?.hasOlder).toBe(true);
+
+    t.store.setState('conversations', 'c2', summary('c2', { lastSeq: 400, lastReadSeq: 3, unreadCount: 397 }));
+    t.server.answers.listHistory = historyOf(messages('c2', 1, 400));
+    await t.history.open('c2');
+    expect(t.seqsIn('c2')?.length).toBe(OPENING_PAGES_MAX * HISTORY_PAGE);
+  });
+
   it('opens a conversation with its newest page and its members, and asks only once', async () => {
     const t = historyUnderTest();
     t.server.answers.listHistory = historyOf(messages('c1', 1, 120));

@@ -1,4 +1,4 @@
-import type { AppErrorData, Member, Message } from '@gopherchat/api';
+import type { AppErrorData, HistoryPage, Member, Message } from '@gopherchat/api';
 import { batch } from 'solid-js';
 import { produce, unwrap } from 'solid-js/store';
 import { type PeopleDirectory, userIdsNamedIn } from '../people/directory.ts';
@@ -9,6 +9,12 @@ import { mergeMessages } from './timeline.ts';
 
 /** Messages per page of history. */
 export const HISTORY_PAGE = 50;
+/**
+ * Pages a conversation opens with at most, so that it can open at the first
+ * unread message: further back than that, it opens at the oldest of them,
+ * and the rest is a scroll up away.
+ */
+export const OPENING_PAGES_MAX = 4;
 
 const byUserId = (members: Member[]) => Object.fromEntries(members.map((member) => [member.userId, member]));
 
@@ -57,6 +63,18 @@ export function createHistoryStore(deps: {
     });
   }
 
+  /** The newest page, and older ones until the page holds the message after `readUpTo` (within `OPENING_PAGES_MAX`). */
+  async function newestPagesBackTo(conversationId: string, readUpTo: number): Promise<HistoryPage> {
+    let page = await deps.api.listHistory({ conversationId, limit: HISTORY_PAGE });
+    for (let pages = 1; pages < OPENING_PAGES_MAX && page.hasMore; pages++) {
+      const oldest = page.messages[0];
+      if (!oldest || oldest.seq <= readUpTo + 1) break;
+      const older = await deps.api.listHistory({ conversationId, before: oldest.seq, limit: HISTORY_PAGE });
+      page = { messages: [...older.messages, ...page.messages], hasMore: older.hasMore };
+    }
+    return page;
+  }
+
   async function loadNewest(conversationId: string) {
     if (loadingNewest.has(conversationId)) return;
     loadingNewest.add(conversationId);
@@ -65,8 +83,10 @@ export function createHistoryStore(deps: {
       state.timelines[conversationId]?.isCached ? unwrap(state.timelines[conversationId].messages) : [],
     );
     try {
+      // Unknown to the list (not loaded yet): nothing is known to be unread.
+      const readUpTo = state.conversations[conversationId]?.lastReadSeq ?? Number.POSITIVE_INFINITY;
       const [page, members] = await Promise.all([
-        deps.api.listHistory({ conversationId, limit: HISTORY_PAGE }),
+        newestPagesBackTo(conversationId, readUpTo),
         deps.api.listMembers({ conversationId }),
       ]);
       if (!state.timelines[conversationId]) return;

@@ -55,7 +55,6 @@ export function byActivity(a: ConversationSummary, b: ConversationSummary): numb
   return difference !== 0 ? difference : a.id.localeCompare(b.id);
 }
 
-/** Who caused a system event: the server moves that person's pointers past its note. */
 /** Whether a note is no news to me: I did it, or it brought me in (the server moves my pointers past it too). */
 function isSeenBy(event: SystemEvent, myId: string): boolean {
   switch (event.kind) {
@@ -74,6 +73,10 @@ function isSeenBy(event: SystemEvent, myId: string): boolean {
   }
 }
 
+/** Whether a message is no news to the reader: sent by them, or a note of something they did or that brought them in. */
+export const isReadersOwn = (message: Message, myId: string): boolean =>
+  message.senderId === myId || (message.content.type === 'system' && isSeenBy(message.content.event, myId));
+
 /**
  * A conversation's summary after one of its messages arrived live: newer
  * messages move `lastMessage` on, and count as unread unless they are the
@@ -87,8 +90,7 @@ export function summaryAfterMessage(summary: ConversationSummary, message: Messa
     // An edit or delete of something already counted: only the preview may change.
     return summary.lastMessage?.seq === message.seq ? { ...summary, lastMessage: message } : summary;
   }
-  const isMine =
-    message.senderId === myId || (message.content.type === 'system' && isSeenBy(message.content.event, myId));
+  const isMine = isReadersOwn(message, myId);
   return {
     ...summary,
     lastSeq: message.seq,

@@ -1,0 +1,224 @@
+import type { Message } from '@gopherchat/api';
+import { createMemo, type JSX, Show } from 'solid-js';
+import { AttachmentContent } from '../attachments/attachment-content.tsx';
+import type { AttachmentStore } from '../attachments/store.ts';
+import { wordsOf } from './markdown.ts';
+import { type MessageAction, MessageActions } from './message-actions.tsx';
+import { MessageText } from './message-text.tsx';
+import type { OutgoingMessage } from './outbox.ts';
+import type { Receipt, ReceiptState } from './receipts.ts';
+import { describeSystemEvent } from './system-events.ts';
+import { continuesGroup, dayKey, excerpt } from './timeline.ts';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+
+const RECEIPT_WORDS: Record<ReceiptState, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
+
+/**
+ * Ticks beside one of my messages: ✓ sent, ✓✓ delivered, ✓✓ in the accent
+ * colour read. In a group, who has read it so far too ("Read by 2", names in
+ * the tooltip). Screen readers get the same in words.
+ */
+function ReceiptMark(props: { receipt: Receipt; isGroup: boolean; nameOf: (userId: string) => string }) {
+  const readers = () => props.receipt.readBy.map(props.nameOf).join(', ');
+  const hasGroupReaders = () => props.isGroup && props.receipt.readBy.length > 0;
+  const words = () => RECEIPT_WORDS[props.receipt.state];
+  return (
+    <span
+      class={`flex-none pb-1 text-xs ${props.receipt.state === 'read' ? 'text-accent-fg' : 'text-fg-muted'}`}
+      title={hasGroupReaders() ? `Read by ${readers()}` : words()}
+    >
+      <span aria-hidden="true">
+        {props.receipt.state === 'sent' ? '✓' : '✓✓'}
+        {hasGroupReaders() ? ` Read by ${props.receipt.readBy.length}` : ''}
+      </span>
+      <span class="sr-only">{hasGroupReaders() ? `${words()}, read by ${readers()}` : words()}</span>
+    </span>
+  );
+}
+
+/**
+ * The quote above a reply: who wrote what it answers, and how it began. A
+ * click goes to it when it is loaded; further back it is "an earlier message".
+ */
+export function ReplyQuote(props: {
+  replied: Message | undefined;
+  nameOf: (userId: string) => string;
+  onShow: (seq: number) => void;
+}) {
+  const words = () => {
+    const { replied } = props;
+    if (!replied) return 'An earlier message';
+    const author = props.nameOf(replied.senderId ?? '');
+    switch (replied.content.type) {
+      case 'text':
+      case 'attachment':
+        return `${author}: ${excerpt(wordsOf(replied.content))}`;
+      default:
+        return `${author}: message deleted`;
+    }
+  };
+  const quoteClass = 'mb-0.5 max-w-full truncate border-l-2 border-accent/60 px-2 text-left text-xs text-fg-muted';
+  return (
+    <Show
+      when={props.replied}
+      fallback={
+        <p class={quoteClass} data-testid="reply-quote">
+          ↩ {words()}
+        </p>
+      }
+    >
+      {(replied) => (
+        <button
+          type="button"
+          class={`${quoteClass} hover:text-fg`}
+          data-testid="reply-quote"
+          aria-label={`In reply to ${words()}. Show that message.`}
+          onClick={() => props.onShow(replied().seq)}
+        >
+          ↩ {words()}
+        </button>
+      )}
+    </Show>
+  );
+}
+
+/**
+ * The line above the first message that was unread when the conversation
+ * opened. Read out as a heading, so that a screen reader can jump to it.
+ */
+function NewMessagesDivider() {
+  return (
+    <div class="my-3 flex items-center gap-3 text-xs font-semibold text-danger" data-testid="new-messages-divider">
+      <span class="h-px flex-1 bg-danger/60" />
+      <h3 class="text-xs">New messages</h3>
+      <span class="h-px flex-1 bg-danger/60" />
+    </div>
+  );
+}
+
+/**
+ * One loaded message: the day line when it begins a day, the "New messages"
+ * divider when it was the first unread, the sender line unless it continues
+ * the same sender's group, then its bubble, ticks and actions. A system note
+ * is a centred line.
+ */
+export function MessageRow(props: {
+  message: Message;
+  previous: Message | undefined;
+  myId: string;
+  isGroup: boolean;
+  isFirstUnread: boolean;
+  receipt: Receipt | undefined;
+  actions: MessageAction[];
+  quote: JSX.Element | undefined;
+  nameOf: (userId: string) => string;
+  attachments: AttachmentStore;
+}) {
+  const { message } = props;
+  const isNewDay = createMemo(() => !props.previous || dayKey(props.previous.createdAt) !== dayKey(message.createdAt));
+  const isContinued = createMemo(() => !isNewDay() && !props.isFirstUnread && continuesGroup(props.previous, message));
+  const isMine = () => message.senderId === props.myId;
+  const receipt = createMemo(() => props.receipt);
+  return (
+    <>
+      <Show when={isNewDay()}>
+        <p class="my-4 text-center text-xs font-medium text-fg-muted">
+          {dayFormat.format(new Date(message.createdAt))}
+        </p>
+      </Show>
+      <Show when={props.isFirstUnread}>
+        <NewMessagesDivider />
+      </Show>
+      <Show
+        when={message.content.type !== 'system'}
+        fallback={
+          <p class="my-2 text-center text-xs text-fg-muted">
+            {message.content.type === 'system'
+              ? describeSystemEvent(message.content.event, props.myId, props.nameOf)
+              : ''}
+          </p>
+        }
+      >
+        <div class={`group flex ${isMine() ? 'justify-end' : 'justify-start'} ${isContinued() ? 'mt-0.5' : 'mt-3'}`}>
+          <div class={`max-w-[85%] sm:max-w-[75%] ${isMine() ? 'items-end' : 'items-start'} flex min-w-0 flex-col`}>
+            <Show when={!isContinued()}>
+              <p class="mb-1 px-1 text-xs text-fg-muted">
+                <span class="font-medium text-fg">{props.nameOf(message.senderId ?? '')}</span>{' '}
+                {timeFormat.format(new Date(message.createdAt))}
+              </p>
+            </Show>
+            {props.quote}
+            <div class="flex max-w-full items-end gap-1.5">
+              <Show when={receipt()}>
+                {(mark) => <ReceiptMark receipt={mark()} isGroup={props.isGroup} nameOf={props.nameOf} />}
+              </Show>
+              <div
+                class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl ${message.content.type === 'attachment' ? 'p-1' : 'px-3.5 py-2'} text-sm focus:outline focus:outline-2 focus:outline-offset-2 focus:outline-accent ${
+                  isMine() ? 'bg-accent text-accent-contrast' : 'bg-surface-sunken text-fg'
+                }`}
+                data-testid="message"
+                data-receipt={receipt()?.state}
+                // Focused by a reply's quote, to show where the replied message is.
+                tabIndex={-1}
+              >
+                {message.content.type === 'text' ? (
+                  <MessageText text={message.content.text} />
+                ) : message.content.type === 'attachment' ? (
+                  <AttachmentContent
+                    attachment={message.content.attachment}
+                    caption={message.content.caption}
+                    isMine={isMine()}
+                    store={props.attachments}
+                  />
+                ) : (
+                  <em class="opacity-70">This message was deleted.</em>
+                )}
+              </div>
+              <Show when={props.actions.length > 0}>
+                <MessageActions actions={props.actions} isMine={isMine()} />
+              </Show>
+            </div>
+            <Show when={message.editedAt && message.content.type === 'text'}>
+              <p class="px-1 text-xs text-fg-muted">(edited)</p>
+            </Show>
+          </div>
+        </div>
+      </Show>
+    </>
+  );
+}
+
+/** One of my messages on its way out: "Sending…", or why it failed with Retry and Discard. */
+export function OutgoingRow(props: {
+  message: OutgoingMessage;
+  quote: JSX.Element | undefined;
+  onRetry: (clientMessageId: string) => void;
+  onDiscard: (clientMessageId: string) => void;
+}) {
+  return (
+    <div class="mt-1 flex justify-end" data-state={props.message.state}>
+      <div class="flex max-w-[85%] flex-col items-end sm:max-w-[75%]">
+        {props.quote}
+        <div
+          class="whitespace-pre-wrap break-words rounded-2xl bg-accent/70 px-3.5 py-2 text-sm text-accent-contrast"
+          data-testid="message"
+        >
+          <MessageText text={props.message.text} />
+        </div>
+        <Show when={props.message.state === 'failed'} fallback={<p class="px-1 text-xs text-fg-muted">Sending…</p>}>
+          <p class="px-1 text-xs text-danger" role="alert">
+            {props.message.failure ?? 'Not sent.'}{' '}
+            <button type="button" class="underline" onClick={() => props.onRetry(props.message.clientMessageId)}>
+              Retry
+            </button>{' '}
+            <button type="button" class="underline" onClick={() => props.onDiscard(props.message.clientMessageId)}>
+              Discard
+            </button>
+          </p>
+        </Show>
+      </div>
+    </div>
+  );
+}
