@@ -88,7 +88,8 @@ export default defineConfig({
     /** A modal form dialog (new conversation, group settings): a card at most 28rem wide over a dimmed page. */
     'dialog-panel':
       'w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-line bg-surface-raised p-0 text-fg shadow-xl backdrop:bg-slate-900/40',
-    btn: 'inline-flex whitespace-nowrap items-center justify-center gap-2 rounded-xl px-4 py-2 text-sm font-medium transition focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:opacity-50 disabled:cursor-not-allowed',
+    /** At least 44 px square on a phone, where a finger aims; 36 px with a pointer. */
+    btn: 'inline-flex min-h-11 min-w-11 md:min-h-9 md:min-w-9 whitespace-nowrap items-center justify-center gap-2 rounded-xl px-4 py-2 text-sm font-medium transition focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent disabled:opacity-50 disabled:cursor-not-allowed',
     'btn-primary': 'btn bg-accent text-accent-contrast hover:bg-accent-strong',
     field:
       'w-full rounded-xl border border-line-strong bg-surface px-3 py-2 text-sm text-fg placeholder-fg-muted focus:border-accent focus:outline-none focus:ring-2 focus:ring-accent/30',

@@ -10,7 +10,7 @@ import {
   startFakeProvider,
   TEST_PASSWORD,
 } from '@gopherchat/server/testing';
-import { buildWebAppOnce, launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+import { buildWebAppOnce, fromUserMenu, launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
 
 /**
  * Accounts and sessions in a real browser, against the server serving the
@@ -52,7 +52,7 @@ describe('accounts in the browser', () => {
     await laptop.getByTestId('signed-in-as').getByText('reloader').waitFor();
 
     // Signing out and back in.
-    await laptop.getByRole('button', { name: 'Sign out' }).click();
+    await fromUserMenu(laptop, 'Sign out');
     await laptop.getByRole('tab', { name: 'Sign in' }).waitFor();
     await laptop.getByLabel('Username or email').fill('reloader@example.com');
     await laptop.getByLabel('Password').fill('wrong-password-here');
@@ -71,7 +71,7 @@ describe('accounts in the browser', () => {
     await phone.getByLabel('Username or email').fill('reloader');
     await phone.getByLabel('Password').fill(TEST_PASSWORD);
     await phone.getByRole('button', { name: 'Sign in' }).click();
-    await phone.getByRole('button', { name: 'Account' }).click();
+    await fromUserMenu(phone, 'Account');
     await phone.getByTestId('session').nth(1).waitFor();
     await expect(phone.getByTestId('session').count()).resolves.toBe(2);
     await saveScreenshot(phone, 'sessions-page');
@@ -119,7 +119,7 @@ describe('accounts in the browser', () => {
 
     await page.reload();
     await page.getByTestId('signed-in-as').getByText('The Octocat').waitFor();
-    await page.getByRole('button', { name: 'Account' }).click();
+    await fromUserMenu(page, 'Account');
     await page.getByTestId('sign-in-methods').getByText('You sign in with GitHub.').waitFor();
     await expect(page.getByRole('form', { name: 'Change password' }).count()).resolves.toBe(0);
   });
@@ -154,7 +154,7 @@ describe('accounts in the browser', () => {
     await phone.getByRole('button', { name: 'Sign in' }).click();
     await phone.getByTestId('signed-in-as').getByText('rotator').waitFor();
 
-    await laptop.getByRole('button', { name: 'Account' }).click();
+    await fromUserMenu(laptop, 'Account');
     await laptop.getByLabel('Current password').fill('not-my-password');
     await laptop.getByLabel('New password').fill('orbit-lantern-meadow-58');
     await laptop.getByRole('button', { name: 'Change password' }).click();

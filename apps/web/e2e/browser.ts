@@ -33,7 +33,8 @@ export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = resolve(ARTIFACTS_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  // Transitions finished: a theme switched just before would otherwise be caught halfway.
+  await page.screenshot({ path, fullPage: true, animations: 'disabled' });
   return path;
 }
 
@@ -162,6 +163,20 @@ export async function apiAs(serverUrl: URL, page: Page) {
     { path: AUTH_COOKIE_PATH, header: CSRF_HEADER },
   );
   return signedInClient(serverUrl, token);
+}
+
+/**
+ * Picks `item` ('Account', 'Announcements', 'Sign out') from the menu under
+ * the signed-in person's name, at the top of the sidebar; on a phone showing
+ * a conversation, goes back to the list first.
+ */
+export async function fromUserMenu(page: Page, item: 'Account' | 'Announcements' | 'Sign out') {
+  const menuButton = page.getByRole('button', { name: /account, theme and sign out$/ });
+  const back = page.getByRole('button', { name: 'Back to conversations' });
+  await menuButton.or(back).first().waitFor();
+  if (!(await menuButton.isVisible())) await back.click();
+  await menuButton.click();
+  await page.locator('#user-menu').getByRole('button', { name: item, exact: true }).click();
 }
 
 /** Writes `text` in the composer and sends it with Enter. */

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'bun:test';
 import { CLOSE_SERVICE_RESTART } from '@gopherchat/api';
 import type { Page } from 'playwright-core';
-import { apiAs, messagesOn, pickPerson, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
+import {
+  apiAs,
+  fromUserMenu,
+  messagesOn,
+  pickPerson,
+  saveScreenshot,
+  startConversation,
+  useWebApp,
+  write,
+} from './browser.ts';
 
 /** Chatting in real browsers, against the server serving the built web app. */
 describe('chat in the browser', () => {
@@ -111,7 +120,7 @@ describe('chat in the browser', () => {
     await iris.page.getByTestId('typing').waitFor({ state: 'detached' });
 
     // On his account page Jack stays online, and still receives: a message to him is delivered (not read).
-    await jack.page.getByRole('button', { name: 'Account' }).click();
+    await fromUserMenu(jack.page, 'Account');
     await write(iris.page, 'Still there?');
     await irisMessage('Still there?').and(iris.page.locator('[data-receipt="delivered"]')).waitFor();
     await expect(jackInIrisList.locator('[data-presence="online"]').count()).resolves.toBe(1);

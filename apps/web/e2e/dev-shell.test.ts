@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toAppError } from '@gopherchat/sdk';
 import { loadTestServices, signedInClient, signUpClient, TEST_PASSWORD } from '@gopherchat/server/testing';
-import { freePort, launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
+import { freePort, fromUserMenu, launchBrowser, REPO_ROOT, saveScreenshot, signUpInPage } from './browser.ts';
 
 /** Another device of `username`: signs in over plain HTTP (through the dev proxy) and returns an SDK client. */
 async function signInClient(baseUrl: string, username: string) {
@@ -67,7 +67,7 @@ describe('bun run dev (embedded defaults)', () => {
     const page = await browser.newPage();
     await page.goto(dev.webUrl);
     await signUpInPage(page, 'devuser');
-    await page.getByRole('button', { name: 'Server', exact: true }).click();
+    await fromUserMenu(page, 'Announcements');
 
     await expect(page.getByTestId('server-database').textContent()).resolves.toBe('Embedded PostgreSQL (PGlite)');
     await expect(page.getByTestId('server-bus').textContent()).resolves.toBe('In-process bus');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { pickPerson, saveScreenshot, useWebApp, write } from './browser.ts';
+import { fromUserMenu, pickPerson, saveScreenshot, useWebApp, write } from './browser.ts';
 
 /** Finding people by name, and everyone's names kept right, in real browsers against the built app. */
 describe('people in the browser', () => {
@@ -8,16 +8,16 @@ describe('people in the browser', () => {
 
   /** Saves a new display name on the account page, and goes back to the chats. */
   async function rename(page: Page, displayName: string) {
-    await page.getByRole('button', { name: 'Account' }).click();
+    await fromUserMenu(page, 'Account');
     await page.getByLabel('Display name').fill(displayName);
     await page.getByRole('button', { name: 'Save name' }).click();
     await page.getByTestId('toast').getByText('Display name saved.').waitFor();
-    await page.getByRole('button', { name: 'Chats' }).click();
+    await page.getByRole('button', { name: 'Back to conversations' }).click();
   }
 
   it('names yourself on the account page: pending, refused in words, then saved everywhere', async () => {
     const { context, page } = await web.personAt('nadia');
-    await page.getByRole('button', { name: 'Account' }).click();
+    await fromUserMenu(page, 'Account');
     const field = page.getByLabel('Display name');
     await expect(field.inputValue()).resolves.toBe('nadia');
 
@@ -34,7 +34,7 @@ describe('people in the browser', () => {
       await route.continue();
     });
     await field.fill('Nadia Boulanger');
-    await page.getByRole('alert').waitFor({ state: 'detached' });
+    await page.getByRole('main').getByRole('alert').waitFor({ state: 'detached' });
     const saving = page.getByRole('button', { name: 'Saving…' });
     await page.getByRole('button', { name: 'Save name' }).click();
     await expect(saving.isDisabled()).resolves.toBe(true);

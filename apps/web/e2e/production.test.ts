@@ -12,6 +12,7 @@ import {
 import {
   attach,
   buildWebAppOnce,
+  fromUserMenu,
   launchBrowser,
   REPO_ROOT,
   saveScreenshot,
@@ -71,7 +72,7 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
     ] as const) {
       await page.goto(server.url.href);
       await signUpInPage(page, name);
-      await page.getByRole('button', { name: 'Server', exact: true }).click();
+      await fromUserMenu(page, 'Announcements');
       await page.getByTestId('feed-status').getByText('Live').waitFor();
     }
     await expect(alice.getByTestId('server-database').textContent()).resolves.toBe('PostgreSQL');
@@ -85,13 +86,15 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
 
     await alice.getByLabel('New announcement').fill('   ');
     await alice.getByLabel('New announcement').press('Enter');
-    await expect(alice.getByRole('alert').textContent()).resolves.toBe('Write something to announce.');
+    await expect(alice.getByRole('main').getByRole('alert').textContent()).resolves.toBe(
+      'Write something to announce.',
+    );
 
     await saveScreenshot(alice, 'production-light-desktop');
     await saveScreenshot(bob, 'production-dark-phone');
 
     // An image goes through the binary's own worker thread and native image library: bob gets its thumbnail live.
-    for (const page of [alice, bob]) await page.getByRole('button', { name: 'Chats' }).click();
+    for (const page of [alice, bob]) await page.getByRole('button', { name: 'Back to conversations' }).click();
     await startConversation(alice, 'Direct', { usernames: ['bob'] });
     await write(alice, 'Photo incoming');
     await bob.getByTestId('conversation').filter({ hasText: 'alice' }).click();

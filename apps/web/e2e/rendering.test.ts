@@ -171,14 +171,18 @@ describe('rendering in the browser', () => {
   it('lets a picked theme win over the system’s, on this device, until the system’s is picked again', async () => {
     const { context, page } = await web.personAt('petra', { colorScheme: 'dark' });
     const isShellDark = async () => (await page.locator('body').evaluate(paintOf)).backgroundLuminance < DARK_LUMINANCE;
+    // The picker is in the menu under my name.
+    const openMenu = () => page.getByRole('button', { name: /account, theme and sign out$/ }).click();
     const picker = page.getByRole('combobox', { name: 'Theme' });
     expect(await isShellDark()).toBe(true);
 
+    await openMenu();
     await picker.selectOption('light');
     expect(await isShellDark()).toBe(false);
     await page.reload();
     await page.getByTestId('signed-in-as').waitFor();
     expect(await isShellDark()).toBe(false);
+    await openMenu();
     await expect(picker.inputValue()).resolves.toBe('light');
     await saveScreenshot(page, 'rendering-theme-picked-light');
 

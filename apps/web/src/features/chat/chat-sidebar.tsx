@@ -1,0 +1,27 @@
+import type { Me } from '@gopherchat/api';
+import { ConnectionBanner } from './connection-banner.tsx';
+import { ConversationList } from './conversation-list.tsx';
+import { NewConversationDialog } from './new-conversation-dialog.tsx';
+import type { ChatStore } from './store.ts';
+
+/** The conversations, newest activity first, under a way to start a new one and the connection's state. */
+export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversationId: string) => void }) {
+  const { chat } = props;
+  return (
+    <>
+      <div class="flex items-center justify-between gap-2 border-b border-line px-3 py-2">
+        <h2 class="text-sm font-semibold">Chats</h2>
+        <NewConversationDialog myId={props.me.id} onStartDirect={chat.startDirect} onStartGroup={chat.startGroup} />
+      </div>
+      <ConnectionBanner />
+      <ConversationList
+        myId={props.me.id}
+        conversations={chat.conversationList()}
+        presence={chat.state.presence}
+        activeId={chat.state.activeId}
+        nameOf={(userId) => chat.people.names[userId] ?? 'Someone'}
+        onOpen={props.onOpen}
+      />
+    </>
+  );
+}

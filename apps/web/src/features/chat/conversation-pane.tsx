@@ -1,0 +1,165 @@
+import type { Me } from '@gopherchat/api';
+import { createEffect, createMemo, createSignal, on, Show, untrack } from 'solid-js';
+import { connectionState } from '../../lib/session.ts';
+import { FileDropZone } from '../attachments/file-drop-zone.tsx';
+import { PendingUploads } from '../attachments/pending-uploads.tsx';
+import { Composer, type ComposerTarget } from './composer.tsx';
+import { ConversationHeader } from './conversation-header.tsx';
+import { GroupSettingsDialog } from './group-settings-dialog.tsx';
+import { wordsOf } from './markdown.ts';
+import { MessageList } from './message-list.tsx';
+import { canEdit } from './permissions.ts';
+import type { ChatStore } from './store.ts';
+import { messageAt, withUnconfirmed } from './timeline.ts';
+import { describeTypists } from './typing.ts';
+
+/**
+ * The open conversation: its header, messages, who is typing, files on their
+ * way and the composer; a prompt to pick one when none is open.
+ */
+export function ConversationPane(props: { me: Me; chat: ChatStore; onBack: () => void }) {
+  const { chat } = props;
+  const { state } = chat;
+  const active = createMemo(() => (state.activeId ? state.conversations[state.activeId] : undefined));
+  const timeline = createMemo(() => (state.activeId ? state.timelines[state.activeId] : undefined));
+  const messages = createMemo(() => {
+    const current = timeline();
+    return current ? withUnconfirmed(current.messages, current.unconfirmed) : [];
+  });
+  // How far I had read when the conversation opened: read on screen since, it still opens where it opened.
+  const readUpTo = createMemo(
+    on(
+      () => state.activeId,
+      (id) => (id ? untrack(() => state.conversations[id]?.lastReadSeq ?? 0) : 0),
+    ),
+  );
+  // The last visit's copy is placed only while there is nothing better to wait for: no live connection.
+  const hasCurrentMessages = () => {
+    const current = timeline();
+    return current !== undefined && (!current.isCached || connectionState().status !== 'live');
+  };
+  // The conversation's own names (its members, live) first; the directory knows those it no longer lists.
+  const names = createMemo(() => ({ ...chat.people.names, ...timeline()?.names }));
+  const nameOf = (userId: string) => names()[userId] ?? 'Someone';
+  const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
+  const uploads = createMemo(() =>
+    chat.attachments.state.uploads.filter((upload) => upload.conversationId === state.activeId),
+  );
+  const typing = createMemo(() => {
+    const typists = state.activeId ? state.typing[state.activeId] : undefined;
+    return describeTypists(
+      Object.keys(typists ?? {})
+        .map(nameOf)
+        .sort(),
+    );
+  });
+
+  const [composerTarget, setComposerTarget] = createSignal<ComposerTarget>();
+  createEffect(
+    on(
+      () => state.activeId,
+      () => setComposerTarget(undefined),
+    ),
+  );
+  // A message deleted (here or elsewhere) while being edited has nothing left to edit.
+  createEffect(() => {
+    const target = composerTarget();
+    if (target?.kind !== 'edit') return;
+    const message = messageAt(messages(), target.seq);
+    if (!message || !canEdit(message, props.me.id)) setComposerTarget(undefined);
+  });
+
+  return (
+    <section class="flex min-h-0 flex-1 flex-col" aria-label="Conversation">
+      <Show
+        when={active()}
+        fallback={<p class="m-auto px-6 text-center text-sm text-fg-muted">Pick a conversation, or start a new one.</p>}
+      >
+        {(conversation) => (
+          // Files dropped anywhere on the conversation are shared in it.
+          <FileDropZone
+            class="flex min-h-0 flex-1 flex-col"
+            onFiles={(files) => chat.attachments.attach(conversation().id, files)}
+          >
+            <ConversationHeader
+              myId={props.me.id}
+              conversation={conversation()}
+              members={timeline()?.members ?? {}}
+              presence={state.presence}
+              onBack={props.onBack}
+            >
+              <Show when={conversation().kind === 'group'}>
+                <GroupSettingsDialog
+                  myId={props.me.id}
+                  conversation={conversation()}
+                  members={timeline()?.members ?? {}}
+                  presence={state.presence}
+                  onRename={(title) => chat.renameGroup(conversation().id, title)}
+                  onAdd={(userIds) => chat.addMembers(conversation().id, userIds)}
+                  onRemove={(userId) => chat.removeMember(conversation().id, userId)}
+                  onLeave={() => chat.leaveGroup(conversation().id)}
+                />
+              </Show>
+            </ConversationHeader>
+            <MessageList
+              conversationId={conversation().id}
+              kind={conversation().kind}
+              myId={props.me.id}
+              myRole={conversation().myRole}
+              messages={messages()}
+              readUpTo={readUpTo()}
+              hasCurrentMessages={hasCurrentMessages()}
+              outgoing={outgoing()}
+              members={timeline()?.members ?? {}}
+              names={names()}
+              pointers={timeline()?.pointers ?? {}}
+              hasOlder={timeline()?.hasOlder ?? false}
+              isLoadingOlder={timeline()?.isLoadingOlder ?? false}
+              onLoadOlder={() => void chat.loadOlder(conversation().id)}
+              onRetry={chat.retry}
+              onDiscard={chat.discard}
+              onSeen={(seq) => chat.markRead(conversation().id, seq)}
+              onReply={(message) =>
+                setComposerTarget({
+                  kind: 'reply',
+                  seq: message.seq,
+                  authorName: message.senderId === props.me.id ? 'yourself' : nameOf(message.senderId ?? ''),
+                  words: wordsOf(message.content),
+                })
+              }
+              onEdit={(message) =>
+                // Edited as written, markers and all.
+                setComposerTarget({
+                  kind: 'edit',
+                  seq: message.seq,
+                  text: message.content.type === 'text' ? message.content.text : '',
+                })
+              }
+              onDelete={(message) => void chat.deleteMessage(conversation().id, message.seq)}
+              attachments={chat.attachments}
+            />
+            {/* Always there and one line high: typing coming and going neither moves the messages nor goes unannounced. */}
+            <div class="h-5 truncate px-4 text-xs italic text-fg-muted" aria-live="polite">
+              <Show when={typing()}>{(text) => <span data-testid="typing">{text()}</span>}</Show>
+            </div>
+            <PendingUploads
+              uploads={uploads()}
+              onCancel={chat.attachments.cancel}
+              onRetry={chat.attachments.retry}
+              onDismiss={chat.attachments.dismiss}
+            />
+            <Composer
+              conversationId={conversation().id}
+              target={composerTarget()}
+              onSend={(text, replyToSeq) => chat.send(conversation().id, text, replyToSeq)}
+              onEdit={(seq, text) => void chat.edit(conversation().id, seq, text)}
+              onAttach={(files, caption) => chat.attachments.attach(conversation().id, files, caption)}
+              onTargetDone={() => setComposerTarget(undefined)}
+              onTyping={chat.signalTyping}
+            />
+          </FileDropZone>
+        )}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,112 @@
+import type { Me } from '@gopherchat/api';
+import { createEffect, Match, on, Show, Switch } from 'solid-js';
+import { currentRoute, navigate, type Route } from '../../lib/router.ts';
+import { connectionState, signOut } from '../../lib/session.ts';
+import { Toast } from '../../lib/ui/toast.tsx';
+import { AnnouncementsPanel } from '../announcements/announcements-panel.tsx';
+import { canPostAnnouncements } from '../announcements/feed.ts';
+import { AccountPage } from '../auth/account-page.tsx';
+import { ChatSidebar } from '../chat/chat-sidebar.tsx';
+import { ConversationPane } from '../chat/conversation-pane.tsx';
+import { createChatStore } from '../chat/store.ts';
+import { ServerStatus } from '../system/server-status.tsx';
+import { PageFrame } from './page-frame.tsx';
+import { UserMenu } from './user-menu.tsx';
+
+/** How long a problem stays on screen: longer than a toast's default. */
+const NOTICE_MS = 6_000;
+
+/**
+ * The signed-in app, the whole height of the window: the conversations in a
+ * sidebar under who is signed in, and beside them what the address names
+ * (a conversation, the account, the announcements). On a phone one of the
+ * two shows at a time, with a way back to the list.
+ */
+export function Shell(props: { user: Me }) {
+  // For the whole signed-in session, not only while a conversation shows: away from it I am still online.
+  const chat = createChatStore(props.user);
+  const { state } = chat;
+  const go = (route: Route) => navigate(route);
+  const toChats = () => navigate({ page: 'chats' });
+
+  // The address picks the open conversation (back, forward, a reload, a link)…
+  createEffect(
+    on(currentRoute, (route) => {
+      if (route.page === 'conversation') {
+        if (state.activeId !== route.conversationId) void chat.open(route.conversationId);
+      } else if (route.page === 'chats' && state.activeId !== undefined) chat.close();
+    }),
+  );
+  // …and the chat's own moves (a conversation just started, a group left) show in the address.
+  createEffect(
+    on(
+      () => state.activeId,
+      (activeId) => {
+        const route = currentRoute();
+        if (activeId !== undefined && (route.page !== 'conversation' || route.conversationId !== activeId)) {
+          navigate({ page: 'conversation', conversationId: activeId });
+        } else if (activeId === undefined && route.page === 'conversation')
+          navigate({ page: 'chats' }, { replace: true });
+      },
+      { defer: true },
+    ),
+  );
+
+  // On a phone the list is the page only at the list's own address.
+  const isListPage = () => currentRoute().page === 'chats';
+  return (
+    <div
+      class="grid h-dvh overflow-hidden bg-surface-raised pb-[env(safe-area-inset-bottom)] pl-[env(safe-area-inset-left)] pr-[env(safe-area-inset-right)] pt-[env(safe-area-inset-top)] md:grid-cols-[320px_1fr]"
+      data-testid="chat"
+      data-live={connectionState().status}
+    >
+      <aside
+        class={`min-h-0 min-w-0 flex-col border-line md:border-r ${isListPage() ? 'flex' : 'hidden md:flex'}`}
+        aria-label="Conversations and account"
+      >
+        <div class="flex items-center gap-2 border-b border-line px-2 py-1.5">
+          <span
+            class="h-8 w-8 flex flex-none items-center justify-center rounded-xl bg-accent text-sm font-bold text-accent-contrast"
+            aria-hidden="true"
+          >
+            G
+          </span>
+          <h1 class="sr-only">GopherChat</h1>
+          <UserMenu user={props.user} onGo={go} onSignOut={() => void signOut()} />
+        </div>
+        <ChatSidebar
+          me={props.user}
+          chat={chat}
+          onOpen={(conversationId) => go({ page: 'conversation', conversationId })}
+        />
+      </aside>
+      <main class={`min-h-0 min-w-0 flex-col ${isListPage() ? 'hidden md:flex' : 'flex'}`}>
+        <Switch>
+          <Match when={currentRoute().page === 'account'}>
+            <PageFrame title="Account" onBack={toChats}>
+              <AccountPage
+                username={props.user.username}
+                email={props.user.email}
+                displayName={props.user.displayName}
+              />
+            </PageFrame>
+          </Match>
+          <Match when={currentRoute().page === 'server'}>
+            <PageFrame title="Announcements" onBack={toChats}>
+              <div class="grid gap-6 lg:grid-cols-[280px_1fr]">
+                <Show when={canPostAnnouncements(props.user)}>
+                  <ServerStatus />
+                </Show>
+                <AnnouncementsPanel canPost={canPostAnnouncements(props.user)} />
+              </div>
+            </PageFrame>
+          </Match>
+          <Match when={true}>
+            <ConversationPane me={props.user} chat={chat} onBack={toChats} />
+          </Match>
+        </Switch>
+      </main>
+      <Toast notice={chat.notice()} onDone={chat.dismissNotice} role="alert" durationMs={NOTICE_MS} />
+    </div>
+  );
+}
