@@ -415,4 +415,37 @@ describe('chat in the browser', () => {
     ).toBe(true);
     await ivy.context.close();
   });
+  it('keeps what was written and not sent, per conversation, across a reload, and shows it as a draft', async () => {
+    const kit = await web.personAt('kit');
+    await web.personAt('lou');
+    await web.personAt('max');
+    await startConversation(kit.page, 'Direct', { usernames: ['lou'] });
+    await startConversation(kit.page, 'Direct', { usernames: ['max'] });
+    const field = kit.page.getByRole('textbox', { name: 'Message' });
+    const entry = (name: string) => kit.page.getByTestId('conversation').filter({ hasText: name });
+
+    await entry('lou').click();
+    await field.fill('Half a thought for Lou,\nto finish later');
+    await entry('max').click();
+    await expect(field.inputValue()).resolves.toBe('');
+    await entry('lou').getByTestId('draft').getByText('Half a thought for Lou, to finish later').waitFor();
+    await saveScreenshot(kit.page, 'chat-draft');
+
+    await kit.page.reload();
+    await entry('lou').getByTestId('draft').waitFor();
+    await entry('lou').click();
+    await expect(field.inputValue()).resolves.toBe('Half a thought for Lou,\nto finish later');
+    await field.press('Enter');
+    await kit.page.getByTestId('message-list').getByText('to finish later').waitFor();
+    await entry('max').click();
+    await expect(entry('lou').getByTestId('draft').count()).resolves.toBe(0);
+
+    // Signing out leaves nothing written behind on the device.
+    await field.fill('Private words for Max');
+    await fromUserMenu(kit.page, 'Sign out');
+    await kit.page.getByRole('tab', { name: 'Create account' }).waitFor();
+    const stored = await kit.page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes('drafts')));
+    expect(stored).toEqual([]);
+    await kit.context.close();
+  });
 });

@@ -33,6 +33,8 @@ const REMEMBERED_USER_KEY = 'gopherchat.me';
  * sign in again.
  */
 export const offlineDataKey = (userId: string) => `gopherchat.offline.${userId}`;
+/** Where a person's unsent drafts are kept on this device; dropped at sign-out too. */
+export const draftsKey = (userId: string) => `gopherchat.drafts.${userId}`;
 
 const [session, setSession] = createSignal<SessionState>({ status: 'restoring' });
 
@@ -103,7 +105,10 @@ function adopt(signedIn: SignedIn) {
 
 function forget(reason?: string) {
   const state = session();
-  if (state.status === 'signed-in') localStorage.removeItem(offlineDataKey(state.user.id));
+  if (state.status === 'signed-in') {
+    localStorage.removeItem(offlineDataKey(state.user.id));
+    localStorage.removeItem(draftsKey(state.user.id));
+  }
   localStorage.removeItem(REMEMBERED_USER_KEY);
   accessToken = undefined;
   clearTimeout(refreshTimer);

@@ -20,6 +20,7 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
         presence={chat.state.presence}
         activeId={chat.state.activeId}
         nameOf={(userId) => chat.people.names[userId] ?? 'Someone'}
+        draftOf={chat.drafts.of}
         onOpen={props.onOpen}
       />
     </>

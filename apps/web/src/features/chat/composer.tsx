@@ -2,12 +2,10 @@ import { ATTACHMENT_CAPTION_MAX_LENGTH, TYPING_RENEW_MS } from '@gopherchat/api'
 import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js';
 import { AttachButton } from '../attachments/attach-button.tsx';
 import { pastedFiles } from '../attachments/picked-files.ts';
+import type { DraftStore } from './drafts.ts';
 import { messageLength } from './message-length.ts';
 import { excerpt } from './timeline.ts';
 import { createTypingSignals } from './typing.ts';
-
-/** Drafts per conversation, kept while the tab lives: switching conversations keeps what was typed. */
-const drafts = new Map<string, string>();
 
 /** What the composer does besides writing a new message: answering one, or changing one of mine. */
 export type ComposerTarget =
@@ -45,6 +43,8 @@ const describeTarget = (target: ComposerTarget) =>
 export function Composer(props: {
   conversationId: string;
   target: ComposerTarget | undefined;
+  /** What was written here and not sent, per conversation: kept on switching, and across reloads. */
+  drafts: DraftStore;
   onSend: (text: string, replyToSeq?: number) => void;
   onEdit: (seq: number, text: string) => void;
   onAttach: (files: File[], caption: string | undefined) => void;
@@ -83,7 +83,7 @@ export function Composer(props: {
       () => props.conversationId,
       (conversationId) => {
         typing.stop();
-        showInField(drafts.get(conversationId) ?? '');
+        showInField(props.drafts.of(conversationId));
       },
     ),
   );
@@ -95,7 +95,7 @@ export function Composer(props: {
         if (target?.kind === 'edit') {
           typing.stop();
           showInField(target.text);
-        } else if (previous?.kind === 'edit') showInField(drafts.get(props.conversationId) ?? '');
+        } else if (previous?.kind === 'edit') showInField(props.drafts.of(props.conversationId));
         else field?.focus();
       },
       { defer: true },
@@ -108,7 +108,7 @@ export function Composer(props: {
     typing.stop();
     field.value = '';
     setDraft('');
-    drafts.delete(props.conversationId);
+    props.drafts.keep(props.conversationId, '');
     fit();
   };
 
@@ -185,7 +185,7 @@ export function Composer(props: {
             fit();
             setDraft(event.currentTarget.value);
             if (isEditing()) return;
-            drafts.set(props.conversationId, event.currentTarget.value);
+            props.drafts.keep(props.conversationId, event.currentTarget.value);
             typing.changed(props.conversationId, event.currentTarget.value);
           }}
           onPaste={(event) => {

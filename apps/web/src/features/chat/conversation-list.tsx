@@ -43,6 +43,8 @@ export function ConversationList(props: {
   activeId: string | undefined;
   /** Names of people the list may mention (notes of who did what). */
   nameOf: (userId: string) => string;
+  /** What was written in a conversation and not sent: shown instead of its last message, except in the open one. */
+  draftOf: (conversationId: string) => string;
   onOpen: (conversationId: string) => void;
 }) {
   return (
@@ -96,7 +98,20 @@ export function ConversationList(props: {
                       </span>
                     </span>
                     <span class="flex items-center justify-between gap-2">
-                      <span class="truncate text-sm text-fg-muted">{preview(summary, props.myId, props.nameOf)}</span>
+                      <Show
+                        when={summary.id !== props.activeId && props.draftOf(summary.id).trim()}
+                        fallback={
+                          <span class="truncate text-sm text-fg-muted">
+                            {preview(summary, props.myId, props.nameOf)}
+                          </span>
+                        }
+                      >
+                        {(draft) => (
+                          <span class="truncate text-sm text-fg-muted" data-testid="draft">
+                            <span class="font-medium text-danger">Draft:</span> {draft().replace(/\s+/g, ' ')}
+                          </span>
+                        )}
+                      </Show>
                       <Show when={summary.unreadCount > 0}>
                         <span
                           class="min-w-5 flex-none rounded-full bg-accent px-1.5 text-center text-xs font-semibold leading-5 text-accent-contrast"

@@ -151,6 +151,7 @@ export function ConversationPane(props: { me: Me; chat: ChatStore; onBack: () =>
             <Composer
               conversationId={conversation().id}
               target={composerTarget()}
+              drafts={chat.drafts}
               onSend={(text, replyToSeq) => chat.send(conversation().id, text, replyToSeq)}
               onEdit={(seq, text) => void chat.edit(conversation().id, seq, text)}
               onAttach={(files, caption) => chat.attachments.attach(conversation().id, files, caption)}

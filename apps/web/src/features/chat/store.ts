@@ -2,10 +2,11 @@ import type { Me } from '@gopherchat/api';
 import { subscribeLive, toAppError } from '@gopherchat/sdk';
 import { onCleanup } from 'solid-js';
 import { systemClock } from '../../lib/clock.ts';
-import { adoptProfile, connection, gopher, offlineDataKey, session } from '../../lib/session.ts';
+import { adoptProfile, connection, draftsKey, gopher, offlineDataKey, session } from '../../lib/session.ts';
 import { createAttachmentStore } from '../attachments/store.ts';
 import { createChat } from './chat.ts';
 import type { ChatApi } from './chat-deps.ts';
+import { createDrafts } from './drafts.ts';
 
 /** The chat's server calls: the app's one tRPC client. */
 const chatApi: ChatApi = {
@@ -75,7 +76,7 @@ export function createChatStore(me: Me) {
     applyAttachmentStatus: (status) => attachments.applyStatus(status),
   });
   onCleanup(chat.dispose);
-  return { ...chat, attachments };
+  return { ...chat, attachments, drafts: createDrafts(localStorage, draftsKey(me.id)) };
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;
