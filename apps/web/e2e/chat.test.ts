@@ -216,11 +216,11 @@ describe('chat in the browser', () => {
       'Answering you',
       'This message was deleted.',
     ]);
-    // On someone else's message in a direct conversation, replying is all there is.
+    // On someone else's message in a direct conversation, replying and linking to it are all there is.
     const adasRow = rowOf(bob.page, 'Hello Bob, edited');
     await adasRow.hover();
     await adasRow.getByRole('button', { name: 'Message actions' }).click();
-    await expect(bob.page.getByRole('menuitem').allTextContents()).resolves.toEqual(['Reply']);
+    await expect(bob.page.getByRole('menuitem').allTextContents()).resolves.toEqual(['Reply', 'Copy link']);
     await bob.page.keyboard.press('Escape');
     await bob.page.getByRole('menu').waitFor({ state: 'detached' });
 
@@ -447,5 +447,41 @@ describe('chat in the browser', () => {
     const stored = await kit.page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes('drafts')));
     expect(stored).toEqual([]);
     await kit.context.close();
+  });
+  it('copies a link to a message that opens it in context, loading back to it', async () => {
+    const nell = await web.personAt('nell');
+    await nell.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await startConversation(nell.page, 'Group', { title: 'Minutes', usernames: [] });
+    await using api = await apiAs(web.server.url, nell.page);
+    const [minutes] = await api.api.conversations.list.query();
+    for (let index = 1; index <= 130; index++) {
+      await api.api.messages.send.mutate({
+        conversationId: minutes?.id ?? '',
+        clientMessageId: `minute-${index}`,
+        content: { type: 'text', text: `minute ${index}` },
+      });
+    }
+    await nell.page.reload();
+    await nell.page.getByTestId('conversation').filter({ hasText: 'Minutes' }).click();
+    await scrollUpTo(nell.page, 'minute 3');
+    const row = rowOf(nell.page, 'minute 3');
+    await row.getByTestId('message').hover();
+    await row.getByRole('button', { name: 'Message actions' }).click();
+    await row.getByRole('menuitem', { name: 'Copy link' }).click();
+    await nell.page.getByRole('alert').getByText('Link to the message copied.').waitFor();
+    const link = await nell.page.evaluate(() => navigator.clipboard.readText());
+    expect(new URL(link).pathname).toMatch(/^\/c\/[0-9a-f-]{36}\/m\/\d+$/);
+
+    // Opened afresh, three pages back from the newest: loaded back to, in view, and outlined.
+    const other = await nell.context.newPage();
+    await other.goto(link);
+    await other.waitForFunction(() => document.activeElement?.textContent === 'minute 3');
+    const [listBox, box] = await Promise.all([
+      other.getByTestId('message-list').boundingBox(),
+      bubbleOn(other, 'minute 3').boundingBox(),
+    ]);
+    expect(box && listBox && box.y >= listBox.y && box.y + box.height <= listBox.y + listBox.height).toBe(true);
+    await saveScreenshot(other, 'chat-message-link');
+    await nell.context.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { Me } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, on, Show, untrack } from 'solid-js';
+import { messageLink } from '../../lib/router.ts';
 import { connectionState } from '../../lib/session.ts';
 import { FileDropZone } from '../attachments/file-drop-zone.tsx';
 import { PendingUploads } from '../attachments/pending-uploads.tsx';
@@ -17,7 +18,13 @@ import { describeTypists } from './typing.ts';
  * The open conversation: its header, messages, who is typing, files on their
  * way and the composer; a prompt to pick one when none is open.
  */
-export function ConversationPane(props: { me: Me; chat: ChatStore; onBack: () => void }) {
+export function ConversationPane(props: {
+  me: Me;
+  chat: ChatStore;
+  /** The message the address names, to show in context. */
+  linkedSeq: number | undefined;
+  onBack: () => void;
+}) {
   const { chat } = props;
   const { state } = chat;
   const active = createMemo(() => (state.activeId ? state.conversations[state.activeId] : undefined));
@@ -53,6 +60,15 @@ export function ConversationPane(props: { me: Me; chat: ChatStore; onBack: () =>
         .sort(),
     );
   });
+
+  const copyLink = async (conversationId: string, seq: number) => {
+    try {
+      await navigator.clipboard.writeText(messageLink(window.location.origin, conversationId, seq));
+      chat.tell('Link to the message copied.');
+    } catch {
+      chat.tell('The link could not be copied: the browser did not allow it.');
+    }
+  };
 
   const [composerTarget, setComposerTarget] = createSignal<ComposerTarget>();
   createEffect(
@@ -108,6 +124,7 @@ export function ConversationPane(props: { me: Me; chat: ChatStore; onBack: () =>
               myRole={conversation().myRole}
               messages={messages()}
               readUpTo={readUpTo()}
+              linkedSeq={props.linkedSeq}
               hasCurrentMessages={hasCurrentMessages()}
               outgoing={outgoing()}
               members={timeline()?.members ?? {}}
@@ -119,6 +136,7 @@ export function ConversationPane(props: { me: Me; chat: ChatStore; onBack: () =>
               onRetry={chat.retry}
               onDiscard={chat.discard}
               onSeen={(seq) => chat.markRead(conversation().id, seq)}
+              onCopyLink={(seq) => void copyLink(conversation().id, seq)}
               onReply={(message) =>
                 setComposerTarget({
                   kind: 'reply',

@@ -17,6 +17,8 @@ import { createVirtualRows } from './virtual-rows.ts';
 const BOTTOM_SLACK_PX = 80;
 /** Older history loads when the top comes this close. */
 const TOP_PRELOAD_PX = 200;
+/** Older pages loaded at most to reach a message a link names (2 000 messages back). */
+const LINK_PAGES_MAX = 40;
 /** How long a message shown from a reply's quote may take to be rendered before it is focused (about a second). */
 const FOCUS_WAIT_FRAMES = 60;
 
@@ -42,6 +44,8 @@ export function MessageList(props: {
   myId: string;
   myRole: MemberRole;
   messages: Message[];
+  /** The message the address names (`/c/:id/m/:seq`): shown in context, loaded back to if need be. */
+  linkedSeq: number | undefined;
   /** How far I had read when the conversation opened: the first unread message after it opens the view. */
   readUpTo: number;
   /** The messages are the server's (or the best there is while offline): the conversation can be placed. */
@@ -57,6 +61,7 @@ export function MessageList(props: {
   onRetry: (clientMessageId: string) => void;
   onDiscard: (clientMessageId: string) => void;
   onSeen: (seq: number) => void;
+  onCopyLink: (seq: number) => void;
   onReply: (message: Message) => void;
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
@@ -193,18 +198,45 @@ export function MessageList(props: {
     if (bubble) bubble.focus({ preventScroll: true });
     else if (framesLeft > 0) requestAnimationFrame(() => focusWhenRendered(seq, framesLeft - 1));
   };
-  /** Brings a loaded message into view and focus (which outlines it), e.g. from a reply's quote. */
+  /** Brings a loaded message into view and focus (which outlines it), e.g. from a reply's quote or a link. */
   const showMessageAt = (seq: number) => {
     const message = messageAt(props.messages, seq);
     if (!message) return;
-    // Gliding is for a message already near; one further off is jumped to, not scrolled past row by row.
-    const isNear = bubbleAt(seq) !== undefined;
-    virtualizer.scrollToIndex(props.messages.indexOf(message), {
-      align: 'center',
-      behavior: isNear ? 'smooth' : 'auto',
-    });
-    focusWhenRendered(seq);
+    const index = props.messages.indexOf(message);
+    // Gliding is for a message already near; one further off is jumped to, not scrolled past row by row, and
+    // jumped to again as the rows on the way are measured.
+    if (bubbleAt(seq)) virtualizer.scrollToIndex(index, { align: 'center', behavior: 'smooth' });
+    else settleAt(() => virtualizer.scrollToIndex(index, { align: 'center' }));
+    // From the next frame: a conversation just opened focuses its composer as it mounts, after this.
+    requestAnimationFrame(() => focusWhenRendered(seq));
   };
+
+  // A message's address opens it in context: older pages are loaded back to it (a bounded few), then it is shown.
+  // Until it is there, each page that has finished loading looks again; so does a change that took it away (the last
+  // visit's copy, in which it was shown, replaced by the server's newest page).
+  let link: { key: string; isShown: boolean; pagesLoaded: number } | undefined;
+  createEffect(
+    on(
+      [() => props.linkedSeq, isReady, () => props.messages[0]?.seq, () => props.isLoadingOlder],
+      ([seq, ready, oldest]) => {
+        if (seq === undefined || !ready || placedIn !== props.conversationId || props.isLoadingOlder) return;
+        const key = `${props.conversationId}/m/${seq}`;
+        if (link?.key !== key) link = { key, isShown: false, pagesLoaded: 0 };
+        if (messageAt(props.messages, seq) === undefined) {
+          link.isShown = false;
+          if (oldest !== undefined && seq < oldest && props.hasOlder && link.pagesLoaded < LINK_PAGES_MAX) {
+            link.pagesLoaded++;
+            props.onLoadOlder();
+          }
+          return;
+        }
+        if (link.isShown) return;
+        link.isShown = true;
+        showMessageAt(seq);
+      },
+    ),
+  );
+
   const quoteOf = (replyToSeq: number | null | undefined) =>
     replyToSeq ? (
       <ReplyQuote replied={messageAt(props.messages, replyToSeq)} nameOf={nameOf} onShow={showMessageAt} />
@@ -212,6 +244,7 @@ export function MessageList(props: {
 
   const actionsOn = (message: Message): MessageAction[] => [
     ...(canReplyTo(message) ? [{ label: 'Reply', run: () => props.onReply(message) }] : []),
+    ...(message.content.type !== 'system' ? [{ label: 'Copy link', run: () => props.onCopyLink(message.seq) }] : []),
     ...(canEdit(message, props.myId) ? [{ label: 'Edit', run: () => props.onEdit(message) }] : []),
     ...(canDelete(message, props.myId, props.myRole)
       ? [{ label: 'Delete', confirm: 'Delete for everyone?', run: () => props.onDelete(message) }]

@@ -52,6 +52,10 @@ export function Shell(props: { user: Me }) {
     ),
   );
 
+  const linkedSeq = () => {
+    const route = currentRoute();
+    return route.page === 'conversation' ? route.seq : undefined;
+  };
   // On a phone the list is the page only at the list's own address.
   const isListPage = () => currentRoute().page === 'chats';
   return (
@@ -102,7 +106,7 @@ export function Shell(props: { user: Me }) {
             </PageFrame>
           </Match>
           <Match when={true}>
-            <ConversationPane me={props.user} chat={chat} onBack={toChats} />
+            <ConversationPane me={props.user} chat={chat} linkedSeq={linkedSeq()} onBack={toChats} />
           </Match>
         </Switch>
       </main>
