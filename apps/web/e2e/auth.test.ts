@@ -78,7 +78,7 @@ describe('accounts in the browser', () => {
     await phone.getByTestId('session').getByRole('button', { name: 'Sign out' }).click();
 
     // The laptop's socket is closed by the server; its refresh fails; it is signed out.
-    await laptop.getByText('Your session has ended. Please sign in again.').waitFor({ timeout: 10_000 });
+    await laptop.getByText('Your session has ended. Please sign in again.').waitFor();
     await laptop.getByRole('tab', { name: 'Sign in' }).waitFor();
     await saveScreenshot(laptop, 'signed-out-after-revoke');
     await phone.getByTestId('session').nth(1).waitFor({ state: 'detached' });
@@ -164,7 +164,7 @@ describe('accounts in the browser', () => {
     await laptop.getByText('Password changed. Your other devices were signed out.').waitFor();
     await saveScreenshot(laptop, 'account-page');
 
-    await phone.getByText('Your session has ended. Please sign in again.').waitFor({ timeout: 10_000 });
+    await phone.getByText('Your session has ended. Please sign in again.').waitFor();
     await laptop.reload();
     await laptop.getByTestId('signed-in-as').getByText('rotator').waitFor();
   });

@@ -127,7 +127,7 @@ describe('chat in the browser', () => {
 
     await jack.page.close();
     // Hidden when offline, so attached rather than visible.
-    await jackInIrisList.locator('[data-presence="offline"]').waitFor({ state: 'attached', timeout: 10_000 });
+    await jackInIrisList.locator('[data-presence="offline"]').waitFor({ state: 'attached' });
     await iris.page.getByTestId('conversation-status').getByText('last seen just now').waitFor();
 
     // Offline herself, Iris is shown nobody as online or offline: unknown until she is back.
@@ -135,7 +135,7 @@ describe('chat in the browser', () => {
     await jackInIrisList.locator('[data-presence="unknown"]').waitFor({ state: 'attached' });
     await iris.page.getByTestId('conversation-status').getByText('Direct conversation').waitFor();
     await iris.context.setOffline(false);
-    await jackInIrisList.locator('[data-presence="offline"]').waitFor({ state: 'attached', timeout: 10_000 });
+    await jackInIrisList.locator('[data-presence="offline"]').waitFor({ state: 'attached' });
     await iris.context.close();
     await jack.context.close();
   });

@@ -86,7 +86,7 @@ describe('bun run dev (embedded defaults)', () => {
     // Posted from the admin's other device (the SDK, through the dev proxy): arrives over the subscription.
     await using otherDevice = await signInClient(dev.webUrl, 'devuser');
     await otherDevice.api.announcements.post.mutate({ text: 'Hello from another device, live' });
-    await page.getByText('Hello from another device, live').waitFor({ timeout: 5_000 });
+    await page.getByText('Hello from another device, live').waitFor();
 
     await expect(page.getByTestId('announcement').count()).resolves.toBe(2);
     await saveScreenshot(page, 'dev-shell');

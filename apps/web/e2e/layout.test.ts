@@ -163,4 +163,35 @@ describe('layout on phones and desktops', () => {
     await expectNoSidewaysScroll(page, 'sign in');
     await context.close();
   });
+  it('can be installed: a manifest with a name, a start, the theme colour and icons that load', async () => {
+    const context = await web.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(web.server.url.href);
+    const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+    const response = await page.request.get(new URL(href ?? '', web.server.url).href);
+    expect(response.ok()).toBe(true);
+    expect(response.headers()['content-type']).toContain('json');
+    const manifest = (await response.json()) as {
+      name: string;
+      start_url: string;
+      display: string;
+      theme_color: string;
+      icons: Array<{ src: string; sizes: string; type: string; purpose: string }>;
+    };
+    expect(manifest).toMatchObject({ name: 'GopherChat', start_url: '/', display: 'standalone' });
+    await expect(page.locator('meta[name="theme-color"]').getAttribute('content')).resolves.toBe(manifest.theme_color);
+    // Chromium installs with a 192 px and a 512 px icon; Android crops a maskable one to its own shape.
+    expect(manifest.icons.map((icon) => `${icon.sizes} ${icon.purpose}`)).toEqual(
+      expect.arrayContaining(['192x192 any', '512x512 any', '512x512 maskable']),
+    );
+    for (const icon of manifest.icons) {
+      const image = await page.request.get(new URL(icon.src, web.server.url).href);
+      expect({ src: icon.src, ok: image.ok(), type: image.headers()['content-type'] }).toEqual({
+        src: icon.src,
+        ok: true,
+        type: expect.stringContaining(icon.type),
+      });
+    }
+    await context.close();
+  });
 });

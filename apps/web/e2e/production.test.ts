@@ -81,7 +81,7 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
     // Alice signed up first, so she is the server's admin: only she is offered the form.
     await alice.getByLabel('New announcement').fill('Deploy finished, all green');
     await alice.getByRole('button', { name: 'Post' }).click();
-    await bob.getByText('Deploy finished, all green').waitFor({ timeout: 5_000 });
+    await bob.getByText('Deploy finished, all green').waitFor();
     await expect(bob.getByLabel('New announcement').count()).resolves.toBe(0);
 
     await alice.getByLabel('New announcement').fill('   ');
@@ -102,7 +102,7 @@ describe('compiled server binary on PostgreSQL and Redis', () => {
     const photo = Buffer.from(await testPhoto(900, 600));
     await attach(alice, [{ name: 'release.jpg', mimeType: 'image/jpeg', buffer: photo }]);
     const thumbnail = bob.getByTestId('message-list').getByTestId('attachment-thumbnail');
-    await thumbnail.waitFor({ timeout: 15_000 });
+    await thumbnail.waitFor();
     await expect(thumbnail.getAttribute('src')).resolves.toContain('thumbnail.webp');
 
     server.process.kill('SIGTERM');
