@@ -45,6 +45,25 @@ describe('chat in the browser', () => {
     );
   }
 
+  /**
+   * Starts a group of one named `title` on `page`, writes `count` messages ("label 1", …) in it through the API
+   * (quicker than typing them), and opens it after a reload.
+   */
+  async function openOwnGroupOf(page: Page, title: string, label: string, count: number) {
+    await startConversation(page, 'Group', { title, usernames: [] });
+    await using api = await apiAs(web.server.url, page);
+    const [group] = await api.api.conversations.list.query();
+    for (let index = 1; index <= count; index++) {
+      await api.api.messages.send.mutate({
+        conversationId: group?.id ?? '',
+        clientMessageId: `${label}-${index}`,
+        content: { type: 'text', text: `${label} ${index}` },
+      });
+    }
+    await page.reload();
+    await page.getByTestId('conversation').filter({ hasText: title }).click();
+  }
+
   it('lets two people start a direct conversation and talk both ways, live', async () => {
     const ada = await web.personAt('ada');
     const bob = await web.personAt('bob', { viewport: { width: 390, height: 780 } });
@@ -332,18 +351,7 @@ describe('chat in the browser', () => {
 
   it('loads older pages when scrolling up, keeping what is on screen in place', async () => {
     const hal = await web.personAt('hal');
-    await startConversation(hal.page, 'Group', { title: 'Archive', usernames: [] });
-    await using api = await apiAs(web.server.url, hal.page);
-    const [archive] = await api.api.conversations.list.query();
-    for (let index = 1; index <= 120; index++) {
-      await api.api.messages.send.mutate({
-        conversationId: archive?.id ?? '',
-        clientMessageId: `bulk-${index}`,
-        content: { type: 'text', text: `bulk ${index}` },
-      });
-    }
-    await hal.page.reload();
-    await hal.page.getByTestId('conversation').filter({ hasText: 'Archive' }).click();
+    await openOwnGroupOf(hal.page, 'Archive', 'bulk', 120);
     await bubbleOn(hal.page, 'bulk 120').waitFor();
 
     // The newest page (bulk 71 to 120) is loaded. The next one is held back until the row near the top is measured.
@@ -448,21 +456,11 @@ describe('chat in the browser', () => {
     expect(stored).toEqual([]);
     await kit.context.close();
   });
+
   it('copies a link to a message that opens it in context, loading back to it', async () => {
     const nell = await web.personAt('nell');
     await nell.context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    await startConversation(nell.page, 'Group', { title: 'Minutes', usernames: [] });
-    await using api = await apiAs(web.server.url, nell.page);
-    const [minutes] = await api.api.conversations.list.query();
-    for (let index = 1; index <= 130; index++) {
-      await api.api.messages.send.mutate({
-        conversationId: minutes?.id ?? '',
-        clientMessageId: `minute-${index}`,
-        content: { type: 'text', text: `minute ${index}` },
-      });
-    }
-    await nell.page.reload();
-    await nell.page.getByTestId('conversation').filter({ hasText: 'Minutes' }).click();
+    await openOwnGroupOf(nell.page, 'Minutes', 'minute', 130);
     await scrollUpTo(nell.page, 'minute 3');
     const row = rowOf(nell.page, 'minute 3');
     await row.getByTestId('message').hover();

@@ -1,5 +1,6 @@
 import type { ConversationSummary, Member, UserPresence } from '@gopherchat/api';
 import { createSignal, type JSX, onCleanup } from 'solid-js';
+import { BackToConversations } from '../../lib/ui/back-to-conversations.tsx';
 import { describePresence } from './last-seen.ts';
 
 /** "last seen 5 min ago" goes stale by itself: the clock is read again this often. */
@@ -37,14 +38,7 @@ export function ConversationHeader(props: {
 
   return (
     <header class="flex items-center gap-3 border-b border-line px-4 py-3">
-      <button
-        type="button"
-        class="btn px-2 md:hidden"
-        aria-label="Back to conversations"
-        onClick={() => props.onBack()}
-      >
-        ←
-      </button>
+      <BackToConversations onBack={props.onBack} class="md:hidden" />
       <div class="min-w-0 flex-1">
         <h2 class="truncate font-semibold" data-testid="conversation-title">
           {props.conversation.title}
