@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import type { UploadGrantReply } from '@gopherchat/api';
-import { signUpClient, testPhoto, uploadWithGrant } from '@gopherchat/server/testing';
+import { signUpClient, testPhoto, uploadFile } from '@gopherchat/server/testing';
 import type { Locator, Page } from 'playwright-core';
 import { apiAs, saveScreenshot, useWebApp, write } from './browser.ts';
 
@@ -170,18 +169,15 @@ describe('scrolling a conversation in the browser', () => {
 
   /** Shares a 1200×800 photo in the group, as the friend. */
   async function sharePhoto(friend: Client, conversationId: string, fileName: string) {
-    const bytes = await testPhoto(1200, 800);
-    const grant: UploadGrantReply = await friend.api.attachments.requestUpload.mutate({
-      fileName,
+    const attachmentId = await uploadFile(friend.api, await testPhoto(1200, 800), {
       contentType: 'image/jpeg',
-      byteSize: bytes.length,
+      fileName,
     });
-    expect((await uploadWithGrant(grant, bytes, 'image/jpeg')).ok).toBe(true);
-    await friend.api.attachments.confirm.mutate({ attachmentId: grant.attachmentId });
+    await friend.api.attachments.confirm.mutate({ attachmentId });
     await friend.api.messages.send.mutate({
       conversationId,
       clientMessageId: crypto.randomUUID(),
-      content: { type: 'attachment', attachmentId: grant.attachmentId, caption: fileName },
+      content: { type: 'attachment', attachmentId, caption: fileName },
     });
   }
 

@@ -16,4 +16,4 @@ export { deleteKeysWithPrefix, testRedisUrl, uniqueKeyPrefix } from './redis.ts'
 export { seededConversationId, seedMessages } from './seed-messages.ts';
 export { type SpawnedServer, spawnServer } from './spawn-server.ts';
 export { startTestServer, type TestServer } from './test-server.ts';
-export { testMp3, testMp4, testPhoto, uploadWithGrant } from './uploads.ts';
+export { testMp3, testMp4, testPhoto, uploadFile, uploadWithGrant } from './uploads.ts';

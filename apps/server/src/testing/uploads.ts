@@ -1,3 +1,4 @@
+import type { TRequestUploadInput, UploadGrantReply } from '@gopherchat/api';
 import type { UploadGrant } from '../platform/blob-store/index.ts';
 
 /** What a browser does with a grant: the grant's fields, then the file, as multipart form data. */
@@ -7,6 +8,33 @@ export async function uploadWithGrant(grant: UploadGrant, bytes: Uint8Array, con
   // The DOM's BlobPart wants an ArrayBuffer-backed view (not a SharedArrayBuffer one).
   form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }));
   return fetch(grant.url, { method: 'POST', body: form });
+}
+
+/** The part of an API client that asks to upload: a test's signed-in person. */
+interface Uploader {
+  attachments: { requestUpload: { mutate(input: TRequestUploadInput): Promise<UploadGrantReply> } };
+}
+
+/**
+ * Uploads `bytes` as `uploader` would from a browser: asks for a grant for
+ * what is declared (the name, type and size, the real size unless told
+ * otherwise), then posts the file with it. Returns the attachment's id, to
+ * confirm; throws if the store refused the upload.
+ */
+export async function uploadFile(
+  uploader: Uploader,
+  bytes: Uint8Array,
+  declared: { contentType: string; fileName?: string; byteSize?: number },
+): Promise<string> {
+  const grant = await uploader.attachments.requestUpload.mutate({
+    fileName: declared.fileName ?? 'file',
+    // Declared types outside the allowed list are the point of some tests: the server refuses them.
+    contentType: declared.contentType as TRequestUploadInput['contentType'],
+    byteSize: declared.byteSize ?? bytes.length,
+  });
+  const response = await uploadWithGrant(grant, bytes, declared.contentType);
+  if (!response.ok) throw new Error(`the store refused the upload: ${response.status} ${await response.text()}`);
+  return grant.attachmentId;
 }
 
 /** A photo as a phone makes one: a noisy JPEG (so it compresses like a real one) whose EXIF says who took it. */

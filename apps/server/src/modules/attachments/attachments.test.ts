@@ -1,32 +1,17 @@
 import { describe, expect, it } from 'bun:test';
-import type { AppErrorData, UploadGrantReply } from '@gopherchat/api';
+import type { AppErrorData } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
 import sharp from 'sharp';
 import { eventually } from '../../testing/collect.ts';
-import { allEventsOf, backends, clientId, eventsOfKind, type Person, person } from '../../testing/people.ts';
+import { allEventsOf, backends, clientId, eventsOfKind, person } from '../../testing/people.ts';
 import { startTestServer } from '../../testing/test-server.ts';
-import { testMp3, testMp4, testPhoto, uploadWithGrant } from '../../testing/uploads.ts';
+import { testMp3, testMp4, testPhoto, uploadFile, uploadWithGrant } from '../../testing/uploads.ts';
 
 /** The error a call that must fail failed with. */
 async function refusal(call: Promise<unknown>): Promise<AppErrorData> {
   return call.then(() => {
     throw new Error('expected the call to be refused');
   }, toAppError);
-}
-
-async function upload(
-  who: Person,
-  bytes: Uint8Array,
-  declared: { contentType: string; fileName?: string; byteSize?: number },
-) {
-  const grant: UploadGrantReply = await who.api.attachments.requestUpload.mutate({
-    fileName: declared.fileName ?? 'file',
-    contentType: declared.contentType as 'image/png',
-    byteSize: declared.byteSize ?? bytes.length,
-  });
-  const response = await uploadWithGrant(grant, bytes, declared.contentType);
-  expect(response.ok).toBe(true);
-  return grant.attachmentId;
 }
 
 describe.each(backends)('attachments over $name', ({ database, bus }) => {
@@ -41,7 +26,7 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     await Promise.all([adaEvents.started, bobEvents.started]);
 
     const original = await testPhoto();
-    const attachmentId = await upload(ada, original, { contentType: 'image/jpeg', fileName: 'Holiday.jpg' });
+    const attachmentId = await uploadFile(ada.api, original, { contentType: 'image/jpeg', fileName: 'Holiday.jpg' });
     const confirmed = await ada.api.attachments.confirm.mutate({ attachmentId });
     expect(confirmed).toMatchObject({ kind: 'image', width: 1200, height: 800, fileName: 'Holiday.jpg' });
     expect(['processing', 'ready']).toContain(confirmed.status.state);
@@ -105,7 +90,7 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     await using t = await start();
     const ada = await person(t);
     const text = new TextEncoder().encode('Minutes of the meeting\n');
-    const attachmentId = await upload(ada, text, { contentType: 'text/plain', fileName: 'minutes.txt' });
+    const attachmentId = await uploadFile(ada.api, text, { contentType: 'text/plain', fileName: 'minutes.txt' });
     const confirmed = await ada.api.attachments.confirm.mutate({ attachmentId });
     expect(confirmed).toMatchObject({ kind: 'file', status: { state: 'ready', hasThumbnail: false } });
     const [links] = await ada.api.attachments.links.query({ attachmentIds: [attachmentId] });
@@ -119,14 +104,14 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     await using t = await start();
     const ada = await person(t);
     const song = testMp3();
-    const songId = await upload(ada, song, { contentType: 'audio/mpeg', fileName: 'Song.mp3' });
+    const songId = await uploadFile(ada.api, song, { contentType: 'audio/mpeg', fileName: 'Song.mp3' });
     expect(await ada.api.attachments.confirm.mutate({ attachmentId: songId })).toMatchObject({
       kind: 'audio',
       width: null,
       height: null,
       status: { state: 'ready', hasThumbnail: false },
     });
-    const filmId = await upload(ada, testMp4(), { contentType: 'video/mp4', fileName: 'Film.mp4' });
+    const filmId = await uploadFile(ada.api, testMp4(), { contentType: 'video/mp4', fileName: 'Film.mp4' });
     expect(await ada.api.attachments.confirm.mutate({ attachmentId: filmId })).toMatchObject({ kind: 'video' });
 
     const links = await ada.api.attachments.links.query({ attachmentIds: [songId, filmId] });
@@ -183,7 +168,9 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     await using t = await start();
     const [ada, bob] = [await person(t), await person(t)];
     const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
-    const attachmentId = await upload(ada, new TextEncoder().encode('secret plans\n'), { contentType: 'text/plain' });
+    const attachmentId = await uploadFile(ada.api, new TextEncoder().encode('secret plans\n'), {
+      contentType: 'text/plain',
+    });
     await ada.api.attachments.confirm.mutate({ attachmentId });
     const sent = await ada.api.messages.send.mutate({
       conversationId,
@@ -203,7 +190,7 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     await using t = await start();
     const [ada, bob] = [await person(t), await person(t)];
     const { id: conversationId } = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
-    const upload1 = await upload(ada, new TextEncoder().encode('draft\n'), { contentType: 'text/plain' });
+    const upload1 = await uploadFile(ada.api, new TextEncoder().encode('draft\n'), { contentType: 'text/plain' });
     await ada.api.attachments.confirm.mutate({ attachmentId: upload1 });
     const [link] = await ada.api.attachments.links.query({ attachmentIds: [upload1] });
     expect(await refusal(bob.api.attachments.discard.mutate({ attachmentId: upload1 }))).toMatchObject({
@@ -213,7 +200,7 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     expect(await ada.api.attachments.links.query({ attachmentIds: [upload1] })).toEqual([]);
     expect((await fetch(link?.url ?? '')).status).toBe(404);
 
-    const upload2 = await upload(ada, new TextEncoder().encode('final\n'), { contentType: 'text/plain' });
+    const upload2 = await uploadFile(ada.api, new TextEncoder().encode('final\n'), { contentType: 'text/plain' });
     await ada.api.attachments.confirm.mutate({ attachmentId: upload2 });
     await ada.api.messages.send.mutate({
       conversationId,
@@ -242,7 +229,7 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
       { bytes: html, declared: { contentType: 'image/png' }, says: 'not really of the type image/png' },
     ];
     for (const { bytes, declared, says } of cases) {
-      const attachmentId = await upload(ada, bytes, declared);
+      const attachmentId = await uploadFile(ada.api, bytes, declared);
       const refused = await refusal(ada.api.attachments.confirm.mutate({ attachmentId }));
       expect(refused).toMatchObject({ appCode: 'INVALID_INPUT' });
       expect(refused.userMessage).toContain(says);
