@@ -78,6 +78,29 @@ export interface Message {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  /** In the order each emoji was first used. */
+  reactions: Reaction[];
+  /**
+   * How many times the message changed since it was sent (edits, deletion,
+   * reactions): of two copies of a message, the higher revision is the
+   * newer, whichever arrived last.
+   */
+  revision: number;
+}
+
+/** One emoji on a message and who reacted with it, earliest first. */
+export interface Reaction {
+  /** One RGI emoji, spelled as `normalizeEmoji` spells it. */
+  emoji: string;
+  userIds: string[];
+}
+
+/** A message's reactions as they stand after a change, with the message's revision then. */
+export interface MessageReactions {
+  conversationId: string;
+  seq: number;
+  revision: number;
+  reactions: Reaction[];
 }
 
 export type ConversationKind = 'direct' | 'group';
@@ -135,6 +158,8 @@ export interface HistoryPage {
 export type UserEvent =
   | { kind: 'message'; message: Message }
   | { kind: 'message_updated'; message: Message }
+  /** Someone reacted to a message, or took a reaction back: its reactions as they now stand. */
+  | { kind: 'reactions'; update: MessageReactions }
   | { kind: 'conversation_updated'; conversationId: string }
   | { kind: 'removed_from_conversation'; conversationId: string }
   /** Members' pointers moved (mine too: another of my devices read something). */

@@ -3,11 +3,13 @@ import {
   ATTACHMENT_CAPTION_MAX_LENGTH,
   CLIENT_MESSAGE_ID_MAX_LENGTH,
   CONVERSATION_TITLE_MAX_LENGTH,
+  EMOJI_MAX_LENGTH,
   GROUP_MAX_MEMBERS,
   HISTORY_PAGE_MAX,
   MESSAGE_TEXT_MAX_LENGTH,
   RECEIPT_BATCH_MAX,
 } from './limits.ts';
+import { normalizeEmoji } from './reactions.ts';
 
 export const ZId = z.uuid('That id is not valid.');
 const ZSeq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -79,6 +81,19 @@ export type TSendMessageInput = z.infer<typeof ZSendMessageInput>;
 export const ZEditMessageInput = z.object({ conversationId: ZId, seq: ZSeq, content: ZTextContentInput });
 export type TTextContentInput = z.infer<typeof ZTextContentInput>;
 export const ZDeleteMessageInput = z.object({ conversationId: ZId, seq: ZSeq });
+
+/** One emoji, in the spelling reactions are compared by (see `normalizeEmoji`). */
+export const ZEmoji = z
+  .string()
+  .max(EMOJI_MAX_LENGTH, 'Pick one emoji.')
+  .transform((text, context) => {
+    const emoji = normalizeEmoji(text);
+    if (emoji === null) context.addIssue({ code: 'custom', message: 'Pick one emoji.' });
+    return emoji ?? text;
+  });
+/** Adding a reaction that is already there, or taking back one that is not, changes nothing and succeeds. */
+export const ZReactionInput = z.object({ conversationId: ZId, seq: ZSeq, emoji: ZEmoji });
+export type TReactionInput = z.infer<typeof ZReactionInput>;
 
 /** A page of history: `before` walks back from the newest, `after` forward (both exclusive). */
 export const ZHistoryInput = z

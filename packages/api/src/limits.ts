@@ -86,3 +86,8 @@ export const CALLS_PER_BATCH_MAX = 50;
 
 /** Live subscriptions one socket may hold at once; the web app uses three. */
 export const SUBSCRIPTIONS_PER_SOCKET_MAX = 32;
+
+/** Different emoji on one message (Discord allows 20, Slack 23): past that, people react with one already there. */
+export const REACTIONS_PER_MESSAGE_MAX = 20;
+/** Longest emoji accepted, in UTF-16 units: the longest RGI sequences (couples with skin tones) have 15. */
+export const EMOJI_MAX_LENGTH = 32;

@@ -197,12 +197,21 @@ export const conversationMembers = pgTable(
   ],
 );
 
+/** A message's reaction as stored: the wire's `Reaction`, written as clients read it. */
+export interface StoredReaction {
+  emoji: string;
+  userIds: string[];
+}
+
 /**
  * Messages, keyed by (conversation, seq): history pages walk this primary
  * key in either direction with no sort. `content` is a typed envelope
  * (text, system event; later attachments and ciphertext). A retry of a send
  * carries the same `clientMessageId` and finds the original. Deleting keeps
- * a tombstone row, so seq stays contiguous.
+ * a tombstone row, so seq stays contiguous. Reactions live on the row, as
+ * the wire shows them: a history page stays one index range scan, and a
+ * reaction changes the row under the same lock as an edit. `revision`
+ * counts every change, so a client can tell which of two copies is newer.
  */
 export const messages = pgTable(
   'messages',
@@ -219,6 +228,8 @@ export const messages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     editedAt: timestamp('edited_at', { withTimezone: true, mode: 'date' }),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+    reactions: jsonb('reactions').$type<StoredReaction[]>().notNull().default([]),
+    revision: integer('revision').notNull().default(0),
   },
   (table) => [
     primaryKey({ columns: [table.conversationId, table.seq] }),

@@ -48,6 +48,13 @@ export function fakeChatApi() {
       ...message(input.conversationId, input.seq, ME.id),
       content: { type: 'deleted' },
     }),
+    react: async (input) => ({ ...input, revision: 1, reactions: [{ emoji: input.emoji, userIds: [ME.id] }] }),
+    removeReaction: async (input) => ({
+      conversationId: input.conversationId,
+      seq: input.seq,
+      revision: 1,
+      reactions: [],
+    }),
     markDelivered: async () => undefined,
     markRead: async () => undefined,
     signalTyping: async () => undefined,
@@ -113,23 +120,31 @@ export const summary = (id: string, changes: Partial<ConversationSummary> = {}):
   ...changes,
 });
 
+/** A message as the server sends it, with what a test leaves out filled in: text by `bob`, one minute per seq. */
+export function messageWith(changes: Partial<Message> & { seq: number }): Message {
+  const conversationId = changes.conversationId ?? 'c1';
+  return {
+    id: `${conversationId}-${changes.seq}`,
+    conversationId,
+    senderId: 'bob',
+    clientMessageId: null,
+    content: { type: 'text', text: `message ${changes.seq}` },
+    replyToSeq: null,
+    createdAt: new Date(Date.UTC(2030, 0, 1, 0, changes.seq)).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+    reactions: [],
+    revision: 0,
+    ...changes,
+  };
+}
+
 export const message = (
   conversationId: string,
   seq: number,
   senderId: string | null,
   text = `message ${seq}`,
-): Message => ({
-  id: `${conversationId}-${seq}`,
-  conversationId,
-  seq,
-  senderId,
-  clientMessageId: null,
-  content: { type: 'text', text },
-  replyToSeq: null,
-  createdAt: new Date(Date.UTC(2030, 0, 1, 0, seq)).toISOString(),
-  editedAt: null,
-  deletedAt: null,
-});
+): Message => messageWith({ conversationId, seq, senderId, content: { type: 'text', text } });
 
 /** Messages `from`…`to` of a conversation, each by `senderId`. */
 export const messages = (conversationId: string, from: number, to: number, senderId = 'bob'): Message[] =>

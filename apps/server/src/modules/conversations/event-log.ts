@@ -24,6 +24,7 @@ export const EVENTS_TOPIC = 'conversation-events';
 export type LogKind =
   | 'message'
   | 'message_updated'
+  | 'reactions'
   | 'conversation_updated'
   | 'receipts'
   | 'member_joined'

@@ -50,9 +50,11 @@ export function createMessageChanges(deps: {
         const content = row.content as MessageContent;
         const releasedObjects =
           content.type === 'attachment' ? await attachments.release(tx, content.attachment.id) : [];
+        // Reactions go with what they reacted to.
         const updated = await on.updateMessage(input.conversationId, input.seq, {
           content: { type: 'deleted' },
           deletedAt: now(),
+          reactions: [],
         });
         return {
           result: { message: toMessage(updated), releasedObjects },

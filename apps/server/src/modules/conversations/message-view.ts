@@ -15,6 +15,8 @@ export function toMessage(row: MessageRow): Message {
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt?.toISOString() ?? null,
     deletedAt: row.deletedAt?.toISOString() ?? null,
+    reactions: row.reactions,
+    revision: row.revision,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { MemberRole, MessageContent } from '@gopherchat/api';
-import { conversationMembers, conversations, messages, users } from '@gopherchat/db';
+import { conversationMembers, conversations, messages, type StoredReaction, users } from '@gopherchat/db';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import { type Database, prepared, rowsOf, runStatement, type Statement } from '../../platform/database/index.ts';
 
@@ -255,6 +255,8 @@ export function placeAfter(conversationId: string, seqBefore: number, rows: NewM
     replyToSeq: null,
     editedAt: null,
     deletedAt: null,
+    reactions: [],
+    revision: 0,
     ...row,
     conversationId,
     seq: seqBefore + 1 + index,
@@ -441,14 +443,15 @@ export function createConversationRepo(db: Database) {
       return row;
     },
 
+    /** Changes a locked message; every change is one more revision. */
     async updateMessage(
       conversationId: string,
       seq: number,
-      change: { content: MessageContent; editedAt?: Date; deletedAt?: Date },
+      change: { content?: MessageContent; editedAt?: Date; deletedAt?: Date; reactions?: StoredReaction[] },
     ): Promise<MessageRow> {
       const [row] = await db
         .update(messages)
-        .set(change)
+        .set({ ...change, revision: sql`${messages.revision} + 1` })
         .where(and(eq(messages.conversationId, conversationId), eq(messages.seq, seq)))
         .returning();
       if (!row) throw new Error('message vanished');

@@ -10,6 +10,7 @@ import {
   ZHistoryInput,
   ZMarkDeliveredInput,
   ZMarkReadInput,
+  ZReactionInput,
   ZRemoveMemberInput,
   ZRenameInput,
   ZSendMessageInput,
@@ -67,6 +68,12 @@ export const messagesRouter = router({
   delete: protectedProcedure
     .input(ZDeleteMessageInput)
     .mutation(({ ctx, input }) => ctx.services.conversations.delete(ctx.auth.userId, input)),
+  react: protectedProcedure
+    .input(ZReactionInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.react(ctx.auth.userId, input)),
+  removeReaction: protectedProcedure
+    .input(ZReactionInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.removeReaction(ctx.auth.userId, input)),
   history: protectedProcedure
     .input(ZHistoryInput)
     .query(({ ctx, input }) => ctx.services.conversations.history(ctx.auth.userId, input)),

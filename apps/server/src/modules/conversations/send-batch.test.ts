@@ -21,6 +21,8 @@ function storedRow(overrides: Partial<MessageRow> & { seq: number; clientMessage
     createdAt: new Date('2025-12-31T00:00:00Z'),
     editedAt: null,
     deletedAt: null,
+    reactions: [],
+    revision: 0,
     ...overrides,
   };
 }

@@ -13,6 +13,7 @@ import { createEventStream } from './event-stream.ts';
 import { createGroups, type ProfileLookup } from './groups.ts';
 import { createMembershipCache } from './membership-cache.ts';
 import { createMessageChanges } from './message-changes.ts';
+import { createReactions } from './reactions.ts';
 import { createReceipts } from './receipts.ts';
 import { createConversationRepo } from './repo.ts';
 import { createSends } from './sends.ts';
@@ -82,6 +83,7 @@ export function createConversationService(deps: {
   const receipts = createReceipts({ log, membership, windowMs: deps.receiptWindowMs });
   const typing = createTyping({ hub, membership, limit: deps.typingLimit });
   const messageChanges = createMessageChanges({ log, clock, attachments });
+  const reactions = createReactions({ log, perSender: deps.sendLimits.perSender });
   const stream = createEventStream({
     log,
     hub,
@@ -111,6 +113,7 @@ export function createConversationService(deps: {
     ...typing,
     ...receipts,
     ...messageChanges,
+    ...reactions,
     ...stream,
   };
 }

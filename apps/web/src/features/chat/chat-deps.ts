@@ -6,6 +6,7 @@ import type {
   Me,
   Member,
   Message,
+  MessageReactions,
   UserEvent,
   UserProfile,
 } from '@gopherchat/api';
@@ -26,6 +27,8 @@ export interface ChatApi {
   sendMessage(input: Input['messages']['send']): Promise<Message>;
   editMessage(input: Input['messages']['edit']): Promise<Message>;
   deleteMessage(input: Input['messages']['delete']): Promise<Message>;
+  react(input: Input['messages']['react']): Promise<MessageReactions>;
+  removeReaction(input: Input['messages']['removeReaction']): Promise<MessageReactions>;
   markDelivered(input: Input['receipts']['markDelivered']): Promise<unknown>;
   markRead(input: Input['receipts']['markRead']): Promise<unknown>;
   signalTyping(input: Input['conversations']['typing']): Promise<unknown>;

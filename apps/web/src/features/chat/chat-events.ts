@@ -2,6 +2,7 @@ import type { AttachmentStatus, Message, UserEvent, UserProfile } from '@gopherc
 import type { ChatStateStore } from './chat-state.ts';
 import type { ConversationsStore } from './conversations-store.ts';
 import type { GroupAdmin } from './group-admin.ts';
+import type { HistoryStore } from './history-store.ts';
 import type { IncomingMessages } from './incoming-messages.ts';
 import type { PresenceStore } from './presence-store.ts';
 import type { ReceiptsStore } from './receipts-store.ts';
@@ -32,6 +33,7 @@ export function createEventHandler(deps: {
   store: ChatStateStore;
   myId: string;
   incoming: Pick<IncomingMessages, 'applyMessage' | 'showMessage'>;
+  history: Pick<HistoryStore, 'applyReactions'>;
   conversations: Pick<ConversationsStore, 'refresh' | 'forget' | 'reloadEverything'>;
   receipts: Pick<ReceiptsStore, 'noteDelivered' | 'applyReceipts'>;
   typing: Pick<TypingStore, 'applyTyping'>;
@@ -55,6 +57,9 @@ export function createEventHandler(deps: {
       }
       case 'message_updated':
         return deps.incoming.showMessage(event.message);
+      case 'reactions':
+        deps.history.applyReactions(event.update);
+        return;
       case 'conversation_updated':
         return deps.conversations.refresh(event.conversationId);
       case 'receipts':

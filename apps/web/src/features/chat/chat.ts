@@ -50,7 +50,7 @@ export function createChat(deps: ChatDeps) {
   const history = createHistoryStore({ store, api, people, receipts, describe, tell });
   const conversations = createConversationsStore({ store, api, receipts, history, describe, tell });
   const incoming = createIncomingMessages({ store, myId: me.id, history, conversations, receipts, typing });
-  const edits = createMessageEdits({ store, api, clock, incoming, describe, tell });
+  const edits = createMessageEdits({ store, api, clock, incoming, history, myId: me.id, describe, tell });
   const outbox = createOutboxStore({
     store,
     api,
@@ -68,6 +68,7 @@ export function createChat(deps: ChatDeps) {
     store,
     myId: me.id,
     incoming,
+    history,
     conversations,
     receipts,
     typing,
@@ -120,6 +121,7 @@ export function createChat(deps: ChatDeps) {
     send: outbox.send,
     edit: edits.edit,
     deleteMessage: edits.deleteMessage,
+    toggleReaction: edits.toggleReaction,
     signalTyping: typing.signalTyping,
     retry: outbox.retry,
     discard: outbox.discard,

@@ -1,11 +1,11 @@
-import type { AppErrorData, HistoryPage, Member, Message } from '@gopherchat/api';
+import type { AppErrorData, HistoryPage, Member, Message, MessageReactions } from '@gopherchat/api';
 import { batch } from 'solid-js';
 import { produce, unwrap } from 'solid-js/store';
 import { type PeopleDirectory, userIdsNamedIn } from '../people/directory.ts';
 import type { ChatApi } from './chat-deps.ts';
 import { type ChatStateStore, emptyTimeline } from './chat-state.ts';
 import type { ReceiptsStore } from './receipts-store.ts';
-import { mergeMessages } from './timeline.ts';
+import { mergeMessages, messageIndexOf, withReactions } from './timeline.ts';
 
 /** Messages per page of history. */
 export const HISTORY_PAGE = 50;
@@ -170,6 +170,16 @@ export function createHistoryStore(deps: {
       if (!state.timelines[conversationId]) return;
       setState('timelines', conversationId, 'messages', (messages) => mergeMessages(messages, [message]));
       wantPeopleNamedIn(conversationId, [message]);
+    },
+
+    /** New reactions on a loaded message (a message not loaded comes with its reactions when it is). */
+    applyReactions(update: MessageReactions) {
+      const messages = state.timelines[update.conversationId]?.messages;
+      const index = messages ? messageIndexOf(messages, update.seq) : -1;
+      const message = messages?.[index];
+      if (!message) return;
+      setState('timelines', update.conversationId, 'messages', index, withReactions(unwrap(message), update));
+      wantPeopleNamedIn(update.conversationId, [withReactions(message, update)]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import type { AppErrorData, Message } from '@gopherchat/api';
+import { messageWith } from '../../testing/fake-chat.ts';
 import { createManualClock } from '../../testing/manual-clock.ts';
 import { createOutbox, type OutgoingMessage } from './outbox.ts';
 
@@ -37,18 +38,14 @@ function fakeServer() {
         throw new Refusal({ appCode: 'NOT_FOUND', userMessage: 'You left that conversation.' });
       const existing = stored.get(message.clientMessageId);
       if (existing) return existing;
-      const saved: Message = {
-        id: crypto.randomUUID(),
+      const saved = messageWith({
         conversationId: message.conversationId,
         seq: stored.size + 1,
         senderId: 'me',
         clientMessageId: message.clientMessageId,
         content: { type: 'text', text: message.text },
         replyToSeq: message.replyToSeq ?? null,
-        createdAt: new Date().toISOString(),
-        editedAt: null,
-        deletedAt: null,
-      };
+      });
       stored.set(message.clientMessageId, saved);
       return saved;
     },

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'bun:test';
-import type { Member, MemberRole, Message, MessageContent } from '@gopherchat/api';
+import type { Member, MemberRole, MessageContent } from '@gopherchat/api';
+import { messageWith } from '../../testing/fake-chat.ts';
 import { canDelete, canEdit, canRemove, canReplyTo } from './permissions.ts';
 
-const message = (senderId: string | null, content: MessageContent): Message => ({
-  id: 'm1',
-  conversationId: 'c1',
-  seq: 1,
-  senderId,
-  clientMessageId: null,
-  content,
-  replyToSeq: null,
-  createdAt: new Date(0).toISOString(),
-  editedAt: null,
-  deletedAt: null,
-});
+const message = (senderId: string | null, content: MessageContent) => messageWith({ seq: 1, senderId, content });
 
 const text = { type: 'text', text: 'hello' } as const;
 const deleted = { type: 'deleted' } as const;

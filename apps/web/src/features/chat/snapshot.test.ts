@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
-import type { ConversationSummary, Message } from '@gopherchat/api';
+import type { ConversationSummary } from '@gopherchat/api';
+import { messageWith } from '../../testing/fake-chat.ts';
 import {
   type CachedTimeline,
   readSnapshot,
@@ -24,18 +25,7 @@ const summary = (id: string): ConversationSummary => ({
   createdAt: '2025-01-01T00:00:00.000Z',
 });
 
-const message = (conversationId: string, seq: number): Message => ({
-  id: `${conversationId}-${seq}`,
-  conversationId,
-  seq,
-  senderId: 'me',
-  clientMessageId: null,
-  content: { type: 'text', text: `message ${seq}` },
-  replyToSeq: null,
-  createdAt: '2025-01-01T00:00:00.000Z',
-  editedAt: null,
-  deletedAt: null,
-});
+const message = (conversationId: string, seq: number) => messageWith({ conversationId, seq, senderId: 'me' });
 
 const timeline = (conversationId: string, count: number): CachedTimeline => ({
   messages: Array.from({ length: count }, (_, index) => message(conversationId, index + 1)),

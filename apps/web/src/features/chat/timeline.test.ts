@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import type { ConversationSummary, Message } from '@gopherchat/api';
+import { messageWith } from '../../testing/fake-chat.ts';
 import {
   byActivity,
   continuesGroup,
@@ -12,19 +13,16 @@ import {
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 24, 12, minutes)).toISOString();
 
-const message = (seq: number, overrides: Partial<Message> = {}): Message => ({
-  id: `m${seq}`,
-  conversationId: 'c1',
-  seq,
-  senderId: 'ada',
-  clientMessageId: `c${seq}`,
-  content: { type: 'text', text: `#${seq}` },
-  replyToSeq: null,
-  createdAt: at(seq),
-  editedAt: null,
-  deletedAt: null,
-  ...overrides,
-});
+const message = (seq: number, overrides: Partial<Message> = {}) =>
+  messageWith({
+    seq,
+    id: `m${seq}`,
+    senderId: 'ada',
+    clientMessageId: `c${seq}`,
+    content: { type: 'text', text: `#${seq}` },
+    createdAt: at(seq),
+    ...overrides,
+  });
 
 const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id: 'c1',

@@ -1,9 +1,11 @@
-import type { ConversationSummary, Message, SystemEvent } from '@gopherchat/api';
+import type { ConversationSummary, Message, MessageReactions, SystemEvent } from '@gopherchat/api';
 
 /**
  * Merges messages into a conversation's loaded ones: ascending by `seq`, one
- * per `seq`, the incoming copy winning (an edit or a delete replaces the
- * original). Pages and live events overlap freely.
+ * per `seq`. Of two copies of a message the higher revision wins (an edit,
+ * a delete or a reaction replaces the original), so a page read before a
+ * change and arriving after it never undoes it. Pages and live events
+ * overlap freely.
  */
 export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {
   if (incoming.length === 0) return current as Message[];
@@ -11,8 +13,18 @@ export function mergeMessages(current: readonly Message[], incoming: readonly Me
   // The common case, a live message after everything loaded: no re-sort.
   if (incoming.length === 1 && (!last || (incoming[0] as Message).seq > last.seq)) return [...current, ...incoming];
   const bySeq = new Map(current.map((message) => [message.seq, message]));
-  for (const message of incoming) bySeq.set(message.seq, message);
+  for (const message of incoming) {
+    const known = bySeq.get(message.seq);
+    if (!known || message.revision >= known.revision) bySeq.set(message.seq, message);
+  }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** The message with the reactions of `update`, unless it already has those or newer. */
+export function withReactions(message: Message, update: MessageReactions): Message {
+  return update.revision > message.revision
+    ? { ...message, reactions: update.reactions, revision: update.revision }
+    : message;
 }
 
 /**
@@ -26,19 +38,23 @@ export function withUnconfirmed(messages: Message[], unconfirmed: Readonly<Recor
   return messages.map((message) => unconfirmed[message.seq] ?? message);
 }
 
-/** The loaded message at `seq` (messages ascending by seq, as `mergeMessages` keeps them). */
-export function messageAt(messages: readonly Message[], seq: number): Message | undefined {
+/** Where the loaded message at `seq` is (messages ascending by seq, as `mergeMessages` keeps them); -1 if not loaded. */
+export function messageIndexOf(messages: readonly Message[], seq: number): number {
   let low = 0;
   let high = messages.length - 1;
   while (low <= high) {
     const middle = (low + high) >> 1;
-    const found = messages[middle] as Message;
-    if (found.seq === seq) return found;
-    if (found.seq < seq) low = middle + 1;
+    const found = (messages[middle] as Message).seq;
+    if (found === seq) return middle;
+    if (found < seq) low = middle + 1;
     else high = middle - 1;
   }
-  return undefined;
+  return -1;
 }
+
+/** The loaded message at `seq`. */
+export const messageAt = (messages: readonly Message[], seq: number): Message | undefined =>
+  messages[messageIndexOf(messages, seq)];
 
 /** A message's text on one line, cut to `maxLength` characters: enough to recognise it in a quote. */
 export function excerpt(text: string, maxLength = 80): string {

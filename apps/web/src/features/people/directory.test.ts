@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'bun:test';
-import type { Message, MessageContent } from '@gopherchat/api';
+import type { MessageContent } from '@gopherchat/api';
+import { messageWith } from '../../testing/fake-chat.ts';
 import { userIdsNamedIn } from './directory.ts';
 
-const message = (seq: number, senderId: string | null, content: MessageContent): Message => ({
-  id: `m${seq}`,
-  conversationId: 'c',
-  seq,
-  senderId,
-  clientMessageId: null,
-  content,
-  replyToSeq: null,
-  createdAt: '2030-01-01T00:00:00.000Z',
-  editedAt: null,
-  deletedAt: null,
-});
+const message = (seq: number, senderId: string | null, content: MessageContent) =>
+  messageWith({ conversationId: 'c', seq, senderId, content });
 
 describe('userIdsNamedIn', () => {
   it('names the senders and everyone a note mentions, each once', () => {

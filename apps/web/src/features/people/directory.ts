@@ -9,8 +9,9 @@ const LOOKUP_WINDOW_MS = 10;
 /** Everyone a message names: its sender and, for a note, who did what to whom. */
 export function userIdsNamedIn(messages: readonly Message[]): Set<string> {
   const ids = new Set<string>();
-  for (const { senderId, content } of messages) {
+  for (const { senderId, content, reactions } of messages) {
     if (senderId) ids.add(senderId);
+    for (const reaction of reactions) for (const userId of reaction.userIds) ids.add(userId);
     if (content.type !== 'system') continue;
     const { event } = content;
     if ('by' in event) ids.add(event.by);
