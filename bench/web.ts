@@ -8,21 +8,30 @@
  * - a cold load (new browser context, empty cache, signed in by its cookie)
  *   until 50 messages of a conversation are rendered, measured in the page
  *   from navigation start (budget < 1 s, median of `--loads`);
- * - `--messages` loaded messages scrolled from the bottom to the top and back,
+ * - `--messages` loaded messages (one in a hundred a photo, one in five with
+ *   reactions) scrolled from the bottom to the top and back,
  *   a screenful per frame, while a `longtask` PerformanceObserver listens
  *   (budget: no task over 50 ms). Loading them, page by page, is reported
  *   apart.
  *
  *   bun run bench:web -- [--loads 5] [--messages 10000]
  *
- * Prints a Markdown table.
+ * Prints a Markdown table on stderr and one JSON line of the figures on stdout.
  */
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GopherClient } from '@gopherchat/sdk';
-import { CHROMIUM_ARGS, loadTestServices, signUpClient, spawnServer, TEST_PASSWORD } from '@gopherchat/server/testing';
+import {
+  CHROMIUM_ARGS,
+  loadTestServices,
+  signUpClient,
+  spawnServer,
+  TEST_PASSWORD,
+  testPhoto,
+  uploadFile,
+} from '@gopherchat/server/testing';
 import { type Browser, chromium, type ViewportSize } from 'playwright-core';
 import { percentile, round } from './stats.ts';
 import { coldLoadMarks, loadWholeHistory, scrollThrough, watchColdLoad, watchLongTasks } from './web-page.ts';
@@ -42,6 +51,8 @@ const WEB_DIST_DIR = join(REPO_ROOT, 'apps/web/dist');
 const BUDGET = { initialJsKb: 80, coldRenderMs: 1000, longTaskMs: 50 };
 /** Messages the cold load waits for: one history page. */
 const FIRST_PAGE = 50;
+/** One message in this many of the long history is a photo. */
+const PHOTO_EVERY = 100;
 /** Sends in flight while seeding; the server commits concurrent sends together. */
 const SEED_CONCURRENCY = 32;
 /** Tall enough for a whole page of messages to be on screen (and so rendered) at once. */
@@ -51,23 +62,47 @@ const TALL_VIEWPORT = { width: 1280, height: 2600 };
  * Sends `count` messages to a conversation, alternating between two people every few messages, with a
  * longer one now and then, so rows vary the way a real conversation's do: grouped or not, one line or several.
  */
-async function seedConversation(conversationId: string, people: [GopherClient, GopherClient], count: number) {
+async function seedConversation(
+  conversationId: string,
+  people: [GopherClient, GopherClient],
+  count: number,
+  photoIds: readonly string[] = [],
+) {
   let next = 0;
   const sendNext = async () => {
     for (let index = next++; index < count; index = next++) {
       const sender = people[Math.floor(index / 4) % 2] as GopherClient;
+      const photoId = index % PHOTO_EVERY === PHOTO_EVERY - 1 ? photoIds[Math.floor(index / PHOTO_EVERY)] : undefined;
       const text =
         index % 9 === 0
           ? `Message ${index}: a longer one, long enough to wrap onto a second and perhaps a third line in the list, the way a real answer to a real question often does.`
           : `Message ${index}`;
-      await sender.api.messages.send.mutate({
+      const { seq } = await sender.api.messages.send.mutate({
         conversationId,
         clientMessageId: `${conversationId}-${index}`,
-        content: { type: 'text', text },
+        content: photoId ? { type: 'attachment', attachmentId: photoId } : { type: 'text', text },
       });
+      // Reactions on one message in five, from one or both people.
+      if (index % 5 === 0) await sender.api.messages.react.mutate({ conversationId, seq, emoji: '👍' });
+      if (index % 10 === 0) {
+        const other = people[(Math.floor(index / 4) + 1) % 2] as GopherClient;
+        await other.api.messages.react.mutate({ conversationId, seq, emoji: '🎉' });
+      }
     }
   };
   await Promise.all(Array.from({ length: SEED_CONCURRENCY }, sendNext));
+}
+
+/** `count` photos uploaded by `uploader` and processed, ready to be shared. */
+async function uploadPhotos(uploader: GopherClient, count: number): Promise<string[]> {
+  const photo = await testPhoto(640, 480);
+  const ids: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const id = await uploadFile(uploader.api, photo, { contentType: 'image/jpeg', fileName: `photo-${index}.jpg` });
+    await uploader.api.attachments.confirm.mutate({ attachmentId: id });
+    ids.push(id);
+  }
+  return ids;
 }
 
 /**
@@ -130,7 +165,8 @@ try {
   note(`seeding ${FIRST_PAGE + 10} + ${longConversationSize} messages`);
   await seedConversation(short.id, [writer, reader], FIRST_PAGE + 10);
   const seedStartedAt = performance.now();
-  await seedConversation(long.id, [writer, reader], longConversationSize);
+  const photoIds = await uploadPhotos(writer, Math.floor(longConversationSize / PHOTO_EVERY));
+  await seedConversation(long.id, [writer, reader], longConversationSize, photoIds);
   const seedSeconds = (performance.now() - seedStartedAt) / 1000;
 
   note(`${coldLoads} cold loads`);
@@ -184,10 +220,27 @@ try {
     ],
     ['message bubbles in the DOM after scrolling', String(scroll.renderedMessages), '–', '–'],
   ];
-  console.log(`Chromium ${browser.version()}`);
-  console.log('| measure | result | budget | |');
-  console.log('|---|---|---|---|');
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+  // The table for people, on stderr; the one JSON line, on stdout, for scripts and the history.
+  console.error(`Chromium ${browser.version()}`);
+  console.error('| measure | result | budget | |');
+  console.error('|---|---|---|---|');
+  for (const row of rows) console.error(`| ${row.join(' | ')} |`);
+  console.log(
+    JSON.stringify({
+      chromium: browser.version(),
+      initial_js_kb: round(initialJsKb),
+      cold_render_ms_p50: round(percentile(rendered, 50)),
+      list_shown_ms_p50: round(percentile(listShown, 50)),
+      messages: longConversationSize,
+      history_load_s: round(history.seconds),
+      history_long_tasks: history.longTasks.length,
+      scroll_frames: gaps.length,
+      scroll_long_tasks: scrollLongTasks.length,
+      scroll_longest_task_ms: scrollLongTasks.length ? Math.max(...scrollLongTasks) : 0,
+      frame_gap_ms_p50: round(percentile(gaps, 50)),
+      frame_gap_ms_p99: round(percentile(gaps, 99)),
+    }),
+  );
 } finally {
   await browser.close();
   await Promise.all([reader.close(), writer.close()]);

@@ -239,7 +239,11 @@ describe('chat in the browser', () => {
     const adasRow = rowOf(bob.page, 'Hello Bob, edited');
     await adasRow.hover();
     await adasRow.getByRole('button', { name: 'Message actions' }).click();
-    await expect(bob.page.getByRole('menuitem').allTextContents()).resolves.toEqual(['Reply', 'Copy link']);
+    await expect(bob.page.getByRole('menuitem').allTextContents()).resolves.toEqual([
+      ...['👍', '❤️', '😂', '🎉', '😮', '🙏', '+'],
+      'Reply',
+      'Copy link',
+    ]);
     await bob.page.keyboard.press('Escape');
     await bob.page.getByRole('menu').waitFor({ state: 'detached' });
 

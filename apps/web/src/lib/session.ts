@@ -35,6 +35,8 @@ const REMEMBERED_USER_KEY = 'gopherchat.me';
 export const offlineDataKey = (userId: string) => `gopherchat.offline.${userId}`;
 /** Where a person's unsent drafts are kept on this device; dropped at sign-out too. */
 export const draftsKey = (userId: string) => `gopherchat.drafts.${userId}`;
+/** Where a person's recent emoji and skin tone are kept: a preference, so it outlives sign-out. */
+export const emojiPrefsKey = (userId: string) => `gopherchat.emoji.${userId}`;
 
 const [session, setSession] = createSignal<SessionState>({ status: 'restoring' });
 

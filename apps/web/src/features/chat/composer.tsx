@@ -1,7 +1,13 @@
 import { ATTACHMENT_CAPTION_MAX_LENGTH, TYPING_RENEW_MS } from '@gopherchat/api';
 import { createEffect, createSignal, on, onCleanup, Show } from 'solid-js';
+import { SmileyIcon } from '../../lib/ui/smiley-icon.tsx';
 import { AttachButton } from '../attachments/attach-button.tsx';
 import { pastedFiles } from '../attachments/picked-files.ts';
+import { inSkinTone } from '../emoji/emoji-index.ts';
+import type { EmojiRequest } from '../emoji/emoji-picking.tsx';
+import type { EmojiPrefs } from '../emoji/emoji-prefs.ts';
+import { loadEmojiIndex } from '../emoji/load-emoji.ts';
+import { createShortcodeCompletion } from '../emoji/shortcode-completion.tsx';
 import type { DraftStore } from './drafts.ts';
 import { messageLength } from './message-length.ts';
 import { excerpt } from './timeline.ts';
@@ -51,6 +57,8 @@ export function Composer(props: {
   /** The reply was sent, the edit saved, or either cancelled. */
   onTargetDone: () => void;
   onTyping: (conversationId: string, isTyping: boolean) => void;
+  /** Emoji from the picker (the smiley button) and `:shortcode` completion. */
+  emoji: { prefs: EmojiPrefs; pick: (request: EmojiRequest) => void };
 }) {
   let field: HTMLTextAreaElement | undefined;
   const [draft, setDraft] = createSignal('');
@@ -101,6 +109,34 @@ export function Composer(props: {
       { defer: true },
     ),
   );
+
+  /** The field's text changed (typed, or an emoji put in): it fits, is kept as the draft, and tells of typing. */
+  const changed = () => {
+    if (!field) return;
+    fit();
+    setDraft(field.value);
+    if (isEditing()) return;
+    props.drafts.keep(props.conversationId, field.value);
+    typing.changed(props.conversationId, field.value);
+  };
+
+  /** Puts `emoji` between `start` and `end` of the field, the caret after it. */
+  const insert = (start: number, end: number, emoji: string) => {
+    if (!field) return;
+    field.setRangeText(emoji, start, end, 'end');
+    field.focus();
+    changed();
+  };
+
+  const shortcodes = createShortcodeCompletion({
+    id: 'composer',
+    load: loadEmojiIndex,
+    replace: (start, end, emoji) => {
+      props.emoji.prefs.noteUsed(emoji);
+      insert(start, end, emoji);
+    },
+    shown: (emoji) => inSkinTone(emoji, props.emoji.prefs.skinTone()),
+  });
 
   /** What was written went out: the field starts afresh, and the others hear that typing stopped. */
   const clear = () => {
@@ -171,8 +207,25 @@ export function Composer(props: {
           </div>
         )}
       </Show>
-      <div class="flex items-end gap-2">
+      <div class="relative flex items-end gap-2">
+        <shortcodes.List />
         <AttachButton onFiles={attach} disabled={isEditing()} />
+        <button
+          type="button"
+          class="btn flex-none px-2.5 text-fg-muted hover:bg-surface-sunken hover:text-fg"
+          aria-label="Insert emoji"
+          title="Insert emoji"
+          onClick={(event) => {
+            const caret = { start: field?.selectionStart ?? 0, end: field?.selectionEnd ?? 0 };
+            props.emoji.pick({
+              label: 'Insert emoji',
+              anchor: event.currentTarget,
+              onPick: (emoji) => insert(caret.start, caret.end, emoji),
+            });
+          }}
+        >
+          <SmileyIcon />
+        </button>
         <textarea
           ref={field}
           rows={1}
@@ -181,13 +234,12 @@ export function Composer(props: {
           aria-describedby="composer-length"
           placeholder="Write a message"
           aria-label="Message"
+          {...shortcodes.fieldProps()}
           onInput={(event) => {
-            fit();
-            setDraft(event.currentTarget.value);
-            if (isEditing()) return;
-            props.drafts.keep(props.conversationId, event.currentTarget.value);
-            typing.changed(props.conversationId, event.currentTarget.value);
+            changed();
+            shortcodes.update(event.currentTarget.value, event.currentTarget.selectionStart);
           }}
+          onBlur={() => shortcodes.close()}
           onPaste={(event) => {
             const files = pastedFiles(event.clipboardData);
             if (files.length === 0 || isEditing()) return;
@@ -195,6 +247,7 @@ export function Composer(props: {
             attach(files);
           }}
           onKeyDown={(event) => {
+            if (shortcodes.handleKey(event)) return;
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
               event.preventDefault();
               submit();

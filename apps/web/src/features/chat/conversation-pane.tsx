@@ -4,6 +4,7 @@ import { messageLink } from '../../lib/router.ts';
 import { connectionState } from '../../lib/session.ts';
 import { FileDropZone } from '../attachments/file-drop-zone.tsx';
 import { PendingUploads } from '../attachments/pending-uploads.tsx';
+import { createEmojiPicker } from '../emoji/emoji-picking.tsx';
 import { Composer, type ComposerTarget } from './composer.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
 import { GroupSettingsDialog } from './group-settings-dialog.tsx';
@@ -48,6 +49,13 @@ export function ConversationPane(props: {
   // The conversation's own names (its members, live) first; the directory knows those it no longer lists.
   const names = createMemo(() => ({ ...chat.people.names, ...timeline()?.names }));
   const nameOf = (userId: string) => names()[userId] ?? 'Someone';
+  const emojiPicker = createEmojiPicker(chat.emoji);
+  const react = (seq: number, emoji: string) => {
+    const id = state.activeId;
+    if (!id) return;
+    chat.emoji.noteUsed(emoji);
+    void chat.toggleReaction(id, seq, emoji);
+  };
   const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
   const uploads = createMemo(() =>
     chat.attachments.state.uploads.filter((upload) => upload.conversationId === state.activeId),
@@ -154,6 +162,15 @@ export function ConversationPane(props: {
                 })
               }
               onDelete={(message) => void chat.deleteMessage(conversation().id, message.seq)}
+              onToggleReaction={(message, emoji) => react(message.seq, emoji)}
+              onPickReaction={(message, anchor) =>
+                emojiPicker.open({
+                  label: `React to ${message.senderId === props.me.id ? 'your' : `${nameOf(message.senderId ?? '')}’s`} message`,
+                  anchor,
+                  onPick: (emoji) => react(message.seq, emoji),
+                })
+              }
+              recentEmoji={chat.emoji.recent()}
               attachments={chat.attachments}
             />
             {/* Always there and one line high: typing coming and going neither moves the messages nor goes unannounced. */}
@@ -175,10 +192,12 @@ export function ConversationPane(props: {
               onAttach={(files, caption) => chat.attachments.attach(conversation().id, files, caption)}
               onTargetDone={() => setComposerTarget(undefined)}
               onTyping={chat.signalTyping}
+              emoji={{ prefs: chat.emoji, pick: emojiPicker.open }}
             />
           </FileDropZone>
         )}
       </Show>
+      <emojiPicker.Popover />
     </section>
   );
 }

@@ -1,5 +1,16 @@
 import { createSignal, For, onCleanup, Show } from 'solid-js';
 
+/** The row of emoji atop a message's menu: my recent ones, and a button for any other. */
+export interface QuickReactions {
+  recent: readonly string[];
+  onReact: (emoji: string) => void;
+  /** Opens the picker beside `anchor` (the menu's button: the menu itself closes). */
+  onMore: (anchor: HTMLElement) => void;
+}
+
+/** Emoji in the menu's quick row. */
+const QUICK_REACTIONS = 6;
+
 export interface MessageAction {
   label: string;
   run: () => void;
@@ -13,8 +24,9 @@ export interface MessageAction {
  * screens (which cannot hover). A menu button in the WAI-ARIA sense: it opens
  * onto the first item, arrow keys move between items, Escape closes and goes
  * back to the button. An action with `confirm` asks first, in the menu.
+ * Reactions, when the message takes them, come first as a row of emoji.
  */
-export function MessageActions(props: { actions: MessageAction[]; isMine: boolean }) {
+export function MessageActions(props: { actions: MessageAction[]; isMine: boolean; reactions?: QuickReactions }) {
   let wrapper: HTMLDivElement | undefined;
   let button: HTMLButtonElement | undefined;
   let menu: HTMLDivElement | undefined;
@@ -73,6 +85,8 @@ export function MessageActions(props: { actions: MessageAction[]; isMine: boolea
     move();
   };
 
+  const emojiItemClass =
+    'h-9 w-9 flex-none rounded-lg text-xl leading-none hover:bg-surface-sunken focus:bg-surface-sunken focus:outline-none';
   const itemClass =
     'block w-full whitespace-nowrap rounded-lg px-3 py-1.5 text-left text-sm hover:bg-surface-sunken focus:bg-surface-sunken focus:outline-none';
 
@@ -117,13 +131,49 @@ export function MessageActions(props: { actions: MessageAction[]; isMine: boolea
           <Show
             when={confirming()}
             fallback={
-              <For each={props.actions}>
-                {(action) => (
-                  <button type="button" role="menuitem" class={itemClass} onClick={() => choose(action)}>
-                    {action.label}
-                  </button>
-                )}
-              </For>
+              <>
+                <Show when={props.reactions}>
+                  {(reactions) => (
+                    <fieldset class="mb-1 flex gap-0.5 border-b border-line pb-1" aria-label="React">
+                      <For each={reactions().recent.slice(0, QUICK_REACTIONS)}>
+                        {(emoji) => (
+                          <button
+                            type="button"
+                            role="menuitem"
+                            class={emojiItemClass}
+                            aria-label={`React with ${emoji}`}
+                            onClick={() => {
+                              close();
+                              reactions().onReact(emoji);
+                            }}
+                          >
+                            {emoji}
+                          </button>
+                        )}
+                      </For>
+                      <button
+                        type="button"
+                        role="menuitem"
+                        class={`${emojiItemClass} text-base text-fg-muted`}
+                        aria-label="More reactions"
+                        onClick={() => {
+                          close();
+                          if (button) reactions().onMore(button);
+                        }}
+                      >
+                        <span aria-hidden="true">+</span>
+                      </button>
+                    </fieldset>
+                  )}
+                </Show>
+                <For each={props.actions}>
+                  {(action) => (
+                    <button type="button" role="menuitem" class={itemClass} onClick={() => choose(action)}>
+                      {action.label}
+                    </button>
+                  )}
+                </For>
+              </>
             }
           >
             {(action) => (

@@ -4,10 +4,10 @@ import { Lightbox } from '../attachments/lightbox.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
 import { describeArrival } from './arrivals.ts';
 import { createArrivalsLog } from './arrivals-log.tsx';
-import type { MessageAction } from './message-actions.tsx';
+import type { MessageAction, QuickReactions } from './message-actions.tsx';
 import { MessageRow, OutgoingRow, ReplyQuote } from './message-row.tsx';
 import type { OutgoingMessage } from './outbox.ts';
-import { canDelete, canEdit, canReplyTo } from './permissions.ts';
+import { canDelete, canEdit, canReactTo, canReplyTo } from './permissions.ts';
 import { receiptOf } from './receipts.ts';
 import { AT_NEWEST, jumpLabelOf, type ScrollEvent, type ScrollState, transition } from './scroll-policy.ts';
 import { messageAt } from './timeline.ts';
@@ -65,6 +65,12 @@ export function MessageList(props: {
   onReply: (message: Message) => void;
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
+  /** Adds my reaction to a message, or takes it back. */
+  onToggleReaction: (message: Message, emoji: string) => void;
+  /** Opens the emoji picker beside `anchor` to react to a message. */
+  onPickReaction: (message: Message, anchor: HTMLElement) => void;
+  /** What the quick reactions offer: my recent emoji. */
+  recentEmoji: readonly string[];
   /** Shared files: their links, and the lightbox that shows an image whole. */
   attachments: AttachmentStore;
 }) {
@@ -251,6 +257,15 @@ export function MessageList(props: {
       : []),
   ];
 
+  const reactionsOn = (message: Message): QuickReactions | undefined =>
+    canReactTo(message)
+      ? {
+          recent: props.recentEmoji,
+          onReact: (emoji) => props.onToggleReaction(message, emoji),
+          onMore: (anchor) => props.onPickReaction(message, anchor),
+        }
+      : undefined;
+
   return (
     <div class="relative min-h-0 flex-1">
       <div
@@ -305,6 +320,7 @@ export function MessageList(props: {
                       isFirstUnread={row.seq === scroll().dividerSeq}
                       receipt={row.senderId === props.myId && hasMembers() ? receiptOf(row.seq, others()) : undefined}
                       actions={actionsOn(row)}
+                      reactions={reactionsOn(row)}
                       quote={quoteOf(row.replyToSeq)}
                       nameOf={nameOf}
                       attachments={props.attachments}

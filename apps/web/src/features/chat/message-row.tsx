@@ -3,9 +3,10 @@ import { createMemo, type JSX, Show } from 'solid-js';
 import { AttachmentContent } from '../attachments/attachment-content.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
 import { wordsOf } from './markdown.ts';
-import { type MessageAction, MessageActions } from './message-actions.tsx';
+import { type MessageAction, MessageActions, type QuickReactions } from './message-actions.tsx';
 import { MessageText } from './message-text.tsx';
 import type { OutgoingMessage } from './outbox.ts';
+import { ReactionBar } from './reaction-bar.tsx';
 import type { Receipt, ReceiptState } from './receipts.ts';
 import { describeSystemEvent } from './system-events.ts';
 import { continuesGroup, dayKey, excerpt } from './timeline.ts';
@@ -112,6 +113,8 @@ export function MessageRow(props: {
   isFirstUnread: boolean;
   receipt: Receipt | undefined;
   actions: MessageAction[];
+  /** Reacting to this message, from its menu and the bar under it; none for one that takes no reactions (deleted). */
+  reactions: QuickReactions | undefined;
   quote: JSX.Element | undefined;
   nameOf: (userId: string) => string;
   attachments: AttachmentStore;
@@ -176,10 +179,22 @@ export function MessageRow(props: {
                   <em class="opacity-70">This message was deleted.</em>
                 )}
               </div>
-              <Show when={props.actions.length > 0}>
-                <MessageActions actions={props.actions} isMine={isMine()} />
+              <Show when={props.actions.length > 0 || props.reactions}>
+                <MessageActions actions={props.actions} isMine={isMine()} reactions={props.reactions} />
               </Show>
             </div>
+            <Show when={props.reactions}>
+              {(reactions) => (
+                <ReactionBar
+                  reactions={message.reactions}
+                  myId={props.myId}
+                  isMine={isMine()}
+                  nameOf={props.nameOf}
+                  onToggle={reactions().onReact}
+                  onPickMore={reactions().onMore}
+                />
+              )}
+            </Show>
             <Show when={message.editedAt && message.content.type === 'text'}>
               <p class="px-1 text-xs text-fg-muted">(edited)</p>
             </Show>

@@ -10,6 +10,9 @@ export const canManage = (role: MemberRole) => role === 'owner' || role === 'adm
 export const canReplyTo = (message: Message) =>
   message.content.type === 'text' || message.content.type === 'attachment';
 
+/** What people wrote or shared takes reactions, as it takes replies. */
+export const canReactTo = canReplyTo;
+
 /** My own text messages, not yet deleted. */
 export const canEdit = (message: Message, myId: string) => message.senderId === myId && message.content.type === 'text';
 

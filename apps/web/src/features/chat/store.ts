@@ -2,8 +2,17 @@ import type { Me } from '@gopherchat/api';
 import { subscribeLive, toAppError } from '@gopherchat/sdk';
 import { onCleanup } from 'solid-js';
 import { systemClock } from '../../lib/clock.ts';
-import { adoptProfile, connection, draftsKey, gopher, offlineDataKey, session } from '../../lib/session.ts';
+import {
+  adoptProfile,
+  connection,
+  draftsKey,
+  emojiPrefsKey,
+  gopher,
+  offlineDataKey,
+  session,
+} from '../../lib/session.ts';
 import { createAttachmentStore } from '../attachments/store.ts';
+import { createEmojiPrefs } from '../emoji/emoji-prefs.ts';
 import { createChat } from './chat.ts';
 import type { ChatApi } from './chat-deps.ts';
 import { createDrafts } from './drafts.ts';
@@ -78,7 +87,12 @@ export function createChatStore(me: Me) {
     applyAttachmentStatus: (status) => attachments.applyStatus(status),
   });
   onCleanup(chat.dispose);
-  return { ...chat, attachments, drafts: createDrafts(localStorage, draftsKey(me.id)) };
+  return {
+    ...chat,
+    attachments,
+    drafts: createDrafts(localStorage, draftsKey(me.id)),
+    emoji: createEmojiPrefs(localStorage, emojiPrefsKey(me.id)),
+  };
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;
