@@ -71,8 +71,9 @@ async function seedConversation(
   let next = 0;
   const sendNext = async () => {
     for (let index = next++; index < count; index = next++) {
-      const sender = people[Math.floor(index / 4) % 2] as GopherClient;
       const photoId = index % PHOTO_EVERY === PHOTO_EVERY - 1 ? photoIds[Math.floor(index / PHOTO_EVERY)] : undefined;
+      // A photo is shared by whoever uploaded it: the first person.
+      const sender = (photoId ? people[0] : people[Math.floor(index / 4) % 2]) as GopherClient;
       const text =
         index % 9 === 0
           ? `Message ${index}: a longer one, long enough to wrap onto a second and perhaps a third line in the list, the way a real answer to a real question often does.`
@@ -93,7 +94,7 @@ async function seedConversation(
   await Promise.all(Array.from({ length: SEED_CONCURRENCY }, sendNext));
 }
 
-/** `count` photos uploaded by `uploader` and processed, ready to be shared. */
+/** `count` photos uploaded and confirmed by `uploader`, ready for them to share. */
 async function uploadPhotos(uploader: GopherClient, count: number): Promise<string[]> {
   const photo = await testPhoto(640, 480);
   const ids: string[] = [];

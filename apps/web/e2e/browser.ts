@@ -179,6 +179,14 @@ export async function fromUserMenu(page: Page, item: 'Account' | 'Announcements'
   await page.locator('#user-menu').getByRole('button', { name: item, exact: true }).click();
 }
 
+/** In a group's settings, removes the member named `name`, answering the question it asks first. */
+export async function removeFromGroup(settings: Locator, name: string) {
+  await settings.getByRole('button', { name: `Manage ${name}` }).click();
+  await settings.getByRole('button', { name: 'Remove from group' }).click();
+  await settings.getByText(`Remove ${name} from the group?`).waitFor();
+  await settings.getByRole('button', { name: 'Remove', exact: true }).click();
+}
+
 /** Writes `text` in the composer and sends it with Enter. */
 export async function write(page: Page, text: string) {
   await page.getByRole('textbox', { name: 'Message' }).fill(text);

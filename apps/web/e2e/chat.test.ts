@@ -6,6 +6,7 @@ import {
   fromUserMenu,
   messagesOn,
   pickPerson,
+  removeFromGroup,
   saveScreenshot,
   startConversation,
   useWebApp,
@@ -285,7 +286,7 @@ describe('chat in the browser', () => {
     await bob.page.getByTestId('conversation-title').getByText('Reading circle').waitFor();
     await cy.page.getByTestId('conversation').filter({ hasText: 'Reading circle' }).waitFor();
 
-    await settings.getByRole('button', { name: 'Remove cy.group' }).click();
+    await removeFromGroup(settings, 'cy.group');
     await cy.page.getByRole('alert').getByText('You are no longer in “Reading circle”.').waitFor();
     await cy.page.getByTestId('conversation').first().waitFor({ state: 'detached' });
     await memberRow('cy.group').waitFor({ state: 'detached' });
@@ -297,7 +298,7 @@ describe('chat in the browser', () => {
     const bobsSettings = bob.page.getByRole('dialog', { name: 'Group settings' });
     await bobsSettings.getByTestId('group-member').first().waitFor();
     await expect(bobsSettings.getByLabel('Group name').count()).resolves.toBe(0);
-    await expect(bobsSettings.getByRole('button', { name: /^Remove / }).count()).resolves.toBe(0);
+    await expect(bobsSettings.getByRole('button', { name: /^Manage / }).count()).resolves.toBe(0);
     await bobsSettings.getByRole('button', { name: 'Leave group' }).click();
     await bobsSettings.getByRole('button', { name: 'Leave', exact: true }).click();
     await bob.page.getByTestId('conversation').first().waitFor({ state: 'detached' });

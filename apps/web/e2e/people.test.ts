@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { fromUserMenu, pickPerson, saveScreenshot, useWebApp, write } from './browser.ts';
+import { fromUserMenu, pickPerson, removeFromGroup, saveScreenshot, useWebApp, write } from './browser.ts';
 
 /** Finding people by name, and everyone's names kept right, in real browsers against the built app. */
 describe('people in the browser', () => {
@@ -133,7 +133,7 @@ describe('people in the browser', () => {
 
     await ada.page.getByRole('button', { name: 'Group settings' }).click();
     const settings = ada.page.getByRole('dialog', { name: 'Group settings' });
-    await settings.getByRole('button', { name: 'Remove Bobby Group' }).click();
+    await removeFromGroup(settings, 'Bobby Group');
     await settings.getByTestId('group-member').filter({ hasText: '@bob.group' }).waitFor({ state: 'detached' });
     await settings.getByRole('button', { name: 'Close' }).click();
     await adasList.getByText('You removed Bobby Group').waitFor();

@@ -63,7 +63,11 @@ export type SystemEvent =
   | { kind: 'member_added'; by: string; userId: string }
   | { kind: 'member_removed'; by: string; userId: string }
   | { kind: 'member_left'; userId: string }
-  | { kind: 'renamed'; by: string; title: string };
+  | { kind: 'renamed'; by: string; title: string }
+  /** Made an admin, or no longer one (`by` is `userId` when an admin stepped down). */
+  | { kind: 'role_changed'; by: string; userId: string; role: 'admin' | 'member' }
+  /** The owner handed the group to `userId`, and became an admin. */
+  | { kind: 'owner_changed'; by: string; userId: string };
 
 export interface Message {
   id: string;

@@ -63,6 +63,14 @@ export const ZAddMembersInput = z.object({
 });
 export const ZRemoveMemberInput = z.object({ conversationId: ZId, userId: ZId });
 export const ZRenameInput = z.object({ conversationId: ZId, title: ZConversationTitle });
+/** Making a member an admin, or an admin a member again; the owner is changed by handing the group on. */
+export const ZSetRoleInput = z.object({
+  conversationId: ZId,
+  userId: ZId,
+  role: z.enum(['admin', 'member'], 'A role is “admin” or “member”.'),
+});
+/** The owner hands the group to another member, and stays on as an admin. */
+export const ZTransferOwnershipInput = z.object({ conversationId: ZId, userId: ZId });
 
 export const ZSendMessageInput = z.object({
   conversationId: ZId,

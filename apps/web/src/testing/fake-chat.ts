@@ -64,6 +64,8 @@ export function fakeChatApi() {
     addMembers: async (input) => summary(input.conversationId),
     removeMember: async () => undefined,
     leaveGroup: async () => undefined,
+    setRole: async (input) => summary(input.conversationId),
+    transferOwnership: async (input) => summary(input.conversationId),
     loadProfiles: async () => [],
   };
   const api = Object.fromEntries(

@@ -14,7 +14,7 @@ import { violatedUniqueConstraint } from '../../platform/database/index.ts';
 import { canManage, requireRole } from './access.ts';
 import type { EventLog, PendingEvent } from './event-log.ts';
 import { messageEvent } from './message-view.ts';
-import { type ConversationRepo, createConversationRepo } from './repo.ts';
+import { type ConversationRepo, createConversationRepo, type MessageRow } from './repo.ts';
 
 const DIRECT_STAYS_BETWEEN_TWO = 'Direct conversations stay between two people.';
 
@@ -31,6 +31,12 @@ const leftEvent = (conversationId: string, userId: string): PendingEvent => ({
   subjectUserId: userId,
   event: { kind: 'removed_from_conversation', conversationId },
 });
+
+/** A role changed: the note, and every member's summary to fetch again (one of them has a new role). */
+const roleChangeEvents = (conversationId: string, notes: MessageRow[]): PendingEvent[] => [
+  { conversationId, kind: 'conversation_updated', event: { kind: 'conversation_updated', conversationId } },
+  ...notes.map((row) => messageEvent(row)),
+];
 
 const systemEntry = (event: SystemEvent, at: Date) => ({
   id: uuidv7(),
@@ -242,6 +248,83 @@ export function createGroups(deps: {
         };
       });
       await membership.forget(conversationId, changed);
+    },
+
+    /**
+     * Makes a member an admin (the owner and admins may), or an admin a member
+     * again (the owner may, and an admin of themself: stepping down). Asking
+     * for the role someone has changes nothing.
+     */
+    async setRole(
+      userId: string,
+      input: { conversationId: string; userId: string; role: 'admin' | 'member' },
+    ): Promise<ConversationSummary> {
+      const { conversationId } = input;
+      const changed = await log.write(async (tx) => {
+        const on = createConversationRepo(tx);
+        const role = await lockGroup(on, conversationId, userId, 'Direct conversations have no admins.');
+        const targetRole = await on.roleOf(conversationId, input.userId);
+        if (!targetRole) throw new AppError('NOT_FOUND', 'That person is not in this group.');
+        if (targetRole === 'owner') {
+          throw new AppError('INVALID_INPUT', 'The owner stays the owner until they hand the group to someone else.');
+        }
+        const isSteppingDown = input.userId === userId && input.role === 'member';
+        const mayChange = input.role === 'admin' ? canManage(role) : role === 'owner' || isSteppingDown;
+        if (!mayChange) {
+          throw new AppError(
+            'FORBIDDEN',
+            input.role === 'admin'
+              ? 'Only the group’s owner and admins can make someone an admin.'
+              : 'Only the group’s owner can take someone’s admin role away.',
+          );
+        }
+        if (targetRole === input.role) return { result: [], events: [] };
+        await on.setRole(conversationId, input.userId, input.role);
+        return {
+          result: [input.userId],
+          events: roleChangeEvents(
+            conversationId,
+            await appendNotes(
+              on,
+              conversationId,
+              [userId],
+              [{ kind: 'role_changed', by: userId, userId: input.userId, role: input.role }],
+            ),
+          ),
+        };
+      });
+      await membership.forget(conversationId, changed);
+      return summaryOf(userId, conversationId);
+    },
+
+    /** The owner hands the group to another member, and stays on as an admin. */
+    async transferOwnership(userId: string, input: { conversationId: string; userId: string }) {
+      const { conversationId } = input;
+      await log.write(async (tx) => {
+        const on = createConversationRepo(tx);
+        const role = await lockGroup(on, conversationId, userId, 'Direct conversations have no owner.');
+        if (role !== 'owner') throw new AppError('FORBIDDEN', 'Only the group’s owner can hand it to someone else.');
+        if (input.userId === userId) throw new AppError('INVALID_INPUT', 'You are the owner already.');
+        if (!(await on.roleOf(conversationId, input.userId))) {
+          throw new AppError('NOT_FOUND', 'That person is not in this group.');
+        }
+        await on.setRole(conversationId, input.userId, 'owner');
+        await on.setRole(conversationId, userId, 'admin');
+        return {
+          result: undefined,
+          events: roleChangeEvents(
+            conversationId,
+            await appendNotes(
+              on,
+              conversationId,
+              [userId],
+              [{ kind: 'owner_changed', by: userId, userId: input.userId }],
+            ),
+          ),
+        };
+      });
+      await membership.forget(conversationId, [userId, input.userId]);
+      return summaryOf(userId, conversationId);
     },
 
     async rename(userId: string, conversationId: string, title: string): Promise<ConversationSummary> {

@@ -325,6 +325,13 @@ export function createConversationRepo(db: Database) {
     },
 
     /** After the owner leaves: the longest-standing admin, else member, owns the group. Returns who. */
+    async setRole(conversationId: string, userId: string, role: MemberRole) {
+      await db
+        .update(conversationMembers)
+        .set({ role })
+        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+    },
+
     async promoteLongestStanding(conversationId: string): Promise<string | undefined> {
       const promoted = await db.execute(sql`
         update ${conversationMembers} set role = 'owner'

@@ -14,6 +14,8 @@ import {
   ZRemoveMemberInput,
   ZRenameInput,
   ZSendMessageInput,
+  ZSetRoleInput,
+  ZTransferOwnershipInput,
   ZTypingInput,
 } from '@gopherchat/api';
 import type { TrackedEnvelope } from '@trpc/server';
@@ -48,6 +50,12 @@ export const conversationsRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.conversations.removeMember(ctx.auth.userId, input.conversationId, ctx.auth.userId),
     ),
+  setRole: protectedProcedure
+    .input(ZSetRoleInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.setRole(ctx.auth.userId, input)),
+  transferOwnership: protectedProcedure
+    .input(ZTransferOwnershipInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.transferOwnership(ctx.auth.userId, input)),
   typing: protectedProcedure
     .input(ZTypingInput)
     .mutation(({ ctx, input }) => ctx.services.conversations.typing(ctx.auth.userId, input)),

@@ -38,6 +38,8 @@ export interface ChatApi {
   addMembers(input: Input['conversations']['addMembers']): Promise<ConversationSummary>;
   removeMember(input: Input['conversations']['removeMember']): Promise<unknown>;
   leaveGroup(input: Input['conversations']['leave']): Promise<unknown>;
+  setRole(input: Input['conversations']['setRole']): Promise<ConversationSummary>;
+  transferOwnership(input: Input['conversations']['transferOwnership']): Promise<ConversationSummary>;
   loadProfiles(input: Input['users']['profiles']): Promise<UserProfile[]>;
 }
 

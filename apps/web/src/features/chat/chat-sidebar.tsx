@@ -1,4 +1,6 @@
 import type { Me } from '@gopherchat/api';
+import { createEffect } from 'solid-js';
+import { userIdsNamedIn } from '../people/directory.ts';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { NewConversationDialog } from './new-conversation-dialog.tsx';
@@ -7,6 +9,10 @@ import type { ChatStore } from './store.ts';
 /** The conversations, newest activity first, under a way to start a new one and the connection's state. */
 export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversationId: string) => void }) {
   const { chat } = props;
+  // The people the previews' notes name ("You made Bob an admin") are looked up, or they read "Someone".
+  createEffect(() =>
+    chat.people.want(userIdsNamedIn(chat.conversationList().flatMap((summary) => summary.lastMessage ?? []))),
+  );
   return (
     <>
       <div class="flex items-center justify-between gap-2 border-b border-line px-3 py-2">

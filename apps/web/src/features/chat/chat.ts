@@ -131,6 +131,8 @@ export function createChat(deps: ChatDeps) {
     addMembers: groups.addMembers,
     removeMember: groups.removeMember,
     leaveGroup: groups.leaveGroup,
+    setRole: groups.setRole,
+    transferOwnership: groups.transferOwnership,
     /** A message of mine sent from elsewhere in the app (a shared file): shown like any other. */
     showSent: (message: Message) => incoming.applyMessage(message),
     /** Puts a problem in front of the person (a toast). */

@@ -120,7 +120,11 @@ export function ConversationPane(props: {
                   presence={state.presence}
                   onRename={(title) => chat.renameGroup(conversation().id, title)}
                   onAdd={(userIds) => chat.addMembers(conversation().id, userIds)}
-                  onRemove={(userId) => chat.removeMember(conversation().id, userId)}
+                  changes={{
+                    setRole: (userId, role) => chat.setRole(conversation().id, userId, role),
+                    makeOwner: (userId) => chat.transferOwnership(conversation().id, userId),
+                    remove: (userId) => chat.removeMember(conversation().id, userId),
+                  }}
                   onLeave={() => chat.leaveGroup(conversation().id)}
                 />
               </Show>

@@ -10,7 +10,17 @@ import type { HistoryStore } from './history-store.ts';
  * changes through their events (`conversation_updated`, the notes).
  */
 export function createGroupAdmin(deps: {
-  api: Pick<ChatApi, 'createDirect' | 'createGroup' | 'renameGroup' | 'addMembers' | 'removeMember' | 'leaveGroup'>;
+  api: Pick<
+    ChatApi,
+    | 'createDirect'
+    | 'createGroup'
+    | 'renameGroup'
+    | 'addMembers'
+    | 'removeMember'
+    | 'leaveGroup'
+    | 'setRole'
+    | 'transferOwnership'
+  >;
   conversations: Pick<ConversationsStore, 'upsertSummary' | 'forget'>;
   history: Pick<HistoryStore, 'open'>;
   describe(error: unknown): AppErrorData;
@@ -36,6 +46,10 @@ export function createGroupAdmin(deps: {
     addMembers: (conversationId: string, userIds: string[]) =>
       tryTo(async () => conversations.upsertSummary(await api.addMembers({ conversationId, userIds }))),
     removeMember: (conversationId: string, userId: string) => tryTo(() => api.removeMember({ conversationId, userId })),
+    setRole: (conversationId: string, userId: string, role: 'admin' | 'member') =>
+      tryTo(async () => conversations.upsertSummary(await api.setRole({ conversationId, userId, role }))),
+    transferOwnership: (conversationId: string, userId: string) =>
+      tryTo(async () => conversations.upsertSummary(await api.transferOwnership({ conversationId, userId }))),
     leaveGroup: (conversationId: string) =>
       tryTo(async () => {
         leaving.add(conversationId);

@@ -11,25 +11,16 @@ import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
 import { PeoplePicker } from '../people/people-picker.tsx';
-import { type PresenceStatus, presenceStatusOf } from './last-seen.ts';
-import { canManage, canRemove } from './permissions.ts';
+import { GroupMemberRow, type MemberChanges } from './group-member-row.tsx';
+import { presenceStatusOf } from './last-seen.ts';
+import { canManage } from './permissions.ts';
 
-const ROLE_NAMES: Record<MemberRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
-const PRESENCE_DOT: Record<PresenceStatus, string> = {
-  online: 'bg-emerald-500',
-  offline: 'bg-line-strong',
-  unknown: 'border border-line-strong',
-};
-const PRESENCE_WORDS: Record<PresenceStatus, string> = {
-  online: 'Online:',
-  offline: 'Offline:',
-  unknown: 'Presence unknown:',
-};
 const ROLE_ORDER: Record<MemberRole, number> = { owner: 0, admin: 1, member: 2 };
 
 /**
  * A group's settings, from its header: its name, who is in it (with roles and
- * who is online), adding and removing people, and leaving. Only what my role
+ * who is online), adding and removing people, making admins, handing the
+ * group to someone else, and leaving. Only what my role
  * allows is offered; the server's refusals are shown in place, in words. A
  * native modal dialog, like the new-conversation one.
  */
@@ -40,7 +31,7 @@ export function GroupSettingsDialog(props: {
   presence: Record<string, UserPresence>;
   onRename: (title: string) => Promise<string | undefined>;
   onAdd: (userIds: string[]) => Promise<string | undefined>;
-  onRemove: (userId: string) => Promise<string | undefined>;
+  changes: MemberChanges;
   onLeave: () => Promise<string | undefined>;
 }) {
   let dialog: HTMLDialogElement | undefined;
@@ -49,7 +40,7 @@ export function GroupSettingsDialog(props: {
   const [isOpen, setIsOpen] = createSignal(false);
   const [newcomers, setNewcomers] = createSignal<UserProfile[]>([]);
   const [isConfirmingLeave, setIsConfirmingLeave] = createSignal(false);
-  const [removalError, setRemovalError] = createSignal<string>();
+  const [memberError, setMemberError] = createSignal<string>();
   let stayButton: HTMLButtonElement | undefined;
 
   const isManager = () => canManage(props.conversation.myRole);
@@ -72,7 +63,6 @@ export function GroupSettingsDialog(props: {
     add.clearError();
   };
   const leave = createSubmission(() => props.onLeave());
-  const remove = async (userId: string) => setRemovalError(await props.onRemove(userId));
   const askToLeave = () => {
     setIsConfirmingLeave(true);
     // The button that was pressed is gone: the safe answer takes the focus.
@@ -83,7 +73,7 @@ export function GroupSettingsDialog(props: {
     setTitle(props.conversation.title);
     setNewcomers([]);
     setIsConfirmingLeave(false);
-    setRemovalError(undefined);
+    setMemberError(undefined);
     rename.clearError();
     add.clearError();
     leave.clearError();
@@ -130,38 +120,19 @@ export function GroupSettingsDialog(props: {
             </h3>
             <ul class="max-h-60 divide-y divide-line overflow-y-auto rounded-xl border border-line">
               <For each={members()}>
-                {(member) => {
-                  const isMe = () => member.userId === props.myId;
-                  const status = () => (isMe() ? 'online' : presenceStatusOf(props.presence[member.userId]));
-                  return (
-                    <li class="flex items-center gap-3 px-3 py-2 text-sm" data-testid="group-member">
-                      <span
-                        class={`h-2.5 w-2.5 flex-none rounded-full ${PRESENCE_DOT[status()]}`}
-                        data-presence={status()}
-                      >
-                        <span class="sr-only">{PRESENCE_WORDS[status()]}</span>
-                      </span>
-                      <span class="min-w-0 flex-1 truncate">
-                        <span class="font-medium">{member.displayName}</span>
-                        {isMe() ? ' (you)' : ''} <span class="text-fg-muted">@{member.username}</span>
-                      </span>
-                      <span class="flex-none text-xs text-fg-muted">{ROLE_NAMES[member.role]}</span>
-                      <Show when={canRemove(member, props.myId, props.conversation.myRole)}>
-                        <button
-                          type="button"
-                          class="btn px-2 py-1 text-xs text-danger hover:bg-danger-soft"
-                          aria-label={`Remove ${member.displayName}`}
-                          onClick={() => void remove(member.userId)}
-                        >
-                          Remove
-                        </button>
-                      </Show>
-                    </li>
-                  );
-                }}
+                {(member) => (
+                  <GroupMemberRow
+                    member={member}
+                    myId={props.myId}
+                    myRole={props.conversation.myRole}
+                    presence={member.userId === props.myId ? 'online' : presenceStatusOf(props.presence[member.userId])}
+                    changes={props.changes}
+                    onError={setMemberError}
+                  />
+                )}
               </For>
             </ul>
-            <ErrorAlert message={removalError()} />
+            <ErrorAlert message={memberError()} />
           </section>
 
           <Show when={isManager()}>

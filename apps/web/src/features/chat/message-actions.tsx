@@ -1,4 +1,5 @@
-import { createSignal, For, onCleanup, Show } from 'solid-js';
+import { For } from 'solid-js';
+import { ActionsMenu, type MenuAction } from '../../lib/ui/actions-menu.tsx';
 
 /** The row of emoji atop a message's menu: my recent ones, and a button for any other. */
 export interface QuickReactions {
@@ -11,190 +12,61 @@ export interface QuickReactions {
 /** Emoji in the menu's quick row. */
 const QUICK_REACTIONS = 6;
 
-export interface MessageAction {
-  label: string;
-  run: () => void;
-  /** Asks "Delete this message?" before running. */
-  confirm?: string;
-}
+const emojiItemClass =
+  'h-9 w-9 flex-none rounded-lg text-xl leading-none hover:bg-surface-sunken focus:bg-surface-sunken focus:outline-none';
 
 /**
- * A message's actions behind a small "⋯" menu button: shown on hover or
- * keyboard focus where there is a pointer that hovers, always on touch
- * screens (which cannot hover). A menu button in the WAI-ARIA sense: it opens
- * onto the first item, arrow keys move between items, Escape closes and goes
- * back to the button. An action with `confirm` asks first, in the menu.
- * Reactions, when the message takes them, come first as a row of emoji.
+ * A message's menu: beside the bubble (before mine, after others'), shown on
+ * hover where a pointer hovers. Reactions, when the message takes them, come
+ * first as a row of emoji.
  */
-export function MessageActions(props: { actions: MessageAction[]; isMine: boolean; reactions?: QuickReactions }) {
-  let wrapper: HTMLDivElement | undefined;
-  let button: HTMLButtonElement | undefined;
-  let menu: HTMLDivElement | undefined;
-  const [isOpen, setIsOpen] = createSignal(false);
-  const [confirming, setConfirming] = createSignal<MessageAction>();
-  // Opens upwards in the lower half of the screen, so the menu is not cut off by the scroller's bottom edge.
-  const [opensUp, setOpensUp] = createSignal(false);
-
-  const items = () => [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-  const focusItem = (index: number) => {
-    const all = items();
-    all.at(index % all.length)?.focus();
-  };
-
-  const closeOnOutsidePointer = (event: PointerEvent) => {
-    if (!wrapper?.contains(event.target as Node)) close();
-  };
-  function open() {
-    setOpensUp((button?.getBoundingClientRect().top ?? 0) > window.innerHeight / 2);
-    setConfirming(undefined);
-    setIsOpen(true);
-    document.addEventListener('pointerdown', closeOnOutsidePointer);
-    focusItem(0);
-  }
-  function close(options: { refocus?: boolean } = {}) {
-    setIsOpen(false);
-    document.removeEventListener('pointerdown', closeOnOutsidePointer);
-    if (options.refocus) button?.focus();
-  }
-  onCleanup(() => document.removeEventListener('pointerdown', closeOnOutsidePointer));
-
-  function choose(action: MessageAction) {
-    if (action.confirm && confirming() !== action) {
-      setConfirming(action);
-      // Onto "Cancel": a second Enter should not be what deletes.
-      focusItem(-1);
-      return;
-    }
-    close();
-    action.run();
-  }
-
-  const onMenuKeyDown = (event: KeyboardEvent) => {
-    const index = items().indexOf(document.activeElement as HTMLElement);
-    const moves: Record<string, () => void> = {
-      ArrowDown: () => focusItem(index + 1),
-      ArrowUp: () => focusItem(index - 1),
-      Home: () => focusItem(0),
-      End: () => focusItem(-1),
-      Escape: () => close({ refocus: true }),
-      Tab: () => close(),
-    };
-    const move = moves[event.key];
-    if (!move) return;
-    if (event.key !== 'Tab') event.preventDefault();
-    move();
-  };
-
-  const emojiItemClass =
-    'h-9 w-9 flex-none rounded-lg text-xl leading-none hover:bg-surface-sunken focus:bg-surface-sunken focus:outline-none';
-  const itemClass =
-    'block w-full whitespace-nowrap rounded-lg px-3 py-1.5 text-left text-sm hover:bg-surface-sunken focus:bg-surface-sunken focus:outline-none';
-
+export function MessageActions(props: { actions: MenuAction[]; isMine: boolean; reactions?: QuickReactions }) {
+  let anchor: HTMLDivElement | undefined;
   return (
-    <div
-      ref={wrapper}
-      class={`relative flex-none self-center ${props.isMine ? 'order-first' : ''} ${
-        isOpen() ? '' : 'media-[(hover:hover)]:opacity-0 group-hover:opacity-100 focus-within:opacity-100'
-      }`}
-      onFocusOut={(event) => {
-        if (event.relatedTarget && !wrapper?.contains(event.relatedTarget as Node)) close();
-      }}
-    >
-      <button
-        ref={button}
-        type="button"
-        class="h-7 w-7 flex items-center justify-center rounded-full text-fg-muted hover:bg-surface-sunken focus-visible:outline focus-visible:outline-2 focus-visible:outline-accent"
-        aria-label="Message actions"
-        aria-haspopup="menu"
-        aria-expanded={isOpen()}
-        onClick={() => (isOpen() ? close() : open())}
-        onKeyDown={(event) => {
-          if (event.key === 'ArrowDown' && !isOpen()) {
-            event.preventDefault();
-            open();
-          }
+    <div ref={anchor} class={`flex-none self-center ${props.isMine ? 'order-first' : ''}`}>
+      <ActionsMenu
+        label="Message actions"
+        actions={props.actions}
+        align={props.isMine ? 'end' : 'start'}
+        isShownOnHover
+        top={(close) => {
+          const reactions = props.reactions;
+          if (!reactions) return undefined;
+          return (
+            <fieldset class="mb-1 flex gap-0.5 border-b border-line pb-1" aria-label="React">
+              <For each={reactions.recent.slice(0, QUICK_REACTIONS)}>
+                {(emoji) => (
+                  <button
+                    type="button"
+                    role="menuitem"
+                    class={emojiItemClass}
+                    aria-label={`React with ${emoji}`}
+                    onClick={() => {
+                      close();
+                      reactions.onReact(emoji);
+                    }}
+                  >
+                    {emoji}
+                  </button>
+                )}
+              </For>
+              <button
+                type="button"
+                role="menuitem"
+                class={`${emojiItemClass} text-base text-fg-muted`}
+                aria-label="More reactions"
+                onClick={() => {
+                  close();
+                  const button = anchor?.querySelector('button');
+                  if (button) reactions.onMore(button);
+                }}
+              >
+                <span aria-hidden="true">+</span>
+              </button>
+            </fieldset>
+          );
         }}
-      >
-        <span aria-hidden="true">⋯</span>
-      </button>
-      <Show when={isOpen()}>
-        <div
-          ref={menu}
-          role="menu"
-          aria-label={confirming()?.confirm ?? 'Message actions'}
-          tabIndex={-1}
-          class={`absolute z-10 min-w-36 rounded-xl border border-line bg-surface-raised p-1 shadow-lg ${
-            props.isMine ? 'right-0' : 'left-0'
-          } ${opensUp() ? 'bottom-full mb-1' : 'top-full mt-1'}`}
-          onKeyDown={onMenuKeyDown}
-        >
-          <Show
-            when={confirming()}
-            fallback={
-              <>
-                <Show when={props.reactions}>
-                  {(reactions) => (
-                    <fieldset class="mb-1 flex gap-0.5 border-b border-line pb-1" aria-label="React">
-                      <For each={reactions().recent.slice(0, QUICK_REACTIONS)}>
-                        {(emoji) => (
-                          <button
-                            type="button"
-                            role="menuitem"
-                            class={emojiItemClass}
-                            aria-label={`React with ${emoji}`}
-                            onClick={() => {
-                              close();
-                              reactions().onReact(emoji);
-                            }}
-                          >
-                            {emoji}
-                          </button>
-                        )}
-                      </For>
-                      <button
-                        type="button"
-                        role="menuitem"
-                        class={`${emojiItemClass} text-base text-fg-muted`}
-                        aria-label="More reactions"
-                        onClick={() => {
-                          close();
-                          if (button) reactions().onMore(button);
-                        }}
-                      >
-                        <span aria-hidden="true">+</span>
-                      </button>
-                    </fieldset>
-                  )}
-                </Show>
-                <For each={props.actions}>
-                  {(action) => (
-                    <button type="button" role="menuitem" class={itemClass} onClick={() => choose(action)}>
-                      {action.label}
-                    </button>
-                  )}
-                </For>
-              </>
-            }
-          >
-            {(action) => (
-              <>
-                <p class="px-3 py-1.5 text-sm font-medium">{action().confirm}</p>
-                <button
-                  type="button"
-                  role="menuitem"
-                  class={`${itemClass} text-danger`}
-                  onClick={() => choose(action())}
-                >
-                  Yes, {action().label.toLowerCase()}
-                </button>
-                <button type="button" role="menuitem" class={itemClass} onClick={() => close({ refocus: true })}>
-                  Cancel
-                </button>
-              </>
-            )}
-          </Show>
-        </div>
-      </Show>
+      />
     </div>
   );
 }

@@ -1,10 +1,11 @@
 import type { ConversationKind, Member, MemberReceipt, MemberRole, Message, ReadPointers } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import type { MenuAction } from '../../lib/ui/actions-menu.tsx';
 import { Lightbox } from '../attachments/lightbox.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
 import { describeArrival } from './arrivals.ts';
 import { createArrivalsLog } from './arrivals-log.tsx';
-import type { MessageAction, QuickReactions } from './message-actions.tsx';
+import type { QuickReactions } from './message-actions.tsx';
 import { MessageRow, OutgoingRow, ReplyQuote } from './message-row.tsx';
 import type { OutgoingMessage } from './outbox.ts';
 import { canDelete, canEdit, canReactTo, canReplyTo } from './permissions.ts';
@@ -248,7 +249,7 @@ export function MessageList(props: {
       <ReplyQuote replied={messageAt(props.messages, replyToSeq)} nameOf={nameOf} onShow={showMessageAt} />
     ) : undefined;
 
-  const actionsOn = (message: Message): MessageAction[] => [
+  const actionsOn = (message: Message): MenuAction[] => [
     ...(canReplyTo(message) ? [{ label: 'Reply', run: () => props.onReply(message) }] : []),
     ...(message.content.type !== 'system' ? [{ label: 'Copy link', run: () => props.onCopyLink(message.seq) }] : []),
     ...(canEdit(message, props.myId) ? [{ label: 'Edit', run: () => props.onEdit(message) }] : []),

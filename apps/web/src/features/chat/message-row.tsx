@@ -1,9 +1,10 @@
 import type { Message } from '@gopherchat/api';
 import { createMemo, type JSX, Show } from 'solid-js';
+import type { MenuAction } from '../../lib/ui/actions-menu.tsx';
 import { AttachmentContent } from '../attachments/attachment-content.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
 import { wordsOf } from './markdown.ts';
-import { type MessageAction, MessageActions, type QuickReactions } from './message-actions.tsx';
+import { MessageActions, type QuickReactions } from './message-actions.tsx';
 import { MessageText } from './message-text.tsx';
 import type { OutgoingMessage } from './outbox.ts';
 import { ReactionBar } from './reaction-bar.tsx';
@@ -112,7 +113,7 @@ export function MessageRow(props: {
   isGroup: boolean;
   isFirstUnread: boolean;
   receipt: Receipt | undefined;
-  actions: MessageAction[];
+  actions: MenuAction[];
   /** Reacting to this message, from its menu and the bar under it; none for one that takes no reactions (deleted). */
   reactions: QuickReactions | undefined;
   quote: JSX.Element | undefined;

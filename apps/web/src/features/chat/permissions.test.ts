@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'bun:test';
 import type { Member, MemberRole, MessageContent } from '@gopherchat/api';
 import { messageWith } from '../../testing/fake-chat.ts';
-import { canDelete, canEdit, canRemove, canReplyTo } from './permissions.ts';
+import {
+  canDelete,
+  canEdit,
+  canMakeAdmin,
+  canMakeOwner,
+  canRemove,
+  canRemoveAdmin,
+  canReplyTo,
+} from './permissions.ts';
 
 const message = (senderId: string | null, content: MessageContent) => messageWith({ seq: 1, senderId, content });
 
@@ -78,5 +86,28 @@ describe('who may remove whom from a group', () => {
 
   it('lets a member remove nobody', () => {
     expect(canRemove(member('cy', 'member'), 'bob', 'member')).toBe(false);
+  });
+});
+
+describe('who may change whose role in a group', () => {
+  it('lets the owner and admins make members admins, and nobody else', () => {
+    expect(canMakeAdmin(member('cy', 'member'), 'owner')).toBe(true);
+    expect(canMakeAdmin(member('cy', 'member'), 'admin')).toBe(true);
+    expect(canMakeAdmin(member('cy', 'member'), 'member')).toBe(false);
+    expect(canMakeAdmin(member('bob', 'admin'), 'owner')).toBe(false);
+    expect(canMakeAdmin(member('ada', 'owner'), 'admin')).toBe(false);
+  });
+
+  it('lets the owner take the admin role away, and an admin give up only their own', () => {
+    expect(canRemoveAdmin(member('bob', 'admin'), 'ada', 'owner')).toBe(true);
+    expect(canRemoveAdmin(member('bob', 'admin'), 'bob', 'admin')).toBe(true);
+    expect(canRemoveAdmin(member('dee', 'admin'), 'bob', 'admin')).toBe(false);
+    expect(canRemoveAdmin(member('cy', 'member'), 'ada', 'owner')).toBe(false);
+  });
+
+  it('lets only the owner hand the group to someone else', () => {
+    expect(canMakeOwner(member('cy', 'member'), 'ada', 'owner')).toBe(true);
+    expect(canMakeOwner(member('ada', 'owner'), 'ada', 'owner')).toBe(false);
+    expect(canMakeOwner(member('cy', 'member'), 'bob', 'admin')).toBe(false);
   });
 });

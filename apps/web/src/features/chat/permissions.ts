@@ -24,6 +24,17 @@ export const canDelete = (message: Message, myId: string, myRole: MemberRole) =>
   (message.content.type === 'text' || message.content.type === 'attachment') &&
   (message.senderId === myId || canManage(myRole));
 
+/** Owners and admins make members admins. */
+export const canMakeAdmin = (member: Member, myRole: MemberRole) => canManage(myRole) && member.role === 'member';
+
+/** The owner takes the admin role away; an admin may give up their own. */
+export const canRemoveAdmin = (member: Member, myId: string, myRole: MemberRole) =>
+  member.role === 'admin' && (myRole === 'owner' || member.userId === myId);
+
+/** The owner hands the group to anyone else in it. */
+export const canMakeOwner = (member: Member, myId: string, myRole: MemberRole) =>
+  myRole === 'owner' && member.userId !== myId;
+
 /** Owners and admins remove others; nobody removes the owner, and an admin not another admin. Leaving is separate. */
 export const canRemove = (member: Member, myId: string, myRole: MemberRole) =>
   member.userId !== myId &&

@@ -37,6 +37,8 @@ const chatApi: ChatApi = {
   addMembers: (input) => gopher.api.conversations.addMembers.mutate(input),
   removeMember: (input) => gopher.api.conversations.removeMember.mutate(input),
   leaveGroup: (input) => gopher.api.conversations.leave.mutate(input),
+  setRole: (input) => gopher.api.conversations.setRole.mutate(input),
+  transferOwnership: (input) => gopher.api.conversations.transferOwnership.mutate(input),
   loadProfiles: (input) => gopher.api.users.profiles.query(input),
 };
 

@@ -17,5 +17,13 @@ describe('describeSystemEvent', () => {
     expect(describe_({ kind: 'member_added', by: 'ada', userId: 'bob' })).toBe('Ada added Bob');
     expect(describe_({ kind: 'member_left', userId: 'bob' })).toBe('Bob left');
     expect(describe_({ kind: 'renamed', by: 'bob', title: 'Lunch' })).toBe('Bob renamed the group to “Lunch”');
+    expect(describe_({ kind: 'role_changed', by: 'ada', userId: 'me', role: 'admin' })).toBe('Ada made you an admin');
+    expect(describe_({ kind: 'role_changed', by: 'me', userId: 'bob', role: 'member' })).toBe(
+      'You removed Bob as admin',
+    );
+    expect(describe_({ kind: 'role_changed', by: 'bob', userId: 'bob', role: 'member' })).toBe(
+      'Bob stepped down as admin',
+    );
+    expect(describe_({ kind: 'owner_changed', by: 'ada', userId: 'bob' })).toBe('Ada made Bob the owner');
   });
 });

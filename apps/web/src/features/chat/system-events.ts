@@ -19,6 +19,13 @@ export function describeSystemEvent(event: SystemEvent, myId: string, nameOf: (u
       return `${subject(event.userId)} left`;
     case 'renamed':
       return `${subject(event.by)} renamed the group to “${event.title}”`;
+    case 'role_changed':
+      if (event.role === 'admin') return `${subject(event.by)} made ${object(event.userId)} an admin`;
+      return event.by === event.userId
+        ? `${subject(event.by)} stepped down as admin`
+        : `${subject(event.by)} removed ${object(event.userId)} as admin`;
+    case 'owner_changed':
+      return `${subject(event.by)} made ${object(event.userId)} the owner`;
     default:
       return event satisfies never;
   }

@@ -83,6 +83,8 @@ function isSeenBy(event: SystemEvent, myId: string): boolean {
       return event.userId === myId;
     case 'member_removed':
     case 'renamed':
+    case 'role_changed':
+    case 'owner_changed':
       return event.by === myId;
     default:
       return event satisfies never;
