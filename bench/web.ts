@@ -14,7 +14,7 @@
  *   (budget: no task over 50 ms). Loading them, page by page, is reported
  *   apart.
  *
- *   bun run bench:web -- [--loads 5] [--messages 10000]
+ *   bun run bench:web -- [--loads 5] [--messages 10000] [--photo-every 100] [--reaction-every 5]
  *
  * Prints a Markdown table on stderr and one JSON line of the figures on stdout.
  */
@@ -41,18 +41,22 @@ const { values } = parseArgs({
   options: {
     loads: { type: 'string', default: '5' },
     messages: { type: 'string', default: '10000' },
+    /** One message in this many of the long history is a photo; 0: none. */
+    'photo-every': { type: 'string', default: '100' },
+    /** One message in this many gets a reaction, one in twice as many two; 0: none. */
+    'reaction-every': { type: 'string', default: '5' },
   },
 });
 const coldLoads = Number(values.loads);
 const longConversationSize = Number(values.messages);
+const photoEvery = Number(values['photo-every']);
+const reactionEvery = Number(values['reaction-every']);
 
 const REPO_ROOT = resolve(import.meta.dir, '..');
 const WEB_DIST_DIR = join(REPO_ROOT, 'apps/web/dist');
 const BUDGET = { initialJsKb: 80, coldRenderMs: 1000, longTaskMs: 50 };
 /** Messages the cold load waits for: one history page. */
 const FIRST_PAGE = 50;
-/** One message in this many of the long history is a photo. */
-const PHOTO_EVERY = 100;
 /** Sends in flight while seeding; the server commits concurrent sends together. */
 const SEED_CONCURRENCY = 32;
 /** Tall enough for a whole page of messages to be on screen (and so rendered) at once. */
@@ -71,7 +75,8 @@ async function seedConversation(
   let next = 0;
   const sendNext = async () => {
     for (let index = next++; index < count; index = next++) {
-      const photoId = index % PHOTO_EVERY === PHOTO_EVERY - 1 ? photoIds[Math.floor(index / PHOTO_EVERY)] : undefined;
+      const photoId =
+        photoEvery > 0 && index % photoEvery === photoEvery - 1 ? photoIds[Math.floor(index / photoEvery)] : undefined;
       // A photo is shared by whoever uploaded it: the first person.
       const sender = (photoId ? people[0] : people[Math.floor(index / 4) % 2]) as GopherClient;
       const text =
@@ -83,9 +88,10 @@ async function seedConversation(
         clientMessageId: `${conversationId}-${index}`,
         content: photoId ? { type: 'attachment', attachmentId: photoId } : { type: 'text', text },
       });
-      // Reactions on one message in five, from one or both people.
-      if (index % 5 === 0) await sender.api.messages.react.mutate({ conversationId, seq, emoji: '👍' });
-      if (index % 10 === 0) {
+      // Reactions from one or both people.
+      if (reactionEvery === 0) continue;
+      if (index % reactionEvery === 0) await sender.api.messages.react.mutate({ conversationId, seq, emoji: '👍' });
+      if (index % (reactionEvery * 2) === 0) {
         const other = people[(Math.floor(index / 4) + 1) % 2] as GopherClient;
         await other.api.messages.react.mutate({ conversationId, seq, emoji: '🎉' });
       }
@@ -166,7 +172,7 @@ try {
   note(`seeding ${FIRST_PAGE + 10} + ${longConversationSize} messages`);
   await seedConversation(short.id, [writer, reader], FIRST_PAGE + 10);
   const seedStartedAt = performance.now();
-  const photoIds = await uploadPhotos(writer, Math.floor(longConversationSize / PHOTO_EVERY));
+  const photoIds = photoEvery > 0 ? await uploadPhotos(writer, Math.floor(longConversationSize / photoEvery)) : [];
   await seedConversation(long.id, [writer, reader], longConversationSize, photoIds);
   const seedSeconds = (performance.now() - seedStartedAt) / 1000;
 
@@ -233,6 +239,8 @@ try {
       cold_render_ms_p50: round(percentile(rendered, 50)),
       list_shown_ms_p50: round(percentile(listShown, 50)),
       messages: longConversationSize,
+      photo_every: photoEvery,
+      reaction_every: reactionEvery,
       history_load_s: round(history.seconds),
       history_long_tasks: history.longTasks.length,
       scroll_frames: gaps.length,

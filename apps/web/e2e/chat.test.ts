@@ -243,6 +243,7 @@ describe('chat in the browser', () => {
     await expect(bob.page.getByRole('menuitem').allTextContents()).resolves.toEqual([
       ...['👍', '❤️', '😂', '🎉', '😮', '🙏', '+'],
       'Reply',
+      'Copy text',
       'Copy link',
     ]);
     await bob.page.keyboard.press('Escape');
@@ -462,7 +463,7 @@ describe('chat in the browser', () => {
     await kit.context.close();
   });
 
-  it('copies a link to a message that opens it in context, loading back to it', async () => {
+  it('copies a message’s text, and a link to it that opens it in context, loading back to it', async () => {
     const nell = await web.personAt('nell');
     await nell.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await openOwnGroupOf(nell.page, 'Minutes', 'minute', 130);
@@ -473,6 +474,12 @@ describe('chat in the browser', () => {
     await row.getByRole('menuitem', { name: 'Copy link' }).click();
     await nell.page.getByRole('alert').getByText('Link to the message copied.').waitFor();
     const link = await nell.page.evaluate(() => navigator.clipboard.readText());
+    // The text as written, markers and all.
+    await row.getByTestId('message').hover();
+    await row.getByRole('button', { name: 'Message actions' }).click();
+    await row.getByRole('menuitem', { name: 'Copy text' }).click();
+    await nell.page.getByRole('alert').getByText('Text copied.').waitFor();
+    await expect(nell.page.evaluate(() => navigator.clipboard.readText())).resolves.toBe('minute 3');
     expect(new URL(link).pathname).toMatch(/^\/c\/[0-9a-f-]{36}\/m\/\d+$/);
 
     // Opened afresh, three pages back from the newest: loaded back to, in view, and outlined.

@@ -69,12 +69,13 @@ export function ConversationPane(props: {
     );
   });
 
-  const copyLink = async (conversationId: string, seq: number) => {
+  /** Puts `text` on the clipboard, and says so (`what`: "Link to the message", "Text"). */
+  const copy = async (text: string, what: string) => {
     try {
-      await navigator.clipboard.writeText(messageLink(window.location.origin, conversationId, seq));
-      chat.tell('Link to the message copied.');
+      await navigator.clipboard.writeText(text);
+      chat.tell(`${what} copied.`);
     } catch {
-      chat.tell('The link could not be copied: the browser did not allow it.');
+      chat.tell(`${what} could not be copied: the browser did not allow it.`);
     }
   };
 
@@ -148,7 +149,10 @@ export function ConversationPane(props: {
               onRetry={chat.retry}
               onDiscard={chat.discard}
               onSeen={(seq) => chat.markRead(conversation().id, seq)}
-              onCopyLink={(seq) => void copyLink(conversation().id, seq)}
+              onCopyLink={(seq) =>
+                void copy(messageLink(window.location.origin, conversation().id, seq), 'Link to the message')
+              }
+              onCopyText={(text) => void copy(text, 'Text')}
               onReply={(message) =>
                 setComposerTarget({
                   kind: 'reply',

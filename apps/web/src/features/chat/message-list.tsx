@@ -63,6 +63,8 @@ export function MessageList(props: {
   onDiscard: (clientMessageId: string) => void;
   onSeen: (seq: number) => void;
   onCopyLink: (seq: number) => void;
+  /** Copies a message's text as written. */
+  onCopyText: (text: string) => void;
   onReply: (message: Message) => void;
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
@@ -251,6 +253,14 @@ export function MessageList(props: {
 
   const actionsOn = (message: Message): MenuAction[] => [
     ...(canReplyTo(message) ? [{ label: 'Reply', run: () => props.onReply(message) }] : []),
+    ...(message.content.type === 'text'
+      ? [
+          {
+            label: 'Copy text',
+            run: () => props.onCopyText(message.content.type === 'text' ? message.content.text : ''),
+          },
+        ]
+      : []),
     ...(message.content.type !== 'system' ? [{ label: 'Copy link', run: () => props.onCopyLink(message.seq) }] : []),
     ...(canEdit(message, props.myId) ? [{ label: 'Edit', run: () => props.onEdit(message) }] : []),
     ...(canDelete(message, props.myId, props.myRole)
