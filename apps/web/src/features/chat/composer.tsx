@@ -24,6 +24,10 @@ export type ComposerTarget =
     }
   | { kind: 'edit'; seq: number; text: string };
 
+/** ↑ alone: with Alt it switches conversations (see lib/shortcuts.ts), with Shift it selects. */
+const isPlainArrowUp = (event: KeyboardEvent) =>
+  event.key === 'ArrowUp' && !event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey;
+
 const describeTarget = (target: ComposerTarget) =>
   target.kind === 'edit'
     ? 'Editing your message (Enter saves, Escape cancels)'
@@ -57,6 +61,8 @@ export function Composer(props: {
   /** The reply was sent, the edit saved, or either cancelled. */
   onTargetDone: () => void;
   onTyping: (conversationId: string, isTyping: boolean) => void;
+  /** ↑ in the empty field: edit my last message, if there is one to edit. */
+  onEditLast: () => void;
   /** Emoji from the picker (the smiley button) and `:shortcode` completion. */
   emoji: { prefs: EmojiPrefs; pick: (request: EmojiRequest) => void };
 }) {
@@ -228,6 +234,7 @@ export function Composer(props: {
         </button>
         <textarea
           ref={field}
+          id="message-field"
           rows={1}
           class="field max-h-40 resize-none"
           aria-invalid={length().isOver}
@@ -251,6 +258,9 @@ export function Composer(props: {
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
               event.preventDefault();
               submit();
+            } else if (isPlainArrowUp(event) && event.currentTarget.value === '' && !props.target) {
+              event.preventDefault();
+              props.onEditLast();
             } else if (event.key === 'Escape' && props.target) {
               event.preventDefault();
               props.onTargetDone();

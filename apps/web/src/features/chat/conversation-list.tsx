@@ -48,7 +48,7 @@ export function ConversationList(props: {
   onOpen: (conversationId: string) => void;
 }) {
   return (
-    <nav aria-label="Conversations" class="min-h-0 flex-1 overflow-y-auto">
+    <nav id="conversation-list" tabIndex={-1} aria-label="Conversations" class="min-h-0 flex-1 overflow-y-auto">
       <Show
         when={props.conversations.length > 0}
         fallback={

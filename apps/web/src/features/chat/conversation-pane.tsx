@@ -1,4 +1,4 @@
-import type { Me } from '@gopherchat/api';
+import type { Me, Message } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, on, Show, untrack } from 'solid-js';
 import { messageLink } from '../../lib/router.ts';
 import { connectionState } from '../../lib/session.ts';
@@ -80,6 +80,12 @@ export function ConversationPane(props: {
   };
 
   const [composerTarget, setComposerTarget] = createSignal<ComposerTarget>();
+  // Edited as written, markers and all.
+  const editTargetOf = (message: Message): ComposerTarget => ({
+    kind: 'edit',
+    seq: message.seq,
+    text: message.content.type === 'text' ? message.content.text : '',
+  });
   createEffect(
     on(
       () => state.activeId,
@@ -161,14 +167,7 @@ export function ConversationPane(props: {
                   words: wordsOf(message.content),
                 })
               }
-              onEdit={(message) =>
-                // Edited as written, markers and all.
-                setComposerTarget({
-                  kind: 'edit',
-                  seq: message.seq,
-                  text: message.content.type === 'text' ? message.content.text : '',
-                })
-              }
+              onEdit={(message) => setComposerTarget(editTargetOf(message))}
               onDelete={(message) => void chat.deleteMessage(conversation().id, message.seq)}
               onToggleReaction={(message, emoji) => react(message.seq, emoji)}
               onPickReaction={(message, anchor) =>
@@ -201,6 +200,10 @@ export function ConversationPane(props: {
               onTargetDone={() => setComposerTarget(undefined)}
               onTyping={chat.signalTyping}
               emoji={{ prefs: chat.emoji, pick: emojiPicker.open }}
+              onEditLast={() => {
+                const last = messages().findLast((message) => canEdit(message, props.me.id));
+                if (last) setComposerTarget(editTargetOf(last));
+              }}
             />
           </FileDropZone>
         )}

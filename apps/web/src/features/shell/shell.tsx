@@ -1,7 +1,8 @@
 import type { Me } from '@gopherchat/api';
-import { createEffect, Match, on, Show, Switch } from 'solid-js';
+import { createEffect, Match, on, onCleanup, Show, Switch } from 'solid-js';
 import { currentRoute, navigate, type Route } from '../../lib/router.ts';
 import { connectionState, signOut } from '../../lib/session.ts';
+import { conversationAfter, isTypingTarget, shortcutOf } from '../../lib/shortcuts.ts';
 import { Toast } from '../../lib/ui/toast.tsx';
 import { AnnouncementsPanel } from '../announcements/announcements-panel.tsx';
 import { canPostAnnouncements } from '../announcements/feed.ts';
@@ -11,6 +12,7 @@ import { ConversationPane } from '../chat/conversation-pane.tsx';
 import { createChatStore } from '../chat/store.ts';
 import { ServerStatus } from '../system/server-status.tsx';
 import { PageFrame } from './page-frame.tsx';
+import { createShortcutsDialog } from './shortcuts-dialog.tsx';
 import { UserMenu } from './user-menu.tsx';
 
 /** How long a problem stays on screen: longer than a toast's default. */
@@ -56,6 +58,20 @@ export function Shell(props: { user: Me }) {
     const route = currentRoute();
     return route.page === 'conversation' ? route.seq : undefined;
   };
+  const shortcuts = createShortcutsDialog();
+  const onKeyDown = (event: KeyboardEvent) => {
+    const { key, altKey, ctrlKey, metaKey } = event;
+    const shortcut = shortcutOf({ key, altKey, ctrlKey, metaKey, isTyping: isTypingTarget(event.target) });
+    if (!shortcut || event.defaultPrevented) return;
+    event.preventDefault();
+    if (shortcut === 'show-shortcuts') return shortcuts.open();
+    const ids = chat.conversationList().map((summary) => summary.id);
+    const next = conversationAfter(ids, state.activeId, shortcut === 'next-conversation' ? 1 : -1);
+    if (next) go({ page: 'conversation', conversationId: next });
+  };
+  document.addEventListener('keydown', onKeyDown);
+  onCleanup(() => document.removeEventListener('keydown', onKeyDown));
+
   // On a phone the list is the page only at the list's own address.
   const isListPage = () => currentRoute().page === 'chats';
   return (
@@ -64,6 +80,17 @@ export function Shell(props: { user: Me }) {
       data-testid="chat"
       data-live={connectionState().status}
     >
+      {/* For keyboard users: past the sidebar in one step. Shown when focused. */}
+      <div class="sr-only focus-within:not-sr-only focus-within:fixed focus-within:left-2 focus-within:top-2 focus-within:z-40 focus-within:flex focus-within:gap-2">
+        <a href="#conversation-list" class="btn-primary">
+          Skip to conversations
+        </a>
+        <Show when={state.activeId}>
+          <a href="#message-field" class="btn-primary">
+            Skip to the message field
+          </a>
+        </Show>
+      </div>
       <aside
         class={`min-h-0 min-w-0 flex-col border-line md:border-r ${isListPage() ? 'flex' : 'hidden md:flex'}`}
         aria-label="Conversations and account"
@@ -111,6 +138,7 @@ export function Shell(props: { user: Me }) {
         </Switch>
       </main>
       <Toast notice={chat.notice()} onDone={chat.dismissNotice} role="alert" durationMs={NOTICE_MS} />
+      <shortcuts.Dialog />
     </div>
   );
 }
