@@ -236,7 +236,7 @@ describe('chat in the browser', () => {
       'Answering you',
       'This message was deleted.',
     ]);
-    // On someone else's message in a direct conversation, replying and linking to it are all there is.
+    // On someone else's message in a direct conversation: reactions, replying, copying and pinning, no more.
     const adasRow = rowOf(bob.page, 'Hello Bob, edited');
     await adasRow.hover();
     await adasRow.getByRole('button', { name: 'Message actions' }).click();
@@ -245,6 +245,7 @@ describe('chat in the browser', () => {
       'Reply',
       'Copy text',
       'Copy link',
+      'Pin',
     ]);
     await bob.page.keyboard.press('Escape');
     await bob.page.getByRole('menu').waitFor({ state: 'detached' });

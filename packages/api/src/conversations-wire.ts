@@ -67,7 +67,9 @@ export type SystemEvent =
   /** Made an admin, or no longer one (`by` is `userId` when an admin stepped down). */
   | { kind: 'role_changed'; by: string; userId: string; role: 'admin' | 'member' }
   /** The owner handed the group to `userId`, and became an admin. */
-  | { kind: 'owner_changed'; by: string; userId: string };
+  | { kind: 'owner_changed'; by: string; userId: string }
+  /** `by` pinned the message at `seq` (unpinning leaves no note). */
+  | { kind: 'pinned'; by: string; seq: number };
 
 export interface Message {
   id: string;
@@ -90,6 +92,9 @@ export interface Message {
    * newer, whichever arrived last.
    */
   revision: number;
+  /** When it was pinned, and by whom; null when it is not pinned. */
+  pinnedAt: string | null;
+  pinnedBy: string | null;
 }
 
 /** One emoji on a message and who reacted with it, earliest first. */

@@ -89,6 +89,8 @@ export type TSendMessageInput = z.infer<typeof ZSendMessageInput>;
 export const ZEditMessageInput = z.object({ conversationId: ZId, seq: ZSeq, content: ZTextContentInput });
 export type TTextContentInput = z.infer<typeof ZTextContentInput>;
 export const ZDeleteMessageInput = z.object({ conversationId: ZId, seq: ZSeq });
+/** Pinning one pinned already, or unpinning one that is not, changes nothing and succeeds. */
+export const ZPinInput = z.object({ conversationId: ZId, seq: ZSeq });
 
 /** One emoji, in the spelling reactions are compared by (see `normalizeEmoji`). */
 export const ZEmoji = z

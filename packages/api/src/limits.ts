@@ -89,5 +89,7 @@ export const SUBSCRIPTIONS_PER_SOCKET_MAX = 32;
 
 /** Different emoji on one message (Discord allows 20, Slack 23): past that, people react with one already there. */
 export const REACTIONS_PER_MESSAGE_MAX = 20;
+/** Pinned messages one conversation keeps: a short list of what matters, not a second history. */
+export const PINS_PER_CONVERSATION_MAX = 50;
 /** Longest emoji accepted, in UTF-16 units: the longest RGI sequences (couples with skin tones) have 15. */
 export const EMOJI_MAX_LENGTH = 32;

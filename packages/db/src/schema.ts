@@ -212,6 +212,7 @@ export interface StoredReaction {
  * the wire shows them: a history page stays one index range scan, and a
  * reaction changes the row under the same lock as an edit. `revision`
  * counts every change, so a client can tell which of two copies is newer.
+ * A pinned message has `pinned_at` and `pinned_by`.
  */
 export const messages = pgTable(
   'messages',
@@ -230,11 +231,15 @@ export const messages = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
     reactions: jsonb('reactions').$type<StoredReaction[]>().notNull().default([]),
     revision: integer('revision').notNull().default(0),
+    pinnedAt: timestamp('pinned_at', { withTimezone: true, mode: 'date' }),
+    pinnedBy: uuid('pinned_by'),
   },
   (table) => [
     primaryKey({ columns: [table.conversationId, table.seq] }),
     uniqueIndex('messages_id_key').on(table.id),
     uniqueIndex('messages_client_id_key').on(table.senderId, table.clientMessageId),
+    // A conversation's pins, newest first, without reading its messages.
+    index('messages_pinned_idx').on(table.conversationId, table.pinnedAt).where(sql`${table.pinnedAt} is not null`),
   ],
 );
 

@@ -55,6 +55,9 @@ export function fakeChatApi() {
       revision: 1,
       reactions: [],
     }),
+    pin: async (input) => messageWith({ ...input, revision: 1, pinnedAt: '2030-01-01T00:00:00.000Z', pinnedBy: ME.id }),
+    unpin: async (input) => messageWith({ ...input, revision: 2 }),
+    listPinned: async () => [],
     markDelivered: async () => undefined,
     markRead: async () => undefined,
     signalTyping: async () => undefined,
@@ -137,6 +140,8 @@ export function messageWith(changes: Partial<Message> & { seq: number }): Messag
     deletedAt: null,
     reactions: [],
     revision: 0,
+    pinnedAt: null,
+    pinnedBy: null,
     ...changes,
   };
 }

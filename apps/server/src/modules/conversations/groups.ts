@@ -2,7 +2,6 @@ import {
   type ConversationSummary,
   GROUP_MAX_MEMBERS,
   type MemberRole,
-  type MessageContent,
   type SystemEvent,
   type UserProfile,
 } from '@gopherchat/api';
@@ -14,6 +13,7 @@ import { violatedUniqueConstraint } from '../../platform/database/index.ts';
 import { canManage, requireRole } from './access.ts';
 import type { EventLog, PendingEvent } from './event-log.ts';
 import { messageEvent } from './message-view.ts';
+import { appendNotes } from './notes.ts';
 import { type ConversationRepo, createConversationRepo, type MessageRow } from './repo.ts';
 
 const DIRECT_STAYS_BETWEEN_TWO = 'Direct conversations stay between two people.';
@@ -37,15 +37,6 @@ const roleChangeEvents = (conversationId: string, notes: MessageRow[]): PendingE
   { conversationId, kind: 'conversation_updated', event: { kind: 'conversation_updated', conversationId } },
   ...notes.map((row) => messageEvent(row)),
 ];
-
-const systemEntry = (event: SystemEvent, at: Date) => ({
-  id: uuidv7(),
-  senderId: null,
-  clientMessageId: null,
-  content: { type: 'system', event } satisfies MessageContent,
-  replyToSeq: null,
-  createdAt: at,
-});
 
 /**
  * Who is in a conversation and what a group is called: starting a direct
@@ -102,28 +93,6 @@ export function createGroups(deps: {
     }
   }
 
-  /**
-   * Writes what someone did as notes in the conversation. `seenBy` (who did
-   * it, and whoever it brought in) have seen them, like their own messages:
-   * their pointers move past them, so a new conversation, or being added to
-   * one, never shows as unread news.
-   */
-  async function appendNotes(on: ConversationRepo, conversationId: string, seenBy: string[], events: SystemEvent[]) {
-    const at = now();
-    const notes = await on.appendMessages(
-      conversationId,
-      events.map((event) => systemEntry(event, at)),
-      at,
-    );
-    const last = notes.at(-1);
-    if (last) {
-      await on.advancePointers(
-        [...new Set(seenBy)].map((userId) => ({ conversationId, userId, deliveredSeq: last.seq, readSeq: last.seq })),
-      );
-    }
-    return notes;
-  }
-
   /** Creates a conversation with its members and its "created" note; every member is told. */
   async function startConversation(
     conversation: { id: string; kind: 'direct' | 'group'; createdBy: string; title?: string; directKey?: string },
@@ -139,6 +108,7 @@ export function createGroups(deps: {
         conversation.id,
         [conversation.createdBy, ...members.map(({ userId }) => userId)],
         [{ kind: 'created', by: conversation.createdBy }],
+        at,
       );
       return {
         result: undefined,
@@ -210,6 +180,7 @@ export function createGroups(deps: {
           conversationId,
           [userId, ...added],
           added.map((id) => ({ kind: 'member_added', by: userId, userId: id })),
+          at,
         );
         return {
           result: added,
@@ -240,7 +211,7 @@ export function createGroups(deps: {
         const event: SystemEvent = isLeaving
           ? { kind: 'member_left', userId }
           : { kind: 'member_removed', by: userId, userId: memberId };
-        const notes = await appendNotes(on, conversationId, [userId], [event]);
+        const notes = await appendNotes(on, conversationId, [userId], [event], now());
         // The note first, while they still receive the conversation; then they leave it.
         return {
           result: promoted ? [memberId, promoted] : [memberId],
@@ -289,6 +260,7 @@ export function createGroups(deps: {
               conversationId,
               [userId],
               [{ kind: 'role_changed', by: userId, userId: input.userId, role: input.role }],
+              now(),
             ),
           ),
         };
@@ -319,6 +291,7 @@ export function createGroups(deps: {
               conversationId,
               [userId],
               [{ kind: 'owner_changed', by: userId, userId: input.userId }],
+              now(),
             ),
           ),
         };
@@ -334,7 +307,7 @@ export function createGroups(deps: {
         if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can rename it.');
         const at = now();
         await on.renameConversation(conversationId, title, at);
-        const notes = await appendNotes(on, conversationId, [userId], [{ kind: 'renamed', by: userId, title }]);
+        const notes = await appendNotes(on, conversationId, [userId], [{ kind: 'renamed', by: userId, title }], at);
         return {
           result: undefined,
           events: [

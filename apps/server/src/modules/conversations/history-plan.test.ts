@@ -9,7 +9,8 @@ import {
   seededConversationId,
   seedMessages,
 } from '../../testing/seed-messages.ts';
-import { conversationStatements, historyQuery } from './repo.ts';
+import { historyQuery } from './repo.ts';
+import { conversationStatements } from './statements.ts';
 
 const CONVERSATIONS = 20;
 const MESSAGES_EACH = 50_000;

@@ -55,6 +55,8 @@ export function createMessageChanges(deps: {
           content: { type: 'deleted' },
           deletedAt: now(),
           reactions: [],
+          pinnedAt: null,
+          pinnedBy: null,
         });
         return {
           result: { message: toMessage(updated), releasedObjects },

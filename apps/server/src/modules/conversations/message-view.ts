@@ -17,6 +17,8 @@ export function toMessage(row: MessageRow): Message {
     deletedAt: row.deletedAt?.toISOString() ?? null,
     reactions: row.reactions,
     revision: row.revision,
+    pinnedAt: row.pinnedAt?.toISOString() ?? null,
+    pinnedBy: row.pinnedBy,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   ZHistoryInput,
   ZMarkDeliveredInput,
   ZMarkReadInput,
+  ZPinInput,
   ZReactionInput,
   ZRemoveMemberInput,
   ZRenameInput,
@@ -82,6 +83,15 @@ export const messagesRouter = router({
   removeReaction: protectedProcedure
     .input(ZReactionInput)
     .mutation(({ ctx, input }) => ctx.services.conversations.removeReaction(ctx.auth.userId, input)),
+  pin: protectedProcedure
+    .input(ZPinInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.pin(ctx.auth.userId, input)),
+  unpin: protectedProcedure
+    .input(ZPinInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.unpin(ctx.auth.userId, input)),
+  pinned: protectedProcedure
+    .input(ZConversationRef)
+    .query(({ ctx, input }) => ctx.services.conversations.pinned(ctx.auth.userId, input.conversationId)),
   history: protectedProcedure
     .input(ZHistoryInput)
     .query(({ ctx, input }) => ctx.services.conversations.history(ctx.auth.userId, input)),

@@ -23,6 +23,8 @@ function storedRow(overrides: Partial<MessageRow> & { seq: number; clientMessage
     deletedAt: null,
     reactions: [],
     revision: 0,
+    pinnedAt: null,
+    pinnedBy: null,
     ...overrides,
   };
 }

@@ -11,7 +11,7 @@ import { NOT_A_MEMBER } from './access.ts';
 import type { AttachmentClaim } from './attachments-port.ts';
 import type { PendingEvent } from './event-log.ts';
 import { messageEvent, toMessage } from './message-view.ts';
-import { type MessageRow, type PointerUpdate, placeAfter } from './repo.ts';
+import { type MessageRow, type PointerUpdate, placeAfter } from './statements.ts';
 
 /** A send as it is stored: an attachment's facts filled in, its id kept to claim it in the transaction. */
 export interface SendRequest extends Omit<TSendMessageInput, 'content'> {

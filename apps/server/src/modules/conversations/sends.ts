@@ -7,8 +7,8 @@ import type { Clock } from '../../platform/clock/index.ts';
 import { isRefusedData } from '../../platform/database/index.ts';
 import type { AttachmentsForMessages } from './attachments-port.ts';
 import type { EventLog } from './event-log.ts';
-import { conversationStatements } from './repo.ts';
 import { planSends, type SendRequest, triageSends } from './send-batch.ts';
+import { conversationStatements } from './statements.ts';
 
 /**
  * The send path: sends are group-committed, each batch in one transaction

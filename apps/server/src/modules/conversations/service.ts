@@ -13,6 +13,7 @@ import { createEventStream } from './event-stream.ts';
 import { createGroups, type ProfileLookup } from './groups.ts';
 import { createMembershipCache } from './membership-cache.ts';
 import { createMessageChanges } from './message-changes.ts';
+import { createPins } from './pins.ts';
 import { createReactions } from './reactions.ts';
 import { createReceipts } from './receipts.ts';
 import { createConversationRepo } from './repo.ts';
@@ -84,6 +85,7 @@ export function createConversationService(deps: {
   const typing = createTyping({ hub, membership, limit: deps.typingLimit });
   const messageChanges = createMessageChanges({ log, clock, attachments });
   const reactions = createReactions({ log, perSender: deps.sendLimits.perSender });
+  const pins = createPins({ log, clock, repo, membership });
   const stream = createEventStream({
     log,
     hub,
@@ -114,6 +116,7 @@ export function createConversationService(deps: {
     ...receipts,
     ...messageChanges,
     ...reactions,
+    ...pins,
     ...stream,
   };
 }

@@ -29,6 +29,9 @@ export interface ChatApi {
   deleteMessage(input: Input['messages']['delete']): Promise<Message>;
   react(input: Input['messages']['react']): Promise<MessageReactions>;
   removeReaction(input: Input['messages']['removeReaction']): Promise<MessageReactions>;
+  pin(input: Input['messages']['pin']): Promise<Message>;
+  unpin(input: Input['messages']['unpin']): Promise<Message>;
+  listPinned(input: Input['messages']['pinned']): Promise<Message[]>;
   markDelivered(input: Input['receipts']['markDelivered']): Promise<unknown>;
   markRead(input: Input['receipts']['markRead']): Promise<unknown>;
   signalTyping(input: Input['conversations']['typing']): Promise<unknown>;

@@ -122,6 +122,9 @@ export function createChat(deps: ChatDeps) {
     edit: edits.edit,
     deleteMessage: edits.deleteMessage,
     toggleReaction: edits.toggleReaction,
+    setPinned: edits.setPinned,
+    /** The conversation's pinned messages, the latest pinned first (asked of the server each time). */
+    listPinned: (conversationId: string) => api.listPinned({ conversationId }),
     signalTyping: typing.signalTyping,
     retry: outbox.retry,
     discard: outbox.discard,

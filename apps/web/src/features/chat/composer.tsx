@@ -4,7 +4,7 @@ import { SmileyIcon } from '../../lib/ui/smiley-icon.tsx';
 import { AttachButton } from '../attachments/attach-button.tsx';
 import { pastedFiles } from '../attachments/picked-files.ts';
 import { inSkinTone } from '../emoji/emoji-index.ts';
-import type { EmojiRequest } from '../emoji/emoji-picking.tsx';
+import type { EmojiRequest } from '../emoji/emoji-popover.tsx';
 import type { EmojiPrefs } from '../emoji/emoji-prefs.ts';
 import { loadEmojiIndex } from '../emoji/load-emoji.ts';
 import { createShortcodeCompletion } from '../emoji/shortcode-completion.tsx';

@@ -1,6 +1,7 @@
 import type { Me, Message } from '@gopherchat/api';
+import { toAppError } from '@gopherchat/sdk';
 import { createEffect, createMemo, createSignal, on, Show, untrack } from 'solid-js';
-import { messageLink } from '../../lib/router.ts';
+import { messageLink, navigate } from '../../lib/router.ts';
 import { connectionState } from '../../lib/session.ts';
 import { FileDropZone } from '../attachments/file-drop-zone.tsx';
 import { PendingUploads } from '../attachments/pending-uploads.tsx';
@@ -11,6 +12,7 @@ import { GroupSettingsDialog } from './group-settings-dialog.tsx';
 import { wordsOf } from './markdown.ts';
 import { MessageList } from './message-list.tsx';
 import { canEdit } from './permissions.ts';
+import { PinsDialog } from './pins-dialog.tsx';
 import type { ChatStore } from './store.ts';
 import { messageAt, withUnconfirmed } from './timeline.ts';
 import { describeTypists } from './typing.ts';
@@ -119,6 +121,14 @@ export function ConversationPane(props: {
               presence={state.presence}
               onBack={props.onBack}
             >
+              <PinsDialog
+                conversationId={conversation().id}
+                myId={props.me.id}
+                nameOf={nameOf}
+                load={chat.listPinned}
+                describe={(error) => toAppError(error).userMessage}
+                onShow={(seq) => navigate({ page: 'conversation', conversationId: conversation().id, seq })}
+              />
               <Show when={conversation().kind === 'group'}>
                 <GroupSettingsDialog
                   myId={props.me.id}
@@ -169,6 +179,7 @@ export function ConversationPane(props: {
               }
               onEdit={(message) => setComposerTarget(editTargetOf(message))}
               onDelete={(message) => void chat.deleteMessage(conversation().id, message.seq)}
+              onPin={(message, isPinning) => void chat.setPinned(conversation().id, message.seq, isPinning)}
               onToggleReaction={(message, emoji) => react(message.seq, emoji)}
               onPickReaction={(message, anchor) =>
                 emojiPicker.open({

@@ -9,14 +9,14 @@ import { messageAt } from './timeline.ts';
 
 /**
  * Changes to messages made here: edits and deletes of mine, reactions to
- * anyone's. Each shows at once and is asked of the server. A refusal drops
+ * anyone's, pins. Each shows at once and is asked of the server. A refusal drops
  * the change (the loaded message shows again) and says why. A second change
  * of the same message made meanwhile stays until its own answer, so answers
  * arriving out of order never show a stale version.
  */
 export function createMessageEdits(deps: {
   store: ChatStateStore;
-  api: Pick<ChatApi, 'editMessage' | 'deleteMessage' | 'react' | 'removeReaction'>;
+  api: Pick<ChatApi, 'editMessage' | 'deleteMessage' | 'react' | 'removeReaction' | 'pin' | 'unpin'>;
   clock: Pick<Scheduler, 'now'>;
   incoming: Pick<IncomingMessages, 'showMessage'>;
   history: Pick<HistoryStore, 'applyReactions'>;
@@ -81,6 +81,22 @@ export function createMessageEdits(deps: {
         (message) => ({ ...message, content: { type: 'deleted' }, deletedAt: nowIso(), reactions: [] }),
         async () => {
           deps.incoming.showMessage(await deps.api.deleteMessage({ conversationId, seq }));
+        },
+      ),
+
+    /** Pins the message for everyone in the conversation, or unpins it. */
+    setPinned: (conversationId: string, seq: number, isPinning: boolean) =>
+      changeMessage(
+        conversationId,
+        seq,
+        (message) => ({
+          ...message,
+          pinnedAt: isPinning ? nowIso() : null,
+          pinnedBy: isPinning ? deps.myId : null,
+        }),
+        async () => {
+          const input = { conversationId, seq };
+          deps.incoming.showMessage(await (isPinning ? deps.api.pin(input) : deps.api.unpin(input)));
         },
       ),
 

@@ -8,7 +8,7 @@ import { createArrivalsLog } from './arrivals-log.tsx';
 import type { QuickReactions } from './message-actions.tsx';
 import { MessageRow, OutgoingRow, ReplyQuote } from './message-row.tsx';
 import type { OutgoingMessage } from './outbox.ts';
-import { canDelete, canEdit, canReactTo, canReplyTo } from './permissions.ts';
+import { canDelete, canEdit, canPin, canReactTo, canReplyTo } from './permissions.ts';
 import { receiptOf } from './receipts.ts';
 import { AT_NEWEST, jumpLabelOf, type ScrollEvent, type ScrollState, transition } from './scroll-policy.ts';
 import { messageAt } from './timeline.ts';
@@ -68,6 +68,7 @@ export function MessageList(props: {
   onReply: (message: Message) => void;
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
+  onPin: (message: Message, isPinning: boolean) => void;
   /** Adds my reaction to a message, or takes it back. */
   onToggleReaction: (message: Message, emoji: string) => void;
   /** Opens the emoji picker beside `anchor` to react to a message. */
@@ -262,6 +263,9 @@ export function MessageList(props: {
         ]
       : []),
     ...(message.content.type !== 'system' ? [{ label: 'Copy link', run: () => props.onCopyLink(message.seq) }] : []),
+    ...(canPin(message, props.kind, props.myRole)
+      ? [{ label: message.pinnedAt ? 'Unpin' : 'Pin', run: () => props.onPin(message, !message.pinnedAt) }]
+      : []),
     ...(canEdit(message, props.myId) ? [{ label: 'Edit', run: () => props.onEdit(message) }] : []),
     ...(canDelete(message, props.myId, props.myRole)
       ? [{ label: 'Delete', confirm: 'Delete for everyone?', run: () => props.onDelete(message) }]

@@ -199,6 +199,14 @@ export function MessageRow(props: {
             <Show when={message.editedAt && message.content.type === 'text'}>
               <p class="px-1 text-xs text-fg-muted">(edited)</p>
             </Show>
+            <Show when={message.pinnedBy}>
+              {(pinnedBy) => (
+                <p class="px-1 text-xs text-fg-muted" data-testid="pinned-mark">
+                  <span aria-hidden="true">📌 </span>Pinned by{' '}
+                  {pinnedBy() === props.myId ? 'you' : props.nameOf(pinnedBy())}
+                </p>
+              )}
+            </Show>
           </div>
         </div>
       </Show>

@@ -1,4 +1,4 @@
-import type { Member, MemberRole, Message } from '@gopherchat/api';
+import type { ConversationKind, Member, MemberRole, Message } from '@gopherchat/api';
 
 // What the server allows, mirrored so the client offers only what will work.
 // The server still decides; these only hide what it would refuse.
@@ -12,6 +12,10 @@ export const canReplyTo = (message: Message) =>
 
 /** What people wrote or shared takes reactions, as it takes replies. */
 export const canReactTo = canReplyTo;
+
+/** In a group its owner and admins pin; in a direct conversation both people do. */
+export const canPin = (message: Message, kind: ConversationKind, myRole: MemberRole) =>
+  canReplyTo(message) && (kind === 'direct' || canManage(myRole));
 
 /** My own text messages, not yet deleted. */
 export const canEdit = (message: Message, myId: string) => message.senderId === myId && message.content.type === 'text';

@@ -26,6 +26,8 @@ export function describeSystemEvent(event: SystemEvent, myId: string, nameOf: (u
         : `${subject(event.by)} removed ${object(event.userId)} as admin`;
     case 'owner_changed':
       return `${subject(event.by)} made ${object(event.userId)} the owner`;
+    case 'pinned':
+      return `${subject(event.by)} pinned a message`;
     default:
       return event satisfies never;
   }

@@ -85,6 +85,7 @@ function isSeenBy(event: SystemEvent, myId: string): boolean {
     case 'renamed':
     case 'role_changed':
     case 'owner_changed':
+    case 'pinned':
       return event.by === myId;
     default:
       return event satisfies never;

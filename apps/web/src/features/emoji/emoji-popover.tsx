@@ -1,7 +1,6 @@
 import { onCleanup, onMount } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import EmojiPicker from './emoji-picker.tsx';
-import type { EmojiRequest } from './emoji-picking.tsx';
 import type { EmojiPrefs } from './emoji-prefs.ts';
 
 /** Below this width the picker is a sheet along the bottom of the screen, not a popover by its button. */
@@ -9,6 +8,14 @@ const SHEET_BELOW_PX = 640;
 const PICKER_WIDTH_PX = 320;
 const PICKER_HEIGHT_PX = 384;
 const MARGIN_PX = 8;
+
+export interface EmojiRequest {
+  /** What the picker is for, read out as its name ("React to Ada's message"). */
+  label: string;
+  /** The button that opened it: the picker opens beside it, and focus goes back to it. */
+  anchor: HTMLElement;
+  onPick: (emoji: string) => void;
+}
 
 /** Where the popover goes: beside its button, above it in the lower half of the screen, always within the window. */
 function placeBeside(anchor: HTMLElement): { left: number; top: number } {
