@@ -200,5 +200,12 @@ export async function attach(page: Page, files: Array<{ name: string; mimeType: 
   await (await chooser).setFiles(files);
 }
 
+/** The list entry of the message that says exactly `text`, with its quote, actions, reactions and marks. */
+export const messageRowOf = (page: Page, text: string) =>
+  page
+    .getByTestId('message-list')
+    .locator('li[data-seq]')
+    .filter({ has: page.getByTestId('message').getByText(text, { exact: true }) });
+
 /** The texts of the message bubbles rendered on `page`. */
 export const messagesOn = (page: Page) => page.getByTestId('message-list').getByTestId('message').allTextContents();

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import {
   apiAs,
   fromUserMenu,
+  messageRowOf,
   messagesOn,
   pickPerson,
   removeFromGroup,
@@ -23,13 +24,6 @@ describe('chat in the browser', () => {
       .getByTestId('message-list')
       .getByTestId('message')
       .filter({ hasText: new RegExp(`^${text}$`) });
-
-  /** The list entry of the message that says `text`, with its quote and actions. */
-  const rowOf = (page: Page, text: string) =>
-    page
-      .getByTestId('message-list')
-      .locator('li[data-seq]')
-      .filter({ has: page.getByTestId('message').getByText(text, { exact: true }) });
 
   /** Scrolls the list to the top, page after older page, until the message that says `first` is rendered. */
   async function scrollUpTo(page: Page, first: string) {
@@ -190,7 +184,7 @@ describe('chat in the browser', () => {
 
     /** Opens the actions menu of the message that says `text`, and picks `action`. */
     const act = async (page: Page, text: string, action: string) => {
-      const row = rowOf(page, text);
+      const row = messageRowOf(page, text);
       await row.hover();
       await row.getByRole('button', { name: 'Message actions' }).click();
       await page.getByRole('menuitem', { name: action, exact: true }).click();
@@ -219,7 +213,7 @@ describe('chat in the browser', () => {
     await ada.page.getByTestId('composer-target').getByText('Replying to bobby: Hey Ada').waitFor();
     await write(ada.page, 'Answering you');
     await ada.page.getByTestId('composer-target').waitFor({ state: 'detached' });
-    const bobsReply = rowOf(bob.page, 'Answering you');
+    const bobsReply = messageRowOf(bob.page, 'Answering you');
     await bobsReply.getByTestId('reply-quote').getByText('You: Hey Ada').waitFor();
     // The quote leads to the message it answers.
     await bobsReply.getByTestId('reply-quote').click();
@@ -237,7 +231,7 @@ describe('chat in the browser', () => {
       'This message was deleted.',
     ]);
     // On someone else's message in a direct conversation: reactions, replying, copying and pinning, no more.
-    const adasRow = rowOf(bob.page, 'Hello Bob, edited');
+    const adasRow = messageRowOf(bob.page, 'Hello Bob, edited');
     await adasRow.hover();
     await adasRow.getByRole('button', { name: 'Message actions' }).click();
     await expect(bob.page.getByRole('menuitem').allTextContents()).resolves.toEqual([
@@ -422,7 +416,7 @@ describe('chat in the browser', () => {
     // Back to the newest, whose quote leads to the first message, far out of the rendered window.
     await ivy.page.getByRole('button', { name: 'Jump to latest' }).click();
     await bubbleOn(ivy.page, 'long 300').waitFor();
-    await rowOf(ivy.page, 'long 300').getByTestId('reply-quote').click();
+    await messageRowOf(ivy.page, 'long 300').getByTestId('reply-quote').click();
     await ivy.page.waitForFunction(() => document.activeElement?.textContent === 'long 1');
     const [listBox, firstBox] = await Promise.all([list.boundingBox(), bubbleOn(ivy.page, 'long 1').boundingBox()]);
     expect(
@@ -469,7 +463,7 @@ describe('chat in the browser', () => {
     await nell.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await openOwnGroupOf(nell.page, 'Minutes', 'minute', 130);
     await scrollUpTo(nell.page, 'minute 3');
-    const row = rowOf(nell.page, 'minute 3');
+    const row = messageRowOf(nell.page, 'minute 3');
     await row.getByTestId('message').hover();
     await row.getByRole('button', { name: 'Message actions' }).click();
     await row.getByRole('menuitem', { name: 'Copy link' }).click();

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'bun:test';
-import type { Page } from 'playwright-core';
-import { saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
+import { messageRowOf, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
 /** Pinned messages in real browsers. */
 describe('pinned messages in the browser', () => {
   const web = useWebApp('pins');
-
-  const rowOf = (page: Page, text: string) =>
-    page
-      .getByTestId('message-list')
-      .locator('li[data-seq]')
-      .filter({ has: page.getByTestId('message').getByText(text, { exact: true }) });
 
   it('pins a message for both people, lists it under Pinned, and shows it from there', async () => {
     const ada = await web.personAt('ada.pins');
@@ -19,14 +12,17 @@ describe('pinned messages in the browser', () => {
     await write(ada.page, 'The door code is 4321');
     await write(ada.page, 'See you at eight');
     await bob.page.getByTestId('conversation').filter({ hasText: 'ada.pins' }).click();
-    await rowOf(bob.page, 'See you at eight').waitFor();
+    await messageRowOf(bob.page, 'See you at eight').waitFor();
 
     // Bob pins Ada's first message from its menu.
-    const row = rowOf(bob.page, 'The door code is 4321');
+    const row = messageRowOf(bob.page, 'The door code is 4321');
     await row.getByRole('button', { name: 'Message actions' }).click();
     await bob.page.getByRole('menuitem', { name: 'Pin', exact: true }).click();
     await row.getByTestId('pinned-mark').getByText('Pinned by you').waitFor();
-    await rowOf(ada.page, 'The door code is 4321').getByTestId('pinned-mark').getByText('Pinned by bob.pins').waitFor();
+    await messageRowOf(ada.page, 'The door code is 4321')
+      .getByTestId('pinned-mark')
+      .getByText('Pinned by bob.pins')
+      .waitFor();
     await ada.page.getByTestId('message-list').getByText('bob.pins pinned a message').waitFor();
 
     // Listed under Pinned; choosing it shows it in the conversation.
@@ -40,7 +36,7 @@ describe('pinned messages in the browser', () => {
     // Unpinned, it leaves the list.
     await row.getByRole('button', { name: 'Message actions' }).click();
     await bob.page.getByRole('menuitem', { name: 'Unpin' }).click();
-    await rowOf(ada.page, 'The door code is 4321').getByTestId('pinned-mark').waitFor({ state: 'detached' });
+    await messageRowOf(ada.page, 'The door code is 4321').getByTestId('pinned-mark').waitFor({ state: 'detached' });
     await bob.page.getByRole('button', { name: 'Pinned', exact: true }).click();
     const bobsPins = bob.page.getByRole('dialog', { name: 'Pinned messages' });
     await bobsPins.getByText('Nothing is pinned yet.', { exact: false }).waitFor();

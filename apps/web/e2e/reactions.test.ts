@@ -1,25 +1,18 @@
 import { describe, expect, it } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { messagesOn, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
+import { messageRowOf, messagesOn, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
 /** Reactions and emoji in real browsers, against the server serving the built web app. */
 describe('reactions and emoji in the browser', () => {
   const web = useWebApp('reactions');
 
-  /** The list entry of the message that says `text`, with its actions and reactions. */
-  const rowOf = (page: Page, text: string) =>
-    page
-      .getByTestId('message-list')
-      .locator('li[data-seq]')
-      .filter({ has: page.getByTestId('message').getByText(text, { exact: true }) });
-
   /** The chip of `emoji` under the message that says `text`. */
   const chipOf = (page: Page, text: string, emoji: string) =>
-    rowOf(page, text).getByTestId('reaction').filter({ hasText: emoji });
+    messageRowOf(page, text).getByTestId('reaction').filter({ hasText: emoji });
 
   /** The chip under the message that says `text` whose words (count and who) are `label`. */
   const chipLabelled = (page: Page, text: string, label: string) =>
-    rowOf(page, text).getByRole('button', { name: label, exact: true });
+    messageRowOf(page, text).getByRole('button', { name: label, exact: true });
 
   /** Whatever the page's Content-Security-Policy refused: the picker must need nothing it forbids. */
   function cspViolationsOn(page: Page) {
@@ -37,10 +30,10 @@ describe('reactions and emoji in the browser', () => {
     await startConversation(ada.page, 'Direct', { usernames: ['bob'] });
     await write(ada.page, 'Ship it?');
     await bob.page.getByTestId('conversation').filter({ hasText: 'ada' }).click();
-    await rowOf(bob.page, 'Ship it?').waitFor();
+    await messageRowOf(bob.page, 'Ship it?').waitFor();
 
     // Bob reacts from the message's menu: the quick row.
-    const row = rowOf(bob.page, 'Ship it?');
+    const row = messageRowOf(bob.page, 'Ship it?');
     await row.getByRole('button', { name: 'Message actions' }).click();
     await bob.page.getByRole('menuitem', { name: 'React with 👍' }).click();
     const adasThumbs = chipOf(ada.page, 'Ship it?', '👍');
@@ -54,7 +47,7 @@ describe('reactions and emoji in the browser', () => {
     await chipLabelled(bob.page, 'Ship it?', '👍 2: ada and you').waitFor();
 
     // Any other emoji: the picker, searched by name, picked with Enter.
-    await rowOf(ada.page, 'Ship it?').getByRole('button', { name: 'Add a reaction' }).click();
+    await messageRowOf(ada.page, 'Ship it?').getByRole('button', { name: 'Add a reaction' }).click();
     const picker = ada.page.getByRole('dialog', { name: 'React to your message' });
     await picker.getByRole('searchbox', { name: 'Search emoji' }).fill('rocket');
     await picker.getByRole('button', { name: 'rocket' }).waitFor();
@@ -64,7 +57,7 @@ describe('reactions and emoji in the browser', () => {
     await chipOf(bob.page, 'Ship it?', '🚀').waitFor();
 
     // Browsing a category on the phone: a sheet along the bottom.
-    await rowOf(bob.page, 'Ship it?').getByRole('button', { name: 'Add a reaction' }).click();
+    await messageRowOf(bob.page, 'Ship it?').getByRole('button', { name: 'Add a reaction' }).click();
     const bobsPicker = bob.page.getByRole('dialog', { name: 'React to ada’s message' });
     await bobsPicker.getByRole('button', { name: 'Food and drink' }).click();
     await saveScreenshot(bob.page, 'emoji-picker-categories-390-light');
@@ -89,11 +82,11 @@ describe('reactions and emoji in the browser', () => {
     await startConversation(cy.page, 'Direct', { usernames: ['dee'] });
     await write(cy.page, 'Lunch?');
     await dee.page.getByTestId('conversation').filter({ hasText: 'cyd' }).click();
-    await rowOf(dee.page, 'Lunch?').waitFor();
+    await messageRowOf(dee.page, 'Lunch?').waitFor();
 
     await cy.context.setOffline(true);
     await cy.page.getByTestId('connection-banner').waitFor();
-    const row = rowOf(dee.page, 'Lunch?');
+    const row = messageRowOf(dee.page, 'Lunch?');
     await row.getByRole('button', { name: 'Message actions' }).click();
     await dee.page.getByRole('menuitem', { name: 'React with 🎉' }).click();
     await chipOf(dee.page, 'Lunch?', '🎉').waitFor();

@@ -14,7 +14,7 @@ import { canManage, requireRole } from './access.ts';
 import type { EventLog, PendingEvent } from './event-log.ts';
 import { messageEvent } from './message-view.ts';
 import { appendNotes } from './notes.ts';
-import { type ConversationRepo, createConversationRepo, type MessageRow } from './repo.ts';
+import { type ConversationRepo, createConversationRepo } from './repo.ts';
 
 const DIRECT_STAYS_BETWEEN_TWO = 'Direct conversations stay between two people.';
 
@@ -31,12 +31,6 @@ const leftEvent = (conversationId: string, userId: string): PendingEvent => ({
   subjectUserId: userId,
   event: { kind: 'removed_from_conversation', conversationId },
 });
-
-/** A role changed: the note, and every member's summary to fetch again (one of them has a new role). */
-const roleChangeEvents = (conversationId: string, notes: MessageRow[]): PendingEvent[] => [
-  { conversationId, kind: 'conversation_updated', event: { kind: 'conversation_updated', conversationId } },
-  ...notes.map((row) => messageEvent(row)),
-];
 
 /**
  * Who is in a conversation and what a group is called: starting a direct
@@ -65,6 +59,19 @@ export function createGroups(deps: {
 }) {
   const { repo, log, clock, logger, membership, summaryOf } = deps;
   const now = () => new Date(clock.now());
+
+  /** A role changed: its note, and every member's summary to fetch again (one of them has a new role). */
+  async function noteRoleChange(
+    on: ConversationRepo,
+    conversationId: string,
+    event: Extract<SystemEvent, { kind: 'role_changed' | 'owner_changed' }>,
+  ): Promise<PendingEvent[]> {
+    const notes = await appendNotes(on, conversationId, [event.by], [event], now());
+    return [
+      { conversationId, kind: 'conversation_updated', event: { kind: 'conversation_updated', conversationId } },
+      ...notes.map((row) => messageEvent(row)),
+    ];
+  }
 
   /** Only after the membership cache forgot: whoever is told reads the new members. */
   function tellJoined(conversationId: string, userIds: string[]) {
@@ -253,16 +260,12 @@ export function createGroups(deps: {
         await on.setRole(conversationId, input.userId, input.role);
         return {
           result: [input.userId],
-          events: roleChangeEvents(
-            conversationId,
-            await appendNotes(
-              on,
-              conversationId,
-              [userId],
-              [{ kind: 'role_changed', by: userId, userId: input.userId, role: input.role }],
-              now(),
-            ),
-          ),
+          events: await noteRoleChange(on, conversationId, {
+            kind: 'role_changed',
+            by: userId,
+            userId: input.userId,
+            role: input.role,
+          }),
         };
       });
       await membership.forget(conversationId, changed);
@@ -284,16 +287,7 @@ export function createGroups(deps: {
         await on.setRole(conversationId, userId, 'admin');
         return {
           result: undefined,
-          events: roleChangeEvents(
-            conversationId,
-            await appendNotes(
-              on,
-              conversationId,
-              [userId],
-              [{ kind: 'owner_changed', by: userId, userId: input.userId }],
-              now(),
-            ),
-          ),
+          events: await noteRoleChange(on, conversationId, { kind: 'owner_changed', by: userId, userId: input.userId }),
         };
       });
       await membership.forget(conversationId, [userId, input.userId]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'bun:test';
 import type { Message, MessageContent } from '@gopherchat/api';
 import { AppError } from '../../errors.ts';
-import type { MessageRow } from './repo.ts';
 import { planSends, type SendBatchFacts, type SendRequest, triageSends } from './send-batch.ts';
+import { type MessageRow, type NewMessage, placeAfter } from './statements.ts';
 
 const AT = new Date('2026-01-01T12:00:00Z');
 const text = (words: string): MessageContent => ({ type: 'text', text: words });
@@ -11,22 +11,21 @@ function send(overrides: Partial<SendRequest> & { clientMessageId: string }): Se
   return { conversationId: 'x', senderId: 'alice', content: text(overrides.clientMessageId), ...overrides };
 }
 
-function storedRow(overrides: Partial<MessageRow> & { seq: number; clientMessageId: string }): MessageRow {
-  return {
-    conversationId: 'x',
-    id: `stored-${overrides.seq}`,
-    senderId: 'alice',
-    content: text(overrides.clientMessageId),
-    replyToSeq: null,
-    createdAt: new Date('2025-12-31T00:00:00Z'),
-    editedAt: null,
-    deletedAt: null,
-    reactions: [],
-    revision: 0,
-    pinnedAt: null,
-    pinnedBy: null,
-    ...overrides,
-  };
+/** A message already stored, placed at `seq` as the send path places new ones. */
+function storedRow(
+  overrides: Partial<NewMessage> & { seq: number; clientMessageId: string; conversationId?: string },
+): MessageRow {
+  const { seq, conversationId = 'x', ...rest } = overrides;
+  const [row] = placeAfter(conversationId, seq - 1, [
+    {
+      id: `stored-${seq}`,
+      senderId: 'alice',
+      content: text(overrides.clientMessageId),
+      createdAt: new Date('2025-12-31T00:00:00Z'),
+      ...rest,
+    },
+  ]);
+  return row as MessageRow;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ATTACHMENT_TYPES } from '@gopherchat/api';
+import { OutlineIcon } from '../../lib/ui/outline-icon.tsx';
 
 /** What the picker offers: the types that can be shared (the picker knows their endings). */
 const ACCEPTED_TYPES = Object.keys(ATTACHMENT_TYPES).join(',');
@@ -31,21 +32,7 @@ export function AttachButton(props: { onFiles: (files: File[]) => void; disabled
         disabled={props.disabled}
         onClick={() => input?.click()}
       >
-        <svg
-          xmlns="http://www.w3.org/2000/svg"
-          viewBox="0 0 24 24"
-          fill="none"
-          stroke="currentColor"
-          stroke-width="1.5"
-          class="h-5 w-5"
-          aria-hidden="true"
-        >
-          <path
-            stroke-linecap="round"
-            stroke-linejoin="round"
-            d="m18.375 12.739-7.693 7.693a4.5 4.5 0 0 1-6.364-6.364l10.94-10.94A3 3 0 1 1 19.5 7.372L8.552 18.32m.009-.01-.01.01m5.699-9.941-7.81 7.81a1.5 1.5 0 0 0 2.112 2.13"
-          />
-        </svg>
+        <OutlineIcon path="m18.375 12.739-7.693 7.693a4.5 4.5 0 0 1-6.364-6.364l10.94-10.94A3 3 0 1 1 19.5 7.372L8.552 18.32m.009-.01-.01.01m5.699-9.941-7.81 7.81a1.5 1.5 0 0 0 2.112 2.13" />
       </button>
     </>
   );

@@ -7,6 +7,7 @@ import {
   type UserProfile,
 } from '@gopherchat/api';
 import { createMemo, createSignal, For, Show } from 'solid-js';
+import { DialogHeader } from '../../lib/ui/dialog-header.tsx';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
@@ -88,14 +89,7 @@ export function GroupSettingsDialog(props: {
       </button>
       <dialog ref={dialog} aria-labelledby="group-settings-title" onClose={() => setIsOpen(false)} class="dialog-panel">
         <div class="flex flex-col gap-5 p-5">
-          <div class="flex items-center justify-between gap-2">
-            <h2 id="group-settings-title" class="text-lg font-semibold">
-              Group settings
-            </h2>
-            <button type="button" class="btn px-3 hover:bg-surface-sunken" onClick={() => dialog?.close()}>
-              Close
-            </button>
-          </div>
+          <DialogHeader id="group-settings-title" title="Group settings" onClose={() => dialog?.close()} />
 
           <Show when={isManager()}>
             <form class="flex flex-col gap-2" onSubmit={(event) => void rename.submit(event)}>

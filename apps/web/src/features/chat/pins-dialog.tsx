@@ -1,5 +1,6 @@
 import type { Message } from '@gopherchat/api';
 import { createResource, createSignal, For, Match, Switch } from 'solid-js';
+import { DialogHeader } from '../../lib/ui/dialog-header.tsx';
 import { wordsOf } from './markdown.ts';
 import { excerpt } from './timeline.ts';
 
@@ -45,14 +46,7 @@ export function PinsDialog(props: {
       </button>
       <dialog ref={dialog} aria-labelledby="pins-title" class="dialog-panel">
         <div class="flex flex-col gap-4 p-5">
-          <div class="flex items-center justify-between gap-2">
-            <h2 id="pins-title" class="text-lg font-semibold">
-              Pinned messages
-            </h2>
-            <button type="button" class="btn px-3 hover:bg-surface-sunken" onClick={() => dialog?.close()}>
-              Close
-            </button>
-          </div>
+          <DialogHeader id="pins-title" title="Pinned messages" onClose={() => dialog?.close()} />
           <Switch>
             <Match when={pins.error}>
               <div role="alert" class="flex flex-col gap-2 text-sm">

@@ -1,5 +1,6 @@
 import { For } from 'solid-js';
 import { SHORTCUTS } from '../../lib/shortcuts.ts';
+import { DialogHeader } from '../../lib/ui/dialog-header.tsx';
 
 /** The keyboard shortcuts, in a native modal dialog (Escape closes it); `open` shows it. */
 export function createShortcutsDialog() {
@@ -9,14 +10,7 @@ export function createShortcutsDialog() {
     Dialog: () => (
       <dialog ref={dialog} aria-labelledby="shortcuts-title" class="dialog-panel">
         <div class="flex flex-col gap-4 p-5">
-          <div class="flex items-center justify-between gap-2">
-            <h2 id="shortcuts-title" class="text-lg font-semibold">
-              Keyboard shortcuts
-            </h2>
-            <button type="button" class="btn px-3 hover:bg-surface-sunken" onClick={() => dialog?.close()}>
-              Close
-            </button>
-          </div>
+          <DialogHeader id="shortcuts-title" title="Keyboard shortcuts" onClose={() => dialog?.close()} />
           <dl class="divide-y divide-line text-sm">
             <For each={SHORTCUTS}>
               {(shortcut) => (
