@@ -15,6 +15,10 @@ import { PageFrame } from './page-frame.tsx';
 import { createShortcutsDialog } from './shortcuts-dialog.tsx';
 import { UserMenu } from './user-menu.tsx';
 
+/** Out of sight (and of the layout) until focused, then a button at the top left. */
+const SKIP_LINK =
+  'sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-40 focus:rounded-xl focus:bg-accent focus:px-4 focus:py-2.5 focus:text-sm focus:font-medium focus:text-accent-contrast';
+
 /** How long a problem stays on screen: longer than a toast's default. */
 const NOTICE_MS = 6_000;
 
@@ -80,17 +84,15 @@ export function Shell(props: { user: Me }) {
       data-testid="chat"
       data-live={connectionState().status}
     >
-      {/* For keyboard users: past the sidebar in one step. Shown when focused. */}
-      <div class="sr-only focus-within:not-sr-only focus-within:fixed focus-within:left-2 focus-within:top-2 focus-within:z-40 focus-within:flex focus-within:gap-2">
-        <a href="#conversation-list" class="btn-primary">
-          Skip to conversations
+      {/* For keyboard users: past the sidebar in one step. Each is seen only while focused. */}
+      <a href="#conversation-list" class={SKIP_LINK}>
+        Skip to conversations
+      </a>
+      <Show when={state.activeId}>
+        <a href="#message-field" class={SKIP_LINK}>
+          Skip to the message field
         </a>
-        <Show when={state.activeId}>
-          <a href="#message-field" class="btn-primary">
-            Skip to the message field
-          </a>
-        </Show>
-      </div>
+      </Show>
       <aside
         class={`min-h-0 min-w-0 flex-col border-line md:border-r ${isListPage() ? 'flex' : 'hidden md:flex'}`}
         aria-label="Conversations and account"
