@@ -113,18 +113,23 @@ export function GroupSettingsDialog(props: {
               Members ({members().length})
             </h3>
             <ul class="max-h-60 divide-y divide-line overflow-y-auto rounded-xl border border-line">
-              <For each={members()}>
-                {(member) => (
-                  <GroupMemberRow
-                    member={member}
-                    myId={props.myId}
-                    myRole={props.conversation.myRole}
-                    presence={member.userId === props.myId ? 'online' : presenceStatusOf(props.presence[member.userId])}
-                    changes={props.changes}
-                    onError={setMemberError}
-                  />
-                )}
-              </For>
+              {/* Rendered only while open: each opening starts with every member's actions folded. */}
+              <Show when={isOpen()}>
+                <For each={members()}>
+                  {(member) => (
+                    <GroupMemberRow
+                      member={member}
+                      myId={props.myId}
+                      myRole={props.conversation.myRole}
+                      presence={
+                        member.userId === props.myId ? 'online' : presenceStatusOf(props.presence[member.userId])
+                      }
+                      changes={props.changes}
+                      onError={setMemberError}
+                    />
+                  )}
+                </For>
+              </Show>
             </ul>
             <ErrorAlert message={memberError()} />
           </section>

@@ -1,0 +1,75 @@
+import { describe, it } from 'bun:test';
+import { apiAs, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
+
+const SIZES = [
+  { label: '1280', width: 1280, height: 800 },
+  { label: '390', width: 390, height: 844 },
+] as const;
+const THEMES = ['light', 'dark'] as const;
+
+/**
+ * The main screens for review, in both themes and at a desktop's and a
+ * phone's width (test-artifacts/screen-*.png): a conversation with
+ * reactions, a pin and a reply; the emoji picker; a group's settings; the
+ * keyboard shortcuts.
+ */
+describe('the main screens, for review', () => {
+  const web = useWebApp('screens');
+
+  it('draws each main screen in both themes at 1280 and 390 px', async () => {
+    const sam = await web.personAt('sam.screens');
+    const tess = await web.personAt('tess.screens');
+    const { page } = sam;
+    await startConversation(page, 'Group', { title: 'Launch', usernames: ['tess.screens'] });
+    await write(page, 'Release notes are in the doc. **Ship on Thursday?**');
+    await tess.page.getByTestId('conversation').filter({ hasText: 'Launch' }).click();
+    await write(tess.page, 'Yes, with the migration first 🚀');
+    await write(page, 'Deal. https://example.com/runbook for the steps');
+    await using api = await apiAs(web.server.url, page);
+    await using tessApi = await apiAs(web.server.url, tess.page);
+    const [launch] = await api.api.conversations.list.query();
+    const conversationId = launch?.id ?? '';
+    const { messages } = await api.api.messages.history.query({ conversationId });
+    const bySeq = (text: string) =>
+      messages.find((message) => message.content.type === 'text' && message.content.text.startsWith(text))?.seq ?? 0;
+    await tessApi.api.messages.react.mutate({ conversationId, seq: bySeq('Release'), emoji: '👍' });
+    await api.api.messages.react.mutate({ conversationId, seq: bySeq('Yes'), emoji: '🎉' });
+    await tessApi.api.messages.react.mutate({ conversationId, seq: bySeq('Yes'), emoji: '🎉' });
+    await api.api.messages.pin.mutate({ conversationId, seq: bySeq('Deal') });
+    await page.getByTestId('pinned-mark').waitFor();
+
+    for (const size of SIZES) {
+      for (const theme of THEMES) {
+        await page.setViewportSize({ width: size.width, height: size.height });
+        await page.emulateMedia({ colorScheme: theme });
+        const name = (screen: string) => `screen-${screen}-${size.label}-${theme}`;
+        await page.getByTestId('reaction').first().waitFor();
+        await saveScreenshot(page, name('conversation'));
+
+        await page.getByRole('button', { name: 'Insert emoji' }).click();
+        const picker = page.getByRole('dialog', { name: 'Insert emoji' });
+        await picker.getByRole('group', { name: 'Emoji' }).getByRole('button').first().waitFor();
+        await saveScreenshot(page, name('emoji-picker'));
+        await page.keyboard.press('Escape');
+        await picker.waitFor({ state: 'detached' });
+
+        await page.getByRole('button', { name: 'Group settings' }).click();
+        const settings = page.getByRole('dialog', { name: 'Group settings' });
+        await settings.getByRole('button', { name: 'Manage tess.screens' }).click();
+        await settings.getByRole('button', { name: 'Make admin' }).waitFor();
+        await saveScreenshot(page, name('group-settings'));
+        await settings.getByRole('button', { name: 'Close' }).click();
+
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        await page.keyboard.press('?');
+        const shortcuts = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+        await shortcuts.getByText('Edit your last message').waitFor();
+        await saveScreenshot(page, name('shortcuts'));
+        await page.keyboard.press('Escape');
+        await shortcuts.waitFor({ state: 'hidden' });
+      }
+    }
+    await sam.context.close();
+    await tess.context.close();
+  });
+});
