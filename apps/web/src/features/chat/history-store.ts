@@ -178,8 +178,9 @@ export function createHistoryStore(deps: {
       const index = messages ? messageIndexOf(messages, update.seq) : -1;
       const message = messages?.[index];
       if (!message) return;
-      setState('timelines', update.conversationId, 'messages', index, withReactions(unwrap(message), update));
-      wantPeopleNamedIn(update.conversationId, [withReactions(message, update)]);
+      const updated = withReactions(unwrap(message), update);
+      setState('timelines', update.conversationId, 'messages', index, updated);
+      wantPeopleNamedIn(update.conversationId, [updated]);
     },
   };
 }

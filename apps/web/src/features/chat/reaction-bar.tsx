@@ -6,7 +6,7 @@ import { SmileyIcon } from '../../lib/ui/smiley-icon.tsx';
 const NAMES_SHOWN = 10;
 
 /** Who reacted, as a sentence: "Ada, Bob and you", "Ada and 12 others". */
-export function reactorsInWords(userIds: readonly string[], myId: string, nameOf: (userId: string) => string): string {
+function reactorsInWords(userIds: readonly string[], myId: string, nameOf: (userId: string) => string): string {
   // I come last, as "you".
   const ordered = [...userIds.filter((id) => id !== myId), ...userIds.filter((id) => id === myId)];
   const names = ordered.slice(0, NAMES_SHOWN).map((id) => (id === myId ? 'you' : nameOf(id)));

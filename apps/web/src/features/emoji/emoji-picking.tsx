@@ -21,5 +21,3 @@ export function createEmojiPicker(prefs: EmojiPrefs) {
     ),
   };
 }
-
-export type EmojiPicking = ReturnType<typeof createEmojiPicker>;

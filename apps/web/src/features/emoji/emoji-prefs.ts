@@ -2,9 +2,9 @@ import { createSignal } from 'solid-js';
 import type { SkinTone } from './emoji-index.ts';
 
 /** What the quick row offers before anything has been used. */
-export const DEFAULT_RECENT_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '🙏'] as const;
+const DEFAULT_RECENT_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '🙏'] as const;
 /** Recently used emoji kept, newest first. */
-export const RECENT_EMOJI_MAX = 24;
+const RECENT_EMOJI_MAX = 24;
 
 interface StoredPrefs {
   recent: string[];
@@ -12,7 +12,7 @@ interface StoredPrefs {
 }
 
 /** `recent` with `emoji` moved to the front (at most RECENT_EMOJI_MAX). */
-export const withRecent = (recent: readonly string[], emoji: string): string[] =>
+const withRecent = (recent: readonly string[], emoji: string): string[] =>
   [emoji, ...recent.filter((used) => used !== emoji)].slice(0, RECENT_EMOJI_MAX);
 
 const isSkinTone = (value: unknown): value is SkinTone =>

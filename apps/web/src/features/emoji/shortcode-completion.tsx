@@ -2,7 +2,7 @@ import { createSignal, For, Show } from 'solid-js';
 import type { Emoji, EmojiIndex } from './emoji-index.ts';
 
 /** A `:shortcode` being typed: where it starts in the text, and what follows the colon. */
-export interface ShortcodeToken {
+interface ShortcodeToken {
   start: number;
   end: number;
   code: string;
@@ -15,7 +15,7 @@ export interface ShortcodeToken {
  * `_`, `+` or `-` after a colon that starts a word (so "12:30" and URLs are
  * not taken for one).
  */
-export function shortcodeBeforeCaret(text: string, caret: number): ShortcodeToken | undefined {
+function shortcodeBeforeCaret(text: string, caret: number): ShortcodeToken | undefined {
   const found = /(?:^|[\s([{])(:([a-z0-9_+-]{2,})(:?))$/i.exec(text.slice(0, caret));
   if (!found) return undefined;
   const [, token = '', code = '', closing = ''] = found;
