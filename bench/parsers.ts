@@ -10,7 +10,7 @@
  *
  * Prints one JSON line: per input, the whole input's median ms and the growth.
  */
-import { findLinks } from '../apps/web/src/features/chat/linkify.ts';
+import { findLinks } from '@gopherchat/api';
 import { PATHOLOGICAL_MARKDOWN } from '../apps/web/src/features/chat/markdown.fixtures.ts';
 import { plainTextOf } from '../apps/web/src/features/chat/markdown.ts';
 import { percentile, round } from './stats.ts';

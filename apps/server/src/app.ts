@@ -31,6 +31,7 @@ import {
   loadAuthKeys,
 } from './modules/auth/index.ts';
 import { createConversationService, createEventHub, createEventLog } from './modules/conversations/index.ts';
+import { createLinkPreviews, createSafeFetcher } from './modules/link-previews/index.ts';
 import { createPresenceService } from './modules/presence/index.ts';
 import { createSystemService } from './modules/system/index.ts';
 import { createProfileDirectory, createUserRepo, createUserService } from './modules/users/index.ts';
@@ -138,6 +139,19 @@ export async function createApp(config: Config, deps: AppDeps) {
     logger,
   });
 
+  // Pages behind links, read with the SSRF defence (only the allow-listed private addresses), for preview cards.
+  const previewSettings = config.linkPreviews;
+  const linkPreviews =
+    previewSettings &&
+    createLinkPreviews({
+      fetchPage: createSafeFetcher({
+        clock,
+        allow: (address) => previewSettings.allowedAddresses.includes(address),
+      }).fetchPage,
+      cache: sharedState.cache,
+      logger,
+    });
+
   const userRepo = createUserRepo(database.db);
   const profiles = createProfileDirectory({
     repo: userRepo,
@@ -164,6 +178,8 @@ export async function createApp(config: Config, deps: AppDeps) {
     metrics,
     profiles,
     attachments,
+    previews: linkPreviews,
+    previewConcurrency: config.linkPreviews?.concurrency,
   });
 
   const presence = createPresenceService({

@@ -98,6 +98,18 @@ const ZEnv = z.object({
     .transform((value) => value === 'true'),
   /** Worker threads making thumbnails and clean copies of uploaded images. */
   MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Whether the server reads linked pages to show preview cards ("false": never fetches a link). */
+  LINK_PREVIEWS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  /**
+   * Private addresses previews may read after all (comma-separated, e.g. an
+   * intranet's); every other loopback, private or link-local one is refused.
+   */
+  LINK_PREVIEW_ALLOW: z.string().default(''),
+  /** Pages read at once for previews, per instance. */
+  LINK_PREVIEW_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Storage each person may use for the files they share, in megabytes. */
   MEDIA_QUOTA_MB: z.coerce.number().int().min(1).default(1024),
   /** The embedded store's port on 127.0.0.1; 0 picks a free one. */
@@ -199,6 +211,8 @@ export interface Config {
   sharedState: SharedStateConfig;
   blobStore: BlobStoreConfig;
   media: { workers: number; quotaBytes: number };
+  /** Undefined: previews are off. */
+  linkPreviews: { allowedAddresses: string[]; concurrency: number } | undefined;
   auth: AuthConfig;
   allowedOrigins: string[];
   trustProxy: boolean;
@@ -285,6 +299,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             allowedOrigins,
           },
     media: { workers: env.MEDIA_WORKERS, quotaBytes: env.MEDIA_QUOTA_MB * 1024 * 1024 },
+    linkPreviews: env.LINK_PREVIEWS
+      ? {
+          allowedAddresses: env.LINK_PREVIEW_ALLOW.split(',')
+            .map((address) => address.trim())
+            .filter(Boolean),
+          concurrency: env.LINK_PREVIEW_CONCURRENCY,
+        }
+      : undefined,
     auth: {
       passwordHashCost: env.PASSWORD_HASH_COST,
       accessTokenTtlMs: env.ACCESS_TOKEN_TTL_SECONDS * 1000,

@@ -110,7 +110,7 @@ export function buildWebAppOnce() {
  * launches Chromium; all of it goes after the block. Read `server` and
  * `browser` inside tests (they exist once the block has started).
  */
-export function useWebApp(label: string) {
+export function useWebApp(label: string, env: Record<string, string> = {}) {
   let server: SpawnedServer | undefined;
   let browser: (Browser & AsyncDisposable) | undefined;
 
@@ -121,6 +121,7 @@ export function useWebApp(label: string) {
       WEB_DIST_DIR: join(REPO_ROOT, 'apps/web/dist'),
       // Everyone in these tests signs up from the one loopback address.
       REGISTER_LIMIT_PER_IP: '100',
+      ...env,
     });
     browser = await launchBrowser();
   });

@@ -10,10 +10,19 @@ import type { UserProfile } from './users-wire.ts';
  * with no change to storage.
  */
 export type MessageContent =
-  | { type: 'text'; text: string }
-  | { type: 'attachment'; attachment: AttachmentFacts; caption: string | null }
+  | { type: 'text'; text: string; forwardedFrom?: ForwardedFrom }
+  | { type: 'attachment'; attachment: AttachmentFacts; caption: string | null; forwardedFrom?: ForwardedFrom }
   | { type: 'system'; event: SystemEvent }
   | { type: 'deleted' };
+
+/**
+ * Where a forwarded message came from: its sender's name when it was
+ * forwarded (null: their account is gone). Only the name travels: the
+ * conversation it came from stays private to its members.
+ */
+export interface ForwardedFrom {
+  senderName: string | null;
+}
 
 /**
  * How a shared file is shown: an image inline (with a thumbnail), audio and
@@ -95,6 +104,21 @@ export interface Message {
   /** When it was pinned, and by whom; null when it is not pinned. */
   pinnedAt: string | null;
   pinnedBy: string | null;
+  /**
+   * The card for the first link in a text message, once the server has read
+   * the page (it arrives as an update); absent when there is none, or the
+   * sender removed it.
+   */
+  linkPreview?: LinkPreview;
+}
+
+/** What a page says of itself (OpenGraph, Twitter card, its title), as the server read it. */
+export interface LinkPreview {
+  /** Where the page was found, after redirects. */
+  url: string;
+  title: string;
+  description: string | null;
+  siteName: string | null;
 }
 
 /** One emoji on a message and who reacted with it, earliest first. */
@@ -153,6 +177,18 @@ export interface ConversationSummary {
   createdAt: string;
 }
 
+/** A message I saved for later, in my private list. */
+export interface SavedMessage {
+  savedAt: string;
+  message: Message;
+}
+
+/** Newest saved first; `hasMore`: older ones follow (ask with `before` set to the last item's). */
+export interface SavedPage {
+  items: SavedMessage[];
+  hasMore: boolean;
+}
+
 export interface HistoryPage {
   messages: Message[];
   /** Whether more messages lie beyond this page in the direction asked. */
@@ -195,6 +231,8 @@ export type UserEvent =
   | { kind: 'profile'; profile: UserProfile }
   /** Live only: a file I uploaded, or one shared in my conversations, was processed (or failed). */
   | { kind: 'attachment_updated'; attachment: AttachmentStatus }
+  /** Live only: I saved a message, or took it off my list, on one of my devices. */
+  | { kind: 'saved'; conversationId: string; seq: number; isSaved: boolean }
   | { kind: 'resync' };
 
 export interface UserPresence {

@@ -8,6 +8,7 @@ import {
   HISTORY_PAGE_MAX,
   MESSAGE_TEXT_MAX_LENGTH,
   RECEIPT_BATCH_MAX,
+  SAVED_PAGE_MAX,
 } from './limits.ts';
 import { normalizeEmoji } from './reactions.ts';
 
@@ -72,14 +73,16 @@ export const ZSetRoleInput = z.object({
 /** The owner hands the group to another member, and stays on as an admin. */
 export const ZTransferOwnershipInput = z.object({ conversationId: ZId, userId: ZId });
 
+/** Chosen by the client, unique per sender: a retry with the same id returns the original message. */
+const ZClientMessageId = z
+  .string()
+  .min(1)
+  .max(CLIENT_MESSAGE_ID_MAX_LENGTH)
+  .regex(/^[\w-]+$/, 'Client message ids use letters, digits, "_" and "-".');
+
 export const ZSendMessageInput = z.object({
   conversationId: ZId,
-  /** Chosen by the client, unique per sender: a retry with the same id returns the original message. */
-  clientMessageId: z
-    .string()
-    .min(1)
-    .max(CLIENT_MESSAGE_ID_MAX_LENGTH)
-    .regex(/^[\w-]+$/, 'Client message ids use letters, digits, "_" and "-".'),
+  clientMessageId: ZClientMessageId,
   content: ZMessageContentInput,
   replyToSeq: ZSeq.optional(),
 });
@@ -91,6 +94,22 @@ export type TTextContentInput = z.infer<typeof ZTextContentInput>;
 export const ZDeleteMessageInput = z.object({ conversationId: ZId, seq: ZSeq });
 /** Pinning one pinned already, or unpinning one that is not, changes nothing and succeeds. */
 export const ZPinInput = z.object({ conversationId: ZId, seq: ZSeq });
+/** Saving one saved already, or unsaving one that is not, changes nothing and succeeds. */
+export const ZSaveInput = ZPinInput;
+/** A page of my saved messages, newest saved first; `before` is the last item of the previous page. */
+export const ZSavedPageInput = z.object({
+  before: z.object({ savedAt: z.iso.datetime({ offset: true }), conversationId: ZId, seq: ZSeq }).optional(),
+  limit: z.number().int().min(1).max(SAVED_PAGE_MAX).default(SAVED_PAGE_MAX),
+});
+export type TSavedPageInput = z.infer<typeof ZSavedPageInput>;
+/** Sends a copy of a message (its text, or its file and caption) to another conversation. */
+export const ZForwardInput = z.object({
+  conversationId: ZId,
+  seq: ZSeq,
+  toConversationId: ZId,
+  clientMessageId: ZClientMessageId,
+});
+export type TForwardInput = z.infer<typeof ZForwardInput>;
 
 /** One emoji, in the spelling reactions are compared by (see `normalizeEmoji`). */
 export const ZEmoji = z

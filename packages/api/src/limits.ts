@@ -91,5 +91,9 @@ export const SUBSCRIPTIONS_PER_SOCKET_MAX = 32;
 export const REACTIONS_PER_MESSAGE_MAX = 20;
 /** Pinned messages one conversation keeps: a short list of what matters, not a second history. */
 export const PINS_PER_CONVERSATION_MAX = 50;
+/** Messages one person may keep in their saved list. */
+export const SAVED_MESSAGES_MAX = 500;
+/** Saved messages in one page of the list. */
+export const SAVED_PAGE_MAX = 50;
 /** Longest emoji accepted, in UTF-16 units: the longest RGI sequences (couples with skin tones) have 15. */
 export const EMOJI_MAX_LENGTH = 32;

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -197,6 +198,11 @@ export const conversationMembers = pgTable(
   ],
 );
 
+/** A message's link preview as stored: the card, or that its sender removed it (so it is not read again). */
+export type StoredLinkPreview =
+  | { url: string; title: string; description: string | null; siteName: string | null }
+  | { isRemoved: true };
+
 /** A message's reaction as stored: the wire's `Reaction`, written as clients read it. */
 export interface StoredReaction {
   emoji: string;
@@ -212,7 +218,8 @@ export interface StoredReaction {
  * the wire shows them: a history page stays one index range scan, and a
  * reaction changes the row under the same lock as an edit. `revision`
  * counts every change, so a client can tell which of two copies is newer.
- * A pinned message has `pinned_at` and `pinned_by`.
+ * A pinned message has `pinned_at` and `pinned_by`. `link_preview` is set
+ * after the send, once the linked page was read.
  */
 export const messages = pgTable(
   'messages',
@@ -233,6 +240,7 @@ export const messages = pgTable(
     revision: integer('revision').notNull().default(0),
     pinnedAt: timestamp('pinned_at', { withTimezone: true, mode: 'date' }),
     pinnedBy: uuid('pinned_by'),
+    linkPreview: jsonb('link_preview').$type<StoredLinkPreview>(),
   },
   (table) => [
     primaryKey({ columns: [table.conversationId, table.seq] }),
@@ -240,6 +248,34 @@ export const messages = pgTable(
     uniqueIndex('messages_client_id_key').on(table.senderId, table.clientMessageId),
     // A conversation's pins, newest first, without reading its messages.
     index('messages_pinned_idx').on(table.conversationId, table.pinnedAt).where(sql`${table.pinnedAt} is not null`),
+  ],
+);
+
+/**
+ * Each person's saved messages: a private list, newest saved first. A row
+ * goes with its message's conversation; the list shows only conversations
+ * its owner is still in, and not messages deleted since.
+ */
+export const savedMessages = pgTable(
+  'saved_messages',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    savedAt: timestamp('saved_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.conversationId, table.seq] }),
+    foreignKey({
+      // Named: the generated name passes PostgreSQL's 63 characters.
+      name: 'saved_messages_message_fk',
+      columns: [table.conversationId, table.seq],
+      foreignColumns: [messages.conversationId, messages.seq],
+    }).onDelete('cascade'),
+    // The list's pages walk this index backwards, with no sort.
+    index('saved_messages_list_idx').on(table.userId, table.savedAt, table.conversationId, table.seq),
   ],
 );
 

@@ -1,7 +1,13 @@
 import { announcementsRouter } from '../modules/announcements/router.ts';
 import { attachmentsRouter } from '../modules/attachments/router.ts';
 import { authRouter } from '../modules/auth/router.ts';
-import { conversationsRouter, eventsRouter, messagesRouter, receiptsRouter } from '../modules/conversations/router.ts';
+import {
+  conversationsRouter,
+  eventsRouter,
+  messagesRouter,
+  receiptsRouter,
+  savedRouter,
+} from '../modules/conversations/router.ts';
 import { systemRouter } from '../modules/system/router.ts';
 import { usersRouter } from '../modules/users/router.ts';
 import { router } from './init.ts';
@@ -19,6 +25,7 @@ export const appRouter = router({
   messages: messagesRouter,
   attachments: attachmentsRouter,
   receipts: receiptsRouter,
+  saved: savedRouter,
   events: eventsRouter,
 });
 

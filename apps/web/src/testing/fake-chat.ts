@@ -58,6 +58,13 @@ export function fakeChatApi() {
     pin: async (input) => messageWith({ ...input, revision: 1, pinnedAt: '2030-01-01T00:00:00.000Z', pinnedBy: ME.id }),
     unpin: async (input) => messageWith({ ...input, revision: 2 }),
     listPinned: async () => [],
+    forwardMessage: async (input) =>
+      messageWith({ conversationId: input.toConversationId, seq: 1, clientMessageId: input.clientMessageId }),
+    removePreview: async (input) => messageWith({ ...input, revision: 2 }),
+    saveMessage: async () => undefined,
+    unsaveMessage: async () => undefined,
+    listSaved: async () => ({ items: [], hasMore: false }),
+    listSavedKeys: async () => [],
     markDelivered: async () => undefined,
     markRead: async () => undefined,
     signalTyping: async () => undefined,

@@ -138,6 +138,11 @@ export function createAttachmentService(deps: {
     return row;
   }
 
+  function quotaUsedUp() {
+    const megabytes = Math.floor(deps.quotaBytes / (1024 * 1024));
+    return new AppError('INVALID_INPUT', `You have used your ${megabytes} MB of storage. Delete some files first.`);
+  }
+
   const jobs = createProcessingJobs({
     repo,
     store,
@@ -166,10 +171,7 @@ export function createAttachmentService(deps: {
         createdAt: at,
         updatedAt: at,
       });
-      if (!isWithinQuota) {
-        const megabytes = Math.floor(deps.quotaBytes / (1024 * 1024));
-        throw new AppError('INVALID_INPUT', `You have used your ${megabytes} MB of storage. Delete some files first.`);
-      }
+      if (!isWithinQuota) throw quotaUsedUp();
       const grant = await store.grantUpload({
         key: objectKey,
         contentType: input.contentType,
@@ -252,6 +254,51 @@ export function createAttachmentService(deps: {
       if (row.state === 'uploading') throw new AppError('INVALID_INPUT', 'Confirm the upload before sending it.');
       if (row.state === 'failed') throw new AppError('INVALID_INPUT', row.failure ?? 'That upload was refused.');
       return factsOf(row);
+    },
+
+    /**
+     * For messages: a copy of a processed file shared where the forwarder
+     * can see it, theirs to send elsewhere (and counted in their storage).
+     * Its row comes first: were the copy cut short, the unshared row is
+     * collected with whatever objects it got.
+     */
+    async copyForForward(userId: string, attachmentId: string): Promise<AttachmentFacts> {
+      const [source] = await repo.visibleTo(userId, [attachmentId]);
+      if (!source) throw new AppError('NOT_FOUND', 'That file is no longer there.');
+      if (source.state === 'failed')
+        throw new AppError('INVALID_INPUT', 'That file was refused; it cannot be forwarded.');
+      if (source.state !== 'ready') {
+        throw new AppError('INVALID_INPUT', 'That file is still being processed. Forward it in a moment.');
+      }
+      const id = uuidv7();
+      const at = now();
+      const copy = {
+        ...source,
+        id,
+        ownerId: userId,
+        objectKey: fileKeyOf(id),
+        thumbnailKey: source.thumbnailKey ? `media/${id}/thumbnail.webp` : null,
+        conversationId: null,
+        attempts: 0,
+        nextAttemptAt: null,
+        leasedUntil: null,
+        failure: null,
+        createdAt: at,
+        updatedAt: at,
+      } satisfies AttachmentRow;
+      if (!(await repo.insertWithinQuota(deps.quotaBytes, copy))) throw quotaUsedUp();
+      const copies = [[source.objectKey, copy.objectKey]];
+      if (source.thumbnailKey && copy.thumbnailKey) copies.push([source.thumbnailKey, copy.thumbnailKey]);
+      const isCopied = (await Promise.all(copies.map(([from, to]) => store.copy(from as string, to as string)))).every(
+        Boolean,
+      );
+      if (!isCopied) {
+        // Its message was deleted meanwhile, and the file with it.
+        await repo.delete(id);
+        await deleteObjects(objectKeysOf(copy));
+        throw new AppError('NOT_FOUND', 'That file is no longer there.');
+      }
+      return factsOf(copy);
     },
 
     claim: claimAttachments,

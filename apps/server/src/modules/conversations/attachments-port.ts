@@ -5,6 +5,8 @@ import type { Database, Statement } from '../../platform/database/index.ts';
 export interface AttachmentsForMessages {
   /** The facts of an upload the sender may attach; a clear AppError otherwise. */
   factsForSend(senderId: string, attachmentId: string): Promise<AttachmentFacts>;
+  /** A copy of a file shared where `userId` can see it, theirs to send elsewhere; a clear AppError otherwise. */
+  copyForForward(userId: string, attachmentId: string): Promise<AttachmentFacts>;
   /**
    * The statement that, in the send's transaction, ties each attachment to
    * the conversation it is sent to. It reads the ids it claimed; the others

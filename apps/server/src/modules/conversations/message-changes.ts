@@ -25,12 +25,17 @@ export function createMessageChanges(deps: {
         if (!row) throw new AppError('NOT_FOUND', 'That message does not exist.');
         if (row.senderId !== userId) throw new AppError('FORBIDDEN', 'You can only edit your own messages.');
         if (row.deletedAt) throw new AppError('INVALID_INPUT', 'That message was deleted.');
-        if ((row.content as MessageContent).type !== 'text') {
+        const content = row.content as MessageContent;
+        if (content.type !== 'text') {
           throw new AppError('INVALID_INPUT', 'Only text can be edited; delete the file and send it again.');
         }
+        // Edited, it would put new words in the original sender's name.
+        if (content.forwardedFrom) throw new AppError('INVALID_INPUT', 'A forwarded message cannot be edited.');
         const updated = await on.updateMessage(input.conversationId, input.seq, {
           content: input.content,
           editedAt: now(),
+          // A card removed stays removed; any other is read again for the text as edited.
+          linkPreview: row.linkPreview && 'isRemoved' in row.linkPreview ? row.linkPreview : null,
         });
         return { result: toMessage(updated), events: [messageEvent(updated, 'message_updated')] };
       });
@@ -57,6 +62,7 @@ export function createMessageChanges(deps: {
           reactions: [],
           pinnedAt: null,
           pinnedBy: null,
+          linkPreview: null,
         });
         return {
           result: { message: toMessage(updated), releasedObjects },

@@ -19,6 +19,7 @@ export function toMessage(row: MessageRow): Message {
     revision: row.revision,
     pinnedAt: row.pinnedAt?.toISOString() ?? null,
     pinnedBy: row.pinnedBy,
+    ...(row.linkPreview && !('isRemoved' in row.linkPreview) && { linkPreview: row.linkPreview }),
   };
 }
 

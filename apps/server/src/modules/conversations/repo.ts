@@ -1,5 +1,12 @@
 import { type MemberRole, type MessageContent, PINS_PER_CONVERSATION_MAX } from '@gopherchat/api';
-import { conversationMembers, conversations, messages, type StoredReaction, users } from '@gopherchat/db';
+import {
+  conversationMembers,
+  conversations,
+  messages,
+  type StoredLinkPreview,
+  type StoredReaction,
+  users,
+} from '@gopherchat/db';
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { type Database, rowsOf, runStatement, type Statement } from '../../platform/database/index.ts';
 import {
@@ -71,6 +78,12 @@ export function historyQuery(db: Database, conversationId: string, page: History
 /** Queries over conversations, members and messages; run them on a transaction where they must agree. */
 export function createConversationRepo(db: Database) {
   const run = <T>(statement: Statement<T>) => runStatement(db, statement);
+  const messageAt = (conversationId: string, seq: number) =>
+    db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.seq, seq)))
+      .limit(1);
 
   return {
     async findDirect(directKey: string): Promise<ConversationRow | undefined> {
@@ -245,13 +258,19 @@ export function createConversationRepo(db: Database) {
       return pointers.length === 0 ? [] : run(conversationStatements.advancePointers(pointers));
     },
 
+    /** The message `senderId` sent under `clientMessageId`, if any: the original of a retry. */
+    async findSent(senderId: string, clientMessageId: string): Promise<MessageRow | undefined> {
+      const [row] = await run(conversationStatements.findByClientIds([{ senderId, clientMessageId }]));
+      return row;
+    },
+
+    async findMessage(conversationId: string, seq: number): Promise<MessageRow | undefined> {
+      const [row] = await messageAt(conversationId, seq);
+      return row;
+    },
+
     async lockMessage(conversationId: string, seq: number): Promise<MessageRow | undefined> {
-      const [row] = await db
-        .select()
-        .from(messages)
-        .where(and(eq(messages.conversationId, conversationId), eq(messages.seq, seq)))
-        .for('update')
-        .limit(1);
+      const [row] = await messageAt(conversationId, seq).for('update');
       return row;
     },
 
@@ -266,6 +285,7 @@ export function createConversationRepo(db: Database) {
         reactions?: StoredReaction[];
         pinnedAt?: Date | null;
         pinnedBy?: string | null;
+        linkPreview?: StoredLinkPreview | null;
       },
     ): Promise<MessageRow> {
       const [row] = await db

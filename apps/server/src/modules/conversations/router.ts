@@ -7,6 +7,7 @@ import {
   ZDeleteMessageInput,
   ZEditMessageInput,
   ZEventsInput,
+  ZForwardInput,
   ZHistoryInput,
   ZMarkDeliveredInput,
   ZMarkReadInput,
@@ -14,6 +15,8 @@ import {
   ZReactionInput,
   ZRemoveMemberInput,
   ZRenameInput,
+  ZSavedPageInput,
+  ZSaveInput,
   ZSendMessageInput,
   ZSetRoleInput,
   ZTransferOwnershipInput,
@@ -89,12 +92,32 @@ export const messagesRouter = router({
   unpin: protectedProcedure
     .input(ZPinInput)
     .mutation(({ ctx, input }) => ctx.services.conversations.unpin(ctx.auth.userId, input)),
+  removePreview: protectedProcedure
+    .input(ZPinInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.removePreview(ctx.auth.userId, input)),
   pinned: protectedProcedure
     .input(ZConversationRef)
     .query(({ ctx, input }) => ctx.services.conversations.pinned(ctx.auth.userId, input.conversationId)),
+  forward: protectedProcedure
+    .input(ZForwardInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.forward(ctx.auth.userId, input)),
   history: protectedProcedure
     .input(ZHistoryInput)
     .query(({ ctx, input }) => ctx.services.conversations.history(ctx.auth.userId, input)),
+});
+
+/** My private list of saved messages. */
+export const savedRouter = router({
+  save: protectedProcedure
+    .input(ZSaveInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.save(ctx.auth.userId, input)),
+  unsave: protectedProcedure
+    .input(ZSaveInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.unsave(ctx.auth.userId, input)),
+  list: protectedProcedure
+    .input(ZSavedPageInput)
+    .query(({ ctx, input }) => ctx.services.conversations.savedPage(ctx.auth.userId, input)),
+  keys: protectedProcedure.query(({ ctx }) => ctx.services.conversations.savedKeys(ctx.auth.userId)),
 });
 
 export const receiptsRouter = router({

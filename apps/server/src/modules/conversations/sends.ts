@@ -78,18 +78,22 @@ export function createSends(deps: {
     },
   });
 
+  function takeSenderBudget(userId: string) {
+    if (!sendLimits.perSender.take(userId).isAllowed) {
+      throw new AppError(
+        'RATE_LIMITED',
+        'You are sending messages faster than the server takes. They will go in a moment.',
+      );
+    }
+  }
+
   return {
     /** How long the send batch in flight has been writing (0: none is); see readiness. */
     stalledForMs: () => sends.stalledForMs(),
 
     /** Durable when it resolves. A retry with the same client id resolves to the original message. */
     async send(userId: string, input: TSendMessageInput): Promise<Message> {
-      if (!sendLimits.perSender.take(userId).isAllowed) {
-        throw new AppError(
-          'RATE_LIMITED',
-          'You are sending messages faster than the server takes. They will go in a moment.',
-        );
-      }
+      takeSenderBudget(userId);
       const { content } = input;
       if (content.type === 'text') return sends.submit({ ...input, content, senderId: userId });
       const attachment = await attachments.factsForSend(userId, content.attachmentId);
@@ -99,6 +103,12 @@ export function createSends(deps: {
         attachmentId: attachment.id,
         senderId: userId,
       });
+    },
+
+    /** Sends content the server made (a forwarded copy), on the same path and budget as a send. */
+    sendMade(request: SendRequest): Promise<Message> {
+      takeSenderBudget(request.senderId);
+      return sends.submit(request);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Message } from '@gopherchat/api';
 import type { Logger } from 'pino';
 import type { TokenBuckets } from '../../lib/token-buckets.ts';
 import type { Cache } from '../../platform/cache/index.ts';
@@ -10,13 +11,16 @@ import { createConversationReads } from './conversation-reads.ts';
 import type { EventHub } from './event-hub.ts';
 import type { EventLog } from './event-log.ts';
 import { createEventStream } from './event-stream.ts';
+import { createForwards } from './forwards.ts';
 import { createGroups, type ProfileLookup } from './groups.ts';
+import { createLinkPreviewJobs, type PreviewsForMessages } from './link-preview-jobs.ts';
 import { createMembershipCache } from './membership-cache.ts';
 import { createMessageChanges } from './message-changes.ts';
 import { createPins } from './pins.ts';
 import { createReactions } from './reactions.ts';
 import { createReceipts } from './receipts.ts';
 import { createConversationRepo } from './repo.ts';
+import { createSavedMessages } from './saved.ts';
 import { createSends } from './sends.ts';
 import { createTyping } from './typing.ts';
 
@@ -52,6 +56,10 @@ export function createConversationService(deps: {
   /** Who has an account (cached). */
   profiles: ProfileLookup;
   attachments: AttachmentsForMessages;
+  /** Reads linked pages for preview cards; undefined: previews are off. */
+  previews?: PreviewsForMessages;
+  /** Pages read at once for previews. */
+  previewConcurrency?: number;
 }) {
   const { db, log, hub, clock, logger, attachments } = deps;
   const repo = createConversationRepo(db);
@@ -86,6 +94,28 @@ export function createConversationService(deps: {
   const messageChanges = createMessageChanges({ log, clock, attachments });
   const reactions = createReactions({ log, perSender: deps.sendLimits.perSender });
   const pins = createPins({ log, clock, repo, membership });
+  const saved = createSavedMessages({ db, hub, clock, repo, membership });
+  const forwards = createForwards({
+    repo,
+    membership,
+    profiles: deps.profiles,
+    attachments,
+    sendMade: sends.sendMade,
+  });
+  const previews = createLinkPreviewJobs({
+    log,
+    previews: deps.previews,
+    concurrency: deps.previewConcurrency ?? 4,
+    logger,
+  });
+  /** A text just sent or edited gets its link's card later. */
+  const previewing =
+    <TArgs extends unknown[]>(change: (...args: TArgs) => Promise<Message>) =>
+    async (...args: TArgs) => {
+      const message = await change(...args);
+      previews.schedulePreview(message);
+      return message;
+    };
   const stream = createEventStream({
     log,
     hub,
@@ -106,7 +136,7 @@ export function createConversationService(deps: {
     },
     /** How long the send batch in flight has been writing (0: none is); see readiness. */
     sendsStalledForMs: sends.stalledForMs,
-    send: sends.send,
+    send: previewing(sends.send),
     ...groups,
     ...reads,
     conversationIdsOf: (userId: string) => membership.conversationIdsOf(userId),
@@ -115,8 +145,13 @@ export function createConversationService(deps: {
     ...typing,
     ...receipts,
     ...messageChanges,
+    edit: previewing(messageChanges.edit),
     ...reactions,
     ...pins,
+    ...saved,
+    forward: previewing(forwards.forward),
+    removePreview: previews.removePreview,
+    previewsSettled: previews.previewsSettled,
     ...stream,
   };
 }

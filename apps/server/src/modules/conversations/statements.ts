@@ -207,6 +207,7 @@ export function placeAfter(conversationId: string, seqBefore: number, rows: NewM
     revision: 0,
     pinnedAt: null,
     pinnedBy: null,
+    linkPreview: null,
     ...row,
     conversationId,
     seq: seqBefore + 1 + index,

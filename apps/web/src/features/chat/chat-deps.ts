@@ -7,6 +7,7 @@ import type {
   Member,
   Message,
   MessageReactions,
+  SavedPage,
   UserEvent,
   UserProfile,
 } from '@gopherchat/api';
@@ -32,6 +33,12 @@ export interface ChatApi {
   pin(input: Input['messages']['pin']): Promise<Message>;
   unpin(input: Input['messages']['unpin']): Promise<Message>;
   listPinned(input: Input['messages']['pinned']): Promise<Message[]>;
+  forwardMessage(input: Input['messages']['forward']): Promise<Message>;
+  removePreview(input: Input['messages']['removePreview']): Promise<Message>;
+  saveMessage(input: Input['saved']['save']): Promise<unknown>;
+  unsaveMessage(input: Input['saved']['unsave']): Promise<unknown>;
+  listSaved(input: Input['saved']['list']): Promise<SavedPage>;
+  listSavedKeys(): Promise<{ conversationId: string; seq: number }[]>;
   markDelivered(input: Input['receipts']['markDelivered']): Promise<unknown>;
   markRead(input: Input['receipts']['markRead']): Promise<unknown>;
   signalTyping(input: Input['conversations']['typing']): Promise<unknown>;

@@ -1,4 +1,5 @@
 import type { AttachmentStatus, Message, UserEvent, UserProfile } from '@gopherchat/api';
+import type { SavedKeys } from '../saved/saved-keys.ts';
 import type { ChatStateStore } from './chat-state.ts';
 import type { ConversationsStore } from './conversations-store.ts';
 import type { GroupAdmin } from './group-admin.ts';
@@ -39,6 +40,7 @@ export function createEventHandler(deps: {
   typing: Pick<TypingStore, 'applyTyping'>;
   presence: Pick<PresenceStore, 'apply'>;
   groups: Pick<GroupAdmin, 'isLeaving'>;
+  saved: Pick<SavedKeys, 'apply'>;
   applyProfile(profile: UserProfile): void;
   applyAttachmentStatus(status: AttachmentStatus): void;
   tell(text: string): void;
@@ -82,6 +84,9 @@ export function createEventHandler(deps: {
         return;
       case 'attachment_updated':
         deps.applyAttachmentStatus(event.attachment);
+        return;
+      case 'saved':
+        deps.saved.apply(event);
         return;
       case 'resync':
         return deps.conversations.reloadEverything();

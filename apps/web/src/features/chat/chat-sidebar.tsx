@@ -1,6 +1,9 @@
 import type { Me } from '@gopherchat/api';
+import { toAppError } from '@gopherchat/sdk';
 import { createEffect } from 'solid-js';
+import { navigate } from '../../lib/router.ts';
 import { userIdsNamedIn } from '../people/directory.ts';
+import { SavedDialog } from '../saved/saved-dialog.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { NewConversationDialog } from './new-conversation-dialog.tsx';
@@ -15,8 +18,18 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
   );
   return (
     <>
-      <div class="flex items-center justify-between gap-2 border-b border-line px-3 py-2">
-        <h2 class="text-sm font-semibold">Chats</h2>
+      <div class="flex items-center gap-2 border-b border-line px-3 py-2">
+        <h2 class="mr-auto text-sm font-semibold">Chats</h2>
+        <SavedDialog
+          myId={props.me.id}
+          conversations={chat.state.conversations}
+          nameOf={(userId) => chat.people.names[userId] ?? 'Someone'}
+          wantNames={chat.people.want}
+          load={chat.listSaved}
+          onRemove={(conversationId, seq) => chat.saved.setSaved(conversationId, seq, false)}
+          describe={(error) => toAppError(error).userMessage}
+          onShow={(conversationId, seq) => navigate({ page: 'conversation', conversationId, seq })}
+        />
         <NewConversationDialog myId={props.me.id} onStartDirect={chat.startDirect} onStartGroup={chat.startGroup} />
       </div>
       <ConnectionBanner />

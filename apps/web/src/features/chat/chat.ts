@@ -3,6 +3,7 @@ import { batch, createMemo, createSignal } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { createTimers } from '../../lib/timers.ts';
 import { createPeopleDirectory } from '../people/directory.ts';
+import { createSavedKeys } from '../saved/saved-keys.ts';
 import type { ChatDeps } from './chat-deps.ts';
 import { createEventHandler } from './chat-events.ts';
 import { createChatState } from './chat-state.ts';
@@ -63,6 +64,7 @@ export function createChat(deps: ChatDeps) {
     onSent: incoming.applyMessage,
   });
   const groups = createGroupAdmin({ api, conversations, history, describe });
+  const saved = createSavedKeys({ api, describe, tell });
   const applyProfile = createProfileChanges({ store, people, myId: me.id, adoptMyProfile: deps.adoptMyProfile });
   const handle = createEventHandler({
     store,
@@ -74,6 +76,7 @@ export function createChat(deps: ChatDeps) {
     typing,
     presence,
     groups,
+    saved,
     applyProfile,
     applyAttachmentStatus: deps.applyAttachmentStatus,
     tell,
@@ -86,6 +89,8 @@ export function createChat(deps: ChatDeps) {
       const { activeId } = state;
       await Promise.all([
         state.isListLoaded ? undefined : conversations.loadListOrTell(),
+        // Changes made on my other devices while this one was away are live signals, never replayed.
+        saved.load(),
         activeId && state.timelines[activeId]?.isCached ? history.loadNewest(activeId) : undefined,
       ]);
     },
@@ -125,6 +130,33 @@ export function createChat(deps: ChatDeps) {
     setPinned: edits.setPinned,
     /** The conversation's pinned messages, the latest pinned first (asked of the server each time). */
     listPinned: (conversationId: string) => api.listPinned({ conversationId }),
+    /** Sends a copy of a message to another conversation; tells where it went, or why it did not. */
+    async forward(message: Message, toConversationId: string) {
+      try {
+        const copy = await api.forwardMessage({
+          conversationId: message.conversationId,
+          seq: message.seq,
+          toConversationId,
+          clientMessageId: deps.newId(),
+        });
+        await incoming.applyMessage(copy);
+        tell(`Forwarded to ${state.conversations[toConversationId]?.title ?? 'the conversation'}.`);
+      } catch (error) {
+        tell(describe(error).userMessage);
+      }
+    },
+    /** Takes the link preview off a message of mine. */
+    async removePreview(conversationId: string, seq: number) {
+      try {
+        await incoming.showMessage(await api.removePreview({ conversationId, seq }));
+      } catch (error) {
+        tell(describe(error).userMessage);
+      }
+    },
+    /** My saved messages: which are (for their menus), saving and unsaving. */
+    saved: { isSaved: saved.isSaved, setSaved: saved.setSaved },
+    /** A page of my saved messages, newest saved first (asked of the server each time). */
+    listSaved: api.listSaved,
     signalTyping: typing.signalTyping,
     retry: outbox.retry,
     discard: outbox.discard,

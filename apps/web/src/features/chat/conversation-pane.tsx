@@ -8,6 +8,7 @@ import { PendingUploads } from '../attachments/pending-uploads.tsx';
 import { createEmojiPicker } from '../emoji/emoji-picking.tsx';
 import { Composer, type ComposerTarget } from './composer.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
+import { createForwardDialog } from './forward-dialog.tsx';
 import { GroupSettingsDialog } from './group-settings-dialog.tsx';
 import { wordsOf } from './markdown.ts';
 import { MessageList } from './message-list.tsx';
@@ -52,6 +53,10 @@ export function ConversationPane(props: {
   const names = createMemo(() => ({ ...chat.people.names, ...timeline()?.names }));
   const nameOf = (userId: string) => names()[userId] ?? 'Someone';
   const emojiPicker = createEmojiPicker(chat.emoji);
+  const forwarding = createForwardDialog({
+    conversations: chat.conversationList,
+    onForward: (message, toConversationId) => void chat.forward(message, toConversationId),
+  });
   const react = (seq: number, emoji: string) => {
     const id = state.activeId;
     if (!id) return;
@@ -180,6 +185,10 @@ export function ConversationPane(props: {
               onEdit={(message) => setComposerTarget(editTargetOf(message))}
               onDelete={(message) => void chat.deleteMessage(conversation().id, message.seq)}
               onPin={(message, isPinning) => void chat.setPinned(conversation().id, message.seq, isPinning)}
+              isSaved={(seq) => chat.saved.isSaved(conversation().id, seq)}
+              onSave={(message, isSaving) => void chat.saved.setSaved(conversation().id, message.seq, isSaving)}
+              onForward={forwarding.open}
+              onRemovePreview={(seq) => void chat.removePreview(conversation().id, seq)}
               onToggleReaction={(message, emoji) => react(message.seq, emoji)}
               onPickReaction={(message, anchor) =>
                 emojiPicker.open({
@@ -220,6 +229,7 @@ export function ConversationPane(props: {
         )}
       </Show>
       <emojiPicker.Popover />
+      <forwarding.Dialog />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { MessageContent } from '@gopherchat/api';
-import { findLinks } from './linkify.ts';
+import { findLinks } from '@gopherchat/api';
 
 /**
  * Light markdown for message bodies: **bold**, *italic* or _italic_,

@@ -8,7 +8,7 @@ import { createArrivalsLog } from './arrivals-log.tsx';
 import type { QuickReactions } from './message-actions.tsx';
 import { MessageRow, OutgoingRow, ReplyQuote } from './message-row.tsx';
 import type { OutgoingMessage } from './outbox.ts';
-import { canDelete, canEdit, canPin, canReactTo, canReplyTo } from './permissions.ts';
+import { canDelete, canEdit, canForward, canPin, canReactTo, canReplyTo, canSave } from './permissions.ts';
 import { receiptOf } from './receipts.ts';
 import { AT_NEWEST, jumpLabelOf, type ScrollEvent, type ScrollState, transition } from './scroll-policy.ts';
 import { messageAt } from './timeline.ts';
@@ -69,6 +69,13 @@ export function MessageList(props: {
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
   onPin: (message: Message, isPinning: boolean) => void;
+  /** Whether I saved a message, and saving it (or taking it off my saved list). */
+  isSaved: (seq: number) => boolean;
+  onSave: (message: Message, isSaving: boolean) => void;
+  /** Takes the link preview off a message of mine. */
+  onRemovePreview: (seq: number) => void;
+  /** Asks where to send a copy of the message. */
+  onForward: (message: Message) => void;
   /** Adds my reaction to a message, or takes it back. */
   onToggleReaction: (message: Message, emoji: string) => void;
   /** Opens the emoji picker beside `anchor` to react to a message. */
@@ -263,6 +270,14 @@ export function MessageList(props: {
         ]
       : []),
     ...(message.content.type !== 'system' ? [{ label: 'Copy link', run: () => props.onCopyLink(message.seq) }] : []),
+    ...(canForward(message) ? [{ label: 'Forward…', run: () => props.onForward(message) }] : []),
+    ...(canSave(message)
+      ? [
+          props.isSaved(message.seq)
+            ? { label: 'Remove from saved', run: () => props.onSave(message, false) }
+            : { label: 'Save for later', run: () => props.onSave(message, true) },
+        ]
+      : []),
     ...(canPin(message, props.kind, props.myRole)
       ? [{ label: message.pinnedAt ? 'Unpin' : 'Pin', run: () => props.onPin(message, !message.pinnedAt) }]
       : []),
@@ -339,6 +354,7 @@ export function MessageList(props: {
                       quote={quoteOf(row.replyToSeq)}
                       nameOf={nameOf}
                       attachments={props.attachments}
+                      onRemovePreview={() => props.onRemovePreview(row.seq)}
                     />
                   )}
                 </li>

@@ -3,6 +3,7 @@ import { createMemo, type JSX, Show } from 'solid-js';
 import type { MenuAction } from '../../lib/ui/actions-menu.tsx';
 import { AttachmentContent } from '../attachments/attachment-content.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
+import { LinkPreviewCard } from './link-preview-card.tsx';
 import { wordsOf } from './markdown.ts';
 import { MessageActions, type QuickReactions } from './message-actions.tsx';
 import { MessageText } from './message-text.tsx';
@@ -14,6 +15,9 @@ import { continuesGroup, dayKey, excerpt } from './timeline.ts';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
+
+const forwardedFrom = ({ content }: Message) =>
+  content.type === 'text' || content.type === 'attachment' ? content.forwardedFrom : undefined;
 
 const RECEIPT_WORDS: Record<ReceiptState, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
 
@@ -119,6 +123,7 @@ export function MessageRow(props: {
   quote: JSX.Element | undefined;
   nameOf: (userId: string) => string;
   attachments: AttachmentStore;
+  onRemovePreview: () => void;
 }) {
   const { message } = props;
   const isNewDay = createMemo(() => !props.previous || dayKey(props.previous.createdAt) !== dayKey(message.createdAt));
@@ -154,6 +159,13 @@ export function MessageRow(props: {
               </p>
             </Show>
             {props.quote}
+            <Show when={forwardedFrom(message)}>
+              {(from) => (
+                <p class="mb-0.5 px-1 text-xs italic text-fg-muted" data-testid="forwarded-from">
+                  <span aria-hidden="true">↪ </span>Forwarded from {from().senderName ?? 'someone'}
+                </p>
+              )}
+            </Show>
             <div class="flex max-w-full items-end gap-1.5">
               <Show when={receipt()}>
                 {(mark) => <ReceiptMark receipt={mark()} isGroup={props.isGroup} nameOf={props.nameOf} />}
@@ -184,6 +196,9 @@ export function MessageRow(props: {
                 <MessageActions actions={props.actions} isMine={isMine()} reactions={props.reactions} />
               </Show>
             </div>
+            <Show when={message.linkPreview}>
+              {(preview) => <LinkPreviewCard preview={preview()} isMine={isMine()} onRemove={props.onRemovePreview} />}
+            </Show>
             <Show when={props.reactions}>
               {(reactions) => (
                 <ReactionBar

@@ -53,6 +53,8 @@ describe('who may do what with a message', () => {
     expect(canEdit(message('ada', deleted), 'ada')).toBe(false);
     // The server keeps files as they were sent; a caption is not edited either.
     expect(canEdit(message('ada', photo), 'ada')).toBe(false);
+    // What I forwarded are someone else's words.
+    expect(canEdit(message('ada', { ...text, forwardedFrom: { senderName: 'Bob' } }), 'ada')).toBe(false);
   });
 
   it('lets a member delete their own messages, and owners and admins anyone’s', () => {

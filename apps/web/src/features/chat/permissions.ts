@@ -13,12 +13,17 @@ export const canReplyTo = (message: Message) =>
 /** What people wrote or shared takes reactions, as it takes replies. */
 export const canReactTo = canReplyTo;
 
+/** What people wrote or shared can be saved for later, and forwarded elsewhere. */
+export const canSave = canReplyTo;
+export const canForward = canReplyTo;
+
 /** In a group its owner and admins pin; in a direct conversation both people do. */
 export const canPin = (message: Message, kind: ConversationKind, myRole: MemberRole) =>
   canReplyTo(message) && (kind === 'direct' || canManage(myRole));
 
-/** My own text messages, not yet deleted. */
-export const canEdit = (message: Message, myId: string) => message.senderId === myId && message.content.type === 'text';
+/** My own text messages, not yet deleted, and not forwarded (those are the original sender's words). */
+export const canEdit = (message: Message, myId: string) =>
+  message.senderId === myId && message.content.type === 'text' && !message.content.forwardedFrom;
 
 /**
  * My own messages (a file with them), or anyone's for those who run the

@@ -1,3 +1,6 @@
+// Shared by the server (the link a preview is made for) and the web app (the links it draws), so both
+// agree on what is a link.
+
 /** A web address found in message text: `text.slice(start, end)` is what is shown, `href` where it leads. */
 export type FoundLink = { start: number; end: number; href: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import { findLinks } from './linkify.ts';
+import { findLinks } from './links.ts';
 
 const shown = (text: string) => findLinks(text).map((link) => [text.slice(link.start, link.end), link.href]);
 
