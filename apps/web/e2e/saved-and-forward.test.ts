@@ -28,9 +28,10 @@ describe('saving and forwarding in the browser', () => {
     await saved.getByTestId('saved-message').getByText('The door code is 4321').waitFor();
     await saveScreenshot(ada.page, 'saved-1280-light');
     await saved.getByTestId('saved-message').getByRole('button').first().click();
-    // Its conversation opens at the message's address, with the message in view.
+    // Its conversation, loaded already, opens at the message's address, the message in view and focused (a link into
+    // another conversation used to be checked before that conversation was placed, and never again).
     await ada.page.waitForURL(/\/c\/[^/]+\/m\/2$/);
-    await row.waitFor();
+    await ada.page.waitForFunction(() => document.activeElement?.textContent === 'The door code is 4321');
 
     // Forwarded to the group: Bob sees whose words they are.
     await row.getByRole('button', { name: 'Message actions' }).click();

@@ -89,6 +89,8 @@ export function MessageList(props: {
   const [scroll, setScroll] = createSignal<ScrollState>(AT_NEWEST);
   /** The conversation whose view has been placed (at its first unread, or its newest): until then nothing is seen. */
   let placedIn: string | undefined;
+  // Tells the link below that a conversation was placed: it may have run before, in the same change of address.
+  const [placedCount, setPlacedCount] = createSignal(0);
   const nameOf = (userId: string) => (userId === props.myId ? 'You' : (props.names[userId] ?? 'Someone'));
   // Sent messages already in the timeline are not shown twice.
   const stillOutgoing = createMemo(() => {
@@ -170,6 +172,7 @@ export function MessageList(props: {
       }
       if (!ready || placedIn === conversationId) return;
       placedIn = conversationId;
+      setPlacedCount((count) => count + 1);
       dispatch({ type: 'opened', messages: props.messages, readUpTo: props.readUpTo, myId: props.myId });
       // A conversation too short to scroll sends no scroll event: what is on screen is seen now.
       reportSeen();
@@ -234,8 +237,8 @@ export function MessageList(props: {
   let link: { key: string; isShown: boolean; pagesLoaded: number } | undefined;
   createEffect(
     on(
-      [() => props.linkedSeq, isReady, () => props.messages[0]?.seq, () => props.isLoadingOlder],
-      ([seq, ready, oldest]) => {
+      [() => props.linkedSeq, placedCount, isReady, () => props.messages[0]?.seq, () => props.isLoadingOlder],
+      ([seq, , ready, oldest]) => {
         if (seq === undefined || !ready || placedIn !== props.conversationId || props.isLoadingOlder) return;
         const key = `${props.conversationId}/m/${seq}`;
         if (link?.key !== key) link = { key, isShown: false, pagesLoaded: 0 };
