@@ -58,3 +58,19 @@ export const text = (value: string) => ({ type: 'text' as const, text: value });
 
 let clientIds = 0;
 export const clientId = () => `c${Date.now()}-${++clientIds}`;
+
+/** Ada's group "Crew" with Bob (a member), holding `count` messages of Bob's ("note 0", "note 1", …). */
+export async function crewWithNotes(t: TestServer, count: number) {
+  const [ada, bob] = [await person(t), await person(t)];
+  const { id: conversationId } = await ada.api.conversations.createGroup.mutate({ title: 'Crew', memberIds: [bob.id] });
+  const seqs: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const sent = await bob.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: clientId(),
+      content: text(`note ${index}`),
+    });
+    seqs.push(sent.seq);
+  }
+  return { ada, bob, conversationId, seqs };
+}

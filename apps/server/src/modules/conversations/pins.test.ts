@@ -1,22 +1,21 @@
 import { describe, expect, it } from 'bun:test';
 import { PINS_PER_CONVERSATION_MAX } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
-import { backends, clientId, eventsOf, eventsOfKind, type Person, person, text } from '../../testing/people.ts';
+import {
+  backends,
+  clientId,
+  crewWithNotes,
+  eventsOf,
+  eventsOfKind,
+  type Person,
+  person,
+  text,
+} from '../../testing/people.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 
-/** Ada's group with Bob (a member), and `count` messages of Bob's in it. */
+/** Ada's group with Bob (a member), `count` messages of Bob's in it, and how each pins and lists. */
 async function groupWith(t: TestServer, count = 1) {
-  const [ada, bob] = [await person(t), await person(t)];
-  const { id: conversationId } = await ada.api.conversations.createGroup.mutate({ title: 'Crew', memberIds: [bob.id] });
-  const seqs: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const sent = await bob.api.messages.send.mutate({
-      conversationId,
-      clientMessageId: clientId(),
-      content: text(`note ${index}`),
-    });
-    seqs.push(sent.seq);
-  }
+  const { ada, bob, conversationId, seqs } = await crewWithNotes(t, count);
   const pin = (who: Person, seq: number) => who.api.messages.pin.mutate({ conversationId, seq });
   const unpin = (who: Person, seq: number) => who.api.messages.unpin.mutate({ conversationId, seq });
   const pinned = (who: Person) => who.api.messages.pinned.query({ conversationId });

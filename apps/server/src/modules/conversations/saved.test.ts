@@ -4,22 +4,21 @@ import { toAppError } from '@gopherchat/sdk';
 import { sql } from 'drizzle-orm';
 import { createManualClock, type ManualClock } from '../../platform/clock/index.ts';
 import { eventually } from '../../testing/eventually.ts';
-import { backends, clientId, eventsOf, eventsOfKind, type Person, person, text } from '../../testing/people.ts';
+import {
+  backends,
+  clientId,
+  crewWithNotes,
+  eventsOf,
+  eventsOfKind,
+  type Person,
+  person,
+  text,
+} from '../../testing/people.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
 
-/** Ada's group with Bob, holding `count` messages of Bob's. */
+/** Ada's group with Bob, holding `count` messages of Bob's, and how each saves and lists. */
 async function groupWith(t: TestServer, count: number) {
-  const [ada, bob] = [await person(t), await person(t)];
-  const { id: conversationId } = await ada.api.conversations.createGroup.mutate({ title: 'Crew', memberIds: [bob.id] });
-  const seqs: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const sent = await bob.api.messages.send.mutate({
-      conversationId,
-      clientMessageId: clientId(),
-      content: text(`note ${index}`),
-    });
-    seqs.push(sent.seq);
-  }
+  const { ada, bob, conversationId, seqs } = await crewWithNotes(t, count);
   const save = (who: Person, seq: number) => who.api.saved.save.mutate({ conversationId, seq });
   const savedSeqs = async (who: Person) => (await who.api.saved.list.query({})).items.map((item) => item.message.seq);
   return { ada, bob, conversationId, seqs, save, savedSeqs };

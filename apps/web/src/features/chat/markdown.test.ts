@@ -112,8 +112,38 @@ describe('parseMarkdown', () => {
     expect(parseMarkdown('```\n<b>*x*</b>')).toEqual([{ type: 'code-block', text: '<b>*x*</b>' }]);
   });
 
-  it('has no headings, images, HTML or bracket links: they stay as typed', () => {
-    const typed = '# title ![i](https://x.org/i.png) <b>hi</b> [x](https://example.com)';
+  it('links a label to the http(s) address after it, and never a label that reads as another address', () => {
+    expect(
+      inline('See [the plan](https://example.com/plan), or [Foo](https://en.wikipedia.org/wiki/Foo_(bar)).'),
+    ).toEqual([
+      text('See '),
+      { type: 'link', text: 'the plan', href: 'https://example.com/plan' },
+      text(', or '),
+      { type: 'link', text: 'Foo', href: 'https://en.wikipedia.org/wiki/Foo_(bar)' },
+      text('.'),
+    ]);
+    // Read as one address (brackets may be in one), which is not a valid one: no link at all.
+    expect(inline('[https://bank.example](https://evil.example)')).toEqual([
+      text('[https://bank.example](https://evil.example)'),
+    ]);
+    expect(inline('[bank.example https://bank.example ](https://evil.example)')).toEqual([
+      text('[bank.example '),
+      { type: 'link', text: 'https://bank.example', href: 'https://bank.example/' },
+      text(' ]('),
+      { type: 'link', text: 'https://evil.example', href: 'https://evil.example/' },
+      text(')'),
+    ]);
+    expect(inline('[x](javascript:alert(1)) [](https://example.com) [a\nb](https://example.com)')).toEqual([
+      text('[x](javascript:alert(1)) []('),
+      { type: 'link', text: 'https://example.com', href: 'https://example.com/' },
+      text(') [a\nb]('),
+      { type: 'link', text: 'https://example.com', href: 'https://example.com/' },
+      text(')'),
+    ]);
+  });
+
+  it('has no headings, images or HTML: they stay as typed', () => {
+    const typed = '# title ![i](https://x.org/i.png) <b>hi</b>';
     expect(plainTextOf(typed)).toBe(typed);
     expect(parseMarkdown('-not a list\n1.nor this')).toEqual([paragraph(text('-not a list\n1.nor this'))]);
   });

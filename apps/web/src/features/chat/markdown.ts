@@ -1,11 +1,10 @@
-import type { MessageContent } from '@gopherchat/api';
-import { findLinks } from '@gopherchat/api';
+import { type FoundLink, findLinks, type MessageContent } from '@gopherchat/api';
 
 /**
  * Light markdown for message bodies: **bold**, *italic* or _italic_,
- * ~~strike~~, `code`, fenced code blocks, > quotes, - and 1. lists, and
- * http(s) addresses as links. Nothing else: no headings, images, HTML or
- * `[text](url)` links; what is not markup here is shown as typed.
+ * ~~strike~~, `code`, fenced code blocks, > quotes, - and 1. lists,
+ * http(s) addresses as links, and `[text](https://…)` links. Nothing else:
+ * no headings, images or HTML; what is not markup here is shown as typed.
  *
  * This closed set of nodes is the sanitiser. The renderer turns each kind
  * into one fixed element and puts every string in as text, never as HTML,
@@ -28,6 +27,9 @@ export type BlockNode =
   | { type: 'quote'; children: BlockNode[] }
   | { type: 'bullet-list'; items: InlineNode[][] }
   | { type: 'numbered-list'; start: number; items: InlineNode[][] };
+
+/** A `[label](…)` longer than this is text: it bounds how far back a link looks for its label. */
+const LABEL_MAX_LENGTH = 200;
 
 /** Quotes inside quotes deeper than this are text: it bounds the work (each level reads its lines again) and the page's nesting. */
 const MAX_QUOTE_DEPTH = 4;
@@ -152,6 +154,29 @@ function codeText(raw: string): string {
 }
 
 /**
+ * The `[label](address)` links of a text, by where their `[` is: an address
+ * `findLinks` found, in parentheses right after a label on one line. A label
+ * that reads as an address itself stays text: it could pose as another
+ * address than the one it leads to.
+ */
+function labelledLinks(text: string, links: FoundLink[]): Map<number, { label: string; end: number; href: string }> {
+  const found = new Map<number, { label: string; end: number; href: string }>();
+  for (const link of links) {
+    if (text[link.end] !== ')' || text.slice(link.start - 2, link.start) !== '](') continue;
+    const close = link.start - 2;
+    const floor = Math.max(0, close - LABEL_MAX_LENGTH);
+    let open = close - 1;
+    while (open >= floor && text[open] !== '[' && text[open] !== ']' && text[open] !== '\n') open--;
+    // `![alt](…)` is an image in markdown, and there are none here: it stays as typed.
+    if (open < floor || text[open] !== '[' || text[open - 1] === '!') continue;
+    const label = text.slice(open + 1, close);
+    if (label.trim() === '' || findLinks(label).length > 0) continue;
+    found.set(open, { label, end: link.end + 1, href: link.href });
+  }
+  return found;
+}
+
+/**
  * One pass over the text: code spans and links become atoms (markers inside
  * them mean nothing), backslash escapes become their character, and runs of
  * `*`, `_` or `~` become delimiters that may open or close.
@@ -159,6 +184,7 @@ function codeText(raw: string): string {
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   const links = findLinks(text);
+  const labelled = labelledLinks(text, links);
   const backticks = backtickRuns(text);
   let nextLink = 0;
   let nextBacktick = 0;
@@ -173,6 +199,13 @@ function tokenize(text: string): Token[] {
   let at = 0;
   while (at < text.length) {
     const char = text[at] as string;
+    const labelledLink = char === '[' ? labelled.get(at) : undefined;
+    if (labelledLink) {
+      endText(at);
+      tokens.push({ kind: 'atom', node: { type: 'link', text: labelledLink.label, href: labelledLink.href } });
+      at = plainFrom = labelledLink.end;
+      continue;
+    }
     while (nextLink < links.length && (links[nextLink] as (typeof links)[number]).start < at) nextLink++;
     const link = links[nextLink];
     if (link?.start === at) {

@@ -13,6 +13,8 @@ function renderInline(node: InlineNode): JSX.Element {
       return (
         <a
           href={node.href}
+          // A labelled link says where it leads on hover, as its address would.
+          title={node.text === node.href ? undefined : node.href}
           target="_blank"
           rel="noopener noreferrer"
           class="underline underline-offset-2 hover:decoration-2"
