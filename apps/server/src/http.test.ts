@@ -146,7 +146,7 @@ describe('HTTP surface', () => {
         'default-src': ["'self'"],
         'script-src': ["'self'"],
         'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:', store as string],
+        'img-src': ["'self'", 'data:', 'blob:', store as string],
         'media-src': ["'self'", store as string],
         'connect-src': ["'self'", store as string],
         'object-src': ["'none'"],
@@ -200,7 +200,7 @@ describe('HTTP surface', () => {
     });
     const page = await fetch(new URL('/', t.url));
     const policy = directivesOf(page.headers.get('content-security-policy'));
-    expect(policy['img-src']).toEqual(["'self'", 'data:', 'https://media.example.com']);
+    expect(policy['img-src']).toEqual(["'self'", 'data:', 'blob:', 'https://media.example.com']);
     expect(policy['media-src']).toEqual(["'self'", 'https://media.example.com']);
     expect(policy['connect-src']).toEqual(["'self'", 'https://media.example.com']);
     for (const response of [page, await fetch(new URL('/healthz', t.url))]) {

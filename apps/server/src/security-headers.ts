@@ -55,8 +55,9 @@ function webAppPolicy(storeOrigins: readonly string[], inline: InlineHashes): st
     // Solid sets style properties through the CSSOM, which style-src does not govern; `style` attributes and
     // <style> elements written in HTML it does.
     `style-src 'self' ${inline.styles.join(' ')}`,
-    // data: for the blurred placeholders decoded from ThumbHashes (features/attachments/placeholder.ts).
-    `img-src 'self' data: ${store}`,
+    // data: for the blurred placeholders decoded from ThumbHashes (features/attachments/placeholder.ts); blob: for
+    // previews of the images someone picked, before they are sent (features/attachments/send-files-dialog.tsx).
+    `img-src 'self' data: blob: ${store}`,
     `media-src 'self' ${store}`,
     // 'self' matches ws: and wss: to this host too (CSP Level 3), which is where the app's WebSocket goes.
     `connect-src 'self' ${store}`,

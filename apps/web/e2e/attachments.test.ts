@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'bun:test';
 import { ATTACHMENT_MAX_BYTES, MESSAGE_TEXT_MAX_LENGTH } from '@gopherchat/api';
 import { testMp3, testMp4, testPhoto } from '@gopherchat/server/testing';
-import { attach, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
+import {
+  attach,
+  filesToSend,
+  saveScreenshot,
+  sendPickedFiles,
+  startConversation,
+  useWebApp,
+  write,
+} from './browser.ts';
 
 /** Sharing files in real browsers, against the server serving the built web app and its embedded object store. */
 describe('sharing files in the browser', () => {
@@ -99,6 +107,10 @@ describe('sharing files in the browser', () => {
     });
     await expect(whole.count()).resolves.toBe(1);
     await expect(bob.page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe('Close');
+    // Saved from there: the same clean copy, with a header that makes the browser save it.
+    const downloadLink = lightbox.getByRole('link', { name: 'Download' });
+    const downloaded = await fetch((await downloadLink.getAttribute('href')) ?? '');
+    expect(downloaded.headers.get('content-disposition')).toStartWith('attachment; filename="trip.jpg"');
     await saveScreenshot(bob.page, 'attachments-lightbox');
     await bob.page.keyboard.press('Escape');
     await lightbox.waitFor({ state: 'hidden' });
@@ -114,6 +126,8 @@ describe('sharing files in the browser', () => {
         list.dispatchEvent(new DragEvent(type, { dataTransfer: files, bubbles: true, cancelable: true }));
       }
     });
+    await filesToSend(ada.page).getByText('menu.pdf').waitFor();
+    await sendPickedFiles(ada.page);
     const card = bob.page.getByTestId('message-list').getByTestId('attachment-file').filter({ hasText: 'menu.pdf' });
     await card.getByText('18 bytes').waitFor();
     const download = card.getByRole('link', { name: 'Download menu.pdf' });
@@ -162,7 +176,7 @@ describe('sharing files in the browser', () => {
     await adasClip.scrollIntoViewIfNeeded();
     await saveScreenshot(ada.page, 'attachments-media-light');
 
-    // A pasted image takes what was being written as its caption, markdown and all.
+    // A pasted image is shown before it goes, with what was being written as its caption, markdown and all.
     const field = ada.page.getByRole('textbox', { name: 'Message' });
     await field.fill('Sunset, **pasted**');
     const pasted = Buffer.from(await testPhoto(300, 200)).toString('base64');
@@ -174,6 +188,12 @@ describe('sharing files in the browser', () => {
         new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }),
       );
     }, pasted);
+    const step = filesToSend(ada.page);
+    // A preview drawn from the picked file itself (decorative: its name is beside it).
+    await step.locator('img[src^="blob:"]').waitFor();
+    await expect(step.getByRole('textbox', { name: 'Caption' }).inputValue()).resolves.toBe('Sunset, **pasted**');
+    await saveScreenshot(ada.page, 'send-files-1280-light');
+    await sendPickedFiles(ada.page);
     await expect(field.inputValue()).resolves.toBe('');
     const captioned = bob.page.getByTestId('message-list').getByTestId('message').filter({ hasText: 'Sunset, pasted' });
     await captioned.getByRole('img', { name: 'Sunset, pasted' }).waitFor();
@@ -195,22 +215,25 @@ describe('sharing files in the browser', () => {
       if (request.url().includes('attachments.')) asked.push(request.url());
     });
 
-    await attach(cat.page, [
-      { name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ not for sharing') },
-      { name: 'film.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(ATTACHMENT_MAX_BYTES + 1) },
-    ]);
-    const refusals = cat.page.getByTestId('pending-uploads').getByRole('alert');
-    await refusals
-      .filter({ hasText: '“setup.exe” cannot be shared: only images, PDF, ZIP, text, MP3, Ogg and MP4 files can.' })
+    await attach(
+      cat.page,
+      [
+        { name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ not for sharing') },
+        { name: 'film.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(ATTACHMENT_MAX_BYTES + 1) },
+      ],
+      { isSent: false },
+    );
+    // Said before anything goes, and nothing to send.
+    const step = filesToSend(cat.page);
+    await step
+      .getByText('“setup.exe” cannot be shared: only images, PDF, ZIP, text, MP3, Ogg and MP4 files can.')
       .waitFor();
-    await refusals.filter({ hasText: '“film.mp4” is too large: files can be at most 25 MB.' }).waitFor();
-    // Nothing here to try again: only to dismiss.
-    await expect(cat.page.getByRole('button', { name: /^Retry sharing/ }).count()).resolves.toBe(0);
+    await step.getByText('“film.mp4” is too large: files can be at most 25 MB.').waitFor();
+    await expect(step.getByRole('button', { name: 'Send', exact: true }).isDisabled()).resolves.toBe(true);
+    await cat.page.emulateMedia({ colorScheme: 'dark' });
     await saveScreenshot(cat.page, 'attachments-refused');
-
-    await cat.page.getByRole('button', { name: 'Dismiss setup.exe' }).click();
-    await cat.page.getByRole('button', { name: 'Dismiss film.mp4' }).click();
-    await cat.page.getByTestId('pending-uploads').waitFor({ state: 'detached' });
+    await step.getByRole('button', { name: 'Cancel' }).click();
+    await step.waitFor({ state: 'hidden' });
     expect(asked).toEqual([]);
     await expect(cat.page.getByTestId('message-list').getByTestId('message').count()).resolves.toBe(0);
     await cat.context.close();

@@ -194,11 +194,26 @@ export async function write(page: Page, text: string) {
   await page.getByRole('textbox', { name: 'Message' }).press('Enter');
 }
 
-/** Picks files with the composer's paperclip, as a person would. */
-export async function attach(page: Page, files: Array<{ name: string; mimeType: string; buffer: Buffer }>) {
+/** The step that shows picked files before they go. */
+export const filesToSend = (page: Page) => page.getByRole('dialog', { name: /^Send (a file|\d+ files)$/ });
+
+/** Sends the files shown in the step before sending, with the caption it has. */
+export async function sendPickedFiles(page: Page) {
+  const dialog = filesToSend(page);
+  await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** Picks files with the composer's paperclip and, unless told not to, sends them, as a person would. */
+export async function attach(
+  page: Page,
+  files: Array<{ name: string; mimeType: string; buffer: Buffer }>,
+  options: { isSent?: boolean } = {},
+) {
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Attach files' }).click();
   await (await chooser).setFiles(files);
+  if (options.isSent ?? true) await sendPickedFiles(page);
 }
 
 /** The list entry of the message that says exactly `text`, with its quote, actions, reactions and marks. */

@@ -230,7 +230,8 @@ describe('chat in the browser', () => {
       'Answering you',
       'This message was deleted.',
     ]);
-    // On someone else's message in a direct conversation: reactions, replying, copying and pinning, no more.
+    // On someone else's message in a direct conversation: reactions, replying, copying, forwarding, saving and
+    // pinning, no more.
     const adasRow = messageRowOf(bob.page, 'Hello Bob, edited');
     await adasRow.hover();
     await adasRow.getByRole('button', { name: 'Message actions' }).click();
@@ -239,6 +240,8 @@ describe('chat in the browser', () => {
       'Reply',
       'Copy text',
       'Copy link',
+      'Forward…',
+      'Save for later',
       'Pin',
     ]);
     await bob.page.keyboard.press('Escape');

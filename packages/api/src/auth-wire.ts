@@ -1,6 +1,8 @@
 // What auth sends over the wire: types and constants, free of zod so the web app's
 // main bundle can import them without the validator.
 
+import type { UserStatus } from './users-wire.ts';
+
 /**
  * What a person may do on the whole server. An `admin` may post
  * announcements; everyone reads them. The first account created on a server
@@ -15,6 +17,8 @@ export interface Me {
   email: string;
   displayName: string;
   avatarKey: string | null;
+  /** My status, as others see it (see UserProfile). */
+  status?: UserStatus;
   createdAt: string;
   /**
    * As of sign-in, refresh or `auth.me`: for showing what the person may do.

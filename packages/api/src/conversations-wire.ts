@@ -57,9 +57,9 @@ export interface AttachmentLinks extends AttachmentStatus {
   /** Null while an image is still being processed: until then the only copy still has its EXIF (camera, location). */
   url: string | null;
   /**
-   * For audio and video, whose `url` plays in the page: the same file with
-   * a header that makes the browser save it. Null for other files, whose
-   * `url` already downloads (and for images, which are shown).
+   * For images, audio and video, whose `url` shows or plays in the page:
+   * the same file with a header that makes the browser save it (an image's
+   * once processed). Null for other files, whose `url` already downloads.
    */
   downloadUrl: string | null;
   thumbnailUrl: string | null;

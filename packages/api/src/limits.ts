@@ -15,6 +15,10 @@ export const PASSWORD_MIN_SCORE = 3;
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;
 export const DISPLAY_NAME_MAX_LENGTH = 64;
+/** Longest status text ("In a meeting until 3"). */
+export const STATUS_TEXT_MAX_LENGTH = 100;
+/** How far ahead a status may be set to clear itself. */
+export const STATUS_MAX_DAYS = 31;
 
 /** Longest message text, in characters (after trimming). */
 export const MESSAGE_TEXT_MAX_LENGTH = 4000;

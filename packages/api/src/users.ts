@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZDisplayName } from './auth.ts';
-import { ZId } from './conversations.ts';
-import { USER_PROFILES_MAX } from './limits.ts';
+import { ZEmoji, ZId } from './conversations.ts';
+import { STATUS_TEXT_MAX_LENGTH, USER_PROFILES_MAX } from './limits.ts';
 
 export const ZFindUserInput = z.object({ username: z.string().trim().min(1).max(64) });
 
@@ -16,3 +16,15 @@ export const ZUserProfilesInput = z.object({
 
 export const ZUpdateProfileInput = z.object({ displayName: ZDisplayName });
 export type TUpdateProfileInput = z.infer<typeof ZUpdateProfileInput>;
+
+/** A status to show until `expiresAt` (checked against the server's clock: in the future, within STATUS_MAX_DAYS). */
+export const ZSetStatusInput = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1, 'Write a status, or clear it.')
+    .max(STATUS_TEXT_MAX_LENGTH, `A status has at most ${STATUS_TEXT_MAX_LENGTH} characters.`),
+  emoji: ZEmoji.nullable(),
+  expiresAt: z.iso.datetime({ offset: true, message: 'That time is not valid.' }).nullable(),
+});
+export type TSetStatusInput = z.infer<typeof ZSetStatusInput>;

@@ -48,6 +48,10 @@ export const users = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true, mode: 'date' }),
     displayName: text('display_name').notNull(),
     avatarKey: text('avatar_key'),
+    /** A status they set ("In a meeting"), with an emoji, until `status_expires_at` (null: until cleared). */
+    statusText: text('status_text'),
+    statusEmoji: text('status_emoji'),
+    statusExpiresAt: timestamp('status_expires_at', { withTimezone: true, mode: 'date' }),
     /** Read from here on every privileged request, so a revocation bites at once (never only from a token). */
     role: userRole('role').notNull().default('member'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

@@ -224,11 +224,18 @@ export const changePassword = (currentPassword: string, newPassword: string) =>
 export function adoptProfile(profile: UserProfile) {
   const state = session();
   if (state.status !== 'signed-in' || state.user.id !== profile.id) return;
-  const { displayName, username, avatarKey } = profile;
-  const user: Me = { ...state.user, displayName, username, avatarKey };
+  const { displayName, username, avatarKey, status } = profile;
+  const { status: _previous, ...unchanged } = state.user;
+  const user: Me = { ...unchanged, displayName, username, avatarKey, ...(status && { status }) };
   localStorage.setItem(REMEMBERED_USER_KEY, JSON.stringify(user));
   setSession({ status: 'signed-in', user });
 }
+
+/** Sets what others see I am up to, until `expiresAt` (null: until cleared). */
+export const setMyStatus = (input: { text: string; emoji: string | null; expiresAt: string | null }) =>
+  attempt(async () => adoptProfile(await gopher.api.users.setStatus.mutate(input)));
+
+export const clearMyStatus = () => attempt(async () => adoptProfile(await gopher.api.users.clearStatus.mutate()));
 
 /** Changes the name others see me by. */
 export const changeDisplayName = (displayName: string) =>

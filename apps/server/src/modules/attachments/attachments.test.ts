@@ -73,6 +73,10 @@ describe.each(backends)('attachments over $name', ({ database, bus }) => {
     const served = await sharp(new Uint8Array(await download.arrayBuffer())).metadata();
     expect(served).toMatchObject({ width: 1200, height: 800, format: 'jpeg' });
     expect(served.exif).toBeUndefined();
+    // Shown in the page, and saved with a link of its own: the same clean copy.
+    const saved = await fetch(links?.downloadUrl ?? '');
+    expect(saved.headers.get('content-disposition')).toStartWith('attachment; filename="Holiday.jpg"');
+    expect((await sharp(new Uint8Array(await saved.arrayBuffer())).metadata()).exif).toBeUndefined();
 
     const thumbnail = await sharp(
       new Uint8Array(await (await fetch(links?.thumbnailUrl ?? '')).arrayBuffer()),

@@ -351,8 +351,12 @@ export function createAttachmentService(deps: {
               isImage && row.state !== 'ready'
                 ? null
                 : await link(row.objectKey, row.contentType, isInline ? 'inline' : 'attachment'),
-            // What plays in place can still be saved, with a link of its own.
-            downloadUrl: isMedia ? await link(row.objectKey, row.contentType, 'attachment') : null,
+            // What is shown or plays in place can still be saved, with a link of its own (an image once processed:
+            // before that its only copy still has its EXIF).
+            downloadUrl:
+              isMedia || (isImage && row.state === 'ready')
+                ? await link(row.objectKey, row.contentType, 'attachment')
+                : null,
             thumbnailUrl: row.thumbnailKey ? await link(row.thumbnailKey, 'image/webp', 'inline') : null,
             expiresAt,
           };

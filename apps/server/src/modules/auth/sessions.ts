@@ -50,6 +50,13 @@ function toMe(user: UserRow): Me {
     email: user.email,
     displayName: user.displayName,
     avatarKey: user.avatarKey,
+    ...(user.statusText !== null && {
+      status: {
+        text: user.statusText,
+        emoji: user.statusEmoji,
+        expiresAt: user.statusExpiresAt?.toISOString() ?? null,
+      },
+    }),
     createdAt: user.createdAt.toISOString(),
     role: user.role,
   };

@@ -8,7 +8,27 @@ const profileColumns = {
   username: users.username,
   displayName: users.displayName,
   avatarKey: users.avatarKey,
+  statusText: users.statusText,
+  statusEmoji: users.statusEmoji,
+  statusExpiresAt: users.statusExpiresAt,
 };
+
+type ProfileRow = { [Key in keyof typeof profileColumns]: (typeof profileColumns)[Key]['_']['data'] | null } & {
+  id: string;
+  username: string;
+  displayName: string;
+};
+
+/** A profile as the wire has it: the status only when one is set (expired ones are left out where it is read). */
+function toProfile(row: ProfileRow): UserProfile {
+  const { statusText, statusEmoji, statusExpiresAt, ...profile } = row;
+  return statusText === null
+    ? profile
+    : {
+        ...profile,
+        status: { text: statusText, emoji: statusEmoji, expiresAt: statusExpiresAt?.toISOString() ?? null },
+      };
+}
 
 /** `text` matched literally at the start of a LIKE pattern: its own % and _ are not wildcards. */
 function startsWithPattern(text: string): string {
@@ -40,7 +60,7 @@ export function createUserRepo(db: Database) {
   return {
     async profilesByIds(ids: string[]): Promise<UserProfile[]> {
       if (ids.length === 0) return [];
-      return db.select(profileColumns).from(users).where(inArray(users.id, ids));
+      return (await db.select(profileColumns).from(users).where(inArray(users.id, ids))).map(toProfile);
     },
 
     async profileByUsername(username: string): Promise<UserProfile | undefined> {
@@ -49,10 +69,11 @@ export function createUserRepo(db: Database) {
         .from(users)
         .where(eq(sql`lower(${users.username})`, username.toLowerCase()))
         .limit(1);
-      return row;
+      return row && toProfile(row);
     },
 
-    search: (query: string, limit: number): Promise<UserProfile[]> => searchQuery(db, query, limit),
+    search: async (query: string, limit: number): Promise<UserProfile[]> =>
+      (await searchQuery(db, query, limit)).map(toProfile),
 
     async updateDisplayName(id: string, displayName: string, at: Date): Promise<UserProfile | undefined> {
       const [row] = await db
@@ -60,7 +81,26 @@ export function createUserRepo(db: Database) {
         .set({ displayName, updatedAt: at })
         .where(eq(users.id, id))
         .returning(profileColumns);
-      return row;
+      return row && toProfile(row);
+    },
+
+    /** Sets the status, or clears it (`status` null). */
+    async setStatus(
+      id: string,
+      status: { text: string; emoji: string | null; expiresAt: Date | null } | null,
+      at: Date,
+    ) {
+      const [row] = await db
+        .update(users)
+        .set({
+          statusText: status?.text ?? null,
+          statusEmoji: status?.emoji ?? null,
+          statusExpiresAt: status?.expiresAt ?? null,
+          updatedAt: at,
+        })
+        .where(eq(users.id, id))
+        .returning(profileColumns);
+      return row && toProfile(row);
     },
   };
 }

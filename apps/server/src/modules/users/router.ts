@@ -1,4 +1,10 @@
-import { ZFindUserInput, ZSearchUsersInput, ZUpdateProfileInput, ZUserProfilesInput } from '@gopherchat/api';
+import {
+  ZFindUserInput,
+  ZSearchUsersInput,
+  ZSetStatusInput,
+  ZUpdateProfileInput,
+  ZUserProfilesInput,
+} from '@gopherchat/api';
 import { protectedProcedure, router } from '../../trpc/init.ts';
 
 export const usersRouter = router({
@@ -10,4 +16,8 @@ export const usersRouter = router({
   updateProfile: protectedProcedure
     .input(ZUpdateProfileInput)
     .mutation(({ ctx, input }) => ctx.services.users.updateProfile(ctx.auth.userId, input)),
+  setStatus: protectedProcedure
+    .input(ZSetStatusInput)
+    .mutation(({ ctx, input }) => ctx.services.users.setStatus(ctx.auth.userId, input)),
+  clearStatus: protectedProcedure.mutation(({ ctx }) => ctx.services.users.clearStatus(ctx.auth.userId)),
 });

@@ -3,8 +3,9 @@ import { createSteadySource } from './steady-source.ts';
 import type { AttachmentStore } from './store.ts';
 
 /**
- * An image shown whole, over the page: a native modal dialog, so the page
- * behind is inert (focus stays inside) and Escape closes it. The focus goes
+ * An image shown whole, over the page, with a way to save it: a native
+ * modal dialog, so the page behind is inert (focus stays inside) and Escape
+ * closes it. The focus goes
  * back to the image that opened it. It lives outside the message list's
  * rows, which come and go as the list scrolls.
  */
@@ -47,7 +48,19 @@ export function Lightbox(props: { store: AttachmentStore }) {
       <Show when={image()}>
         {(current) => (
           <figure class="flex flex-col items-center gap-3">
-            <div class="flex w-full justify-end">
+            <div class="flex w-full justify-end gap-2">
+              {/* The clean copy, with a header that makes the browser save it (the store is another origin). */}
+              <Show when={props.store.state.links[current().attachmentId]?.links?.downloadUrl}>
+                {(href) => (
+                  <a
+                    href={href()}
+                    class="btn bg-white/10 px-3 text-white hover:bg-white/20"
+                    data-testid="lightbox-download"
+                  >
+                    Download
+                  </a>
+                )}
+              </Show>
               <button
                 ref={closeButton}
                 type="button"

@@ -43,8 +43,8 @@ const describeTarget = (target: ComposerTarget) =>
  * text takes the field's place, Enter saves, Escape cancels, and the draft
  * comes back afterwards. Editing is not announced as typing.
  *
- * Files are attached with the paperclip or pasted; what was being written
- * goes with them as their caption.
+ * Files are attached with the paperclip or pasted, through a step that
+ * shows them before they go; what was being written becomes their caption.
  *
  * Nothing written is ever cut: near the limit a counter shows, and over it
  * the message cannot be sent until it is shortened, or it goes as a text
@@ -57,7 +57,10 @@ export function Composer(props: {
   drafts: DraftStore;
   onSend: (text: string, replyToSeq?: number) => void;
   onEdit: (seq: number, text: string) => void;
+  /** Sends files at once: a text too long for a message, as a file. */
   onAttach: (files: File[], caption: string | undefined) => void;
+  /** Shows picked files before they go, with `caption` to send with them; `taken` empties the field once they do. */
+  onPickFiles: (files: File[], caption: string, taken: (() => void) | undefined) => void;
   /** The reply was sent, the edit saved, or either cancelled. */
   onTargetDone: () => void;
   onTyping: (conversationId: string, isTyping: boolean) => void;
@@ -182,10 +185,8 @@ export function Composer(props: {
     if (!field || isEditing()) return;
     const text = field.value.trim();
     // Too long for a caption, the text stays to be sent as a message of its own.
-    const caption = text !== '' && text.length <= ATTACHMENT_CAPTION_MAX_LENGTH ? text : undefined;
-    props.onAttach(files, caption);
-    if (caption === undefined) return;
-    clear();
+    const isCaption = text !== '' && text.length <= ATTACHMENT_CAPTION_MAX_LENGTH;
+    props.onPickFiles(files, isCaption ? text : '', isCaption ? clear : undefined);
   };
 
   return (

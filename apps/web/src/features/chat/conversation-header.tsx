@@ -1,6 +1,13 @@
-import type { ConversationSummary, Member, UserPresence } from '@gopherchat/api';
-import { createSignal, type JSX, onCleanup } from 'solid-js';
+import {
+  type ConversationSummary,
+  liveStatusOf,
+  type Member,
+  type UserPresence,
+  type UserStatus,
+} from '@gopherchat/api';
+import { createSignal, type JSX, onCleanup, Show } from 'solid-js';
 import { BackToConversations } from '../../lib/ui/back-to-conversations.tsx';
+import { statusLine } from '../status/status-times.ts';
 import { describePresence } from './last-seen.ts';
 
 /** "last seen 5 min ago" goes stale by itself: the clock is read again this often. */
@@ -16,6 +23,8 @@ export function ConversationHeader(props: {
   conversation: ConversationSummary;
   members: Record<string, Member>;
   presence: Record<string, UserPresence>;
+  /** Statuses people set, by user id (the peer's shows in a direct conversation). */
+  statuses: Record<string, UserStatus | null>;
   onBack: () => void;
   /** What can be done with the conversation (a group's settings), at the header's end. */
   children?: JSX.Element;
@@ -36,6 +45,12 @@ export function ConversationHeader(props: {
     return online > 0 ? `${count}, ${online} online` : count;
   };
 
+  const peerStatus = () => {
+    const peerId = props.conversation.peer?.userId;
+    const status = peerId ? props.statuses[peerId] : undefined;
+    return status ? liveStatusOf({ status }, now()) : undefined;
+  };
+
   return (
     <header class="flex items-center gap-3 border-b border-line px-4 py-3">
       <BackToConversations onBack={props.onBack} class="md:hidden" />
@@ -43,8 +58,9 @@ export function ConversationHeader(props: {
         <h2 class="truncate font-semibold" data-testid="conversation-title">
           {props.conversation.title}
         </h2>
-        <p class="text-xs text-fg-muted" data-testid="conversation-status">
+        <p class="truncate text-xs text-fg-muted" data-testid="conversation-status">
           {status()}
+          <Show when={peerStatus()}>{(set) => <span data-testid="peer-status"> · {statusLine(set())}</span>}</Show>
         </p>
       </div>
       {props.children}

@@ -5,6 +5,7 @@ import { messageLink, navigate } from '../../lib/router.ts';
 import { connectionState } from '../../lib/session.ts';
 import { FileDropZone } from '../attachments/file-drop-zone.tsx';
 import { PendingUploads } from '../attachments/pending-uploads.tsx';
+import { createSendFilesDialog } from '../attachments/send-files-dialog.tsx';
 import { createEmojiPicker } from '../emoji/emoji-picking.tsx';
 import { Composer, type ComposerTarget } from './composer.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
@@ -53,6 +54,12 @@ export function ConversationPane(props: {
   const names = createMemo(() => ({ ...chat.people.names, ...timeline()?.names }));
   const nameOf = (userId: string) => names()[userId] ?? 'Someone';
   const emojiPicker = createEmojiPicker(chat.emoji);
+  const sendingFiles = createSendFilesDialog({
+    onSend: (files, caption) => {
+      const id = state.activeId;
+      if (id) chat.attachments.attach(id, files, caption);
+    },
+  });
   const forwarding = createForwardDialog({
     conversations: chat.conversationList,
     onForward: (message, toConversationId) => void chat.forward(message, toConversationId),
@@ -99,6 +106,11 @@ export function ConversationPane(props: {
       () => setComposerTarget(undefined),
     ),
   );
+  // The peer's profile, for the status they set (their name comes with the conversation).
+  createEffect(() => {
+    const peerId = active()?.peer?.userId;
+    if (peerId) chat.people.want([peerId]);
+  });
   // A message deleted (here or elsewhere) while being edited has nothing left to edit.
   createEffect(() => {
     const target = composerTarget();
@@ -115,15 +127,13 @@ export function ConversationPane(props: {
       >
         {(conversation) => (
           // Files dropped anywhere on the conversation are shared in it.
-          <FileDropZone
-            class="flex min-h-0 flex-1 flex-col"
-            onFiles={(files) => chat.attachments.attach(conversation().id, files)}
-          >
+          <FileDropZone class="flex min-h-0 flex-1 flex-col" onFiles={(files) => sendingFiles.open(files, '')}>
             <ConversationHeader
               myId={props.me.id}
               conversation={conversation()}
               members={timeline()?.members ?? {}}
               presence={state.presence}
+              statuses={chat.people.statuses}
               onBack={props.onBack}
             >
               <PinsDialog
@@ -140,6 +150,8 @@ export function ConversationPane(props: {
                   conversation={conversation()}
                   members={timeline()?.members ?? {}}
                   presence={state.presence}
+                  statuses={chat.people.statuses}
+                  wantProfiles={chat.people.want}
                   onRename={(title) => chat.renameGroup(conversation().id, title)}
                   onAdd={(userIds) => chat.addMembers(conversation().id, userIds)}
                   changes={{
@@ -217,6 +229,7 @@ export function ConversationPane(props: {
               onSend={(text, replyToSeq) => chat.send(conversation().id, text, replyToSeq)}
               onEdit={(seq, text) => void chat.edit(conversation().id, seq, text)}
               onAttach={(files, caption) => chat.attachments.attach(conversation().id, files, caption)}
+              onPickFiles={sendingFiles.open}
               onTargetDone={() => setComposerTarget(undefined)}
               onTyping={chat.signalTyping}
               emoji={{ prefs: chat.emoji, pick: emojiPicker.open }}
@@ -230,6 +243,7 @@ export function ConversationPane(props: {
       </Show>
       <emojiPicker.Popover />
       <forwarding.Dialog />
+      <sendingFiles.Dialog />
     </section>
   );
 }

@@ -1,5 +1,6 @@
-import type { Member, MemberRole } from '@gopherchat/api';
+import type { Member, MemberRole, UserStatus } from '@gopherchat/api';
 import { createSignal, For, Show } from 'solid-js';
+import { statusLine } from '../status/status-times.ts';
 import type { PresenceStatus } from './last-seen.ts';
 import { canMakeAdmin, canMakeOwner, canRemove, canRemoveAdmin } from './permissions.ts';
 
@@ -41,6 +42,8 @@ export function GroupMemberRow(props: {
   myId: string;
   myRole: MemberRole;
   presence: PresenceStatus;
+  /** What they say they are up to, if anything. */
+  status: UserStatus | undefined;
   changes: MemberChanges;
   onError: (message: string | undefined) => void;
 }) {
@@ -116,6 +119,9 @@ export function GroupMemberRow(props: {
         <span class="min-w-0 flex-1 truncate">
           <span class="font-medium">{name()}</span>
           {isMe() ? ' (you)' : ''} <span class="text-fg-muted">@{props.member.username}</span>
+          <Show when={props.status}>
+            {(status) => <span class="block truncate text-xs text-fg-muted">{statusLine(status())}</span>}
+          </Show>
         </span>
         <span class="flex-none text-xs text-fg-muted">{ROLE_NAMES[props.member.role]}</span>
         <Show when={actions().length > 0}>

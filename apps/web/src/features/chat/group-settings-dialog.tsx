@@ -1,10 +1,12 @@
 import {
   CONVERSATION_TITLE_MAX_LENGTH,
   type ConversationSummary,
+  liveStatusOf,
   type Member,
   type MemberRole,
   type UserPresence,
   type UserProfile,
+  type UserStatus,
 } from '@gopherchat/api';
 import { createMemo, createSignal, For, Show } from 'solid-js';
 import { DialogHeader } from '../../lib/ui/dialog-header.tsx';
@@ -30,6 +32,9 @@ export function GroupSettingsDialog(props: {
   conversation: ConversationSummary;
   members: Record<string, Member>;
   presence: Record<string, UserPresence>;
+  /** Statuses people set, by user id, and a way to ask for those not known yet. */
+  statuses: Record<string, UserStatus | null>;
+  wantProfiles: (userIds: string[]) => void;
   onRename: (title: string) => Promise<string | undefined>;
   onAdd: (userIds: string[]) => Promise<string | undefined>;
   changes: MemberChanges;
@@ -78,6 +83,8 @@ export function GroupSettingsDialog(props: {
     rename.clearError();
     add.clearError();
     leave.clearError();
+    // Their statuses: the member list brings names, not what people set.
+    props.wantProfiles(memberIds());
     setIsOpen(true);
     dialog?.showModal();
   };
@@ -124,6 +131,7 @@ export function GroupSettingsDialog(props: {
                       presence={
                         member.userId === props.myId ? 'online' : presenceStatusOf(props.presence[member.userId])
                       }
+                      status={liveStatusOf({ status: props.statuses[member.userId] ?? undefined }, Date.now())}
                       changes={props.changes}
                       onError={setMemberError}
                     />

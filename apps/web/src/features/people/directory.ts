@@ -1,5 +1,5 @@
-import type { Message, UserProfile } from '@gopherchat/api';
-import { onCleanup, untrack } from 'solid-js';
+import type { Message, UserProfile, UserStatus } from '@gopherchat/api';
+import { batch, onCleanup, untrack } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import { createProfileLookup } from './profile-lookup.ts';
 
@@ -22,8 +22,9 @@ export function userIdsNamedIn(messages: readonly Message[]): Set<string> {
 
 /**
  * Display names by user id, for people a conversation no longer lists (they
- * left, or were removed) and so never come with its members. Names the
- * screen needs are `want`ed; the unknown ones are looked up in batches.
+ * left, or were removed) and so never come with its members, and the
+ * statuses people set. What the screen needs is `want`ed; the unknown ones
+ * are looked up in batches.
  * Live profile edits are `learn`ed. Lives as long as its owner.
  */
 export function createPeopleDirectory(deps: {
@@ -33,13 +34,22 @@ export function createPeopleDirectory(deps: {
   later(ms: number, run: () => unknown): void;
 }) {
   const [names, setNames] = createStore<Record<string, string>>({});
+  // Null: known to have none (absent: not known yet).
+  const [statuses, setStatuses] = createStore<Record<string, UserStatus | null>>({});
 
   function learn(profiles: readonly UserProfile[]) {
-    setNames(
-      produce((draft) => {
-        for (const profile of profiles) draft[profile.id] = profile.displayName;
-      }),
-    );
+    batch(() => {
+      setNames(
+        produce((draft) => {
+          for (const profile of profiles) draft[profile.id] = profile.displayName;
+        }),
+      );
+      setStatuses(
+        produce((draft) => {
+          for (const profile of profiles) draft[profile.id] = profile.status ?? null;
+        }),
+      );
+    });
   }
 
   const lookup = createProfileLookup({
@@ -52,6 +62,8 @@ export function createPeopleDirectory(deps: {
   return {
     /** Known names by user id (reactive). */
     names,
+    /** Statuses as last learned, by user id (reactive); check `liveStatusOf` before showing one. */
+    statuses,
     /** Looks up those of `ids` whose names are not known yet. Reading what is known does not track it. */
     want: (ids: Iterable<string>) => lookup.want(untrack(() => [...ids].filter((id) => names[id] === undefined))),
     learn,

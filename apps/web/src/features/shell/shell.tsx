@@ -1,7 +1,7 @@
-import type { Me } from '@gopherchat/api';
+import { liveStatusOf, type Me } from '@gopherchat/api';
 import { createEffect, Match, on, onCleanup, Show, Switch } from 'solid-js';
 import { currentRoute, navigate, type Route } from '../../lib/router.ts';
-import { connectionState, signOut } from '../../lib/session.ts';
+import { clearMyStatus, connectionState, setMyStatus, signOut } from '../../lib/session.ts';
 import { conversationAfter, isTypingTarget, shortcutOf } from '../../lib/shortcuts.ts';
 import { Toast } from '../../lib/ui/toast.tsx';
 import { AnnouncementsPanel } from '../announcements/announcements-panel.tsx';
@@ -10,6 +10,7 @@ import { AccountPage } from '../auth/account-page.tsx';
 import { ChatSidebar } from '../chat/chat-sidebar.tsx';
 import { ConversationPane } from '../chat/conversation-pane.tsx';
 import { createChatStore } from '../chat/store.ts';
+import { createStatusDialog } from '../status/status-dialog.tsx';
 import { ServerStatus } from '../system/server-status.tsx';
 import { PageFrame } from './page-frame.tsx';
 import { createShortcutsDialog } from './shortcuts-dialog.tsx';
@@ -63,6 +64,11 @@ export function Shell(props: { user: Me }) {
     return route.page === 'conversation' ? route.seq : undefined;
   };
   const shortcuts = createShortcutsDialog();
+  const statusDialog = createStatusDialog({
+    current: () => liveStatusOf(props.user, Date.now()),
+    save: setMyStatus,
+    clear: clearMyStatus,
+  });
   const onKeyDown = (event: KeyboardEvent) => {
     const { key, altKey, ctrlKey, metaKey } = event;
     const shortcut = shortcutOf({ key, altKey, ctrlKey, metaKey, isTyping: isTypingTarget(event.target) });
@@ -105,7 +111,7 @@ export function Shell(props: { user: Me }) {
             G
           </span>
           <h1 class="sr-only">GopherChat</h1>
-          <UserMenu user={props.user} onGo={go} onSignOut={() => void signOut()} />
+          <UserMenu user={props.user} onGo={go} onSetStatus={statusDialog.open} onSignOut={() => void signOut()} />
         </div>
         <ChatSidebar
           me={props.user}
@@ -141,6 +147,7 @@ export function Shell(props: { user: Me }) {
       </main>
       <Toast notice={chat.notice()} onDone={chat.dismissNotice} role="alert" durationMs={NOTICE_MS} />
       <shortcuts.Dialog />
+      <statusDialog.Dialog />
     </div>
   );
 }

@@ -1,7 +1,8 @@
-import type { Me } from '@gopherchat/api';
+import { liveStatusOf, type Me } from '@gopherchat/api';
 import { createSignal, onCleanup, Show } from 'solid-js';
 import type { Route } from '../../lib/router.ts';
 import { ThemePicker } from '../../lib/ui/theme-picker.tsx';
+import { statusLine } from '../status/status-times.ts';
 
 /** Up to two letters standing for a person where there is no picture: "Ada Lovelace" → "AL". */
 export function initialsOf(displayName: string): string {
@@ -18,11 +19,18 @@ const itemClass =
 
 /**
  * Who is signed in, at the top of the sidebar: a button that opens what
- * concerns the account (the account page, the server's announcements, the
- * theme, signing out). A disclosure, not an ARIA menu: it holds a select.
+ * concerns the account (my status, the account page, the server's
+ * announcements, the theme, signing out). A disclosure, not an ARIA menu: it holds a select.
  * Escape or a click elsewhere closes it.
  */
-export function UserMenu(props: { user: Me; onGo: (route: Route) => void; onSignOut: () => void }) {
+export function UserMenu(props: {
+  user: Me;
+  onGo: (route: Route) => void;
+  onSetStatus: () => void;
+  onSignOut: () => void;
+}) {
+  // Read when the menu renders: a status that lapsed meanwhile goes at the next.
+  const status = () => liveStatusOf(props.user, Date.now());
   const [isOpen, setIsOpen] = createSignal(false);
   let container: HTMLDivElement | undefined;
   let button: HTMLButtonElement | undefined;
@@ -66,6 +74,17 @@ export function UserMenu(props: { user: Me; onGo: (route: Route) => void; onSign
         <span class="min-w-0 truncate text-sm font-medium" data-testid="signed-in-as">
           {props.user.displayName}
         </span>
+        <Show when={status()}>
+          {(set) => (
+            <Show when={set().emoji}>
+              {(emoji) => (
+                <span class="flex-none text-sm" title={statusLine(set())}>
+                  {emoji()}
+                </span>
+              )}
+            </Show>
+          )}
+        </Show>
         <span class="text-xs text-fg-muted" aria-hidden="true">
           ▾
         </span>
@@ -76,6 +95,29 @@ export function UserMenu(props: { user: Me; onGo: (route: Route) => void; onSign
           class="absolute left-0 top-full z-20 mt-1 w-64 max-w-[calc(100vw-1.5rem)] rounded-xl border border-line bg-surface-raised p-1.5 shadow-lg"
         >
           <p class="truncate px-3 pb-1.5 pt-1 text-xs text-fg-muted">Signed in as @{props.user.username}</p>
+          <button
+            type="button"
+            class={itemClass}
+            onClick={() => {
+              close();
+              props.onSetStatus();
+            }}
+          >
+            <Show
+              when={status()}
+              fallback={
+                <span class="min-w-0 truncate" data-testid="my-status">
+                  Set a status
+                </span>
+              }
+            >
+              {(set) => (
+                <span class="min-w-0 truncate" data-testid="my-status">
+                  {statusLine(set())} · Edit
+                </span>
+              )}
+            </Show>
+          </button>
           <button type="button" class={itemClass} onClick={() => go({ page: 'account' })}>
             Account
           </button>

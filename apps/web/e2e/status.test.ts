@@ -1,0 +1,34 @@
+import { describe, it } from 'bun:test';
+import { saveScreenshot, startConversation, useWebApp } from './browser.ts';
+
+/** Statuses in real browsers. */
+describe('statuses in the browser', () => {
+  const web = useWebApp('status');
+
+  it('sets a status from the user menu, shows it to the other person live, and clears it', async () => {
+    const ada = await web.personAt('ada.status');
+    const bob = await web.personAt('bob.status', { viewport: { width: 390, height: 844 } });
+    await startConversation(ada.page, 'Direct', { usernames: ['bob.status'] });
+    await bob.page.getByTestId('conversation').filter({ hasText: 'ada.status' }).click();
+
+    await ada.page.getByRole('button', { name: /account, theme and sign out/ }).click();
+    await ada.page.getByTestId('my-status').getByText('Set a status').click();
+    const dialog = ada.page.getByRole('dialog', { name: 'Set a status' });
+    await dialog.getByRole('button', { name: /In a meeting/ }).click();
+    await saveScreenshot(ada.page, 'status-1280-light');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await bob.page.getByTestId('peer-status').getByText('📅 In a meeting').waitFor();
+    await bob.page.emulateMedia({ colorScheme: 'dark' });
+    await saveScreenshot(bob.page, 'status-peer-390-dark');
+
+    await ada.page.getByRole('button', { name: /account, theme and sign out/ }).click();
+    await ada.page.getByTestId('my-status').getByText('📅 In a meeting · Edit').click();
+    await dialog.getByRole('button', { name: 'Clear status' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await bob.page.getByTestId('peer-status').waitFor({ state: 'detached' });
+    await ada.context.close();
+    await bob.context.close();
+  });
+});
