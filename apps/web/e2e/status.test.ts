@@ -1,5 +1,6 @@
 import { describe, it } from 'bun:test';
-import { saveScreenshot, startConversation, useWebApp } from './browser.ts';
+import { IDLE_AFTER_MS } from '../src/lib/idle-watch.ts';
+import { saveScreenshot, signUpInPage, startConversation, useWebApp } from './browser.ts';
 
 /** Statuses in real browsers. */
 describe('statuses in the browser', () => {
@@ -29,6 +30,34 @@ describe('statuses in the browser', () => {
     await dialog.waitFor({ state: 'hidden' });
     await bob.page.getByTestId('peer-status').waitFor({ state: 'detached' });
     await ada.context.close();
+    await bob.context.close();
+  });
+});
+
+describe('away in the browser', () => {
+  const web = useWebApp('away');
+
+  it('shows someone away once they leave their only device idle, and back when they use it', async () => {
+    const bob = await web.personAt('bob.away');
+    const adaContext = await web.browser.newContext();
+    const adaPage = await adaContext.newPage();
+    // Ada's page keeps its own time, moved on below instead of waiting ten minutes.
+    await adaPage.clock.install();
+    await adaPage.goto(web.server.url.href);
+    await signUpInPage(adaPage, 'ada.away');
+    await startConversation(adaPage, 'Direct', { usernames: ['bob.away'] });
+    await bob.page.getByTestId('conversation').filter({ hasText: 'ada.away' }).click();
+    const status = bob.page.getByTestId('conversation-status');
+    await status.getByText('online', { exact: true }).waitFor();
+
+    await adaPage.clock.fastForward(IDLE_AFTER_MS);
+    await status.getByText('away', { exact: true }).waitFor();
+    await bob.page.getByTestId('conversation').locator('[data-presence="away"]').waitFor();
+    await saveScreenshot(bob.page, 'away-1280-light');
+
+    await adaPage.mouse.move(200, 200);
+    await status.getByText('online', { exact: true }).waitFor();
+    await adaContext.close();
     await bob.context.close();
   });
 });

@@ -238,6 +238,8 @@ export type UserEvent =
 export interface UserPresence {
   userId: string;
   isOnline: boolean;
+  /** Present (true) while online but away: every device of theirs left idle. */
+  isAway?: boolean;
   /** When they were last connected (now, if online); null if never. */
   lastSeenAt: string | null;
 }

@@ -25,7 +25,8 @@ export const isAuthCloseCode = (code: number | undefined): boolean =>
 /**
  * Calls that go over the WebSocket even though they are not subscriptions:
  * renewing the socket's own credentials, and the small, frequent signals a
- * live client sends (receipts, typing), which there cost no HTTP request
+ * live client sends (receipts, typing, leaving the device idle: that one is
+ * about the socket's own subscription), which there cost no HTTP request
  * and no token check each: the socket was authenticated once.
  */
 export const SOCKET_PATHS = [
@@ -33,6 +34,7 @@ export const SOCKET_PATHS = [
   'receipts.markDelivered',
   'receipts.markRead',
   'conversations.typing',
+  'presence.setIdle',
 ] as const;
 
 /**

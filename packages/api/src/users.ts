@@ -28,3 +28,6 @@ export const ZSetStatusInput = z.object({
   expiresAt: z.iso.datetime({ offset: true, message: 'That time is not valid.' }).nullable(),
 });
 export type TSetStatusInput = z.infer<typeof ZSetStatusInput>;
+
+/** The person has left this device idle, or is back (sent over the socket whose subscription it concerns). */
+export const ZSetIdleInput = z.object({ isIdle: z.boolean() });

@@ -8,6 +8,7 @@ import {
   receiptsRouter,
   savedRouter,
 } from '../modules/conversations/router.ts';
+import { presenceRouter } from '../modules/presence/router.ts';
 import { systemRouter } from '../modules/system/router.ts';
 import { usersRouter } from '../modules/users/router.ts';
 import { router } from './init.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   messages: messagesRouter,
   attachments: attachmentsRouter,
   receipts: receiptsRouter,
+  presence: presenceRouter,
   saved: savedRouter,
   events: eventsRouter,
 });

@@ -81,6 +81,8 @@ function tagSubscriptionRequests(text: string): string {
 
 /** What a procedure running on this socket may do to it. */
 export interface SocketControl {
+  /** This socket's own id, unique on this instance. */
+  readonly id: string;
   /** Renews the socket's authentication (same session only). */
   renew(auth: SocketAuth): boolean;
   /**
@@ -151,6 +153,7 @@ export function createTrpcWebSocketTransport<TRouter extends AnyRouter>(options:
         request: data.upgradeRequest,
         connectionParams: info.connectionParams,
         socket: {
+          id: data.requestId,
           renew: (auth) => authenticate(data, auth),
           trackedChannel: (rawInput, signal) => {
             const tag = isPlainObject(rawInput) ? requestTagOf(rawInput[REQUEST_TAG]) : undefined;

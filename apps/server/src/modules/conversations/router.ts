@@ -141,10 +141,14 @@ export const eventsRouter = router({
     const { conversations, presence } = ctx.services;
     return deliveredThroughChannel<TrackedEnvelope<UserEvent[]>>(
       // Each open subscription is a connection that keeps its person online.
-      presence.whileConnected(userId, () =>
-        conversations.streamEvents(userId, input?.lastEventId ? BigInt(input.lastEventId) : undefined, ctx.channel, {
-          greeting: () => presence.greetingFor(userId),
-        }),
+      presence.whileConnected(
+        userId,
+        () =>
+          conversations.streamEvents(userId, input?.lastEventId ? BigInt(input.lastEventId) : undefined, ctx.channel, {
+            greeting: () => presence.greetingFor(userId),
+          }),
+        // Its socket says when its person leaves the device idle (see `presence.setIdle`).
+        ctx.socket?.id,
       ),
     );
   }),

@@ -67,6 +67,48 @@ describe.each(backends)('presence and typing over $name', ({ database, bus }) =>
     expect(presenceOf(eves.events, ada.id)).toEqual([]);
   });
 
+  it('shows a person away while every device of theirs is idle, and back when one is used or opened', async () => {
+    await using t = await start();
+    const [ada, bob] = [await person(t), await person(t)];
+    await ada.api.conversations.createDirect.mutate({ userId: bob.id });
+    using bobs = allEventsOf(bob);
+    using adasLaptop = allEventsOf(ada);
+    await Promise.all([bobs.started, adasLaptop.started]);
+    const adaToBob = () => presenceOf(bobs.events, ada.id);
+    await eventually(() => adaToBob().at(-1)?.isOnline === true, 'Ada online');
+
+    // Her laptop's socket says she left it: away (her only device).
+    await ada.api.presence.setIdle.mutate({ isIdle: true });
+    await eventually(() => adaToBob().at(-1)?.isAway === true, 'Ada away');
+    expect(adaToBob().at(-1)).toMatchObject({ userId: ada.id, isOnline: true, isAway: true });
+    await ada.api.presence.setIdle.mutate({ isIdle: false });
+    await eventually(() => adaToBob().at(-1)?.isAway === undefined, 'Ada back');
+
+    // Away again; opening her phone brings her back.
+    await ada.api.presence.setIdle.mutate({ isIdle: true });
+    await eventually(() => adaToBob().at(-1)?.isAway === true, 'Ada away again');
+    await using phone = signedInClient(t.url, ada.accessToken);
+    using adasPhone = allEventsOf(phone);
+    await adasPhone.started;
+    await eventually(() => adaToBob().at(-1)?.isAway === undefined, 'Ada back on her phone');
+    // The phone, the one in use, closes: away on the idle laptop.
+    adasPhone[Symbol.dispose]();
+    await eventually(() => adaToBob().at(-1)?.isAway === true, 'Ada away once the phone closed');
+  });
+
+  it('refuses an idle mark sent over HTTP: it concerns a socket', async () => {
+    await using t = await start();
+    const ada = await person(t);
+    // The SDK sends it over the socket; a client of its own could try HTTP.
+    const refused = await fetch(new URL('/trpc/presence.setIdle', t.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ada.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ isIdle: true }),
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain('"appCode":"INVALID_INPUT"');
+  });
+
   it('tells people who start sharing a conversation whether the other is online', async () => {
     await using t = await start();
     const [ada, bob, cy] = [await person(t), await person(t), await person(t)];

@@ -15,6 +15,7 @@ const toWire = (status: PresenceStatus): UserPresence => ({
   userId: status.userId,
   isOnline: status.isOnline,
   lastSeenAt: status.lastSeenAt === null ? null : new Date(status.lastSeenAt).toISOString(),
+  ...(status.isAway && { isAway: true }),
 });
 
 const presenceEvent = (users: UserPresence[], isStale?: boolean) =>
@@ -24,12 +25,17 @@ const presenceEvent = (users: UserPresence[], isStale?: boolean) =>
 const REFRESH_BATCH = 50;
 
 /**
- * Online and last-seen. Every live event subscription is a connection: the
+ * Online, away and last-seen. Every live event subscription is a connection: the
  * first one of a person makes them online, the last one to close (or to
  * expire, when its instance died) makes them offline, and each change is
  * signalled to the people they share a conversation with, on every
  * instance. This instance heartbeats its own connections in one batch, and
  * sweeps connections any instance left to expire.
+ *
+ * Away: a client says when its person has left it idle (and when they are
+ * back), for the connections of its socket. Someone online is away while
+ * every connection of theirs is idle; the change is announced when a mark
+ * makes it, when the one connection in use goes, and when a new one comes.
  *
  * While the bus is in outage mode (Redis lost, or silent), other instances'
  * changes cannot reach this one, and the presence store, on the same Redis,
@@ -53,6 +59,14 @@ export function createPresenceService(deps: {
 }) {
   const { presence, directory, logger } = deps;
   const connections = new Set<ConnectionRef>();
+  /** This instance's connections by the socket that carries them, for a socket's idle marks. */
+  const bySocket = new Map<string, Set<ConnectionRef>>();
+  const idle = new Set<ConnectionRef>();
+  const connectionsOfSocket = (socketId: string) => {
+    const found = bySocket.get(socketId) ?? new Set<ConnectionRef>();
+    bySocket.set(socketId, found);
+    return found;
+  };
   const releasing = new Set<Promise<void>>();
   /** Whether the bus is in outage mode: see above. */
   let isStale = false;
@@ -132,9 +146,15 @@ export function createPresenceService(deps: {
 
   async function release(connection: ConnectionRef) {
     connections.delete(connection);
+    const wasIdle = idle.delete(connection);
     if (await presence.disconnect(connection)) {
       await announce([{ userId: connection.userId, isOnline: false, lastSeenAt: deps.now() }]);
+      return;
     }
+    // The connection in use went; what is left of theirs may all be idle.
+    if (wasIdle) return;
+    const [status] = await presence.statusOf([connection.userId]);
+    if (status?.isAway) await announce([status]);
   }
 
   /** Settles once every connection that has closed so far is released, and who went offline was signalled. */
@@ -149,17 +169,24 @@ export function createPresenceService(deps: {
      * answered: a subscription must be listening by the time its client is
      * told it started.
      */
-    async whileConnected<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    async whileConnected<T>(userId: string, work: () => Promise<T>, socketId?: string): Promise<T> {
       const connection = { userId, connectionId: crypto.randomUUID() };
       connections.add(connection);
+      const ofSocket = socketId === undefined ? undefined : connectionsOfSocket(socketId);
+      ofSocket?.add(connection);
       const connecting = presence
-        .connect(connection)
-        .then((cameOnline) => (cameOnline ? announce([online(userId)]) : undefined))
+        .statusOf([userId])
+        .then(async ([before]) => {
+          // A new connection is in use: online if they were not, back if they were away.
+          if ((await presence.connect(connection)) || before?.isAway) await announce([online(userId)]);
+        })
         // Presence is a nicety: its store failing must not keep anyone from their messages.
         .catch((error) => logger.warn({ err: error, userId }, 'cannot mark connection online'));
       try {
         return await work();
       } finally {
+        ofSocket?.delete(connection);
+        if (socketId !== undefined && ofSocket?.size === 0) bySocket.delete(socketId);
         const released = connecting
           .then(() => release(connection))
           .catch((error) => logger.warn({ err: error, userId }, 'cannot mark connection offline'))
@@ -206,6 +233,24 @@ export function createPresenceService(deps: {
       } catch (error) {
         logger.warn({ err: error, conversationId }, 'cannot introduce newcomers’ presence');
       }
+    },
+
+    /**
+     * The person on `socketId` has left it idle, or is back: marks its
+     * connections, and tells the people they share a conversation with if
+     * that made them away or back.
+     */
+    async setIdle(userId: string, socketId: string, isIdle: boolean): Promise<void> {
+      const marked = [...(bySocket.get(socketId) ?? [])].filter((connection) => connection.userId === userId);
+      if (marked.length === 0) return;
+      const [before] = await presence.statusOf([userId]);
+      for (const connection of marked) {
+        if (isIdle) idle.add(connection);
+        else idle.delete(connection);
+        await presence.setIdle(connection, isIdle);
+      }
+      const [after] = await presence.statusOf([userId]);
+      if (after && Boolean(after.isAway) !== Boolean(before?.isAway)) await announce([after]);
     },
 
     /** Connections counted online on this instance now. */

@@ -4,6 +4,8 @@ import type { ConnectionRef, Presence } from './presence.ts';
 interface UserEntry {
   /** connectionId → expiresAt */
   connections: Map<string, number>;
+  /** Connections marked idle (some may have expired since). */
+  idle: Set<string>;
   lastSeenAt: number;
   /**
    * While the user still awaits an offline report: the latest expiry among its connections.
@@ -24,15 +26,18 @@ export function createMemoryPresence(options: { clock: Clock; ttlMs: number }): 
   function entryFor(userId: string, now: number): UserEntry {
     let user = users.get(userId);
     if (!user) {
-      user = { connections: new Map(), lastSeenAt: now, expiringAt: undefined };
+      user = { connections: new Map(), idle: new Set(), lastSeenAt: now, expiringAt: undefined };
       users.set(userId, user);
     }
     return user;
   }
 
   function dropExpiredConnections(user: UserEntry, now: number) {
-    for (const [connectionId, expiresAt] of user.connections)
-      if (expiresAt <= now) user.connections.delete(connectionId);
+    for (const [connectionId, expiresAt] of user.connections) {
+      if (expiresAt > now) continue;
+      user.connections.delete(connectionId);
+      user.idle.delete(connectionId);
+    }
   }
 
   /** Resolves true when the user had no live connection before. */
@@ -71,8 +76,17 @@ export function createMemoryPresence(options: { clock: Clock; ttlMs: number }): 
       const now = clock.now();
       const user = entryFor(userId, now);
       user.connections.delete(connectionId);
+      user.idle.delete(connectionId);
       user.lastSeenAt = now;
       return settle(user, now);
+    },
+    async setIdle({ userId, connectionId }, isIdle) {
+      const user = users.get(userId);
+      if (!user) return;
+      dropExpiredConnections(user, clock.now());
+      if (!user.connections.has(connectionId)) return;
+      if (isIdle) user.idle.add(connectionId);
+      else user.idle.delete(connectionId);
     },
     async sweepExpired(limit = 500) {
       const now = clock.now();
@@ -94,7 +108,9 @@ export function createMemoryPresence(options: { clock: Clock; ttlMs: number }): 
         const user = users.get(userId);
         if (!user) return { userId, isOnline: false, lastSeenAt: null };
         dropExpiredConnections(user, now);
-        return { userId, isOnline: user.connections.size > 0, lastSeenAt: user.lastSeenAt };
+        const isOnline = user.connections.size > 0;
+        const isAway = isOnline && [...user.connections.keys()].every((connectionId) => user.idle.has(connectionId));
+        return { userId, isOnline, lastSeenAt: user.lastSeenAt, ...(isAway && { isAway: true as const }) };
       });
     },
     async close() {

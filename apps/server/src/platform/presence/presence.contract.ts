@@ -162,5 +162,48 @@ export function testPresence(
       ]);
       expect(await presence.statusOf([])).toEqual([]);
     });
+
+    it('reports a user away only while every live connection of theirs is idle, on every handle', async () => {
+      const { presence, peer } = await setUp();
+      const isAway = async () => (await peer.statusOf(['ada']))[0]?.isAway ?? false;
+      await presence.connect(tab('ada', 'laptop'));
+      await peer.connect(tab('ada', 'phone'));
+      await presence.setIdle(tab('ada', 'laptop'), true);
+      expect(await isAway()).toBe(false);
+      await peer.setIdle(tab('ada', 'phone'), true);
+      expect(await isAway()).toBe(true);
+      expect(await presence.statusOf(['ada'])).toEqual([
+        expect.objectContaining({ userId: 'ada', isOnline: true, isAway: true }),
+      ]);
+      // Used again: back.
+      await presence.setIdle(tab('ada', 'laptop'), false);
+      expect(await isAway()).toBe(false);
+      // The one in use goes: away on what is left.
+      await presence.disconnect(tab('ada', 'laptop'));
+      expect(await isAway()).toBe(true);
+      // A new connection is in use.
+      await presence.connect(tab('ada', 'tablet'));
+      expect(await isAway()).toBe(false);
+    });
+
+    it('marks only live connections idle, and forgets the mark with the connection', async () => {
+      const { presence, peer, clock } = await setUp();
+      await presence.setIdle(tab('ada', 'never-connected'), true);
+      expect(await peer.statusOf(['ada'])).toEqual([{ userId: 'ada', isOnline: false, lastSeenAt: null }]);
+      await presence.connect(tab('ada', 'laptop'));
+      await presence.setIdle(tab('ada', 'laptop'), true);
+      await presence.disconnect(tab('ada', 'laptop'));
+      // The same connection id again is a new connection, in use.
+      await presence.connect(tab('ada', 'laptop'));
+      expect((await peer.statusOf(['ada']))[0]?.isAway).toBeUndefined();
+      // An idle connection that expired leaves the one in use alone: not away.
+      await presence.setIdle(tab('ada', 'laptop'), true);
+      clock.advance(ttlMs / 2);
+      await peer.connect(tab('ada', 'phone'));
+      clock.advance(ttlMs / 2);
+      expect(await peer.statusOf(['ada'])).toEqual([
+        { userId: 'ada', isOnline: true, lastSeenAt: clock.now() - ttlMs / 2 },
+      ]);
+    });
   });
 }

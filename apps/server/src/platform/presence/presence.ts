@@ -3,6 +3,8 @@ export interface PresenceStatus {
   isOnline: boolean;
   /** ms epoch of the last connect/heartbeat/disconnect; null if never seen */
   lastSeenAt: number | null;
+  /** Present (true) when online with every live connection idle: away from every device. */
+  isAway?: true;
 }
 
 /** One live connection of a user: an open tab's or device's subscription. */
@@ -37,6 +39,12 @@ export interface Presence {
    * all handles/instances, with their last-seen time. At most `limit` (default 500) per call.
    */
   sweepExpired(limit?: number): Promise<Array<{ userId: string; lastSeenAt: number }>>;
+  /**
+   * Marks a live connection idle (its person is not using that device) or
+   * in use again. A connection not known, or expired, is left alone. A new
+   * connection starts in use; a disconnect forgets the mark.
+   */
+  setIdle(connection: ConnectionRef, isIdle: boolean): Promise<void>;
   /** Current status of each user, in the order given. */
   statusOf(userIds: string[]): Promise<PresenceStatus[]>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ declare module 'ioredis' {
     presenceDisconnect(expiringKey: string, ...args: Array<string | number>): Result<number, Context>;
     presenceSweep(expiringKey: string, ...args: Array<string | number>): Result<string[], Context>;
     presenceStatus(...args: Array<string | number>): Result<Array<number | string | null>, Context>;
+    presenceSetIdle(...args: Array<string | number>): Result<number, Context>;
   }
 }
 
@@ -52,6 +53,7 @@ for i = 6, #ARGV, 2 do
   if redis.call('ZCARD', connections) == 0 then table.insert(cameOnline, userId) end
   redis.call('ZADD', connections, expiresAt, connectionId)
   redis.call('PEXPIRE', connections, connectionsKeyTtl)
+  redis.call('PEXPIRE', base .. 'idle:' .. userId, connectionsKeyTtl)
   redis.call('SET', base .. 'seen:' .. userId, now, 'PX', seenTtl)
   redis.call('ZADD', KEYS[1], 'GT', expiresAt, userId)
 end
@@ -62,6 +64,7 @@ return cameOnline
 const disconnectLua = `${settleLua}
 local base, now, seenTtl, userId, connectionId = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 redis.call('ZREM', base .. 'conns:' .. userId, connectionId)
+redis.call('SREM', base .. 'idle:' .. userId, connectionId)
 redis.call('SET', base .. 'seen:' .. userId, now, 'PX', seenTtl)
 return settle(KEYS[1], base, userId, now)
 `;
@@ -83,21 +86,43 @@ end
 return wentOffline
 `;
 
-/** ARGV: base, now, then user ids. Returns liveConnectionCount, lastSeenAt pairs. */
+/** ARGV: base, now, then user ids. Returns liveConnectionCount, lastSeenAt, isAway (1: every live connection idle) triples. */
 const statusLua = `
 local base, now = ARGV[1], ARGV[2]
 local statuses = {}
 for i = 3, #ARGV do
-  table.insert(statuses, redis.call('ZCOUNT', base .. 'conns:' .. ARGV[i], '(' .. now, '+inf'))
+  local live = redis.call('ZRANGEBYSCORE', base .. 'conns:' .. ARGV[i], '(' .. now, '+inf')
+  local away = #live > 0 and 1 or 0
+  for _, connectionId in ipairs(live) do
+    if redis.call('SISMEMBER', base .. 'idle:' .. ARGV[i], connectionId) == 0 then
+      away = 0
+      break
+    end
+  end
+  table.insert(statuses, #live)
   table.insert(statuses, redis.call('GET', base .. 'seen:' .. ARGV[i]))
+  table.insert(statuses, away)
 end
 return statuses
+`;
+
+/** ARGV: base, now, connectionsKeyTtl, userId, connectionId, isIdle (1 or 0). Only a live connection is marked. */
+const setIdleLua = `
+local base, now, connectionsKeyTtl, userId, connectionId, isIdle = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local idle = base .. 'idle:' .. userId
+local expiresAt = redis.call('ZSCORE', base .. 'conns:' .. userId, connectionId)
+if not expiresAt or tonumber(expiresAt) <= tonumber(now) then return 0 end
+if isIdle == '1' then redis.call('SADD', idle, connectionId) else redis.call('SREM', idle, connectionId) end
+redis.call('PEXPIRE', idle, connectionsKeyTtl)
+return 1
 `;
 
 /**
  * Presence in Redis, shared by every instance; keys live under `keyPrefix`:
  * - `presence:conns:{userId}`: sorted set of connectionId by expiresAt.
  * - `presence:seen:{userId}`: last-seen ms.
+ * - `presence:idle:{userId}`: set of the connections marked idle (away is
+ *   every live connection in it).
  * - `presence:expiring`: sorted set of the users not yet reported offline, by
  *   their latest connection expiry; what the sweep scans.
  * Each operation is one Lua script, so concurrent sweeps and disconnects
@@ -116,6 +141,7 @@ export function createRedisPresence(options: {
   redis.defineCommand('presenceDisconnect', { numberOfKeys: 1, lua: disconnectLua });
   redis.defineCommand('presenceSweep', { numberOfKeys: 1, lua: sweepLua });
   redis.defineCommand('presenceStatus', { numberOfKeys: 0, lua: statusLua });
+  redis.defineCommand('presenceSetIdle', { numberOfKeys: 0, lua: setIdleLua });
 
   async function touch(connections: ConnectionRef[]): Promise<string[]> {
     if (connections.length === 0) return [];
@@ -157,15 +183,26 @@ export function createRedisPresence(options: {
     },
     async statusOf(userIds) {
       if (userIds.length === 0) return [];
-      const pairs = await redis.presenceStatus(base, clock.now(), ...userIds);
+      const triples = await redis.presenceStatus(base, clock.now(), ...userIds);
       return userIds.map((userId, index) => {
-        const lastSeenAt = pairs[2 * index + 1];
+        const lastSeenAt = triples[3 * index + 1];
         return {
           userId,
-          isOnline: Number(pairs[2 * index]) > 0,
+          isOnline: Number(triples[3 * index]) > 0,
           lastSeenAt: lastSeenAt == null ? null : Number(lastSeenAt),
+          ...(Number(triples[3 * index + 2]) === 1 && { isAway: true as const }),
         };
       });
+    },
+    async setIdle({ userId, connectionId }, isIdle) {
+      await redis.presenceSetIdle(
+        base,
+        clock.now(),
+        ttlMs + connectionsKeySlackMs,
+        userId,
+        connectionId,
+        isIdle ? 1 : 0,
+      );
     },
     async close() {
       // The connection is shared and closed by its owner (app.ts).

@@ -289,6 +289,14 @@ describe('createChat, presence', () => {
     expect(t.state.presence).toEqual({ bob: online('bob') });
   });
 
+  it('shows someone back from away: a newer report replaces the older, fields it no longer has included', async () => {
+    const t = await openConversation();
+    await t.receive({ kind: 'presence', users: [{ ...online('bob'), isAway: true }] });
+    expect(t.state.presence.bob?.isAway).toBe(true);
+    await t.receive({ kind: 'presence', users: [online('bob')] });
+    expect(t.state.presence.bob).toEqual(online('bob'));
+  });
+
   it('forgets everyone while the server says presence is stale, and takes its fresh view as everyone', async () => {
     const t = await openConversation();
     await t.receive({ kind: 'presence', users: [online('bob'), online('cy'), online('dan')] });

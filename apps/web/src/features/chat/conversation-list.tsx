@@ -80,11 +80,15 @@ export function ConversationList(props: {
                         const status = () => presenceStatusOf(props.presence[peer().userId]);
                         return (
                           <span
-                            class="absolute bottom-0 right-0 h-3 w-3 rounded-full bg-emerald-500 ring-2 ring-surface-raised"
-                            classList={{ hidden: status() !== 'online' }}
+                            class="absolute bottom-0 right-0 h-3 w-3 rounded-full ring-2 ring-surface-raised"
+                            classList={{
+                              hidden: status() !== 'online' && status() !== 'away',
+                              'bg-emerald-500': status() === 'online',
+                              'border-2 border-amber-500 bg-surface-raised': status() === 'away',
+                            }}
                             data-presence={status()}
                           >
-                            <span class="sr-only">(online)</span>
+                            <span class="sr-only">{status() === 'away' ? '(away)' : '(online)'}</span>
                           </span>
                         );
                       }}

@@ -7,11 +7,14 @@ import { canMakeAdmin, canMakeOwner, canRemove, canRemoveAdmin } from './permiss
 const ROLE_NAMES: Record<MemberRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
 const PRESENCE_DOT: Record<PresenceStatus, string> = {
   online: 'bg-emerald-500',
+  // A ring, not a fill: away reads apart from online without colour alone.
+  away: 'border-2 border-amber-500',
   offline: 'bg-line-strong',
   unknown: 'border border-line-strong',
 };
 const PRESENCE_WORDS: Record<PresenceStatus, string> = {
   online: 'Online:',
+  away: 'Away:',
   offline: 'Offline:',
   unknown: 'Presence unknown:',
 };

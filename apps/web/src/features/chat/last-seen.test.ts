@@ -10,6 +10,7 @@ describe('describePresence', () => {
 
   it('says online, or offline for someone never seen, and nothing while unknown', () => {
     expect(describePresence({ userId: 'ada', isOnline: true, lastSeenAt: null }, now)).toBe('online');
+    expect(describePresence({ userId: 'ada', isOnline: true, isAway: true, lastSeenAt: null }, now)).toBe('away');
     expect(describePresence({ userId: 'ada', isOnline: false, lastSeenAt: null }, now)).toBe('offline');
     expect(describePresence(undefined, now)).toBeUndefined();
   });
@@ -36,6 +37,7 @@ describe('presenceStatusOf', () => {
   it('tells online and offline from what was reported, and unknown from nothing reported', () => {
     expect(presenceStatusOf({ userId: 'ada', isOnline: true, lastSeenAt: null })).toBe('online');
     expect(presenceStatusOf({ userId: 'ada', isOnline: false, lastSeenAt: null })).toBe('offline');
+    expect(presenceStatusOf({ userId: 'ada', isOnline: true, isAway: true, lastSeenAt: null })).toBe('away');
     expect(presenceStatusOf(undefined)).toBe('unknown');
   });
 });

@@ -11,21 +11,24 @@ function daysBetween(then: Date, now: Date): number {
   return Math.round((midnight(now) - midnight(then)) / (24 * 60 * MINUTE_MS));
 }
 
-/** Online or offline as last reported; unknown while my own connection, or the server's view, is not live. */
-export type PresenceStatus = 'online' | 'offline' | 'unknown';
+/**
+ * Online (away: online, with every device left idle) or offline as last
+ * reported; unknown while my own connection, or the server's view, is not live.
+ */
+export type PresenceStatus = 'online' | 'away' | 'offline' | 'unknown';
 
 export const presenceStatusOf = (presence: UserPresence | undefined): PresenceStatus =>
-  presence === undefined ? 'unknown' : presence.isOnline ? 'online' : 'offline';
+  presence === undefined ? 'unknown' : presence.isOnline ? (presence.isAway ? 'away' : 'online') : 'offline';
 
 /**
- * Someone's presence in words, relative to `now`: "online", "last seen 5 min
+ * Someone's presence in words, relative to `now`: "online", "away", "last seen 5 min
  * ago", "last seen yesterday at 14:02", "last seen on March 3, 2026";
  * undefined while their presence is unknown. A clock running behind the
  * server's reads as "just now".
  */
 export function describePresence(presence: UserPresence | undefined, now: number): string | undefined {
   if (!presence) return undefined;
-  if (presence.isOnline) return 'online';
+  if (presence.isOnline) return presence.isAway ? 'away' : 'online';
   if (presence.lastSeenAt === null) return 'offline';
   const then = new Date(presence.lastSeenAt);
   const minutes = Math.floor((now - then.getTime()) / MINUTE_MS);

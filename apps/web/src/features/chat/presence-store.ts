@@ -27,7 +27,13 @@ export function createPresenceStore(deps: { store: ChatStateStore }) {
     apply(event: PresenceEvent) {
       // isStale true: the server lost contact, so nothing shown holds; false: contact is back and `users` is everyone.
       if (event.isStale !== undefined) return replaceAll(event.isStale ? [] : event.users);
-      for (const user of event.users) setState('presence', user.userId, user);
+      // Replaced, not merged: a field absent from the newer report (away) must not survive from an older one.
+      setState(
+        'presence',
+        produce((presence) => {
+          for (const user of event.users) presence[user.userId] = user;
+        }),
+      );
     },
     /** The live connection is gone: unknown until the next greeting. */
     forget: () => replaceAll([]),

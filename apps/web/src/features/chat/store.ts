@@ -2,6 +2,7 @@ import type { Me } from '@gopherchat/api';
 import { subscribeLive, toAppError } from '@gopherchat/sdk';
 import { onCleanup } from 'solid-js';
 import { systemClock } from '../../lib/clock.ts';
+import { createIdleWatch, IDLE_AFTER_MS } from '../../lib/idle-watch.ts';
 import {
   adoptProfile,
   connection,
@@ -56,7 +57,37 @@ const chatApi: ChatApi = {
  * (the API client, the connection, localStorage, the page), for as long as
  * the component that calls it lives. The chat itself is `createChat`.
  */
+/** Input that shows the person is at this device. */
+const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'focus'] as const;
+
+/**
+ * Tells the server when this device is left idle, and when it is used again:
+ * the person shows as away once every device of theirs is idle. A new
+ * subscription (after a reconnect) starts in use, so an idle device says so
+ * again. Best effort: a mark lost on the way is sent with the next change.
+ */
+function watchIdleness() {
+  const tell = (isIdle: boolean) => gopher.api.presence.setIdle.mutate({ isIdle }).catch(() => {});
+  const watch = createIdleWatch({
+    clock: systemClock,
+    idleAfterMs: IDLE_AFTER_MS,
+    onChange: (isIdle) => void tell(isIdle),
+  });
+  const onActivity = () => watch.activity();
+  for (const type of ACTIVITY_EVENTS) window.addEventListener(type, onActivity, { capture: true, passive: true });
+  onCleanup(() => {
+    for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, onActivity, { capture: true });
+    watch.dispose();
+  });
+  return {
+    subscriptionStarted() {
+      if (watch.isIdle) void tell(true);
+    },
+  };
+}
+
 export function createChatStore(me: Me) {
+  const idleness = watchIdleness();
   // Files shared from here go out as their own messages, shown like any other of mine.
   const attachments = createAttachmentStore({
     onSent: (message) => chat.showSent(message),
@@ -68,7 +99,10 @@ export function createChatStore(me: Me) {
     // An error that may pass (a restarting server, a timed-out query) resubscribes from the last event, with backoff.
     subscribeEvents(handlers) {
       const stream = subscribeLive(gopher.api.events.subscribe.subscribe, undefined, {
-        onStarted: handlers.onStarted,
+        onStarted: () => {
+          idleness.subscriptionStarted();
+          return handlers.onStarted();
+        },
         onData: ({ data }) => handlers.onEvents(data),
         onError: handlers.onError,
       });
