@@ -34,7 +34,12 @@ import { createConversationService, createEventHub, createEventLog } from './mod
 import { createLinkPreviews, createSafeFetcher } from './modules/link-previews/index.ts';
 import { createPresenceService } from './modules/presence/index.ts';
 import { createSystemService } from './modules/system/index.ts';
-import { createProfileDirectory, createUserRepo, createUserService } from './modules/users/index.ts';
+import {
+  createAvatarRoutes,
+  createProfileDirectory,
+  createUserRepo,
+  createUserService,
+} from './modules/users/index.ts';
 import { isLoopbackHost } from './origin.ts';
 import { openBlobStore } from './platform/blob-store/index.ts';
 import { createBus } from './platform/bus/index.ts';
@@ -222,6 +227,8 @@ export async function createApp(config: Config, deps: AppDeps) {
       conversationIdsOf: (userId) => conversations.conversationIdsOf(userId),
       signal,
       clock,
+      avatars: { images: attachments, store: blobStore.store },
+      logger,
     }),
   };
 
@@ -238,6 +245,7 @@ export async function createApp(config: Config, deps: AppDeps) {
     router: appRouter,
     createContext: contexts.forHttp,
     routes: [
+      createAvatarRoutes({ store: blobStore.store }),
       createAuthRoutes({ auth, allowedOrigins: config.allowedOrigins, clientIp: contexts.clientIp, logger }),
       createOAuthRoutes({
         auth,

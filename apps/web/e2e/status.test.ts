@@ -1,6 +1,7 @@
 import { describe, it } from 'bun:test';
+import { testPhoto } from '@gopherchat/server/testing';
 import { IDLE_AFTER_MS } from '../src/lib/idle-watch.ts';
-import { saveScreenshot, signUpInPage, startConversation, useWebApp } from './browser.ts';
+import { fromUserMenu, saveScreenshot, signUpInPage, startConversation, useWebApp } from './browser.ts';
 
 /** Statuses in real browsers. */
 describe('statuses in the browser', () => {
@@ -29,6 +30,45 @@ describe('statuses in the browser', () => {
     await dialog.getByRole('button', { name: 'Clear status' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await bob.page.getByTestId('peer-status').waitFor({ state: 'detached' });
+    await ada.context.close();
+    await bob.context.close();
+  });
+});
+
+describe('profile pictures in the browser', () => {
+  const web = useWebApp('avatars');
+
+  it('takes a picture on the account page and shows it to the other person, live, until it is removed', async () => {
+    const ada = await web.personAt('ada.avatar');
+    const bob = await web.personAt('bob.avatar', { viewport: { width: 390, height: 844 } });
+    await startConversation(ada.page, 'Direct', { usernames: ['bob.avatar'] });
+    const adaForBob = bob.page.getByTestId('conversation').filter({ hasText: 'ada.avatar' });
+    await adaForBob.waitFor();
+
+    await fromUserMenu(ada.page, 'Account');
+    const chooser = ada.page.waitForEvent('filechooser');
+    await ada.page.getByRole('button', { name: 'Add a picture' }).click();
+    await (await chooser).setFiles([
+      { name: 'me.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await testPhoto(640, 480)) },
+    ]);
+    await ada.page.getByText('Picture saved.').waitFor();
+    // Mine, beside my name, and Bob's view of me, live: the same picture, square.
+    await ada.page
+      .getByRole('button', { name: /account, theme and sign out/ })
+      .getByTestId('avatar')
+      .waitFor();
+    const picture = adaForBob.getByTestId('avatar');
+    await picture.waitFor();
+    await bob.page.waitForFunction(() => {
+      const image = document.querySelector<HTMLImageElement>('[data-testid="conversation"] [data-testid="avatar"]');
+      return image?.complete === true && image.naturalWidth === 256 && image.naturalHeight === 256;
+    });
+    await saveScreenshot(ada.page, 'account-picture-1280-light');
+    await bob.page.emulateMedia({ colorScheme: 'dark' });
+    await saveScreenshot(bob.page, 'avatars-390-dark');
+
+    await ada.page.getByRole('button', { name: 'Remove' }).click();
+    await picture.waitFor({ state: 'detached' });
     await ada.context.close();
     await bob.context.close();
   });

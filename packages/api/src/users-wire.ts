@@ -5,6 +5,7 @@ export interface UserProfile {
   id: string;
   username: string;
   displayName: string;
+  /** Their profile picture, served at `/avatars/<avatarKey>` (see `avatarPath`); null: initials instead. */
   avatarKey: string | null;
   /** What they say they are up to, while it lasts; absent when they set none (or it expired). */
   status?: UserStatus;
@@ -23,3 +24,9 @@ export const liveStatusOf = (profile: { status?: UserStatus }, now: number): Use
   profile.status && (profile.status.expiresAt === null || Date.parse(profile.status.expiresAt) > now)
     ? profile.status
     : undefined;
+
+/** Where a profile picture is served (by this server, to anyone who has its key: keys are random and new each time). */
+export const avatarPath = (avatarKey: string) => `/avatars/${avatarKey}`;
+
+/** What an avatar key looks like: a random UUID and the format, so a path names nothing else. */
+export const AVATAR_KEY_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.webp$/;

@@ -31,3 +31,6 @@ export type TSetStatusInput = z.infer<typeof ZSetStatusInput>;
 
 /** The person has left this device idle, or is back (sent over the socket whose subscription it concerns). */
 export const ZSetIdleInput = z.object({ isIdle: z.boolean() });
+
+/** Makes the uploader's confirmed image (an upload not sent anywhere) their profile picture. */
+export const ZSetAvatarInput = z.object({ attachmentId: ZId });

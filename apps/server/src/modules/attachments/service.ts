@@ -19,7 +19,7 @@ import type { LiveSignal } from '../conversations/index.ts';
 import { isContentOfType, SNIFF_BYTES } from './file-check.ts';
 import { createProcessingJobs, IMAGE_MAX_PIXELS, type RetryPolicy } from './processing-jobs.ts';
 import { type AttachmentRepo, type AttachmentRow, claimAttachments, createAttachmentRepo } from './repo.ts';
-import { imageDimensions, type ProcessedImage, type ProcessImageInput } from './thumbnails.ts';
+import { imageDimensions, type ProcessedImage, type ProcessImageInput, squareAvatar } from './thumbnails.ts';
 
 /** A grant is used at once; a slow connection still has time to send 25 MB. */
 const UPLOAD_GRANT_SECONDS = 15 * 60;
@@ -85,6 +85,11 @@ const statusOf = (row: AttachmentRow): AttachmentStatus => ({
  */
 const IMAGE_HEADER_BYTES = 256 * 1024;
 
+/** A profile picture is made from an image of at most this size… */
+const AVATAR_SOURCE_MAX_BYTES = 10 * 1024 * 1024;
+/** …at most this many at once per instance (each decodes a whole image, outside the worker pool). */
+const AVATARS_AT_ONCE = 2;
+
 /**
  * Shared files: grants for direct uploads to the object store, the check of
  * what arrived, attaching to messages, download links for those who may
@@ -104,6 +109,7 @@ export function createAttachmentService(deps: {
   retry?: RetryPolicy;
 }) {
   const { store, clock, logger } = deps;
+  let avatarsInTheMaking = 0;
   const repo: AttachmentRepo = createAttachmentRepo(deps.db);
   const now = () => new Date(clock.now());
 
@@ -302,6 +308,39 @@ export function createAttachmentService(deps: {
     },
 
     claim: claimAttachments,
+
+    /**
+     * For profile pictures: the uploader's confirmed image, made a square
+     * WebP (see `squareAvatar`); the upload itself is then discarded.
+     */
+    async avatarFrom(userId: string, attachmentId: string): Promise<Uint8Array> {
+      const row = await ownUpload(userId, attachmentId);
+      if (kindOf(row.contentType) !== 'image') throw new AppError('INVALID_INPUT', 'A profile picture is an image.');
+      if (!isDownloadable(row)) throw new AppError('INVALID_INPUT', 'Confirm the upload before using it.');
+      if (row.byteSize > AVATAR_SOURCE_MAX_BYTES) {
+        throw new AppError('INVALID_INPUT', 'A profile picture can be made from an image of at most 10 MB.');
+      }
+      if (avatarsInTheMaking >= AVATARS_AT_ONCE) {
+        throw new AppError(
+          'RATE_LIMITED',
+          'Profile pictures are being made for others right now. Try again in a moment.',
+        );
+      }
+      avatarsInTheMaking++;
+      let avatar: Uint8Array;
+      try {
+        avatar = await squareAvatar(await store.read(row.objectKey), IMAGE_MAX_PIXELS);
+      } catch (error) {
+        logger.warn({ err: error, attachmentId }, 'profile picture not made');
+        throw new AppError('INVALID_INPUT', 'That image cannot be used as a profile picture.');
+      } finally {
+        avatarsInTheMaking--;
+      }
+      // Only a vehicle: nothing else will use it (a send racing this keeps it, and its file).
+      const discarded = await repo.deleteOwnUnshared(userId, attachmentId);
+      if (discarded) await deleteObjects(objectKeysOf(discarded));
+      return avatar;
+    },
 
     async release(tx: Database, attachmentId: string): Promise<string[]> {
       const row = await createAttachmentRepo(tx).delete(attachmentId);

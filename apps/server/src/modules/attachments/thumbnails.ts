@@ -90,3 +90,22 @@ export async function imageDimensions(bytes: Uint8Array): Promise<{ width: numbe
     return undefined;
   }
 }
+
+/** Profile pictures are this many pixels square; the web app shows them at most half as large. */
+const AVATAR_EDGE = 256;
+
+/**
+ * A profile picture from an uploaded image: upright, cropped to its centre
+ * square, WebP, without metadata. From an image already checked at
+ * confirmation; small enough work (one decode, one small encode) to run off
+ * the worker pool, in libvips' own threads.
+ */
+export async function squareAvatar(bytes: Uint8Array, maxPixels: number): Promise<Uint8Array> {
+  const sharp = await loadSharp();
+  const avatar = await sharp(bytes, { limitInputPixels: maxPixels })
+    .rotate()
+    .resize(AVATAR_EDGE, AVATAR_EDGE, { fit: 'cover', position: 'centre' })
+    .webp({ quality: 80 })
+    .toBuffer();
+  return new Uint8Array(avatar);
+}

@@ -84,6 +84,28 @@ export function createUserRepo(db: Database) {
       return row && toProfile(row);
     },
 
+    /** Sets (or, with null, removes) the profile picture: the profile, and the key it replaced. */
+    async setAvatarKey(
+      id: string,
+      avatarKey: string | null,
+      at: Date,
+    ): Promise<{ profile: UserProfile; replaced: string | null } | undefined> {
+      return db.transaction(async (tx) => {
+        const [before] = await tx
+          .select({ avatarKey: users.avatarKey })
+          .from(users)
+          .where(eq(users.id, id))
+          .for('update');
+        if (!before) return undefined;
+        const [row] = await tx
+          .update(users)
+          .set({ avatarKey, updatedAt: at })
+          .where(eq(users.id, id))
+          .returning(profileColumns);
+        return row && { profile: toProfile(row), replaced: before.avatarKey };
+      });
+    },
+
     /** Sets the status, or clears it (`status` null). */
     async setStatus(
       id: string,

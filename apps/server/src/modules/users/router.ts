@@ -1,6 +1,7 @@
 import {
   ZFindUserInput,
   ZSearchUsersInput,
+  ZSetAvatarInput,
   ZSetStatusInput,
   ZUpdateProfileInput,
   ZUserProfilesInput,
@@ -20,4 +21,8 @@ export const usersRouter = router({
     .input(ZSetStatusInput)
     .mutation(({ ctx, input }) => ctx.services.users.setStatus(ctx.auth.userId, input)),
   clearStatus: protectedProcedure.mutation(({ ctx }) => ctx.services.users.clearStatus(ctx.auth.userId)),
+  setAvatar: protectedProcedure
+    .input(ZSetAvatarInput)
+    .mutation(({ ctx, input }) => ctx.services.users.setAvatar(ctx.auth.userId, input.attachmentId)),
+  removeAvatar: protectedProcedure.mutation(({ ctx }) => ctx.services.users.removeAvatar(ctx.auth.userId)),
 });

@@ -7,9 +7,12 @@ import {
   type UserEvent,
   type UserProfile,
 } from '@gopherchat/api';
+import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
+import type { BlobStore } from '../../platform/blob-store/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import type { LiveSignal } from '../conversations/index.ts';
+import { type AvatarImages, avatarObjectKey, newAvatarKey } from './avatars.ts';
 import type { ProfileDirectory } from './profile-directory.ts';
 import type { UserRepo } from './repo.ts';
 
@@ -25,8 +28,28 @@ export function createUserService(deps: {
   conversationIdsOf: (userId: string) => Promise<string[]>;
   signal: (signal: LiveSignal) => Promise<void>;
   clock: Clock;
+  /** Profile pictures: made from uploads, kept in the object store. */
+  avatars: { images: AvatarImages; store: Pick<BlobStore, 'write' | 'delete'> };
+  logger: Logger;
 }) {
-  const { repo, profiles } = deps;
+  const { repo, profiles, logger } = deps;
+  const { store } = deps.avatars;
+
+  /** Points the profile at `avatarKey` (null: none), and lets the picture it replaced go. */
+  async function replaceAvatar(userId: string, avatarKey: string | null): Promise<UserProfile> {
+    const changed = await repo.setAvatarKey(userId, avatarKey, new Date(deps.clock.now()));
+    if (!changed) {
+      if (avatarKey) await store.delete(avatarObjectKey(avatarKey));
+      throw new AppError('NOT_FOUND', 'Your account no longer exists.');
+    }
+    if (changed.replaced) {
+      // A leftover picture is only wasted space: its key is not handed out any more.
+      await store
+        .delete(avatarObjectKey(changed.replaced))
+        .catch((error) => logger.warn({ err: error }, 'old profile picture left behind'));
+    }
+    return announce(changed.profile);
+  }
 
   /** As shown now: a status that has expired is left out (it stays stored until replaced). */
   const current = (profile: UserProfile): UserProfile => {
@@ -80,6 +103,16 @@ export function createUserService(deps: {
       if (!profile) throw new AppError('NOT_FOUND', 'Your account no longer exists.');
       return announce(profile);
     },
+
+    /** Makes the caller's uploaded image their profile picture: its centre square, 256 pixels, no metadata. */
+    async setAvatar(userId: string, attachmentId: string): Promise<UserProfile> {
+      const picture = await deps.avatars.images.avatarFrom(userId, attachmentId);
+      const avatarKey = newAvatarKey();
+      await store.write(avatarObjectKey(avatarKey), picture, 'image/webp');
+      return replaceAvatar(userId, avatarKey);
+    },
+
+    removeAvatar: (userId: string): Promise<UserProfile> => replaceAvatar(userId, null),
 
     async clearStatus(userId: string): Promise<UserProfile> {
       const profile = await repo.setStatus(userId, null, new Date(deps.clock.now()));

@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
 import { Toast } from '../../lib/ui/toast.tsx';
+import { ProfilePicture } from './profile-picture.tsx';
 import { SessionsCard } from './sessions-card.tsx';
 import { StrengthMeter } from './strength-meter.tsx';
 
@@ -107,7 +108,7 @@ function DisplayNameForm(props: { username: string; displayName: string; onSaved
 }
 
 /** The signed-in person's account: their name, how they sign in, their password, and their devices. */
-export function AccountPage(props: { username: string; email: string; displayName: string }) {
+export function AccountPage(props: { username: string; email: string; displayName: string; avatarKey: string | null }) {
   const [methods] = createResource(() => gopher.api.auth.signInMethods.query());
   // Bumped when a password change has signed other devices out, so the list reloads.
   const [sessionsVersion, setSessionsVersion] = createSignal(0);
@@ -124,6 +125,11 @@ export function AccountPage(props: { username: string; email: string; displayNam
         <h2 id="profile-title" class="text-lg font-semibold">
           Profile
         </h2>
+        <ProfilePicture
+          displayName={props.displayName}
+          avatarKey={props.avatarKey}
+          onChanged={(text) => setNotice({ text })}
+        />
         <DisplayNameForm
           username={props.username}
           displayName={props.displayName}

@@ -16,6 +16,8 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
   createEffect(() =>
     chat.people.want(userIdsNamedIn(chat.conversationList().flatMap((summary) => summary.lastMessage ?? []))),
   );
+  // Direct conversations show the other person's picture, which comes with their profile.
+  createEffect(() => chat.people.want(chat.conversationList().flatMap((summary) => summary.peer?.userId ?? [])));
   return (
     <>
       <div class="flex items-center gap-2 border-b border-line px-3 py-2">
@@ -37,6 +39,7 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
         myId={props.me.id}
         conversations={chat.conversationList()}
         presence={chat.state.presence}
+        avatarOf={(userId) => chat.people.avatars[userId]}
         activeId={chat.state.activeId}
         nameOf={(userId) => chat.people.names[userId] ?? 'Someone'}
         draftOf={chat.drafts.of}

@@ -1,5 +1,6 @@
 import type { AttachmentKind, ConversationSummary, UserPresence } from '@gopherchat/api';
 import { For, Show } from 'solid-js';
+import { Avatar } from '../../lib/ui/avatar.tsx';
 import { presenceStatusOf } from './last-seen.ts';
 import { wordsOf } from './markdown.ts';
 import { describeSystemEvent } from './system-events.ts';
@@ -40,6 +41,8 @@ export function ConversationList(props: {
   myId: string;
   conversations: ConversationSummary[];
   presence: Record<string, UserPresence>;
+  /** A person's profile picture key, once known (null: initials). */
+  avatarOf: (userId: string) => string | null | undefined;
   activeId: string | undefined;
   /** Names of people the list may mention (notes of who did what). */
   nameOf: (userId: string) => string;
@@ -69,12 +72,11 @@ export function ConversationList(props: {
                   onClick={() => props.onOpen(summary.id)}
                 >
                   <span class="relative flex-none">
-                    <span
-                      class="h-10 w-10 flex items-center justify-center rounded-full bg-line-strong text-sm font-semibold text-fg"
-                      aria-hidden="true"
-                    >
-                      {summary.title.slice(0, 1).toUpperCase()}
-                    </span>
+                    <Avatar
+                      name={summary.title}
+                      avatarKey={summary.peer ? props.avatarOf(summary.peer.userId) : null}
+                      class="h-10 w-10 bg-line-strong text-sm text-fg"
+                    />
                     <Show when={summary.peer}>
                       {(peer) => {
                         const status = () => presenceStatusOf(props.presence[peer().userId]);

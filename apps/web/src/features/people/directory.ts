@@ -36,6 +36,7 @@ export function createPeopleDirectory(deps: {
   const [names, setNames] = createStore<Record<string, string>>({});
   // Null: known to have none (absent: not known yet).
   const [statuses, setStatuses] = createStore<Record<string, UserStatus | null>>({});
+  const [avatars, setAvatars] = createStore<Record<string, string | null>>({});
 
   function learn(profiles: readonly UserProfile[]) {
     batch(() => {
@@ -47,6 +48,11 @@ export function createPeopleDirectory(deps: {
       setStatuses(
         produce((draft) => {
           for (const profile of profiles) draft[profile.id] = profile.status ?? null;
+        }),
+      );
+      setAvatars(
+        produce((draft) => {
+          for (const profile of profiles) draft[profile.id] = profile.avatarKey;
         }),
       );
     });
@@ -64,6 +70,8 @@ export function createPeopleDirectory(deps: {
     names,
     /** Statuses as last learned, by user id (reactive); check `liveStatusOf` before showing one. */
     statuses,
+    /** Profile pictures' keys, by user id (reactive; null: initials). */
+    avatars,
     /** Looks up those of `ids` whose names are not known yet. Reading what is known does not track it. */
     want: (ids: Iterable<string>) => lookup.want(untrack(() => [...ids].filter((id) => names[id] === undefined))),
     learn,

@@ -127,6 +127,7 @@ export function Shell(props: { user: Me }) {
                 username={props.user.username}
                 email={props.user.email}
                 displayName={props.user.displayName}
+                avatarKey={props.user.avatarKey}
               />
             </PageFrame>
           </Match>

@@ -1,18 +1,9 @@
 import { liveStatusOf, type Me } from '@gopherchat/api';
 import { createSignal, onCleanup, Show } from 'solid-js';
 import type { Route } from '../../lib/router.ts';
+import { Avatar } from '../../lib/ui/avatar.tsx';
 import { ThemePicker } from '../../lib/ui/theme-picker.tsx';
 import { statusLine } from '../status/status-times.ts';
-
-/** Up to two letters standing for a person where there is no picture: "Ada Lovelace" → "AL". */
-export function initialsOf(displayName: string): string {
-  const words = displayName.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0], words.at(-1)] : [words[0]];
-  return letters
-    .map((word) => [...(word ?? '')][0] ?? '')
-    .join('')
-    .toUpperCase();
-}
 
 const itemClass =
   'flex min-h-11 w-full items-center rounded-lg px-3 text-left text-sm hover:bg-surface-sunken focus-visible:outline focus-visible:outline-2 focus-visible:outline-accent md:min-h-9';
@@ -65,12 +56,11 @@ export function UserMenu(props: {
         aria-label={`${props.user.displayName}: account, theme and sign out`}
         onClick={() => setIsOpen(!isOpen())}
       >
-        <span
-          class="h-8 w-8 flex flex-none items-center justify-center rounded-full bg-accent text-xs font-semibold text-accent-contrast"
-          aria-hidden="true"
-        >
-          {initialsOf(props.user.displayName)}
-        </span>
+        <Avatar
+          name={props.user.displayName}
+          avatarKey={props.user.avatarKey}
+          class="h-8 w-8 bg-accent text-xs text-accent-contrast"
+        />
         <span class="min-w-0 truncate text-sm font-medium" data-testid="signed-in-as">
           {props.user.displayName}
         </span>
