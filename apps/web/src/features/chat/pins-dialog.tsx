@@ -1,6 +1,6 @@
 import type { Message } from '@gopherchat/api';
 import { createResource, createSignal, For, Match, Switch } from 'solid-js';
-import { DialogHeader } from '../../lib/ui/dialog-header.tsx';
+import { DialogButton } from '../../lib/ui/dialog-button.tsx';
 import { wordsOf } from './markdown.ts';
 import { excerpt } from './timeline.ts';
 
@@ -25,75 +25,65 @@ export function PinsDialog(props: {
   describe: (error: unknown) => string;
   onShow: (seq: number) => void;
 }) {
-  let dialog: HTMLDialogElement | undefined;
   // Fetched each time the dialog opens (the source's value is the opening).
   const [opening, setOpening] = createSignal<number>();
   const [pins, { refetch }] = createResource(opening, () => props.load(props.conversationId));
   const author = (message: Message) => (message.senderId === props.myId ? 'You' : props.nameOf(message.senderId ?? ''));
 
   return (
-    <>
-      <button
-        type="button"
-        class="btn px-3 hover:bg-surface-sunken"
-        aria-haspopup="dialog"
-        onClick={() => {
-          setOpening((count = 0) => count + 1);
-          dialog?.showModal();
-        }}
-      >
-        Pinned
-      </button>
-      <dialog ref={dialog} aria-labelledby="pins-title" class="dialog-panel">
-        <div class="flex flex-col gap-4 p-5">
-          <DialogHeader id="pins-title" title="Pinned messages" onClose={() => dialog?.close()} />
-          <Switch>
-            <Match when={pins.error}>
-              <div role="alert" class="flex flex-col gap-2 text-sm">
-                <p class="text-danger">{props.describe(pins.error)}</p>
-                <button type="button" class="btn self-start border border-line" onClick={() => refetch()}>
-                  Try again
-                </button>
-              </div>
-            </Match>
-            <Match when={pins.loading}>
-              <p class="text-sm text-fg-muted" role="status">
-                Loading pinned messages…
-              </p>
-            </Match>
-            <Match when={pins()?.length === 0}>
-              <p class="text-sm text-fg-muted">Nothing is pinned yet. Pin a message from its menu to keep it here.</p>
-            </Match>
-            <Match when={pins()}>
-              {(found) => (
-                <ul class="max-h-96 divide-y divide-line overflow-y-auto rounded-xl border border-line">
-                  <For each={found()}>
-                    {(message) => (
-                      <li>
-                        <button
-                          type="button"
-                          class="w-full px-3 py-2 text-left hover:bg-surface-sunken"
-                          data-testid="pinned-message"
-                          onClick={() => {
-                            dialog?.close();
-                            props.onShow(message.seq);
-                          }}
-                        >
-                          <span class="flex items-baseline justify-between gap-2 text-xs text-fg-muted">
-                            <span class="font-medium text-fg">{author(message)}</span>
-                            <span>{whenFormat.format(new Date(message.createdAt))}</span>
-                          </span>
-                          <span class="block truncate text-sm">{excerpt(wordsOf(message.content), 120)}</span>
-                        </button>
-                      </li>
-                    )}
-                  </For>
-                </ul>
-              )}
-            </Match>
-          </Switch>
-        </div>
-      </dialog>
-    </>
+    <DialogButton
+      label="Pinned"
+      title="Pinned messages"
+      id="pins-title"
+      onOpen={() => setOpening((count = 0) => count + 1)}
+    >
+      {(close) => (
+        <Switch>
+          <Match when={pins.error}>
+            <div role="alert" class="flex flex-col gap-2 text-sm">
+              <p class="text-danger">{props.describe(pins.error)}</p>
+              <button type="button" class="btn self-start border border-line" onClick={() => refetch()}>
+                Try again
+              </button>
+            </div>
+          </Match>
+          <Match when={pins.loading}>
+            <p class="text-sm text-fg-muted" role="status">
+              Loading pinned messages…
+            </p>
+          </Match>
+          <Match when={pins()?.length === 0}>
+            <p class="text-sm text-fg-muted">Nothing is pinned yet. Pin a message from its menu to keep it here.</p>
+          </Match>
+          <Match when={pins()}>
+            {(found) => (
+              <ul class="max-h-96 divide-y divide-line overflow-y-auto rounded-xl border border-line">
+                <For each={found()}>
+                  {(message) => (
+                    <li>
+                      <button
+                        type="button"
+                        class="w-full px-3 py-2 text-left hover:bg-surface-sunken"
+                        data-testid="pinned-message"
+                        onClick={() => {
+                          close();
+                          props.onShow(message.seq);
+                        }}
+                      >
+                        <span class="flex items-baseline justify-between gap-2 text-xs text-fg-muted">
+                          <span class="font-medium text-fg">{author(message)}</span>
+                          <span>{whenFormat.format(new Date(message.createdAt))}</span>
+                        </span>
+                        <span class="block truncate text-sm">{excerpt(wordsOf(message.content), 120)}</span>
+                      </button>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            )}
+          </Match>
+        </Switch>
+      )}
+    </DialogButton>
   );
 }

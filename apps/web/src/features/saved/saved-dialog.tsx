@@ -1,6 +1,6 @@
 import type { ConversationSummary, SavedMessage, SavedPage } from '@gopherchat/api';
 import { createSignal, For, Show } from 'solid-js';
-import { DialogHeader } from '../../lib/ui/dialog-header.tsx';
+import { DialogButton } from '../../lib/ui/dialog-button.tsx';
 import { wordsOf } from '../chat/markdown.ts';
 import { excerpt } from '../chat/timeline.ts';
 
@@ -23,7 +23,6 @@ export function SavedDialog(props: {
   describe: (error: unknown) => string;
   onShow: (conversationId: string, seq: number) => void;
 }) {
-  let dialog: HTMLDialogElement | undefined;
   const [items, setItems] = createSignal<SavedMessage[]>([]);
   const [hasMore, setHasMore] = createSignal(false);
   const [status, setStatus] = createSignal<'loading' | 'ready' | { error: string }>('loading');
@@ -56,22 +55,17 @@ export function SavedDialog(props: {
   };
 
   return (
-    <>
-      <button
-        type="button"
-        class="btn px-3 hover:bg-surface-sunken"
-        aria-haspopup="dialog"
-        onClick={() => {
-          setItems([]);
-          void loadPage(true);
-          dialog?.showModal();
-        }}
-      >
-        Saved
-      </button>
-      <dialog ref={dialog} aria-labelledby="saved-title" class="dialog-panel">
-        <div class="flex flex-col gap-4 p-5">
-          <DialogHeader id="saved-title" title="Saved messages" onClose={() => dialog?.close()} />
+    <DialogButton
+      label="Saved"
+      title="Saved messages"
+      id="saved-title"
+      onOpen={() => {
+        setItems([]);
+        void loadPage(true);
+      }}
+    >
+      {(close) => (
+        <>
           <Show when={items().length > 0}>
             <ul class="max-h-96 divide-y divide-line overflow-y-auto rounded-xl border border-line">
               <For each={items()}>
@@ -81,7 +75,7 @@ export function SavedDialog(props: {
                       type="button"
                       class="min-w-0 flex-1 px-3 py-2 text-left hover:bg-surface-sunken"
                       onClick={() => {
-                        dialog?.close();
+                        close();
                         props.onShow(item.message.conversationId, item.message.seq);
                       }}
                     >
@@ -138,8 +132,8 @@ export function SavedDialog(props: {
               Show older
             </button>
           </Show>
-        </div>
-      </dialog>
-    </>
+        </>
+      )}
+    </DialogButton>
   );
 }
