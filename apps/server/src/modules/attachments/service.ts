@@ -1,12 +1,11 @@
-import {
-  ATTACHMENT_TYPES,
-  type AttachmentContentType,
-  type AttachmentFacts,
-  type AttachmentLinks,
-  type AttachmentStatus,
-  type TRequestUploadInput,
-  type UploadGrantReply,
-  type UserEvent,
+import type {
+  AttachmentContentType,
+  AttachmentFacts,
+  AttachmentLinks,
+  AttachmentStatus,
+  TRequestUploadInput,
+  UploadGrantReply,
+  UserEvent,
 } from '@gopherchat/api';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
@@ -17,9 +16,11 @@ import type { Scheduler } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import type { LiveSignal } from '../conversations/index.ts';
 import { isContentOfType, SNIFF_BYTES } from './file-check.ts';
+import { createFileCopies } from './file-copies.ts';
 import { createProcessingJobs, IMAGE_MAX_PIXELS, type RetryPolicy } from './processing-jobs.ts';
 import { type AttachmentRepo, type AttachmentRow, claimAttachments, createAttachmentRepo } from './repo.ts';
-import { imageDimensions, type ProcessedImage, type ProcessImageInput, squareAvatar } from './thumbnails.ts';
+import { factsOf, fileKeyOf, isDownloadable, kindOf, objectKeysOf, statusOf, uploadKeyOf } from './stored-files.ts';
+import { imageDimensions, type ProcessedImage, type ProcessImageInput } from './thumbnails.ts';
 
 /** A grant is used at once; a slow connection still has time to send 25 MB. */
 const UPLOAD_GRANT_SECONDS = 15 * 60;
@@ -28,55 +29,6 @@ const LINK_SECONDS = 10 * 60;
 /** A file not shared in a conversation this long after its upload began is abandoned (and counts against the quota until then). */
 const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 
-const kindOf = (contentType: string) => ATTACHMENT_TYPES[contentType as AttachmentContentType] ?? 'file';
-
-const factsOf = (row: AttachmentRow): AttachmentFacts => ({
-  id: row.id,
-  fileName: row.fileName,
-  contentType: row.contentType,
-  byteSize: row.byteSize,
-  kind: kindOf(row.contentType),
-  width: row.width,
-  height: row.height,
-});
-
-/**
- * Where an upload's grant lets its uploader write, until the grant expires
- * (also after confirmation: a grant cannot be revoked). Nothing is served
- * from there.
- */
-const uploadKeyOf = (attachmentId: string) => `media/${attachmentId}/upload`;
-
-/**
- * Where a confirmation copies the upload before checking it: a key no grant
- * names, so the bytes checked are the bytes served (and processed). New for
- * each confirmation, so two racing ones never write the same object.
- */
-const fileKeyOf = (attachmentId: string) => `media/${attachmentId}/file-${uuidv7()}`;
-
-/**
- * Objects a row may have in the store: its file (the upload itself while
- * `uploading`), the upload key (which the grant may have written again after
- * confirmation), and the thumbnail.
- */
-const objectKeysOf = (row: AttachmentRow) => [
-  ...new Set([row.objectKey, uploadKeyOf(row.id), ...(row.thumbnailKey ? [row.thumbnailKey] : [])]),
-];
-
-/**
- * Whether a file may be fetched: checked at confirmation. An image is served
- * only once processed (see `links`); one whose processing failed never is:
- * its only copy is the upload itself, EXIF (camera, location) included.
- */
-const isDownloadable = (row: AttachmentRow) => row.state === 'processing' || row.state === 'ready';
-
-const statusOf = (row: AttachmentRow): AttachmentStatus => ({
-  id: row.id,
-  state: row.state,
-  placeholder: row.placeholder,
-  hasThumbnail: row.thumbnailKey !== null,
-});
-
 /**
  * Enough of an image to read its dimensions from its header, without reading
  * up to 25 MB. That works for JPEG and PNG; libvips will not read a cut-off
@@ -84,11 +36,6 @@ const statusOf = (row: AttachmentRow): AttachmentStatus => ({
  * file is read.
  */
 const IMAGE_HEADER_BYTES = 256 * 1024;
-
-/** A profile picture is made from an image of at most this size… */
-const AVATAR_SOURCE_MAX_BYTES = 10 * 1024 * 1024;
-/** …at most this many at once per instance (each decodes a whole image, outside the worker pool). */
-const AVATARS_AT_ONCE = 2;
 
 /**
  * Shared files: grants for direct uploads to the object store, the check of
@@ -109,7 +56,6 @@ export function createAttachmentService(deps: {
   retry?: RetryPolicy;
 }) {
   const { store, clock, logger } = deps;
-  let avatarsInTheMaking = 0;
   const repo: AttachmentRepo = createAttachmentRepo(deps.db);
   const now = () => new Date(clock.now());
 
@@ -148,6 +94,18 @@ export function createAttachmentService(deps: {
     const megabytes = Math.floor(deps.quotaBytes / (1024 * 1024));
     return new AppError('INVALID_INPUT', `You have used your ${megabytes} MB of storage. Delete some files first.`);
   }
+
+  const copies = createFileCopies({
+    repo,
+    store,
+    logger,
+    now,
+    ownUpload,
+    insertWithinQuota: async (row) => {
+      if (!(await repo.insertWithinQuota(deps.quotaBytes, row))) throw quotaUsedUp();
+    },
+    deleteObjects,
+  });
 
   const jobs = createProcessingJobs({
     repo,
@@ -262,85 +220,12 @@ export function createAttachmentService(deps: {
       return factsOf(row);
     },
 
-    /**
-     * For messages: a copy of a processed file shared where the forwarder
-     * can see it, theirs to send elsewhere (and counted in their storage).
-     * Its row comes first: were the copy cut short, the unshared row is
-     * collected with whatever objects it got.
-     */
-    async copyForForward(userId: string, attachmentId: string): Promise<AttachmentFacts> {
-      const [source] = await repo.visibleTo(userId, [attachmentId]);
-      if (!source) throw new AppError('NOT_FOUND', 'That file is no longer there.');
-      if (source.state === 'failed')
-        throw new AppError('INVALID_INPUT', 'That file was refused; it cannot be forwarded.');
-      if (source.state !== 'ready') {
-        throw new AppError('INVALID_INPUT', 'That file is still being processed. Forward it in a moment.');
-      }
-      const id = uuidv7();
-      const at = now();
-      const copy = {
-        ...source,
-        id,
-        ownerId: userId,
-        objectKey: fileKeyOf(id),
-        thumbnailKey: source.thumbnailKey ? `media/${id}/thumbnail.webp` : null,
-        conversationId: null,
-        attempts: 0,
-        nextAttemptAt: null,
-        leasedUntil: null,
-        failure: null,
-        createdAt: at,
-        updatedAt: at,
-      } satisfies AttachmentRow;
-      if (!(await repo.insertWithinQuota(deps.quotaBytes, copy))) throw quotaUsedUp();
-      const copies = [[source.objectKey, copy.objectKey]];
-      if (source.thumbnailKey && copy.thumbnailKey) copies.push([source.thumbnailKey, copy.thumbnailKey]);
-      const isCopied = (await Promise.all(copies.map(([from, to]) => store.copy(from as string, to as string)))).every(
-        Boolean,
-      );
-      if (!isCopied) {
-        // Its message was deleted meanwhile, and the file with it.
-        await repo.delete(id);
-        await deleteObjects(objectKeysOf(copy));
-        throw new AppError('NOT_FOUND', 'That file is no longer there.');
-      }
-      return factsOf(copy);
-    },
+    /** For messages: see AttachmentsForMessages. */
+    copyForForward: copies.copyForForward,
+    /** For profile pictures: see AvatarImages. */
+    avatarFrom: copies.avatarFrom,
 
     claim: claimAttachments,
-
-    /**
-     * For profile pictures: the uploader's confirmed image, made a square
-     * WebP (see `squareAvatar`); the upload itself is then discarded.
-     */
-    async avatarFrom(userId: string, attachmentId: string): Promise<Uint8Array> {
-      const row = await ownUpload(userId, attachmentId);
-      if (kindOf(row.contentType) !== 'image') throw new AppError('INVALID_INPUT', 'A profile picture is an image.');
-      if (!isDownloadable(row)) throw new AppError('INVALID_INPUT', 'Confirm the upload before using it.');
-      if (row.byteSize > AVATAR_SOURCE_MAX_BYTES) {
-        throw new AppError('INVALID_INPUT', 'A profile picture can be made from an image of at most 10 MB.');
-      }
-      if (avatarsInTheMaking >= AVATARS_AT_ONCE) {
-        throw new AppError(
-          'RATE_LIMITED',
-          'Profile pictures are being made for others right now. Try again in a moment.',
-        );
-      }
-      avatarsInTheMaking++;
-      let avatar: Uint8Array;
-      try {
-        avatar = await squareAvatar(await store.read(row.objectKey), IMAGE_MAX_PIXELS);
-      } catch (error) {
-        logger.warn({ err: error, attachmentId }, 'profile picture not made');
-        throw new AppError('INVALID_INPUT', 'That image cannot be used as a profile picture.');
-      } finally {
-        avatarsInTheMaking--;
-      }
-      // Only a vehicle: nothing else will use it (a send racing this keeps it, and its file).
-      const discarded = await repo.deleteOwnUnshared(userId, attachmentId);
-      if (discarded) await deleteObjects(objectKeysOf(discarded));
-      return avatar;
-    },
 
     async release(tx: Database, attachmentId: string): Promise<string[]> {
       const row = await createAttachmentRepo(tx).delete(attachmentId);
