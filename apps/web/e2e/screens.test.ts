@@ -1,5 +1,5 @@
 import { describe, it } from 'bun:test';
-import { apiAs, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
+import { apiAs, messageRowOf, saveScreenshot, startConversation, useWebApp, write } from './browser.ts';
 
 const SIZES = [
   { label: '1280', width: 1280, height: 800 },
@@ -10,8 +10,9 @@ const THEMES = ['light', 'dark'] as const;
 /**
  * The main screens for review, in both themes and at a desktop's and a
  * phone's width (test-artifacts/screen-*.png): a conversation with
- * reactions, a pin and a reply; the emoji picker; a group's settings; the
- * keyboard shortcuts.
+ * reactions, a pin, a link's preview and a forwarded message; the emoji
+ * picker; a group's settings (a member's status); the keyboard shortcuts;
+ * forwarding; the saved messages; setting a status.
  */
 describe('the main screens, for review', () => {
   const web = useWebApp('screens');
@@ -37,6 +38,17 @@ describe('the main screens, for review', () => {
     await tessApi.api.messages.react.mutate({ conversationId, seq: bySeq('Yes'), emoji: '🎉' });
     await api.api.messages.pin.mutate({ conversationId, seq: bySeq('Deal') });
     await page.getByTestId('pinned-mark').waitFor();
+    await api.api.saved.save.mutate({ conversationId, seq: bySeq('Yes') });
+    await tessApi.api.users.setStatus.mutate({ text: 'Heads down until the release', emoji: '🎧', expiresAt: null });
+    const tessId = (await tessApi.api.auth.me.query()).id;
+    const { id: direct } = await api.api.conversations.createDirect.mutate({ userId: tessId });
+    await api.api.messages.forward.mutate({
+      conversationId,
+      seq: bySeq('Release'),
+      toConversationId: direct,
+      clientMessageId: 'screens-forward',
+    });
+    await page.getByTestId('conversation').filter({ hasText: 'Launch' }).click();
 
     for (const size of SIZES) {
       for (const theme of THEMES) {
@@ -67,6 +79,35 @@ describe('the main screens, for review', () => {
         await saveScreenshot(page, name('shortcuts'));
         await page.keyboard.press('Escape');
         await shortcuts.waitFor({ state: 'hidden' });
+
+        await messageRowOf(page, 'Yes, with the migration first 🚀')
+          .getByRole('button', { name: 'Message actions' })
+          .click();
+        await page.getByRole('menuitem', { name: 'Forward…' }).click();
+        const forward = page.getByRole('dialog', { name: 'Forward to…' });
+        await forward.getByTestId('forward-target').first().waitFor();
+        await saveScreenshot(page, name('forward'));
+        await page.keyboard.press('Escape');
+        await forward.waitFor({ state: 'hidden' });
+
+        // On a phone, the list (and its Saved, and the user menu) is a page of its own.
+        const isPhone = size.width < 768;
+        if (isPhone) await page.getByRole('button', { name: 'Back to conversations' }).click();
+        await page.getByRole('button', { name: 'Saved', exact: true }).click();
+        const saved = page.getByRole('dialog', { name: 'Saved messages' });
+        await saved.getByTestId('saved-message').waitFor();
+        await saveScreenshot(page, name('saved'));
+        await page.keyboard.press('Escape');
+        await saved.waitFor({ state: 'hidden' });
+
+        await page.getByRole('button', { name: /account, theme and sign out/ }).click();
+        await page.getByTestId('my-status').click();
+        const status = page.getByRole('dialog', { name: 'Set a status' });
+        await status.getByRole('button', { name: /In a meeting/ }).waitFor();
+        await saveScreenshot(page, name('status'));
+        await page.keyboard.press('Escape');
+        await status.waitFor({ state: 'hidden' });
+        if (isPhone) await page.getByTestId('conversation').filter({ hasText: 'Launch' }).click();
       }
     }
     await sam.context.close();
