@@ -1,16 +1,14 @@
 import type { Me, Message } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
-import { createEffect, createMemo, createSignal, on, Show, untrack } from 'solid-js';
+import { createEffect, createMemo, createSignal, lazy, on, Show, Suspense, untrack } from 'solid-js';
 import { messageLink, navigate } from '../../lib/router.ts';
 import { connectionState } from '../../lib/session.ts';
 import { FileDropZone } from '../attachments/file-drop-zone.tsx';
 import { PendingUploads } from '../attachments/pending-uploads.tsx';
-import { createSendFilesDialog } from '../attachments/send-files-dialog.tsx';
 import { createEmojiPicker } from '../emoji/emoji-picking.tsx';
 import { Composer, type ComposerTarget } from './composer.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
-import { createForwardDialog } from './forward-dialog.tsx';
-import { GroupSettingsDialog } from './group-settings-dialog.tsx';
+import { GroupSettingsButton } from './group-settings-button.tsx';
 import { wordsOf } from './markdown.ts';
 import { MessageList } from './message-list.tsx';
 import { canEdit } from './permissions.ts';
@@ -18,6 +16,10 @@ import { PinsDialog } from './pins-dialog.tsx';
 import type { ChatStore } from './store.ts';
 import { messageAt, withUnconfirmed } from './timeline.ts';
 import { describeTypists } from './typing.ts';
+
+// Steps most visits never take: chunks of their own.
+const ForwardDialog = lazy(() => import('./forward-dialog.tsx'));
+const SendFilesDialog = lazy(() => import('../attachments/send-files-dialog.tsx'));
 
 /**
  * The open conversation: its header, messages, who is typing, files on their
@@ -54,16 +56,13 @@ export function ConversationPane(props: {
   const names = createMemo(() => ({ ...chat.people.names, ...timeline()?.names }));
   const nameOf = (userId: string) => names()[userId] ?? 'Someone';
   const emojiPicker = createEmojiPicker(chat.emoji);
-  const sendingFiles = createSendFilesDialog({
-    onSend: (files, caption) => {
-      const id = state.activeId;
-      if (id) chat.attachments.attach(id, files, caption);
-    },
-  });
-  const forwarding = createForwardDialog({
-    conversations: chat.conversationList,
-    onForward: (message, toConversationId) => void chat.forward(message, toConversationId),
-  });
+  // The steps before files go and before a message is forwarded: dialogs shown while set.
+  const [pickedFiles, setPickedFiles] = createSignal<{
+    files: readonly File[];
+    caption: string;
+    taken: (() => void) | undefined;
+  }>();
+  const [forwarding, setForwarding] = createSignal<Message>();
   const react = (seq: number, emoji: string) => {
     const id = state.activeId;
     if (!id) return;
@@ -127,7 +126,10 @@ export function ConversationPane(props: {
       >
         {(conversation) => (
           // Files dropped anywhere on the conversation are shared in it.
-          <FileDropZone class="flex min-h-0 flex-1 flex-col" onFiles={(files) => sendingFiles.open(files, '')}>
+          <FileDropZone
+            class="flex min-h-0 flex-1 flex-col"
+            onFiles={(files) => setPickedFiles({ files, caption: '', taken: undefined })}
+          >
             <ConversationHeader
               myId={props.me.id}
               conversation={conversation()}
@@ -145,7 +147,7 @@ export function ConversationPane(props: {
                 onShow={(seq) => navigate({ page: 'conversation', conversationId: conversation().id, seq })}
               />
               <Show when={conversation().kind === 'group'}>
-                <GroupSettingsDialog
+                <GroupSettingsButton
                   myId={props.me.id}
                   conversation={conversation()}
                   members={timeline()?.members ?? {}}
@@ -199,7 +201,7 @@ export function ConversationPane(props: {
               onPin={(message, isPinning) => void chat.setPinned(conversation().id, message.seq, isPinning)}
               isSaved={(seq) => chat.saved.isSaved(conversation().id, seq)}
               onSave={(message, isSaving) => void chat.saved.setSaved(conversation().id, message.seq, isSaving)}
-              onForward={forwarding.open}
+              onForward={setForwarding}
               onRemovePreview={(seq) => void chat.removePreview(conversation().id, seq)}
               onToggleReaction={(message, emoji) => react(message.seq, emoji)}
               onPickReaction={(message, anchor) =>
@@ -229,7 +231,7 @@ export function ConversationPane(props: {
               onSend={(text, replyToSeq) => chat.send(conversation().id, text, replyToSeq)}
               onEdit={(seq, text) => void chat.edit(conversation().id, seq, text)}
               onAttach={(files, caption) => chat.attachments.attach(conversation().id, files, caption)}
-              onPickFiles={sendingFiles.open}
+              onPickFiles={(files, caption, taken) => setPickedFiles({ files, caption, taken })}
               onTargetDone={() => setComposerTarget(undefined)}
               onTyping={chat.signalTyping}
               emoji={{ prefs: chat.emoji, pick: emojiPicker.open }}
@@ -242,8 +244,34 @@ export function ConversationPane(props: {
         )}
       </Show>
       <emojiPicker.Popover />
-      <forwarding.Dialog />
-      <sendingFiles.Dialog />
+      <Show when={forwarding()} keyed>
+        {(message) => (
+          <Suspense>
+            <ForwardDialog
+              message={message}
+              conversations={chat.conversationList()}
+              onForward={(forwarded, toConversationId) => void chat.forward(forwarded, toConversationId)}
+              onClose={() => setForwarding(undefined)}
+            />
+          </Suspense>
+        )}
+      </Show>
+      <Show when={pickedFiles()} keyed>
+        {(picked) => (
+          <Suspense>
+            <SendFilesDialog
+              files={picked.files}
+              initialCaption={picked.caption}
+              taken={picked.taken}
+              onSend={(files, caption) => {
+                const id = state.activeId;
+                if (id) chat.attachments.attach(id, files, caption);
+              }}
+              onClose={() => setPickedFiles(undefined)}
+            />
+          </Suspense>
+        )}
+      </Show>
     </section>
   );
 }

@@ -8,7 +8,7 @@ import {
   type UserProfile,
   type UserStatus,
 } from '@gopherchat/api';
-import { createMemo, createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, For, onMount, Show } from 'solid-js';
 import { DialogHeader } from '../../lib/ui/dialog-header.tsx';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
@@ -20,14 +20,8 @@ import { canManage } from './permissions.ts';
 
 const ROLE_ORDER: Record<MemberRole, number> = { owner: 0, admin: 1, member: 2 };
 
-/**
- * A group's settings, from its header: its name, who is in it (with roles and
- * who is online), adding and removing people, making admins, handing the
- * group to someone else, and leaving. Only what my role
- * allows is offered; the server's refusals are shown in place, in words. A
- * native modal dialog, like the new-conversation one.
- */
-export function GroupSettingsDialog(props: {
+/** What a group's settings show and change (see `GroupSettingsDialog`). */
+export interface GroupSettingsProps {
   myId: string;
   conversation: ConversationSummary;
   members: Record<string, Member>;
@@ -39,11 +33,20 @@ export function GroupSettingsDialog(props: {
   onAdd: (userIds: string[]) => Promise<string | undefined>;
   changes: MemberChanges;
   onLeave: () => Promise<string | undefined>;
-}) {
+}
+
+/**
+ * A group's settings, from its header: its name, who is in it (with roles and
+ * who is online), adding and removing people, making admins, handing the
+ * group to someone else, and leaving. Only what my role
+ * allows is offered; the server's refusals are shown in place, in words. A
+ * native modal dialog, shown as it mounts (each opening starts afresh: an
+ * empty people picker, every member's actions folded); `onClose` when it
+ * closes. A chunk of its own (see `GroupSettingsButton`).
+ */
+export default function GroupSettingsDialog(props: GroupSettingsProps & { onClose: () => void }) {
   let dialog: HTMLDialogElement | undefined;
-  const [title, setTitle] = createSignal('');
-  // Rendered only while open: each opening starts with an empty people picker.
-  const [isOpen, setIsOpen] = createSignal(false);
+  const [title, setTitle] = createSignal(props.conversation.title);
   const [newcomers, setNewcomers] = createSignal<UserProfile[]>([]);
   const [isConfirmingLeave, setIsConfirmingLeave] = createSignal(false);
   const [memberError, setMemberError] = createSignal<string>();
@@ -75,131 +78,111 @@ export function GroupSettingsDialog(props: {
     stayButton?.focus();
   };
 
-  const openDialog = () => {
-    setTitle(props.conversation.title);
-    setNewcomers([]);
-    setIsConfirmingLeave(false);
-    setMemberError(undefined);
-    rename.clearError();
-    add.clearError();
-    leave.clearError();
+  onMount(() => {
     // Their statuses: the member list brings names, not what people set.
     props.wantProfiles(memberIds());
-    setIsOpen(true);
     dialog?.showModal();
-  };
+  });
 
   return (
-    <>
-      <button type="button" class="btn px-3 hover:bg-surface-sunken" aria-haspopup="dialog" onClick={openDialog}>
-        Group settings
-      </button>
-      <dialog ref={dialog} aria-labelledby="group-settings-title" onClose={() => setIsOpen(false)} class="dialog-panel">
-        <div class="flex flex-col gap-5 p-5">
-          <DialogHeader id="group-settings-title" title="Group settings" onClose={() => dialog?.close()} />
+    <dialog ref={dialog} aria-labelledby="group-settings-title" onClose={() => props.onClose()} class="dialog-panel">
+      <div class="flex flex-col gap-5 p-5">
+        <DialogHeader id="group-settings-title" title="Group settings" onClose={() => dialog?.close()} />
 
-          <Show when={isManager()}>
-            <form class="flex flex-col gap-2" onSubmit={(event) => void rename.submit(event)}>
-              <Field
-                id="group-settings-name"
-                label="Group name"
-                value={title()}
-                onInput={rename.edit(setTitle)}
-                required
-                maxLength={CONVERSATION_TITLE_MAX_LENGTH}
-              />
-              <ErrorAlert message={rename.error()} />
-              <button type="submit" class="btn-primary self-end" disabled={rename.isBusy()}>
-                Rename
-              </button>
-            </form>
-          </Show>
+        <Show when={isManager()}>
+          <form class="flex flex-col gap-2" onSubmit={(event) => void rename.submit(event)}>
+            <Field
+              id="group-settings-name"
+              label="Group name"
+              value={title()}
+              onInput={rename.edit(setTitle)}
+              required
+              maxLength={CONVERSATION_TITLE_MAX_LENGTH}
+            />
+            <ErrorAlert message={rename.error()} />
+            <button type="submit" class="btn-primary self-end" disabled={rename.isBusy()}>
+              Rename
+            </button>
+          </form>
+        </Show>
 
-          <section aria-labelledby="group-settings-members" class="flex flex-col gap-2">
-            <h3 id="group-settings-members" class="text-sm font-medium text-fg">
-              Members ({members().length})
-            </h3>
-            <ul class="max-h-60 divide-y divide-line overflow-y-auto rounded-xl border border-line">
-              {/* Rendered only while open: each opening starts with every member's actions folded. */}
-              <Show when={isOpen()}>
-                <For each={members()}>
-                  {(member) => (
-                    <GroupMemberRow
-                      member={member}
-                      myId={props.myId}
-                      myRole={props.conversation.myRole}
-                      presence={
-                        member.userId === props.myId ? 'online' : presenceStatusOf(props.presence[member.userId])
-                      }
-                      status={liveStatusOf({ status: props.statuses[member.userId] ?? undefined }, Date.now())}
-                      changes={props.changes}
-                      onError={setMemberError}
-                    />
-                  )}
-                </For>
-              </Show>
-            </ul>
-            <ErrorAlert message={memberError()} />
-          </section>
-
-          <Show when={isManager()}>
-            <form class="flex flex-col gap-2" onSubmit={(event) => void add.submit(event)}>
-              <Show when={isOpen()}>
-                <PeoplePicker
-                  id="group-settings-add"
-                  label="Add people"
+        <section aria-labelledby="group-settings-members" class="flex flex-col gap-2">
+          <h3 id="group-settings-members" class="text-sm font-medium text-fg">
+            Members ({members().length})
+          </h3>
+          <ul class="max-h-60 divide-y divide-line overflow-y-auto rounded-xl border border-line">
+            <For each={members()}>
+              {(member) => (
+                <GroupMemberRow
+                  member={member}
                   myId={props.myId}
-                  picked={newcomers()}
-                  onChange={pickNewcomers}
-                  isMultiple
-                  excludedIds={memberIds()}
+                  myRole={props.conversation.myRole}
+                  presence={member.userId === props.myId ? 'online' : presenceStatusOf(props.presence[member.userId])}
+                  status={liveStatusOf({ status: props.statuses[member.userId] ?? undefined }, Date.now())}
+                  changes={props.changes}
+                  onError={setMemberError}
                 />
-              </Show>
-              <ErrorAlert message={add.error()} />
-              <button type="submit" class="btn-primary self-end" disabled={add.isBusy()}>
-                Add
-              </button>
-            </form>
-          </Show>
+              )}
+            </For>
+          </ul>
+          <ErrorAlert message={memberError()} />
+        </section>
 
-          <div class="border-t border-line pt-4">
-            <Show
-              when={isConfirmingLeave()}
-              fallback={
-                <button type="button" class="btn px-3 text-danger hover:bg-danger-soft" onClick={askToLeave}>
-                  Leave group
+        <Show when={isManager()}>
+          <form class="flex flex-col gap-2" onSubmit={(event) => void add.submit(event)}>
+            <PeoplePicker
+              id="group-settings-add"
+              label="Add people"
+              myId={props.myId}
+              picked={newcomers()}
+              onChange={pickNewcomers}
+              isMultiple
+              excludedIds={memberIds()}
+            />
+            <ErrorAlert message={add.error()} />
+            <button type="submit" class="btn-primary self-end" disabled={add.isBusy()}>
+              Add
+            </button>
+          </form>
+        </Show>
+
+        <div class="border-t border-line pt-4">
+          <Show
+            when={isConfirmingLeave()}
+            fallback={
+              <button type="button" class="btn px-3 text-danger hover:bg-danger-soft" onClick={askToLeave}>
+                Leave group
+              </button>
+            }
+          >
+            <div class="flex flex-col gap-2">
+              <p class="text-sm">
+                Leave “{props.conversation.title}”? Its messages stop coming to you, and only its owner or an admin can
+                add you back.
+              </p>
+              <div class="flex justify-end gap-2">
+                <button
+                  ref={stayButton}
+                  type="button"
+                  class="btn hover:bg-surface-sunken"
+                  onClick={() => setIsConfirmingLeave(false)}
+                >
+                  Stay
                 </button>
-              }
-            >
-              <div class="flex flex-col gap-2">
-                <p class="text-sm">
-                  Leave “{props.conversation.title}”? Its messages stop coming to you, and only its owner or an admin
-                  can add you back.
-                </p>
-                <div class="flex justify-end gap-2">
-                  <button
-                    ref={stayButton}
-                    type="button"
-                    class="btn hover:bg-surface-sunken"
-                    onClick={() => setIsConfirmingLeave(false)}
-                  >
-                    Stay
-                  </button>
-                  <button
-                    type="button"
-                    class="btn bg-red-600 text-white hover:bg-red-700"
-                    disabled={leave.isBusy()}
-                    onClick={() => void leave.submit()}
-                  >
-                    Leave
-                  </button>
-                </div>
-                <ErrorAlert message={leave.error()} />
+                <button
+                  type="button"
+                  class="btn bg-red-600 text-white hover:bg-red-700"
+                  disabled={leave.isBusy()}
+                  onClick={() => void leave.submit()}
+                >
+                  Leave
+                </button>
               </div>
-            </Show>
-          </div>
+              <ErrorAlert message={leave.error()} />
+            </div>
+          </Show>
         </div>
-      </dialog>
-    </>
+      </div>
+    </dialog>
   );
 }

@@ -1,17 +1,12 @@
 import { liveStatusOf, type Me } from '@gopherchat/api';
-import { createEffect, Match, on, onCleanup, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, lazy, Match, on, onCleanup, Show, Suspense, Switch } from 'solid-js';
 import { currentRoute, navigate, type Route } from '../../lib/router.ts';
 import { clearMyStatus, connectionState, setMyStatus, signOut } from '../../lib/session.ts';
 import { conversationAfter, isTypingTarget, shortcutOf } from '../../lib/shortcuts.ts';
 import { Toast } from '../../lib/ui/toast.tsx';
-import { AnnouncementsPanel } from '../announcements/announcements-panel.tsx';
-import { canPostAnnouncements } from '../announcements/feed.ts';
-import { AccountPage } from '../auth/account-page.tsx';
 import { ChatSidebar } from '../chat/chat-sidebar.tsx';
 import { ConversationPane } from '../chat/conversation-pane.tsx';
 import { createChatStore } from '../chat/store.ts';
-import { createStatusDialog } from '../status/status-dialog.tsx';
-import { ServerStatus } from '../system/server-status.tsx';
 import { PageFrame } from './page-frame.tsx';
 import { createShortcutsDialog } from './shortcuts-dialog.tsx';
 import { UserMenu } from './user-menu.tsx';
@@ -19,6 +14,17 @@ import { UserMenu } from './user-menu.tsx';
 /** Out of sight (and of the layout) until focused, then a button at the top left. */
 const SKIP_LINK =
   'sr-only focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-40 focus:rounded-xl focus:bg-accent focus:px-4 focus:py-2.5 focus:text-sm focus:font-medium focus:text-accent-contrast';
+
+// Pages most visits never open: chunks of their own, out of the app's first load.
+const AccountPage = lazy(() => import('../auth/account-page.tsx').then((module) => ({ default: module.AccountPage })));
+const AnnouncementsPage = lazy(() => import('./announcements-page.tsx'));
+const StatusDialog = lazy(() => import('../status/status-dialog.tsx'));
+
+const PageLoading = () => (
+  <p class="text-sm text-fg-muted" role="status">
+    Loading…
+  </p>
+);
 
 /** How long a problem stays on screen: longer than a toast's default. */
 const NOTICE_MS = 6_000;
@@ -64,11 +70,7 @@ export function Shell(props: { user: Me }) {
     return route.page === 'conversation' ? route.seq : undefined;
   };
   const shortcuts = createShortcutsDialog();
-  const statusDialog = createStatusDialog({
-    current: () => liveStatusOf(props.user, Date.now()),
-    save: setMyStatus,
-    clear: clearMyStatus,
-  });
+  const [isSettingStatus, setIsSettingStatus] = createSignal(false);
   const onKeyDown = (event: KeyboardEvent) => {
     const { key, altKey, ctrlKey, metaKey } = event;
     const shortcut = shortcutOf({ key, altKey, ctrlKey, metaKey, isTyping: isTypingTarget(event.target) });
@@ -111,7 +113,12 @@ export function Shell(props: { user: Me }) {
             G
           </span>
           <h1 class="sr-only">GopherChat</h1>
-          <UserMenu user={props.user} onGo={go} onSetStatus={statusDialog.open} onSignOut={() => void signOut()} />
+          <UserMenu
+            user={props.user}
+            onGo={go}
+            onSetStatus={() => setIsSettingStatus(true)}
+            onSignOut={() => void signOut()}
+          />
         </div>
         <ChatSidebar
           me={props.user}
@@ -123,22 +130,21 @@ export function Shell(props: { user: Me }) {
         <Switch>
           <Match when={currentRoute().page === 'account'}>
             <PageFrame title="Account" onBack={toChats}>
-              <AccountPage
-                username={props.user.username}
-                email={props.user.email}
-                displayName={props.user.displayName}
-                avatarKey={props.user.avatarKey}
-              />
+              <Suspense fallback={<PageLoading />}>
+                <AccountPage
+                  username={props.user.username}
+                  email={props.user.email}
+                  displayName={props.user.displayName}
+                  avatarKey={props.user.avatarKey}
+                />
+              </Suspense>
             </PageFrame>
           </Match>
           <Match when={currentRoute().page === 'server'}>
             <PageFrame title="Announcements" onBack={toChats}>
-              <div class="grid gap-6 lg:grid-cols-[280px_1fr]">
-                <Show when={canPostAnnouncements(props.user)}>
-                  <ServerStatus />
-                </Show>
-                <AnnouncementsPanel canPost={canPostAnnouncements(props.user)} />
-              </div>
+              <Suspense fallback={<PageLoading />}>
+                <AnnouncementsPage user={props.user} />
+              </Suspense>
             </PageFrame>
           </Match>
           <Match when={true}>
@@ -148,7 +154,16 @@ export function Shell(props: { user: Me }) {
       </main>
       <Toast notice={chat.notice()} onDone={chat.dismissNotice} role="alert" durationMs={NOTICE_MS} />
       <shortcuts.Dialog />
-      <statusDialog.Dialog />
+      <Show when={isSettingStatus()}>
+        <Suspense>
+          <StatusDialog
+            current={liveStatusOf(props.user, Date.now())}
+            save={setMyStatus}
+            clear={clearMyStatus}
+            onClose={() => setIsSettingStatus(false)}
+          />
+        </Suspense>
+      </Show>
     </div>
   );
 }
