@@ -19,7 +19,8 @@ export function SavedDialog(props: {
   /** Asks for the names of these people, for the list's authors. */
   wantNames: (userIds: string[]) => void;
   load: (input: { before?: { savedAt: string; conversationId: string; seq: number } }) => Promise<SavedPage>;
-  onRemove: (conversationId: string, seq: number) => Promise<void>;
+  /** Takes a message off the list; resolves whether the server took it (a refusal is told elsewhere). */
+  onRemove: (conversationId: string, seq: number) => Promise<boolean>;
   describe: (error: unknown) => string;
   onShow: (conversationId: string, seq: number) => void;
 }) {
@@ -92,8 +93,9 @@ export function SavedDialog(props: {
                       class="btn flex-none px-2 text-xs text-fg-muted hover:bg-surface-sunken"
                       aria-label={`Remove from saved: ${excerpt(wordsOf(item.message.content), 40)}`}
                       onClick={async () => {
-                        await props.onRemove(item.message.conversationId, item.message.seq);
-                        setItems(items().filter((other) => other !== item));
+                        if (await props.onRemove(item.message.conversationId, item.message.seq)) {
+                          setItems(items().filter((other) => other !== item));
+                        }
                       }}
                     >
                       Remove

@@ -51,16 +51,19 @@ export function createSavedKeys(deps: {
       mark(keyOf(event.conversationId, event.seq), event.isSaved);
     },
 
-    async setSaved(conversationId: string, seq: number, isSaved: boolean) {
+    /** Resolves whether the server took the change (a refusal is told, and the mark taken back). */
+    async setSaved(conversationId: string, seq: number, isSaved: boolean): Promise<boolean> {
       const key = keyOf(conversationId, seq);
       const wasSaved = keys().has(key);
       mark(key, isSaved);
       pending.set(key, isSaved);
       try {
         await (isSaved ? deps.api.saveMessage : deps.api.unsaveMessage)({ conversationId, seq });
+        return true;
       } catch (error) {
         if (pending.get(key) === isSaved) mark(key, wasSaved);
         deps.tell(deps.describe(error).userMessage);
+        return false;
       } finally {
         if (pending.get(key) === isSaved) pending.delete(key);
       }

@@ -24,7 +24,7 @@ describe('saved messages in the chat', () => {
     t.server.answers.saveMessage = async () => {
       throw new Refusal({ appCode: 'INVALID_INPUT', userMessage: 'You can keep at most 500 saved messages.' });
     };
-    await t.chat.saved.setSaved('c1', 10, true);
+    expect(await t.chat.saved.setSaved('c1', 10, true)).toBe(false);
     expect(t.chat.saved.isSaved('c1', 10)).toBe(false);
     expect(t.chat.notice()?.text).toBe('You can keep at most 500 saved messages.');
   });
