@@ -22,6 +22,12 @@ describe('statuses in the browser', () => {
     await dialog.waitFor({ state: 'hidden' });
 
     await bob.page.getByTestId('peer-status').getByText('📅 In a meeting').waitFor();
+    // And beside her name in the list (a page of its own on Bob's phone: there, not shown now).
+    await bob.page
+      .getByTestId('conversation')
+      .filter({ hasText: 'ada.status' })
+      .locator('[data-testid="list-status"][title="📅 In a meeting"]')
+      .waitFor({ state: 'attached' });
     await bob.page.emulateMedia({ colorScheme: 'dark' });
     await saveScreenshot(bob.page, 'status-peer-390-dark');
 

@@ -1,4 +1,4 @@
-import type { Me } from '@gopherchat/api';
+import { liveStatusOf, type Me } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
 import { createEffect } from 'solid-js';
 import { navigate } from '../../lib/router.ts';
@@ -40,6 +40,8 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
         conversations={chat.conversationList()}
         presence={chat.state.presence}
         avatarOf={(userId) => chat.people.avatars[userId]}
+        // Read as the list renders: one that lapsed goes at the next change.
+        statusOf={(userId) => liveStatusOf({ status: chat.people.statuses[userId] ?? undefined }, Date.now())}
         activeId={chat.state.activeId}
         nameOf={(userId) => chat.people.names[userId] ?? 'Someone'}
         draftOf={chat.drafts.of}

@@ -1,6 +1,7 @@
-import type { AttachmentKind, ConversationSummary, UserPresence } from '@gopherchat/api';
+import type { AttachmentKind, ConversationSummary, UserPresence, UserStatus } from '@gopherchat/api';
 import { For, Show } from 'solid-js';
 import { Avatar } from '../../lib/ui/avatar.tsx';
+import { statusLine } from '../status/status-times.ts';
 import { presenceStatusOf } from './last-seen.ts';
 import { wordsOf } from './markdown.ts';
 import { describeSystemEvent } from './system-events.ts';
@@ -41,6 +42,8 @@ export function ConversationList(props: {
   myId: string;
   conversations: ConversationSummary[];
   presence: Record<string, UserPresence>;
+  /** The status a person set, while it lasts. */
+  statusOf: (userId: string) => UserStatus | undefined;
   /** A person's profile picture key, once known (null: initials). */
   avatarOf: (userId: string) => string | null | undefined;
   activeId: string | undefined;
@@ -98,7 +101,16 @@ export function ConversationList(props: {
                   </span>
                   <span class="min-w-0 flex-1">
                     <span class="flex items-baseline justify-between gap-2">
-                      <span class="truncate text-sm font-semibold">{summary.title}</span>
+                      <span class="flex min-w-0 items-baseline gap-1">
+                        <span class="truncate text-sm font-semibold">{summary.title}</span>
+                        <Show when={summary.peer && props.statusOf(summary.peer.userId)}>
+                          {(status) => (
+                            <span class="flex-none text-sm" title={statusLine(status())} data-testid="list-status">
+                              {status().emoji ?? '💬'}
+                            </span>
+                          )}
+                        </Show>
+                      </span>
                       <span class="flex-none text-xs text-fg-muted">
                         {when(summary.lastMessage?.createdAt ?? summary.createdAt)}
                       </span>

@@ -66,8 +66,8 @@ export function ConversationPane(props: {
   const react = (seq: number, emoji: string) => {
     const id = state.activeId;
     if (!id) return;
-    chat.emoji.noteUsed(emoji);
-    void chat.toggleReaction(id, seq, emoji);
+    // Recent emoji are the ones I react with: taking a reaction back does not count as using it.
+    void chat.toggleReaction(id, seq, emoji, chat.emoji.noteUsed);
   };
   const outgoing = createMemo(() => state.outbox.filter((message) => message.conversationId === state.activeId));
   const uploads = createMemo(() =>

@@ -101,13 +101,15 @@ export function createMessageEdits(deps: {
       ),
 
     /** Adds my `emoji` to the message, or takes it back if it is there (as shown here). */
-    toggleReaction(conversationId: string, seq: number, picked: string) {
+    /** Adds my reaction, or takes it back if I had it; `onAdded` hears of an addition (not of a removal). */
+    toggleReaction(conversationId: string, seq: number, picked: string, onAdded?: (emoji: string) => void) {
       const emoji = normalizeEmoji(picked) ?? picked;
       const message = shown(conversationId, seq);
       if (!message) return Promise.resolve();
       const isMine = message.reactions.some(
         (reaction) => reaction.emoji === emoji && reaction.userIds.includes(deps.myId),
       );
+      if (!isMine) onAdded?.(emoji);
       const input = { conversationId, seq, emoji };
       return changeMessage(
         conversationId,

@@ -41,6 +41,16 @@ describe('reactions in the chat', () => {
     expect(t.state.timelines.c1?.messages.at(-1)?.reactions).toEqual([]);
   });
 
+  it('counts a reaction added as an emoji used, and not one taken back (it would jump to the front of recent)', async () => {
+    const t = await openConversation();
+    const used: string[] = [];
+    t.server.answers.react = async (input) => ({ ...input, revision: 1, reactions: thumbsUpBy(ME.id) });
+    await t.chat.toggleReaction('c1', 10, '👍\uFE0F', (emoji) => used.push(emoji));
+    t.server.answers.removeReaction = async (input) => ({ ...input, revision: 2, reactions: [] });
+    await t.chat.toggleReaction('c1', 10, '👍', (emoji) => used.push(emoji));
+    expect(used).toEqual(['👍']);
+  });
+
   it('shows the message as it was when the server refuses a reaction, saying why', async () => {
     const t = await openConversation();
     t.server.answers.react = async () => {
