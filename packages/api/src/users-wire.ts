@@ -19,11 +19,9 @@ export interface UserStatus {
   expiresAt: string | null;
 }
 
-/** The status as shown at `now`: none once it has expired. */
-export const liveStatusOf = (profile: { status?: UserStatus }, now: number): UserStatus | undefined =>
-  profile.status && (profile.status.expiresAt === null || Date.parse(profile.status.expiresAt) > now)
-    ? profile.status
-    : undefined;
+/** A status as shown at `now`: none once it has expired. */
+export const liveStatusOf = (status: UserStatus | null | undefined, now: number): UserStatus | undefined =>
+  status && (status.expiresAt === null || Date.parse(status.expiresAt) > now) ? status : undefined;
 
 /** Where a profile picture is served (by this server, to anyone who has its key: keys are random and new each time). */
 export const avatarPath = (avatarKey: string) => `/avatars/${avatarKey}`;

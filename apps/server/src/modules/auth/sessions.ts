@@ -7,6 +7,7 @@ import { AppError } from '../../errors.ts';
 import type { Bus } from '../../platform/bus/index.ts';
 import type { Cache } from '../../platform/cache/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
+import { statusFieldOf } from '../users/index.ts';
 import type { AccessClaims, AccessTokens, VerifiedAccess } from './access-tokens.ts';
 import type { AuthKeys } from './keys.ts';
 import { hashRefreshToken, newRefreshToken, nextRefreshToken } from './refresh-tokens.ts';
@@ -50,13 +51,7 @@ function toMe(user: UserRow): Me {
     email: user.email,
     displayName: user.displayName,
     avatarKey: user.avatarKey,
-    ...(user.statusText !== null && {
-      status: {
-        text: user.statusText,
-        emoji: user.statusEmoji,
-        expiresAt: user.statusExpiresAt?.toISOString() ?? null,
-      },
-    }),
+    ...statusFieldOf(user),
     createdAt: user.createdAt.toISOString(),
     role: user.role,
   };

@@ -2,3 +2,4 @@ export { createAvatarRoutes } from './avatars.ts';
 export { createProfileDirectory, type ProfileDirectory } from './profile-directory.ts';
 export { createUserRepo } from './repo.ts';
 export { createUserService, type UserService } from './service.ts';
+export { statusFieldOf } from './stored-status.ts';

@@ -2,6 +2,7 @@ import type { UserProfile } from '@gopherchat/api';
 import { users } from '@gopherchat/db';
 import { asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/database/index.ts';
+import { statusFieldOf } from './stored-status.ts';
 
 const profileColumns = {
   id: users.id,
@@ -22,12 +23,7 @@ type ProfileRow = { [Key in keyof typeof profileColumns]: (typeof profileColumns
 /** A profile as the wire has it: the status only when one is set (expired ones are left out where it is read). */
 function toProfile(row: ProfileRow): UserProfile {
   const { statusText, statusEmoji, statusExpiresAt, ...profile } = row;
-  return statusText === null
-    ? profile
-    : {
-        ...profile,
-        status: { text: statusText, emoji: statusEmoji, expiresAt: statusExpiresAt?.toISOString() ?? null },
-      };
+  return { ...profile, ...statusFieldOf({ statusText, statusEmoji, statusExpiresAt }) };
 }
 
 /** `text` matched literally at the start of a LIKE pattern: its own % and _ are not wildcards. */

@@ -54,7 +54,7 @@ export function createUserService(deps: {
   /** As shown now: a status that has expired is left out (it stays stored until replaced). */
   const current = (profile: UserProfile): UserProfile => {
     const { status, ...rest } = profile;
-    const live = liveStatusOf(profile, deps.clock.now());
+    const live = liveStatusOf(profile.status, deps.clock.now());
     return live ? { ...rest, status: live } : rest;
   };
 

@@ -41,7 +41,7 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
         presence={chat.state.presence}
         avatarOf={(userId) => chat.people.avatars[userId]}
         // Read as the list renders: one that lapsed goes at the next change.
-        statusOf={(userId) => liveStatusOf({ status: chat.people.statuses[userId] ?? undefined }, Date.now())}
+        statusOf={(userId) => liveStatusOf(chat.people.statuses[userId], Date.now())}
         activeId={chat.state.activeId}
         nameOf={(userId) => chat.people.names[userId] ?? 'Someone'}
         draftOf={chat.drafts.of}

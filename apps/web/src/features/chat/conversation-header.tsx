@@ -47,8 +47,7 @@ export function ConversationHeader(props: {
 
   const peerStatus = () => {
     const peerId = props.conversation.peer?.userId;
-    const status = peerId ? props.statuses[peerId] : undefined;
-    return status ? liveStatusOf({ status }, now()) : undefined;
+    return peerId ? liveStatusOf(props.statuses[peerId], now()) : undefined;
   };
 
   return (

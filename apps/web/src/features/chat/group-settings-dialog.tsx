@@ -118,7 +118,7 @@ export default function GroupSettingsDialog(props: GroupSettingsProps & { onClos
                   myId={props.myId}
                   myRole={props.conversation.myRole}
                   presence={member.userId === props.myId ? 'online' : presenceStatusOf(props.presence[member.userId])}
-                  status={liveStatusOf({ status: props.statuses[member.userId] ?? undefined }, Date.now())}
+                  status={liveStatusOf(props.statuses[member.userId], Date.now())}
                   changes={props.changes}
                   onError={setMemberError}
                 />

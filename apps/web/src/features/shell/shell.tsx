@@ -157,7 +157,7 @@ export function Shell(props: { user: Me }) {
       <Show when={isSettingStatus()}>
         <Suspense>
           <StatusDialog
-            current={liveStatusOf(props.user, Date.now())}
+            current={liveStatusOf(props.user.status, Date.now())}
             save={setMyStatus}
             clear={clearMyStatus}
             onClose={() => setIsSettingStatus(false)}

@@ -21,7 +21,7 @@ export function UserMenu(props: {
   onSignOut: () => void;
 }) {
   // Read when the menu renders: a status that lapsed meanwhile goes at the next.
-  const status = () => liveStatusOf(props.user, Date.now());
+  const status = () => liveStatusOf(props.user.status, Date.now());
   const [isOpen, setIsOpen] = createSignal(false);
   let container: HTMLDivElement | undefined;
   let button: HTMLButtonElement | undefined;
