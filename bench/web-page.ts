@@ -129,5 +129,6 @@ export async function scrollThrough() {
     longTasks: [...longTasks],
     scrollHeight: list.scrollHeight,
     renderedMessages: document.querySelectorAll('[data-testid="message"]').length,
+    heapMb: (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 1e6,
   };
 }

@@ -15,6 +15,9 @@
  *   apart.
  *
  *   bun run bench:web -- [--loads 5] [--messages 10000] [--photo-every 100] [--reaction-every 5]
+ *     [--trace scroll.json] [--heap-snapshot after-scroll.heapsnapshot]
+ *
+ * PROFILE_BUILD=1 builds the app unminified, so that a trace names functions as the source does.
  *
  * Prints a Markdown table on stderr and one JSON line of the figures on stdout.
  */
@@ -45,6 +48,10 @@ const { values } = parseArgs({
     'photo-every': { type: 'string', default: '100' },
     /** One message in this many gets a reaction, one in twice as many two; 0: none. */
     'reaction-every': { type: 'string', default: '5' },
+    /** Writes a Chromium performance trace of the scroll to this file (for DevTools' Performance panel). */
+    trace: { type: 'string' },
+    /** Writes a heap snapshot taken after the scroll to this file. */
+    'heap-snapshot': { type: 'string' },
   },
 });
 const coldLoads = Number(values.loads);
@@ -194,7 +201,28 @@ try {
   await page.getByTestId('message-list').getByTestId('message').first().waitFor();
   note('loading the whole history, then scrolling through it');
   const history = await page.evaluate(loadWholeHistory);
+  if (values.trace) {
+    await browser.startTracing(page, {
+      path: values.trace,
+      screenshots: false,
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'v8.execute',
+        'blink.user_timing',
+        'disabled-by-default-v8.cpu_profiler',
+      ],
+    });
+  }
   const scroll = await page.evaluate(scrollThrough);
+  if (values.trace) await browser.stopTracing();
+  if (values['heap-snapshot']) {
+    const cdp = await context.newCDPSession(page);
+    const chunks: string[] = [];
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', (event) => chunks.push(event.chunk));
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    await Bun.write(values['heap-snapshot'], chunks.join(''));
+  }
   const gaps = [...scroll.frameGaps].sort((a, b) => a - b);
   const scrollLongTasks = scroll.longTasks;
 
@@ -226,6 +254,7 @@ try {
       verdict(scrollLongTasks.every((duration) => duration <= BUDGET.longTaskMs)),
     ],
     ['message bubbles in the DOM after scrolling', String(scroll.renderedMessages), '–', '–'],
+    ['JS heap in use after scrolling', `${scroll.heapMb.toFixed(1)} MB`, '–', '–'],
   ];
   // The table for people, on stderr; the one JSON line, on stdout, for scripts and the history.
   console.error(`Chromium ${browser.version()}`);
@@ -248,6 +277,7 @@ try {
       scroll_longest_task_ms: scrollLongTasks.length ? Math.max(...scrollLongTasks) : 0,
       frame_gap_ms_p50: round(percentile(gaps, 50)),
       frame_gap_ms_p99: round(percentile(gaps, 99)),
+      heap_mb_after_scroll: round(scroll.heapMb),
     }),
   );
 } finally {

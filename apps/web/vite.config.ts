@@ -74,5 +74,7 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
+    // PROFILE_BUILD=1 (bench:web --trace): unminified, so that a performance trace names functions as the source does.
+    minify: process.env.PROFILE_BUILD ? false : undefined,
   },
 });

@@ -127,8 +127,10 @@ export function MessageList(props: {
     if (placedIn !== props.conversationId) return;
     if (document.visibilityState !== 'visible' || !document.hasFocus()) return;
     // The newest rendered row whose top has come on screen. Only measured rows count: below a long message, rows
-    // still at their estimated height would seem to be in view when they are not. No DOM is read.
-    const viewBottom = (virtualizer.scrollOffset ?? 0) + (scroller?.clientHeight ?? 0);
+    // still at their estimated height would seem to be in view when they are not. No DOM is read: this runs after
+    // every measurement, and the list's clientHeight would have the page laid out again each time. The
+    // virtualizer keeps the view's height itself.
+    const viewBottom = (virtualizer.scrollOffset ?? 0) + (virtualizer.scrollRect?.height ?? 0);
     let newestInView: number | undefined;
     for (const item of virtualizer.getVirtualItems()) {
       if (item.start < viewBottom && isMeasured(item.key)) newestInView = item.index;

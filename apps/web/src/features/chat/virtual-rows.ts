@@ -1,5 +1,6 @@
-import { createVirtualizer, defaultRangeExtractor, type Range, type VirtualItem } from '@tanstack/solid-virtual';
-import { batch, createEffect, createMemo, on } from 'solid-js';
+import { defaultRangeExtractor, type Range, type VirtualItem } from '@tanstack/virtual-core';
+import { batch, createEffect, createMemo, on, untrack } from 'solid-js';
+import { createElementVirtualizer } from '../../lib/element-virtualizer.ts';
 
 /** Space above the first row and below the last, laid out by the virtualizer with the rows. */
 const LIST_PADDING_PX = 16;
@@ -44,14 +45,20 @@ export function createVirtualRows<Row>(options: {
     return focused < 0 || indexes.includes(focused) ? indexes : [...indexes, focused].sort((a, b) => a - b);
   };
 
-  const virtualizer = createVirtualizer<HTMLElement, HTMLElement>({
+  // A row's key never changes: read untracked, it costs the row no signals.
+  const keys = createMemo(() => {
+    const current = rows();
+    return untrack(() => current.map(keyOf));
+  });
+  const virtualizer = createElementVirtualizer<HTMLElement, HTMLElement>({
     get count() {
       return rows().length;
     },
-    // A new function for every new list of rows: the virtualizer re-reads the keys only then.
+    // A new function for every new list of rows: the virtualizer re-reads the keys only then. It asks for every key
+    // after a row below the first changes size, so they are worked out once, not read from the store each time.
     get getItemKey() {
-      const current = rows();
-      return (index: number) => keyOf(current[index] as Row);
+      const current = keys();
+      return (index: number) => current[index] as string;
     },
     getScrollElement: () => scroller() ?? null,
     estimateSize: () => ESTIMATED_ROW_PX,
@@ -79,8 +86,8 @@ export function createVirtualRows<Row>(options: {
       for (const row of unmeasuredRows.splice(0)) {
         if (!row.isConnected) continue;
         virtualizer.measureElement(row);
-        const measured = rows()[virtualizer.indexFromElement(row)];
-        if (measured !== undefined) measuredKeys.add(keyOf(measured));
+        const measured = keys()[virtualizer.indexFromElement(row)];
+        if (measured !== undefined) measuredKeys.add(measured);
       }
     });
     // Rows measured at their estimate change nothing the virtualizer would report: their place is known now, though.
@@ -88,13 +95,11 @@ export function createVirtualRows<Row>(options: {
   };
   const renderedRows = createMemo((previous: Row[]) => {
     const current = rows();
+    const currentKeys = keys();
     const items = virtualizer.getVirtualItems();
     // Read in the same update as a change to the rows, the virtual items may still describe the rows before it.
     // They follow within that update: until then, what is rendered stays.
-    const isBehind = items.some((item) => {
-      const row = current[item.index];
-      return row === undefined || keyOf(row) !== item.key;
-    });
+    const isBehind = items.some((item) => currentKeys[item.index] !== item.key);
     if (isBehind) return previous;
     wasFocused = focusedElement !== undefined && document.activeElement === focusedElement;
     return items.map((item) => current[item.index] as Row);
@@ -131,7 +136,7 @@ export function createVirtualRows<Row>(options: {
         if (!oldest || !previousOldest || keyOf(oldest) === keyOf(previousOldest)) return;
         // Still here, further down: rows were added above it (not another list, which starts afresh).
         const previousKey = keyOf(previousOldest);
-        if (!rows().some((row) => keyOf(row) === previousKey)) return;
+        if (!keys().includes(previousKey)) return;
         wereOldest.add(previousKey);
         const anchoredTop = virtualizer.scrollOffset;
         const element = scroller();
