@@ -1,5 +1,6 @@
 import type { ConversationKind, Member, MemberReceipt, MemberRole, Message, ReadPointers } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { unwrap } from 'solid-js/store';
 import type { MenuAction } from '../../lib/ui/actions-menu.tsx';
 import { Lightbox } from '../attachments/lightbox.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
@@ -292,6 +293,37 @@ export function MessageList(props: {
       : []),
   ];
 
+  // A row's kind, seq, sender and reply are fixed for its life. Read untracked from the plain object, as here, they
+  // cost it no signals: read through the store in a tracked scope, each would add one to every message ever
+  // rendered, kept while it is loaded, for the garbage collector to go over while the list scrolls.
+  const outgoingRow = (row: OutgoingMessage) => (
+    <OutgoingRow
+      message={row}
+      quote={quoteOf(unwrap(row).replyToSeq)}
+      onRetry={props.onRetry}
+      onDiscard={props.onDiscard}
+    />
+  );
+  const messageRow = (row: Message, index: () => number) => {
+    const fixed = unwrap(row);
+    return (
+      <MessageRow
+        message={row}
+        previous={props.messages[index() - 1]}
+        myId={props.myId}
+        isGroup={props.kind === 'group'}
+        isFirstUnread={fixed.seq === scroll().dividerSeq}
+        receipt={fixed.senderId === props.myId && hasMembers() ? receiptOf(fixed.seq, others()) : undefined}
+        actions={actionsOn(row)}
+        reactions={reactionsOn(row)}
+        quote={quoteOf(fixed.replyToSeq)}
+        nameOf={nameOf}
+        attachments={props.attachments}
+        onRemovePreview={() => props.onRemovePreview(fixed.seq)}
+      />
+    );
+  };
+
   const reactionsOn = (message: Message): QuickReactions | undefined =>
     canReactTo(message)
       ? {
@@ -327,6 +359,9 @@ export function MessageList(props: {
             {(row, position) => {
               const item = () => virtualizer.getVirtualItems()[position()];
               const index = () => item()?.index ?? 0;
+              // Fixed for the row's life: read here, untracked, they cost it no signals.
+              const fixed = unwrap(row);
+              const content = isOutgoing(row) ? outgoingRow(row) : messageRow(row, index);
               let element: HTMLLIElement | undefined;
               // Measured once rendered, and again whenever its height changes (receipts, edits, a wider window).
               onMount(() => element && measureWhenMounted(element));
@@ -336,32 +371,10 @@ export function MessageList(props: {
                   class="absolute left-0 w-full"
                   style={{ top: `${item()?.start ?? 0}px` }}
                   data-index={index()}
-                  data-seq={isOutgoing(row) ? undefined : row.seq}
+                  data-seq={isOutgoing(fixed) ? undefined : fixed.seq}
                   onFocusIn={(event) => noteFocus(row, event.target as HTMLElement)}
                 >
-                  {isOutgoing(row) ? (
-                    <OutgoingRow
-                      message={row}
-                      quote={quoteOf(row.replyToSeq)}
-                      onRetry={props.onRetry}
-                      onDiscard={props.onDiscard}
-                    />
-                  ) : (
-                    <MessageRow
-                      message={row}
-                      previous={props.messages[index() - 1]}
-                      myId={props.myId}
-                      isGroup={props.kind === 'group'}
-                      isFirstUnread={row.seq === scroll().dividerSeq}
-                      receipt={row.senderId === props.myId && hasMembers() ? receiptOf(row.seq, others()) : undefined}
-                      actions={actionsOn(row)}
-                      reactions={reactionsOn(row)}
-                      quote={quoteOf(row.replyToSeq)}
-                      nameOf={nameOf}
-                      attachments={props.attachments}
-                      onRemovePreview={() => props.onRemovePreview(row.seq)}
-                    />
-                  )}
+                  {content}
                 </li>
               );
             }}

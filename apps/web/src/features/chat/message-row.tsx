@@ -1,5 +1,6 @@
 import type { Message } from '@gopherchat/api';
 import { createMemo, type JSX, Show } from 'solid-js';
+import { unwrap } from 'solid-js/store';
 import type { MenuAction } from '../../lib/ui/actions-menu.tsx';
 import { AttachmentContent } from '../attachments/attachment-content.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
@@ -126,22 +127,28 @@ export function MessageRow(props: {
   onRemovePreview: () => void;
 }) {
   const { message } = props;
-  const isNewDay = createMemo(() => !props.previous || dayKey(props.previous.createdAt) !== dayKey(message.createdAt));
-  const isContinued = createMemo(() => !isNewDay() && !props.isFirstUnread && continuesGroup(props.previous, message));
-  const isMine = () => message.senderId === props.myId;
+  // What a message keeps for life (sender, time, whether it is a system note) is read from the plain object. Read
+  // through the store in a tracked scope, each field would cost every message ever rendered a signal of its own,
+  // kept while the message is loaded: with thousands loaded, the garbage collector's work while scrolling.
+  const fixed = unwrap(message);
+  const previous = () => unwrap(props.previous);
+  const isNewDay = createMemo(() => {
+    const before = previous();
+    return !before || dayKey(before.createdAt) !== dayKey(fixed.createdAt);
+  });
+  const isContinued = createMemo(() => !isNewDay() && !props.isFirstUnread && continuesGroup(previous(), fixed));
+  const isMine = () => fixed.senderId === props.myId;
   const receipt = createMemo(() => props.receipt);
   return (
     <>
       <Show when={isNewDay()}>
-        <p class="my-4 text-center text-xs font-medium text-fg-muted">
-          {dayFormat.format(new Date(message.createdAt))}
-        </p>
+        <p class="my-4 text-center text-xs font-medium text-fg-muted">{dayFormat.format(new Date(fixed.createdAt))}</p>
       </Show>
       <Show when={props.isFirstUnread}>
         <NewMessagesDivider />
       </Show>
       <Show
-        when={message.content.type !== 'system'}
+        when={fixed.content.type !== 'system'}
         fallback={
           <p class="my-2 text-center text-xs text-fg-muted">
             {message.content.type === 'system'
@@ -154,8 +161,8 @@ export function MessageRow(props: {
           <div class={`max-w-[85%] sm:max-w-[75%] ${isMine() ? 'items-end' : 'items-start'} flex min-w-0 flex-col`}>
             <Show when={!isContinued()}>
               <p class="mb-1 px-1 text-xs text-fg-muted">
-                <span class="font-medium text-fg">{props.nameOf(message.senderId ?? '')}</span>{' '}
-                {timeFormat.format(new Date(message.createdAt))}
+                <span class="font-medium text-fg">{props.nameOf(fixed.senderId ?? '')}</span>{' '}
+                {timeFormat.format(new Date(fixed.createdAt))}
               </p>
             </Show>
             {props.quote}
