@@ -30,16 +30,12 @@ import {
   createRoleRepo,
   loadAuthKeys,
 } from './modules/auth/index.ts';
+import { createAvatarPictures, createAvatarRoutes } from './modules/avatars/index.ts';
 import { createConversationService, createEventHub, createEventLog } from './modules/conversations/index.ts';
 import { createLinkPreviews, createSafeFetcher } from './modules/link-previews/index.ts';
 import { createPresenceService } from './modules/presence/index.ts';
 import { createSystemService } from './modules/system/index.ts';
-import {
-  createAvatarRoutes,
-  createProfileDirectory,
-  createUserRepo,
-  createUserService,
-} from './modules/users/index.ts';
+import { createProfileDirectory, createUserRepo, createUserService } from './modules/users/index.ts';
 import { isLoopbackHost } from './origin.ts';
 import { openBlobStore } from './platform/blob-store/index.ts';
 import { createBus } from './platform/bus/index.ts';
@@ -165,6 +161,7 @@ export async function createApp(config: Config, deps: AppDeps) {
     metrics,
     logger,
   });
+  const avatars = createAvatarPictures({ images: attachments, store: blobStore.store, logger });
   const conversations = createConversationService({
     db: database.db,
     log: eventLog,
@@ -185,6 +182,7 @@ export async function createApp(config: Config, deps: AppDeps) {
     attachments,
     previews: linkPreviews,
     previewConcurrency: config.linkPreviews?.concurrency,
+    avatars,
   });
 
   const presence = createPresenceService({
@@ -227,8 +225,7 @@ export async function createApp(config: Config, deps: AppDeps) {
       conversationIdsOf: (userId) => conversations.conversationIdsOf(userId),
       signal,
       clock,
-      avatars: { images: attachments, store: blobStore.store },
-      logger,
+      avatars,
     }),
   };
 

@@ -78,6 +78,37 @@ describe('profile pictures in the browser', () => {
     await ada.context.close();
     await bob.context.close();
   });
+
+  it('gives a group a picture from its settings, which members see in their list, live, with a note', async () => {
+    const ada = await web.personAt('ada.group-pic');
+    const bob = await web.personAt('bob.group-pic', { viewport: { width: 390, height: 844 } });
+    await startConversation(ada.page, 'Group', { title: 'Pictured', usernames: ['bob.group-pic'] });
+    const groupForBob = bob.page.getByTestId('conversation').filter({ hasText: 'Pictured' });
+    await groupForBob.waitFor();
+
+    await ada.page.getByRole('button', { name: 'Group settings' }).click();
+    const settings = ada.page.getByRole('dialog', { name: 'Group settings' });
+    const chooser = ada.page.waitForEvent('filechooser');
+    await settings.getByRole('button', { name: 'Add a picture' }).click();
+    await (await chooser).setFiles([
+      { name: 'team.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await testPhoto(800, 600)) },
+    ]);
+    await settings.getByText('Picture saved.').waitFor();
+    await saveScreenshot(ada.page, 'group-picture-1280-light');
+    await groupForBob.getByTestId('avatar').waitFor();
+    await groupForBob.click();
+    await bob.page.getByTestId('message-list').getByText('ada.group-pic changed the group picture').waitFor();
+
+    await settings.getByRole('button', { name: 'Remove' }).click();
+    await ada.page
+      .getByTestId('conversation')
+      .filter({ hasText: 'Pictured' })
+      .getByTestId('avatar')
+      .waitFor({ state: 'detached' });
+    await bob.page.getByTestId('message-list').getByText('ada.group-pic removed the group picture').waitFor();
+    await ada.context.close();
+    await bob.context.close();
+  });
 });
 
 describe('away in the browser', () => {

@@ -73,6 +73,8 @@ export type SystemEvent =
   | { kind: 'member_removed'; by: string; userId: string }
   | { kind: 'member_left'; userId: string }
   | { kind: 'renamed'; by: string; title: string }
+  /** A new group picture, or (`isRemoved`) none. */
+  | { kind: 'picture_changed'; by: string; isRemoved: boolean }
   /** Made an admin, or no longer one (`by` is `userId` when an admin stepped down). */
   | { kind: 'role_changed'; by: string; userId: string; role: 'admin' | 'member' }
   /** The owner handed the group to `userId`, and became an admin. */
@@ -164,6 +166,8 @@ export interface ConversationSummary {
   kind: ConversationKind;
   /** Groups: their name. Direct conversations: the other person's display name. */
   title: string;
+  /** Groups: their picture, served at `/avatars/<avatarKey>` (see `avatarPath`); null: none (direct: the peer's own). */
+  avatarKey: string | null;
   /** Direct conversations: the other person. */
   peer: Member | null;
   memberCount: number;

@@ -64,6 +64,10 @@ export const ZAddMembersInput = z.object({
 });
 export const ZRemoveMemberInput = z.object({ conversationId: ZId, userId: ZId });
 export const ZRenameInput = z.object({ conversationId: ZId, title: ZConversationTitle });
+
+/** Makes the caller's confirmed image (an upload not sent anywhere) the group's picture. */
+export const ZSetGroupAvatarInput = z.object({ conversationId: ZId, attachmentId: ZId });
+export const ZRemoveGroupAvatarInput = z.object({ conversationId: ZId });
 /** Making a member an admin, or an admin a member again; the owner is changed by handing the group on. */
 export const ZSetRoleInput = z.object({
   conversationId: ZId,

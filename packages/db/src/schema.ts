@@ -168,6 +168,8 @@ export const conversations = pgTable(
     id: uuid('id').primaryKey(),
     kind: conversationKind('kind').notNull(),
     title: text('title'),
+    /** A group's picture, served at /avatars/<key> like profile pictures; null: initials. */
+    avatarKey: text('avatar_key'),
     directKey: text('direct_key'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),

@@ -1,6 +1,6 @@
 import type { MemberRole } from '@gopherchat/api';
 import { AppError } from '../../errors.ts';
-import type { ConversationRepo } from './repo.ts';
+import type { ConversationRepo, ConversationRow } from './repo.ts';
 
 /** The same words whether the conversation is missing or the caller is not in it: one must not tell which. */
 export const NOT_A_MEMBER = 'That conversation does not exist, or you are not in it.';
@@ -20,4 +20,21 @@ export async function requireRole(
   const role = await on.roleOf(conversationId, userId);
   if (!role) throw new AppError('NOT_FOUND', NOT_A_MEMBER);
   return role;
+}
+
+/**
+ * For a change to a group, in its transaction: locks the conversation and
+ * gives it with the caller's role. NOT_FOUND if they are not in it;
+ * `whenDirect` if it is a direct conversation.
+ */
+export async function lockGroup(
+  on: Pick<ConversationRepo, 'lockConversation' | 'roleOf'>,
+  conversationId: string,
+  userId: string,
+  whenDirect: string,
+): Promise<{ role: MemberRole; conversation: ConversationRow }> {
+  const conversation = await on.lockConversation(conversationId);
+  const role = await requireRole(on, conversationId, userId);
+  if (conversation?.kind !== 'group') throw new AppError('INVALID_INPUT', whenDirect);
+  return { role, conversation };
 }

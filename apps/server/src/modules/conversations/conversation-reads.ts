@@ -21,6 +21,7 @@ export function createConversationReads(deps: {
         id: row.conversation.id,
         kind: row.conversation.kind,
         title: row.conversation.title ?? peer?.displayName ?? 'Conversation',
+        avatarKey: row.conversation.avatarKey,
         peer,
         memberCount: row.memberCount,
         myRole: row.myRole,

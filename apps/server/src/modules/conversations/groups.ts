@@ -10,7 +10,7 @@ import { uuidv7 } from 'uuidv7';
 import { AppError } from '../../errors.ts';
 import type { Clock } from '../../platform/clock/index.ts';
 import { violatedUniqueConstraint } from '../../platform/database/index.ts';
-import { canManage, requireRole } from './access.ts';
+import { canManage, lockGroup } from './access.ts';
 import type { EventLog, PendingEvent } from './event-log.ts';
 import { messageEvent } from './message-view.ts';
 import { appendNotes } from './notes.ts';
@@ -86,13 +86,6 @@ export function createGroups(deps: {
    * (changes to one group queue up), checks the caller is a member, and
    * refuses a direct conversation with `whenDirect`. Returns the caller's role.
    */
-  async function lockGroup(on: ConversationRepo, conversationId: string, userId: string, whenDirect: string) {
-    const conversation = await on.lockConversation(conversationId);
-    const role = await requireRole(on, conversationId, userId);
-    if (conversation?.kind !== 'group') throw new AppError('INVALID_INPUT', whenDirect);
-    return role;
-  }
-
   async function requireUsers(userIds: string[]) {
     const found = await deps.profiles.profilesOf(userIds);
     if (found.length !== userIds.length) {
@@ -171,7 +164,7 @@ export function createGroups(deps: {
       await requireUsers(wanted);
       const added = await log.write(async (tx) => {
         const on = createConversationRepo(tx);
-        const role = await lockGroup(on, conversationId, userId, DIRECT_STAYS_BETWEEN_TWO);
+        const { role } = await lockGroup(on, conversationId, userId, DIRECT_STAYS_BETWEEN_TWO);
         if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can add people.');
         if ((await on.memberCount(conversationId)) + wanted.length > GROUP_MAX_MEMBERS) {
           throw new AppError('INVALID_INPUT', `Groups have at most ${GROUP_MAX_MEMBERS} members.`);
@@ -203,7 +196,7 @@ export function createGroups(deps: {
     async removeMember(userId: string, conversationId: string, memberId: string): Promise<void> {
       const changed = await log.write(async (tx) => {
         const on = createConversationRepo(tx);
-        const role = await lockGroup(on, conversationId, userId, DIRECT_STAYS_BETWEEN_TWO);
+        const { role } = await lockGroup(on, conversationId, userId, DIRECT_STAYS_BETWEEN_TWO);
         const isLeaving = memberId === userId;
         const targetRole = isLeaving ? role : await on.roleOf(conversationId, memberId);
         if (!targetRole) throw new AppError('NOT_FOUND', 'That person is not in this group.');
@@ -240,7 +233,7 @@ export function createGroups(deps: {
       const { conversationId } = input;
       const changed = await log.write(async (tx) => {
         const on = createConversationRepo(tx);
-        const role = await lockGroup(on, conversationId, userId, 'Direct conversations have no admins.');
+        const { role } = await lockGroup(on, conversationId, userId, 'Direct conversations have no admins.');
         const targetRole = await on.roleOf(conversationId, input.userId);
         if (!targetRole) throw new AppError('NOT_FOUND', 'That person is not in this group.');
         if (targetRole === 'owner') {
@@ -277,7 +270,7 @@ export function createGroups(deps: {
       const { conversationId } = input;
       await log.write(async (tx) => {
         const on = createConversationRepo(tx);
-        const role = await lockGroup(on, conversationId, userId, 'Direct conversations have no owner.');
+        const { role } = await lockGroup(on, conversationId, userId, 'Direct conversations have no owner.');
         if (role !== 'owner') throw new AppError('FORBIDDEN', 'Only the group’s owner can hand it to someone else.');
         if (input.userId === userId) throw new AppError('INVALID_INPUT', 'You are the owner already.');
         if (!(await on.roleOf(conversationId, input.userId))) {
@@ -297,7 +290,7 @@ export function createGroups(deps: {
     async rename(userId: string, conversationId: string, title: string): Promise<ConversationSummary> {
       await log.write(async (tx) => {
         const on = createConversationRepo(tx);
-        const role = await lockGroup(on, conversationId, userId, 'Only groups have a name to change.');
+        const { role } = await lockGroup(on, conversationId, userId, 'Only groups have a name to change.');
         if (!canManage(role)) throw new AppError('FORBIDDEN', 'Only the group’s owner and admins can rename it.');
         const at = now();
         await on.renameConversation(conversationId, title, at);

@@ -105,6 +105,10 @@ export function createConversationRepo(db: Database) {
       await db.update(conversations).set({ title, updatedAt: at }).where(eq(conversations.id, id));
     },
 
+    async setConversationAvatar(id: string, avatarKey: string | null, at: Date) {
+      await db.update(conversations).set({ avatarKey, updatedAt: at }).where(eq(conversations.id, id));
+    },
+
     /** The user ids of the conversation's members; none if there is no such conversation. */
     async memberIdsOf(conversationId: string): Promise<string[]> {
       const rows = await db

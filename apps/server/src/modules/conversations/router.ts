@@ -13,11 +13,13 @@ import {
   ZMarkReadInput,
   ZPinInput,
   ZReactionInput,
+  ZRemoveGroupAvatarInput,
   ZRemoveMemberInput,
   ZRenameInput,
   ZSavedPageInput,
   ZSaveInput,
   ZSendMessageInput,
+  ZSetGroupAvatarInput,
   ZSetRoleInput,
   ZTransferOwnershipInput,
   ZTypingInput,
@@ -68,6 +70,14 @@ export const conversationsRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.conversations.rename(ctx.auth.userId, input.conversationId, input.title),
     ),
+  setAvatar: protectedProcedure
+    .input(ZSetGroupAvatarInput)
+    .mutation(({ ctx, input }) =>
+      ctx.services.conversations.setGroupAvatar(ctx.auth.userId, input.conversationId, input.attachmentId),
+    ),
+  removeAvatar: protectedProcedure
+    .input(ZRemoveGroupAvatarInput)
+    .mutation(({ ctx, input }) => ctx.services.conversations.removeGroupAvatar(ctx.auth.userId, input.conversationId)),
 });
 
 export const messagesRouter = router({

@@ -6,12 +6,14 @@ import type { Clock } from '../../platform/clock/index.ts';
 import type { Database } from '../../platform/database/index.ts';
 import type { Metrics } from '../../platform/metrics/index.ts';
 import type { RateLimiter } from '../../platform/rate-limit/index.ts';
+import type { AvatarPictures } from '../avatars/index.ts';
 import type { AttachmentsForMessages } from './attachments-port.ts';
 import { createConversationReads } from './conversation-reads.ts';
 import type { EventHub } from './event-hub.ts';
 import type { EventLog } from './event-log.ts';
 import { createEventStream } from './event-stream.ts';
 import { createForwards } from './forwards.ts';
+import { createGroupPictures } from './group-pictures.ts';
 import { createGroups, type ProfileLookup } from './groups.ts';
 import { createLinkPreviewJobs, type PreviewsForMessages } from './link-preview-jobs.ts';
 import { createMembershipCache } from './membership-cache.ts';
@@ -60,6 +62,8 @@ export function createConversationService(deps: {
   previews?: PreviewsForMessages;
   /** Pages read at once for previews. */
   previewConcurrency?: number;
+  /** Group pictures: made from uploads, kept in the object store. */
+  avatars: AvatarPictures;
 }) {
   const { db, log, hub, clock, logger, attachments } = deps;
   const repo = createConversationRepo(db);
@@ -81,6 +85,12 @@ export function createConversationService(deps: {
     profiles: deps.profiles,
     summaryOf: reads.get,
     onJoined: (conversationId, userIds) => onJoined(conversationId, userIds),
+  });
+  const groupPictures = createGroupPictures({
+    log,
+    clock,
+    pictures: deps.avatars,
+    summaryOf: reads.get,
   });
   const sends = createSends({
     log,
@@ -138,6 +148,7 @@ export function createConversationService(deps: {
     sendsStalledForMs: sends.stalledForMs,
     send: previewing(sends.send),
     ...groups,
+    ...groupPictures,
     ...reads,
     conversationIdsOf: (userId: string) => membership.conversationIdsOf(userId),
     contactsOf: (userId: string) => repo.contactsOf(userId),

@@ -1,4 +1,3 @@
-export { createAvatarRoutes } from './avatars.ts';
 export { createProfileDirectory, type ProfileDirectory } from './profile-directory.ts';
 export { createUserRepo } from './repo.ts';
 export { createUserService, type UserService } from './service.ts';

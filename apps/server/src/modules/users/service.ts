@@ -7,12 +7,10 @@ import {
   type UserEvent,
   type UserProfile,
 } from '@gopherchat/api';
-import type { Logger } from 'pino';
 import { AppError } from '../../errors.ts';
-import type { BlobStore } from '../../platform/blob-store/index.ts';
 import type { Clock } from '../../platform/clock/index.ts';
+import type { AvatarPictures } from '../avatars/index.ts';
 import type { LiveSignal } from '../conversations/index.ts';
-import { type AvatarImages, avatarObjectKey, newAvatarKey } from './avatars.ts';
 import type { ProfileDirectory } from './profile-directory.ts';
 import type { UserRepo } from './repo.ts';
 
@@ -29,25 +27,18 @@ export function createUserService(deps: {
   signal: (signal: LiveSignal) => Promise<void>;
   clock: Clock;
   /** Profile pictures: made from uploads, kept in the object store. */
-  avatars: { images: AvatarImages; store: Pick<BlobStore, 'write' | 'delete'> };
-  logger: Logger;
+  avatars: AvatarPictures;
 }) {
-  const { repo, profiles, logger } = deps;
-  const { store } = deps.avatars;
+  const { repo, profiles, avatars } = deps;
 
   /** Points the profile at `avatarKey` (null: none), and lets the picture it replaced go. */
   async function replaceAvatar(userId: string, avatarKey: string | null): Promise<UserProfile> {
     const changed = await repo.setAvatarKey(userId, avatarKey, new Date(deps.clock.now()));
     if (!changed) {
-      if (avatarKey) await store.delete(avatarObjectKey(avatarKey));
+      await avatars.discard(avatarKey);
       throw new AppError('NOT_FOUND', 'Your account no longer exists.');
     }
-    if (changed.replaced) {
-      // A leftover picture is only wasted space: its key is not handed out any more.
-      await store
-        .delete(avatarObjectKey(changed.replaced))
-        .catch((error) => logger.warn({ err: error }, 'old profile picture left behind'));
-    }
+    await avatars.discard(changed.replaced);
     return announce(changed.profile);
   }
 
@@ -106,9 +97,7 @@ export function createUserService(deps: {
 
     /** Makes the caller's uploaded image their profile picture: its centre square, 256 pixels, no metadata. */
     async setAvatar(userId: string, attachmentId: string): Promise<UserProfile> {
-      const picture = await deps.avatars.images.avatarFrom(userId, attachmentId);
-      const avatarKey = newAvatarKey();
-      await store.write(avatarObjectKey(avatarKey), picture, 'image/webp');
+      const avatarKey = await avatars.make(userId, attachmentId);
       return replaceAvatar(userId, avatarKey);
     },
 

@@ -45,6 +45,8 @@ export interface ChatApi {
   createDirect(input: Input['conversations']['createDirect']): Promise<ConversationSummary>;
   createGroup(input: Input['conversations']['createGroup']): Promise<ConversationSummary>;
   renameGroup(input: Input['conversations']['rename']): Promise<ConversationSummary>;
+  setGroupPicture(input: Input['conversations']['setAvatar']): Promise<ConversationSummary>;
+  removeGroupPicture(input: Input['conversations']['removeAvatar']): Promise<ConversationSummary>;
   addMembers(input: Input['conversations']['addMembers']): Promise<ConversationSummary>;
   removeMember(input: Input['conversations']['removeMember']): Promise<unknown>;
   leaveGroup(input: Input['conversations']['leave']): Promise<unknown>;

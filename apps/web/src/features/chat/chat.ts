@@ -163,6 +163,8 @@ export function createChat(deps: ChatDeps) {
     startDirect: groups.startDirect,
     startGroup: groups.startGroup,
     renameGroup: groups.renameGroup,
+    setGroupPicture: groups.setGroupPicture,
+    removeGroupPicture: groups.removeGroupPicture,
     addMembers: groups.addMembers,
     removeMember: groups.removeMember,
     leaveGroup: groups.leaveGroup,

@@ -77,7 +77,7 @@ export function ConversationList(props: {
                   <span class="relative flex-none">
                     <Avatar
                       name={summary.title}
-                      avatarKey={summary.peer ? props.avatarOf(summary.peer.userId) : null}
+                      avatarKey={summary.peer ? props.avatarOf(summary.peer.userId) : summary.avatarKey}
                       class="h-10 w-10 bg-line-strong text-sm text-fg"
                     />
                     <Show when={summary.peer}>

@@ -155,6 +155,10 @@ export function ConversationPane(props: {
                   statuses={chat.people.statuses}
                   wantProfiles={chat.people.want}
                   onRename={(title) => chat.renameGroup(conversation().id, title)}
+                  picture={{
+                    save: (attachmentId) => chat.setGroupPicture(conversation().id, attachmentId),
+                    remove: () => chat.removeGroupPicture(conversation().id),
+                  }}
                   onAdd={(userIds) => chat.addMembers(conversation().id, userIds)}
                   changes={{
                     setRole: (userId, role) => chat.setRole(conversation().id, userId, role),

@@ -15,6 +15,8 @@ export function createGroupAdmin(deps: {
     | 'createDirect'
     | 'createGroup'
     | 'renameGroup'
+    | 'setGroupPicture'
+    | 'removeGroupPicture'
     | 'addMembers'
     | 'removeMember'
     | 'leaveGroup'
@@ -43,6 +45,10 @@ export function createGroupAdmin(deps: {
       tryTo(async () => openNew(await api.createGroup({ title, memberIds }))),
     renameGroup: (conversationId: string, title: string) =>
       tryTo(async () => conversations.upsertSummary(await api.renameGroup({ conversationId, title }))),
+    setGroupPicture: (conversationId: string, attachmentId: string) =>
+      tryTo(async () => conversations.upsertSummary(await api.setGroupPicture({ conversationId, attachmentId }))),
+    removeGroupPicture: (conversationId: string) =>
+      tryTo(async () => conversations.upsertSummary(await api.removeGroupPicture({ conversationId }))),
     addMembers: (conversationId: string, userIds: string[]) =>
       tryTo(async () => conversations.upsertSummary(await api.addMembers({ conversationId, userIds }))),
     removeMember: (conversationId: string, userId: string) => tryTo(() => api.removeMember({ conversationId, userId })),

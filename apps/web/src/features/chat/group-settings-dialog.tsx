@@ -13,6 +13,7 @@ import { DialogHeader } from '../../lib/ui/dialog-header.tsx';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
+import { PictureSetting } from '../attachments/picture-setting.tsx';
 import { PeoplePicker } from '../people/people-picker.tsx';
 import { GroupMemberRow, type MemberChanges } from './group-member-row.tsx';
 import { presenceStatusOf } from './last-seen.ts';
@@ -30,13 +31,15 @@ export interface GroupSettingsProps {
   statuses: Record<string, UserStatus | null>;
   wantProfiles: (userIds: string[]) => void;
   onRename: (title: string) => Promise<string | undefined>;
+  /** Setting (from an upload) and removing the group's picture; each resolves to an error, or undefined. */
+  picture: { save: (attachmentId: string) => Promise<string | undefined>; remove: () => Promise<string | undefined> };
   onAdd: (userIds: string[]) => Promise<string | undefined>;
   changes: MemberChanges;
   onLeave: () => Promise<string | undefined>;
 }
 
 /**
- * A group's settings, from its header: its name, who is in it (with roles and
+ * A group's settings, from its header: its name and picture, who is in it (with roles and
  * who is online), adding and removing people, making admins, handing the
  * group to someone else, and leaving. Only what my role
  * allows is offered; the server's refusals are shown in place, in words. A
@@ -50,6 +53,7 @@ export default function GroupSettingsDialog(props: GroupSettingsProps & { onClos
   const [newcomers, setNewcomers] = createSignal<UserProfile[]>([]);
   const [isConfirmingLeave, setIsConfirmingLeave] = createSignal(false);
   const [memberError, setMemberError] = createSignal<string>();
+  const [pictureNotice, setPictureNotice] = createSignal('');
   let stayButton: HTMLButtonElement | undefined;
 
   const isManager = () => canManage(props.conversation.myRole);
@@ -90,6 +94,18 @@ export default function GroupSettingsDialog(props: GroupSettingsProps & { onClos
         <DialogHeader id="group-settings-title" title="Group settings" onClose={() => dialog?.close()} />
 
         <Show when={isManager()}>
+          <PictureSetting
+            name={props.conversation.title}
+            avatarKey={props.conversation.avatarKey}
+            label="Group picture"
+            hint="Everyone in the group sees it."
+            onSave={props.picture.save}
+            onRemove={props.picture.remove}
+            onChanged={setPictureNotice}
+          />
+          <p role="status" class="-mt-3 text-xs text-fg-muted">
+            {pictureNotice()}
+          </p>
           <form class="flex flex-col gap-2" onSubmit={(event) => void rename.submit(event)}>
             <Field
               id="group-settings-name"

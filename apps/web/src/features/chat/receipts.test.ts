@@ -26,6 +26,7 @@ describe('summaryAfterMyPointers', () => {
     id: 'c1',
     kind: 'direct',
     title: 'bob',
+    avatarKey: null,
     peer: null,
     memberCount: 2,
     myRole: 'member',

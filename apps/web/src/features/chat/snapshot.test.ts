@@ -14,6 +14,7 @@ const summary = (id: string): ConversationSummary => ({
   id,
   kind: 'group',
   title: `Group ${id}`,
+  avatarKey: null,
   peer: null,
   memberCount: 2,
   myRole: 'owner',

@@ -25,5 +25,7 @@ describe('describeSystemEvent', () => {
       'Bob stepped down as admin',
     );
     expect(describe_({ kind: 'owner_changed', by: 'ada', userId: 'bob' })).toBe('Ada made Bob the owner');
+    expect(describe_({ kind: 'picture_changed', by: 'me', isRemoved: false })).toBe('You changed the group picture');
+    expect(describe_({ kind: 'picture_changed', by: 'ada', isRemoved: true })).toBe('Ada removed the group picture');
   });
 });

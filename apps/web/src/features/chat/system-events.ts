@@ -19,6 +19,8 @@ export function describeSystemEvent(event: SystemEvent, myId: string, nameOf: (u
       return `${subject(event.userId)} left`;
     case 'renamed':
       return `${subject(event.by)} renamed the group to “${event.title}”`;
+    case 'picture_changed':
+      return `${subject(event.by)} ${event.isRemoved ? 'removed the group picture' : 'changed the group picture'}`;
     case 'role_changed':
       if (event.role === 'admin') return `${subject(event.by)} made ${object(event.userId)} an admin`;
       return event.by === event.userId

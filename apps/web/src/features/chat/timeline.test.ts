@@ -28,6 +28,7 @@ const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSumm
   id: 'c1',
   kind: 'group',
   title: 'Team',
+  avatarKey: null,
   peer: null,
   memberCount: 3,
   myRole: 'member',

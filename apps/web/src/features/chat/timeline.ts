@@ -83,6 +83,7 @@ function isSeenBy(event: SystemEvent, myId: string): boolean {
       return event.userId === myId;
     case 'member_removed':
     case 'renamed':
+    case 'picture_changed':
     case 'role_changed':
     case 'owner_changed':
     case 'pinned':

@@ -1,23 +1,14 @@
 import { AVATAR_KEY_PATTERN } from '@gopherchat/api';
 import { Elysia } from 'elysia';
 import type { BlobStore } from '../../platform/blob-store/index.ts';
-
-/** What profile pictures need of the attachments module (a port): the uploader's image, made a square WebP. */
-export interface AvatarImages {
-  avatarFrom(userId: string, attachmentId: string): Promise<Uint8Array>;
-}
-
-/** Where a profile picture lives in the object store. */
-export const avatarObjectKey = (avatarKey: string) => `avatars/${avatarKey}`;
-
-/** A new picture's key: random, so that knowing it is what lets one fetch it, and new each time (so cached for good). */
-export const newAvatarKey = () => `${crypto.randomUUID()}.webp`;
+import { avatarObjectKey } from './pictures.ts';
 
 /**
- * Serves profile pictures from this origin (`avatarPath`), which every
- * screen's `<img>` can load without credentials: a picture is fetched by its
- * random key, which only those who can see the profile are given. A key is
- * never reused, so a picture is cached for good.
+ * Serves pictures of people and groups from this origin (`avatarPath`),
+ * which every screen's `<img>` can load without credentials: a picture is
+ * fetched by its random key, which only those who can see the profile or
+ * the group are given. A key is never reused, so a picture is cached for
+ * good.
  */
 export function createAvatarRoutes(options: { store: Pick<BlobStore, 'stat' | 'read'> }) {
   return new Elysia().get('/avatars/:key', async ({ params, set }) => {

@@ -1,0 +1,2 @@
+export { type AvatarImages, type AvatarPictures, createAvatarPictures } from './pictures.ts';
+export { createAvatarRoutes } from './routes.ts';
