@@ -37,6 +37,23 @@ export async function uploadFile(
   return grant.attachmentId;
 }
 
+/** The part of an API client that uploads and confirms: a test's signed-in person. */
+interface Confirmer {
+  attachments: Uploader['attachments'] & {
+    confirm: { mutate(input: { attachmentId: string }): Promise<unknown> };
+  };
+}
+
+/** A `width` × `height` photo `uploader` uploaded and confirmed and sent nowhere: the way in to a picture. */
+export async function confirmedPhoto(uploader: Confirmer, width: number, height: number): Promise<string> {
+  const attachmentId = await uploadFile(uploader, await testPhoto(width, height), {
+    contentType: 'image/jpeg',
+    fileName: 'photo.jpg',
+  });
+  await uploader.attachments.confirm.mutate({ attachmentId });
+  return attachmentId;
+}
+
 /** A photo as a phone makes one: a noisy JPEG (so it compresses like a real one) whose EXIF says who took it. */
 export async function testPhoto(width = 1200, height = 800): Promise<Uint8Array> {
   const { default: sharp } = await import('sharp');

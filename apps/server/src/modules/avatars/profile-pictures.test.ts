@@ -5,17 +5,7 @@ import sharp from 'sharp';
 import { eventually } from '../../testing/eventually.ts';
 import { allEventsOf, backends, eventsOfKind, type Person, person } from '../../testing/people.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
-import { testPhoto, uploadFile } from '../../testing/uploads.ts';
-
-/** An image `who` uploaded and confirmed, not sent anywhere. */
-async function uploadedPhoto(who: Person, width: number, height: number) {
-  const attachmentId = await uploadFile(who.api, await testPhoto(width, height), {
-    contentType: 'image/jpeg',
-    fileName: 'me.jpg',
-  });
-  await who.api.attachments.confirm.mutate({ attachmentId });
-  return attachmentId;
-}
+import { confirmedPhoto, testPhoto, uploadFile } from '../../testing/uploads.ts';
 
 const fetchAvatar = (t: TestServer, avatarKey: string) => fetch(new URL(avatarPath(avatarKey), t.url));
 
@@ -27,7 +17,7 @@ describe.each(backends)('profile pictures over $name', ({ database, bus }) => {
     using bobsEvents = allEventsOf(bob);
     await bobsEvents.started;
 
-    const attachmentId = await uploadedPhoto(ada, 1200, 800);
+    const attachmentId = await confirmedPhoto(ada.api, 1200, 800);
     const profile = await ada.api.users.setAvatar.mutate({ attachmentId });
     const avatarKey = profile.avatarKey ?? '';
     const served = await fetchAvatar(t, avatarKey);
@@ -44,7 +34,7 @@ describe.each(backends)('profile pictures over $name', ({ database, bus }) => {
     // The upload was only the way in: it is gone.
     expect(await ada.api.attachments.links.query({ attachmentIds: [attachmentId] })).toEqual([]);
 
-    const replaced = await ada.api.users.setAvatar.mutate({ attachmentId: await uploadedPhoto(ada, 300, 600) });
+    const replaced = await ada.api.users.setAvatar.mutate({ attachmentId: await confirmedPhoto(ada.api, 300, 600) });
     expect(replaced.avatarKey).not.toBe(avatarKey);
     expect((await fetchAvatar(t, avatarKey)).status).toBe(404);
     expect((await ada.api.users.removeAvatar.mutate()).avatarKey).toBeNull();
@@ -57,7 +47,7 @@ describe.each(backends)('profile pictures over $name', ({ database, bus }) => {
     const set = (who: Person, attachmentId: string) =>
       who.api.users.setAvatar.mutate({ attachmentId }).catch(toAppError);
 
-    expect(await set(eve, await uploadedPhoto(ada, 100, 100))).toMatchObject({ appCode: 'NOT_FOUND' });
+    expect(await set(eve, await confirmedPhoto(ada.api, 100, 100))).toMatchObject({ appCode: 'NOT_FOUND' });
     const notes = await uploadFile(ada.api, new TextEncoder().encode('not a face\n'), { contentType: 'text/plain' });
     await ada.api.attachments.confirm.mutate({ attachmentId: notes });
     expect(await set(ada, notes)).toMatchObject({ appCode: 'INVALID_INPUT' });

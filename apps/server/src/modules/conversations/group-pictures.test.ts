@@ -5,17 +5,7 @@ import sharp from 'sharp';
 import { eventually } from '../../testing/eventually.ts';
 import { backends, eventsOf, eventsOfKind, type Person, person } from '../../testing/people.ts';
 import { startTestServer, type TestServer } from '../../testing/test-server.ts';
-import { testPhoto, uploadFile } from '../../testing/uploads.ts';
-
-/** An image `who` uploaded and confirmed, not sent anywhere. */
-async function uploadedPhoto(who: Person, width: number, height: number) {
-  const attachmentId = await uploadFile(who.api, await testPhoto(width, height), {
-    contentType: 'image/jpeg',
-    fileName: 'group.jpg',
-  });
-  await who.api.attachments.confirm.mutate({ attachmentId });
-  return attachmentId;
-}
+import { confirmedPhoto } from '../../testing/uploads.ts';
 
 const fetchPicture = (t: TestServer, avatarKey: string) => fetch(new URL(avatarPath(avatarKey), t.url));
 
@@ -37,7 +27,7 @@ describe.each(backends)('group pictures over $name', ({ database, bus }) => {
     using cysEvents = eventsOf(cy);
     await cysEvents.started;
 
-    const attachmentId = await uploadedPhoto(ada, 900, 600);
+    const attachmentId = await confirmedPhoto(ada.api, 900, 600);
     const set = await ada.api.conversations.setAvatar.mutate({ conversationId, attachmentId });
     const avatarKey = set.avatarKey ?? '';
     const served = await fetchPicture(t, avatarKey);
@@ -65,7 +55,7 @@ describe.each(backends)('group pictures over $name', ({ database, bus }) => {
     await ada.api.conversations.setRole.mutate({ conversationId, userId: bob.id, role: 'admin' });
     const replaced = await bob.api.conversations.setAvatar.mutate({
       conversationId,
-      attachmentId: await uploadedPhoto(bob, 300, 500),
+      attachmentId: await confirmedPhoto(bob.api, 300, 500),
     });
     expect(replaced.avatarKey).not.toBeNull();
     expect(replaced.avatarKey).not.toBe(avatarKey);
@@ -90,14 +80,14 @@ describe.each(backends)('group pictures over $name', ({ database, bus }) => {
     const setBy = async (who: Person, attachmentId: string, id = conversationId) =>
       who.api.conversations.setAvatar.mutate({ conversationId: id, attachmentId }).catch(toAppError);
 
-    expect(await setBy(bob, await uploadedPhoto(bob, 100, 100))).toMatchObject({ appCode: 'FORBIDDEN' });
-    expect(await setBy(eve, await uploadedPhoto(eve, 100, 100))).toMatchObject({ appCode: 'NOT_FOUND' });
+    expect(await setBy(bob, await confirmedPhoto(bob.api, 100, 100))).toMatchObject({ appCode: 'FORBIDDEN' });
+    expect(await setBy(eve, await confirmedPhoto(eve.api, 100, 100))).toMatchObject({ appCode: 'NOT_FOUND' });
     const removal = await bob.api.conversations.removeAvatar.mutate({ conversationId }).catch(toAppError);
     expect(removal).toMatchObject({ appCode: 'FORBIDDEN' });
     // Someone else's upload is not the owner's to use.
-    expect(await setBy(ada, await uploadedPhoto(bob, 100, 100))).toMatchObject({ appCode: 'NOT_FOUND' });
+    expect(await setBy(ada, await confirmedPhoto(bob.api, 100, 100))).toMatchObject({ appCode: 'NOT_FOUND' });
     const direct = await ada.api.conversations.createDirect.mutate({ userId: bob.id });
-    expect(await setBy(ada, await uploadedPhoto(ada, 100, 100), direct.id)).toMatchObject({
+    expect(await setBy(ada, await confirmedPhoto(ada.api, 100, 100), direct.id)).toMatchObject({
       appCode: 'INVALID_INPUT',
     });
     // Nothing changed.

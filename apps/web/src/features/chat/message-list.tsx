@@ -1,15 +1,13 @@
 import type { ConversationKind, Member, MemberReceipt, MemberRole, Message, ReadPointers } from '@gopherchat/api';
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { unwrap } from 'solid-js/store';
-import type { MenuAction } from '../../lib/ui/actions-menu.tsx';
 import { Lightbox } from '../attachments/lightbox.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
 import { describeArrival } from './arrivals.ts';
 import { createArrivalsLog } from './arrivals-log.tsx';
-import type { QuickReactions } from './message-actions.tsx';
+import { createMessageMenu } from './message-menu.ts';
 import { MessageRow, OutgoingRow, ReplyQuote } from './message-row.tsx';
 import type { OutgoingMessage } from './outbox.ts';
-import { canDelete, canEdit, canForward, canPin, canReactTo, canReplyTo, canSave } from './permissions.ts';
 import { receiptOf } from './receipts.ts';
 import { AT_NEWEST, jumpLabelOf, type ScrollEvent, type ScrollState, transition } from './scroll-policy.ts';
 import { messageAt } from './timeline.ts';
@@ -265,33 +263,7 @@ export function MessageList(props: {
       <ReplyQuote replied={messageAt(props.messages, replyToSeq)} nameOf={nameOf} onShow={showMessageAt} />
     ) : undefined;
 
-  const actionsOn = (message: Message): MenuAction[] => [
-    ...(canReplyTo(message) ? [{ label: 'Reply', run: () => props.onReply(message) }] : []),
-    ...(message.content.type === 'text'
-      ? [
-          {
-            label: 'Copy text',
-            run: () => props.onCopyText(message.content.type === 'text' ? message.content.text : ''),
-          },
-        ]
-      : []),
-    ...(message.content.type !== 'system' ? [{ label: 'Copy link', run: () => props.onCopyLink(message.seq) }] : []),
-    ...(canForward(message) ? [{ label: 'Forward…', run: () => props.onForward(message) }] : []),
-    ...(canSave(message)
-      ? [
-          props.isSaved(message.seq)
-            ? { label: 'Remove from saved', run: () => props.onSave(message, false) }
-            : { label: 'Save for later', run: () => props.onSave(message, true) },
-        ]
-      : []),
-    ...(canPin(message, props.kind, props.myRole)
-      ? [{ label: message.pinnedAt ? 'Unpin' : 'Pin', run: () => props.onPin(message, !message.pinnedAt) }]
-      : []),
-    ...(canEdit(message, props.myId) ? [{ label: 'Edit', run: () => props.onEdit(message) }] : []),
-    ...(canDelete(message, props.myId, props.myRole)
-      ? [{ label: 'Delete', confirm: 'Delete for everyone?', run: () => props.onDelete(message) }]
-      : []),
-  ];
+  const { actionsOn, reactionsOn } = createMessageMenu(props);
 
   // A row's kind, seq, sender and reply are fixed for its life. Read untracked from the plain object, as here, they
   // cost it no signals: read through the store in a tracked scope, each would add one to every message ever
@@ -323,15 +295,6 @@ export function MessageList(props: {
       />
     );
   };
-
-  const reactionsOn = (message: Message): QuickReactions | undefined =>
-    canReactTo(message)
-      ? {
-          recent: props.recentEmoji,
-          onReact: (emoji) => props.onToggleReaction(message, emoji),
-          onMore: (anchor) => props.onPickReaction(message, anchor),
-        }
-      : undefined;
 
   return (
     <div class="relative min-h-0 flex-1">
