@@ -1,7 +1,7 @@
-import { describe, it } from 'bun:test';
+import { describe, expect, it } from 'bun:test';
 import { testPhoto } from '@gopherchat/server/testing';
 import { IDLE_AFTER_MS } from '../src/lib/idle-watch.ts';
-import { fromUserMenu, saveScreenshot, signUpInPage, startConversation, useWebApp } from './browser.ts';
+import { fromUserMenu, saveScreenshot, signUpInPage, startConversation, useWebApp, write } from './browser.ts';
 
 /** Statuses in real browsers. */
 describe('statuses in the browser', () => {
@@ -98,6 +98,16 @@ describe('profile pictures in the browser', () => {
     await groupForBob.getByTestId('avatar').waitFor();
     await groupForBob.click();
     await bob.page.getByTestId('message-list').getByText('ada.group-pic changed the group picture').waitFor();
+    // In the open group's header too; and in a group, who wrote what shows by picture (initials without one).
+    await bob.page.getByTestId('conversation-header').getByTestId('avatar').waitFor({ state: 'attached' });
+    // (The settings dialog, open, is in the header too, with the picture: the header's own comes first.)
+    await ada.page.getByTestId('conversation-header').getByTestId('avatar').first().waitFor();
+    await write(bob.page, 'hello from bob');
+    await ada.page.getByTestId('message-list').getByTestId('avatar-initials').filter({ hasText: 'B' }).waitFor();
+    await expect(bob.page.getByTestId('message-list').getByTestId('avatar-initials').count()).resolves.toBe(0);
+    await expect(settings.getByTestId('group-member').getByTestId('avatar-initials').count()).resolves.toBe(2);
+    await bob.page.emulateMedia({ colorScheme: 'dark' });
+    await saveScreenshot(bob.page, 'group-picture-header-390-dark');
 
     await settings.getByRole('button', { name: 'Remove' }).click();
     await ada.page
@@ -106,6 +116,9 @@ describe('profile pictures in the browser', () => {
       .getByTestId('avatar')
       .waitFor({ state: 'detached' });
     await bob.page.getByTestId('message-list').getByText('ada.group-pic removed the group picture').waitFor();
+    await ada.page.keyboard.press('Escape');
+    await settings.waitFor({ state: 'hidden' });
+    await saveScreenshot(ada.page, 'group-senders-1280-light');
     await ada.context.close();
     await bob.context.close();
   });

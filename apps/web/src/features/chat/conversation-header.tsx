@@ -6,6 +6,7 @@ import {
   type UserStatus,
 } from '@gopherchat/api';
 import { createSignal, type JSX, onCleanup, Show } from 'solid-js';
+import { Avatar } from '../../lib/ui/avatar.tsx';
 import { BackToConversations } from '../../lib/ui/back-to-conversations.tsx';
 import { statusLine } from '../status/status-times.ts';
 import { describePresence } from './last-seen.ts';
@@ -25,6 +26,8 @@ export function ConversationHeader(props: {
   presence: Record<string, UserPresence>;
   /** Statuses people set, by user id (the peer's shows in a direct conversation). */
   statuses: Record<string, UserStatus | null>;
+  /** People's pictures, by user id (the peer's shows for a direct conversation). */
+  avatars: Record<string, string | null>;
   onBack: () => void;
   /** What can be done with the conversation (a group's settings), at the header's end. */
   children?: JSX.Element;
@@ -51,8 +54,18 @@ export function ConversationHeader(props: {
   };
 
   return (
-    <header class="flex items-center gap-3 border-b border-line px-4 py-3">
+    <header class="flex items-center gap-3 border-b border-line px-4 py-3" data-testid="conversation-header">
       <BackToConversations onBack={props.onBack} class="md:hidden" />
+      {/* On a phone the title needs the room. */}
+      <span class="hidden flex-none sm:block">
+        <Avatar
+          name={props.conversation.title}
+          avatarKey={
+            props.conversation.peer ? props.avatars[props.conversation.peer.userId] : props.conversation.avatarKey
+          }
+          class="h-9 w-9 bg-line-strong text-xs text-fg"
+        />
+      </span>
       <div class="min-w-0 flex-1">
         <h2 class="truncate font-semibold" data-testid="conversation-title">
           {props.conversation.title}

@@ -105,10 +105,11 @@ export function ConversationPane(props: {
       () => setComposerTarget(undefined),
     ),
   );
-  // The peer's profile, for the status they set (their name comes with the conversation).
+  // The peer's profile, for the status they set (their name comes with the conversation); a group's members', for
+  // their pictures beside what they write.
   createEffect(() => {
     const peerId = active()?.peer?.userId;
-    if (peerId) chat.people.want([peerId]);
+    chat.people.want(peerId ? [peerId] : Object.keys(timeline()?.members ?? {}));
   });
   // A message deleted (here or elsewhere) while being edited has nothing left to edit.
   createEffect(() => {
@@ -136,6 +137,7 @@ export function ConversationPane(props: {
               members={timeline()?.members ?? {}}
               presence={state.presence}
               statuses={chat.people.statuses}
+              avatars={chat.people.avatars}
               onBack={props.onBack}
             >
               <PinsDialog
@@ -153,6 +155,7 @@ export function ConversationPane(props: {
                   members={timeline()?.members ?? {}}
                   presence={state.presence}
                   statuses={chat.people.statuses}
+                  avatars={chat.people.avatars}
                   wantProfiles={chat.people.want}
                   onRename={(title) => chat.renameGroup(conversation().id, title)}
                   picture={{
@@ -181,6 +184,7 @@ export function ConversationPane(props: {
               outgoing={outgoing()}
               members={timeline()?.members ?? {}}
               names={names()}
+              avatars={chat.people.avatars}
               pointers={timeline()?.pointers ?? {}}
               hasOlder={timeline()?.hasOlder ?? false}
               isLoadingOlder={timeline()?.isLoadingOlder ?? false}

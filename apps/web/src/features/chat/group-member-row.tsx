@@ -1,5 +1,6 @@
 import type { Member, MemberRole, UserStatus } from '@gopherchat/api';
 import { createSignal, For, Show } from 'solid-js';
+import { Avatar } from '../../lib/ui/avatar.tsx';
 import { statusLine } from '../status/status-times.ts';
 import type { PresenceStatus } from './last-seen.ts';
 import { canMakeAdmin, canMakeOwner, canRemove, canRemoveAdmin } from './permissions.ts';
@@ -45,6 +46,8 @@ export function GroupMemberRow(props: {
   myId: string;
   myRole: MemberRole;
   presence: PresenceStatus;
+  /** Their picture (looked up with their status); initials without one. */
+  avatarKey: string | null | undefined;
   /** What they say they are up to, if anything. */
   status: UserStatus | undefined;
   changes: MemberChanges;
@@ -113,11 +116,14 @@ export function GroupMemberRow(props: {
   return (
     <li class="px-3 py-2 text-sm" data-testid="group-member">
       <div class="flex items-center gap-3">
-        <span
-          class={`h-2.5 w-2.5 flex-none rounded-full ${PRESENCE_DOT[props.presence]}`}
-          data-presence={props.presence}
-        >
-          <span class="sr-only">{PRESENCE_WORDS[props.presence]}</span>
+        <span class="relative flex-none">
+          <Avatar name={name()} avatarKey={props.avatarKey} class="h-8 w-8 bg-line-strong text-xs text-fg" />
+          <span
+            class={`absolute -bottom-0.5 -right-0.5 h-3 w-3 rounded-full bg-clip-padding ring-2 ring-surface-raised ${PRESENCE_DOT[props.presence]}`}
+            data-presence={props.presence}
+          >
+            <span class="sr-only">{PRESENCE_WORDS[props.presence]}</span>
+          </span>
         </span>
         <span class="min-w-0 flex-1 truncate">
           <span class="font-medium">{name()}</span>

@@ -29,6 +29,8 @@ export interface GroupSettingsProps {
   presence: Record<string, UserPresence>;
   /** Statuses people set, by user id, and a way to ask for those not known yet. */
   statuses: Record<string, UserStatus | null>;
+  /** Their pictures, by user id, looked up with the statuses. */
+  avatars: Record<string, string | null>;
   wantProfiles: (userIds: string[]) => void;
   onRename: (title: string) => Promise<string | undefined>;
   /** Setting (from an upload) and removing the group's picture; each resolves to an error, or undefined. */
@@ -135,6 +137,7 @@ export default function GroupSettingsDialog(props: GroupSettingsProps & { onClos
                   myRole={props.conversation.myRole}
                   presence={member.userId === props.myId ? 'online' : presenceStatusOf(props.presence[member.userId])}
                   status={liveStatusOf(props.statuses[member.userId], Date.now())}
+                  avatarKey={props.avatars[member.userId]}
                   changes={props.changes}
                   onError={setMemberError}
                 />

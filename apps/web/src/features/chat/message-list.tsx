@@ -54,6 +54,8 @@ export function MessageList(props: {
   members: Record<string, Member>;
   /** Display names by user id, former members included. */
   names: Record<string, string>;
+  /** Pictures by user id, of those looked up: beside others' messages in a group. */
+  avatars: Record<string, string | null>;
   pointers: Record<string, ReadPointers>;
   hasOlder: boolean;
   isLoadingOlder: boolean;
@@ -290,6 +292,7 @@ export function MessageList(props: {
         reactions={reactionsOn(row)}
         quote={quoteOf(fixed.replyToSeq)}
         nameOf={nameOf}
+        avatarOf={(userId) => props.avatars[userId]}
         attachments={props.attachments}
         onRemovePreview={() => props.onRemovePreview(fixed.seq)}
       />

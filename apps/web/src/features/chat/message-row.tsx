@@ -2,6 +2,7 @@ import type { Message } from '@gopherchat/api';
 import { createMemo, type JSX, Show } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import type { MenuAction } from '../../lib/ui/actions-menu.tsx';
+import { Avatar } from '../../lib/ui/avatar.tsx';
 import { AttachmentContent } from '../attachments/attachment-content.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
 import { LinkPreviewCard } from './link-preview-card.tsx';
@@ -123,6 +124,8 @@ export function MessageRow(props: {
   reactions: QuickReactions | undefined;
   quote: JSX.Element | undefined;
   nameOf: (userId: string) => string;
+  /** Someone's picture, beside the first of their messages in a row in a group. */
+  avatarOf: (userId: string) => string | null | undefined;
   attachments: AttachmentStore;
   onRemovePreview: () => void;
 }) {
@@ -138,6 +141,8 @@ export function MessageRow(props: {
   });
   const isContinued = createMemo(() => !isNewDay() && !props.isFirstUnread && continuesGroup(previous(), fixed));
   const isMine = () => fixed.senderId === props.myId;
+  // In a group, who wrote what shows by picture too (not beside my own, nor in a direct conversation).
+  const hasAvatarColumn = () => props.isGroup && !isMine();
   const receipt = createMemo(() => props.receipt);
   return (
     <>
@@ -157,7 +162,20 @@ export function MessageRow(props: {
           </p>
         }
       >
-        <div class={`group flex ${isMine() ? 'justify-end' : 'justify-start'} ${isContinued() ? 'mt-0.5' : 'mt-3'}`}>
+        <div
+          class={`group flex gap-2 ${isMine() ? 'justify-end' : 'justify-start'} ${isContinued() ? 'mt-0.5' : 'mt-3'}`}
+        >
+          <Show when={hasAvatarColumn()}>
+            <span class="w-8 flex-none pt-5">
+              <Show when={!isContinued()}>
+                <Avatar
+                  name={props.nameOf(fixed.senderId ?? '')}
+                  avatarKey={props.avatarOf(fixed.senderId ?? '')}
+                  class="h-8 w-8 bg-line-strong text-xs text-fg"
+                />
+              </Show>
+            </span>
+          </Show>
           <div class={`max-w-[85%] sm:max-w-[75%] ${isMine() ? 'items-end' : 'items-start'} flex min-w-0 flex-col`}>
             <Show when={!isContinued()}>
               <p class="mb-1 px-1 text-xs text-fg-muted">

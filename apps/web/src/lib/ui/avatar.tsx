@@ -24,6 +24,7 @@ export function Avatar(props: { name: string; avatarKey: string | null | undefin
         <span
           class={`flex flex-none items-center justify-center rounded-full font-semibold ${props.class}`}
           aria-hidden="true"
+          data-testid="avatar-initials"
         >
           {initialsOf(props.name)}
         </span>
