@@ -1,4 +1,4 @@
-import type { Message } from '@gopherchat/api';
+import type { Message, MessageContent } from '@gopherchat/api';
 import { createMemo, type JSX, Show } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import type { MenuAction } from '../../lib/ui/actions-menu.tsx';
@@ -18,7 +18,7 @@ import { continuesGroup, dayKey, excerpt } from './timeline.ts';
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
 
-const forwardedFrom = ({ content }: Message) =>
+const forwardedFrom = (content: MessageContent) =>
   content.type === 'text' || content.type === 'attachment' ? content.forwardedFrom : undefined;
 
 const RECEIPT_WORDS: Record<ReceiptState, string> = { sent: 'Sent', delivered: 'Delivered', read: 'Read' };
@@ -140,7 +140,24 @@ export function MessageRow(props: {
     return !before || dayKey(before.createdAt) !== dayKey(fixed.createdAt);
   });
   const isContinued = createMemo(() => !isNewDay() && !props.isFirstUnread && continuesGroup(previous(), fixed));
+  // A change of content (an edit, a delete) replaces it whole: tracked as one, its fields are read as they are.
+  const content = createMemo(() => unwrap(message.content));
   const isMine = () => fixed.senderId === props.myId;
+  const describeNote = (note: MessageContent) =>
+    note.type === 'system' ? describeSystemEvent(note.event, props.myId, props.nameOf) : '';
+  const body = (shown: MessageContent) =>
+    shown.type === 'text' ? (
+      <MessageText text={shown.text} />
+    ) : shown.type === 'attachment' ? (
+      <AttachmentContent
+        attachment={shown.attachment}
+        caption={shown.caption}
+        isMine={isMine()}
+        store={props.attachments}
+      />
+    ) : (
+      <em class="opacity-70">This message was deleted.</em>
+    );
   // In a group, who wrote what shows by picture too (not beside my own, nor in a direct conversation).
   const hasAvatarColumn = () => props.isGroup && !isMine();
   const receipt = createMemo(() => props.receipt);
@@ -154,13 +171,7 @@ export function MessageRow(props: {
       </Show>
       <Show
         when={fixed.content.type !== 'system'}
-        fallback={
-          <p class="my-2 text-center text-xs text-fg-muted">
-            {message.content.type === 'system'
-              ? describeSystemEvent(message.content.event, props.myId, props.nameOf)
-              : ''}
-          </p>
-        }
+        fallback={<p class="my-2 text-center text-xs text-fg-muted">{describeNote(content())}</p>}
       >
         <div
           class={`group flex gap-2 ${isMine() ? 'justify-end' : 'justify-start'} ${isContinued() ? 'mt-0.5' : 'mt-3'}`}
@@ -184,7 +195,7 @@ export function MessageRow(props: {
               </p>
             </Show>
             {props.quote}
-            <Show when={forwardedFrom(message)}>
+            <Show when={forwardedFrom(content())}>
               {(from) => (
                 <p class="mb-0.5 px-1 text-xs italic text-fg-muted" data-testid="forwarded-from">
                   <span aria-hidden="true">↪ </span>Forwarded from {from().senderName ?? 'someone'}
@@ -196,7 +207,7 @@ export function MessageRow(props: {
                 {(mark) => <ReceiptMark receipt={mark()} isGroup={props.isGroup} nameOf={props.nameOf} />}
               </Show>
               <div
-                class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl ${message.content.type === 'attachment' ? 'p-1' : 'px-3.5 py-2'} text-sm focus:outline focus:outline-2 focus:outline-offset-2 focus:outline-accent ${
+                class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl ${content().type === 'attachment' ? 'p-1' : 'px-3.5 py-2'} text-sm focus:outline focus:outline-2 focus:outline-offset-2 focus:outline-accent ${
                   isMine() ? 'bg-accent text-accent-contrast' : 'bg-surface-sunken text-fg'
                 }`}
                 data-testid="message"
@@ -204,22 +215,11 @@ export function MessageRow(props: {
                 // Focused by a reply's quote, to show where the replied message is.
                 tabIndex={-1}
               >
-                {message.content.type === 'text' ? (
-                  <MessageText text={message.content.text} />
-                ) : message.content.type === 'attachment' ? (
-                  <AttachmentContent
-                    attachment={message.content.attachment}
-                    caption={message.content.caption}
-                    isMine={isMine()}
-                    store={props.attachments}
-                  />
-                ) : (
-                  <em class="opacity-70">This message was deleted.</em>
-                )}
+                {body(content())}
               </div>
-              <Show when={props.actions.length > 0 || props.reactions}>
-                <MessageActions actions={props.actions} isMine={isMine()} reactions={props.reactions} />
-              </Show>
+              {/* Every message but a system note offers a link to itself at least. What else it offers is worked out
+                  as the menu opens: worked out for every row, it would read half the message through the store. */}
+              <MessageActions actions={props.actions} isMine={isMine()} reactions={props.reactions} />
             </div>
             <Show when={message.linkPreview}>
               {(preview) => <LinkPreviewCard preview={preview()} isMine={isMine()} onRemove={props.onRemovePreview} />}
@@ -236,7 +236,7 @@ export function MessageRow(props: {
                 />
               )}
             </Show>
-            <Show when={message.editedAt && message.content.type === 'text'}>
+            <Show when={message.editedAt && content().type === 'text'}>
               <p class="px-1 text-xs text-fg-muted">(edited)</p>
             </Show>
             <Show when={message.pinnedBy}>
