@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import { testPhoto } from '@gopherchat/server/testing';
+import type { Locator, Page } from 'playwright-core';
 import { IDLE_AFTER_MS } from '../src/lib/idle-watch.ts';
 import { fromUserMenu, saveScreenshot, signUpInPage, startConversation, useWebApp, write } from './browser.ts';
 
@@ -41,6 +42,16 @@ describe('statuses in the browser', () => {
   });
 });
 
+/** Chooses a `width` × `height` photo with `where`'s "Add a picture", and waits until it is saved. */
+async function addPicture(page: Page, where: Locator, width: number, height: number) {
+  const chooser = page.waitForEvent('filechooser');
+  await where.getByRole('button', { name: 'Add a picture' }).click();
+  await (await chooser).setFiles([
+    { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await testPhoto(width, height)) },
+  ]);
+  await where.getByText('Picture saved.').waitFor();
+}
+
 describe('profile pictures in the browser', () => {
   const web = useWebApp('avatars');
 
@@ -52,12 +63,7 @@ describe('profile pictures in the browser', () => {
     await adaForBob.waitFor();
 
     await fromUserMenu(ada.page, 'Account');
-    const chooser = ada.page.waitForEvent('filechooser');
-    await ada.page.getByRole('button', { name: 'Add a picture' }).click();
-    await (await chooser).setFiles([
-      { name: 'me.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await testPhoto(640, 480)) },
-    ]);
-    await ada.page.getByText('Picture saved.').waitFor();
+    await addPicture(ada.page, ada.page.locator('body'), 640, 480);
     // Mine, beside my name, and Bob's view of me, live: the same picture, square.
     await ada.page
       .getByRole('button', { name: /account, theme and sign out/ })
@@ -88,12 +94,7 @@ describe('profile pictures in the browser', () => {
 
     await ada.page.getByRole('button', { name: 'Group settings' }).click();
     const settings = ada.page.getByRole('dialog', { name: 'Group settings' });
-    const chooser = ada.page.waitForEvent('filechooser');
-    await settings.getByRole('button', { name: 'Add a picture' }).click();
-    await (await chooser).setFiles([
-      { name: 'team.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await testPhoto(800, 600)) },
-    ]);
-    await settings.getByText('Picture saved.').waitFor();
+    await addPicture(ada.page, settings, 800, 600);
     await saveScreenshot(ada.page, 'group-picture-1280-light');
     await groupForBob.getByTestId('avatar').waitFor();
     await groupForBob.click();
