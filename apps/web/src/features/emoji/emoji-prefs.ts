@@ -12,7 +12,7 @@ interface StoredPrefs {
 }
 
 /** `recent` with `emoji` moved to the front (at most RECENT_EMOJI_MAX). */
-const withRecent = (recent: readonly string[], emoji: string): string[] =>
+export const withRecent = (recent: readonly string[], emoji: string): string[] =>
   [emoji, ...recent.filter((used) => used !== emoji)].slice(0, RECENT_EMOJI_MAX);
 
 const isSkinTone = (value: unknown): value is SkinTone =>
