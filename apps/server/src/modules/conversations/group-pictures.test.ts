@@ -91,7 +91,10 @@ describe.each(backends)('group pictures over $name', ({ database, bus }) => {
       appCode: 'INVALID_INPUT',
     });
     // Nothing changed.
-    const [summary] = (await ada.api.conversations.list.query()).filter((item) => item.id === conversationId);
+    const summary = (await ada.api.conversations.list.query()).find((item) => item.id === conversationId);
     expect(summary?.avatarKey).toBeNull();
+    // Regression: removing a picture the group did not have wrote a note that it was removed.
+    const unchanged = await ada.api.conversations.removeAvatar.mutate({ conversationId });
+    expect(unchanged.lastSeq).toBe(summary?.lastSeq ?? -1);
   });
 });

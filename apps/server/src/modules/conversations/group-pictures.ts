@@ -35,6 +35,8 @@ export function createGroupPictures(deps: {
         const { role, conversation } = await lockGroup(on, conversationId, userId, DIRECT_HAS_NO_PICTURE);
         if (!canManage(role)) throw new AppError('FORBIDDEN', ONLY_MANAGERS);
         replaced = conversation.avatarKey;
+        // Removing a picture the group does not have changes nothing, and says nothing.
+        if (avatarKey === null && replaced === null) return { result: undefined, events: [] };
         const at = new Date(deps.clock.now());
         await on.setConversationAvatar(conversationId, avatarKey, at);
         const note = { kind: 'picture_changed', by: userId, isRemoved: avatarKey === null } as const;
