@@ -1,5 +1,5 @@
 import type { ConversationKind, Member, MemberReceipt, MemberRole, Message, ReadPointers } from '@gopherchat/api';
-import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, untrack } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { Lightbox } from '../attachments/lightbox.tsx';
 import type { AttachmentStore } from '../attachments/store.ts';
@@ -99,7 +99,13 @@ export function MessageList(props: {
     const arrived = new Set(props.messages.map((message) => message.clientMessageId));
     return props.outgoing.filter((message) => !arrived.has(message.clientMessageId));
   });
-  const rows = createMemo((): Row[] => [...props.messages, ...stillOutgoing()]);
+  // Copied untracked: read in the memo, every loaded message's place in the store's list would get a signal of its
+  // own, kept while it is loaded. A change to the list replaces it whole (`mergeMessages`), or a message in place.
+  const rows = createMemo((): Row[] => {
+    const { messages } = props;
+    const outgoing = stillOutgoing();
+    return untrack(() => [...messages, ...outgoing]);
+  });
   /** A row's identity for its measured height and for the scroll anchor: a message of mine keeps the key it had on its way out. */
   const keyOf = (row: Row): string => {
     if (isOutgoing(row)) return row.clientMessageId;
@@ -266,6 +272,8 @@ export function MessageList(props: {
     ) : undefined;
 
   const { actionsOn, reactionsOn } = createMessageMenu(props);
+  // Every row asks whether the divider is above it: asked of this, they are not asked again with each scroll.
+  const dividerSeq = createMemo(() => scroll().dividerSeq);
 
   // A row's kind, seq, sender and reply are fixed for its life. Read untracked from the plain object, as here, they
   // cost it no signals: read through the store in a tracked scope, each would add one to every message ever
@@ -283,10 +291,10 @@ export function MessageList(props: {
     return (
       <MessageRow
         message={row}
-        previous={props.messages[index() - 1]}
+        previous={rows()[index() - 1] as Message | undefined}
         myId={props.myId}
         isGroup={props.kind === 'group'}
-        isFirstUnread={fixed.seq === scroll().dividerSeq}
+        isFirstUnread={fixed.seq === dividerSeq()}
         receipt={fixed.senderId === props.myId && hasMembers() ? receiptOf(fixed.seq, others()) : undefined}
         actions={actionsOn(row)}
         reactions={reactionsOn(row)}

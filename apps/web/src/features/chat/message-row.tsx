@@ -111,6 +111,13 @@ function NewMessagesDivider() {
  * divider when it was the first unread, the sender line unless it continues
  * the same sender's group, then its bubble, ticks and actions. A system note
  * is a centred line.
+ *
+ * Thousands of rows are made and thrown away as a long conversation scrolls,
+ * and what each makes is the garbage collector's work while it does. So what
+ * is fixed for a row's life is decided once, as it is made, in plain code:
+ * whether it is a note, whether it is mine (who is signed in does not change
+ * under a row), whether it is in a group, its sender and time. Only what can
+ * change (its content, its neighbours, reactions, receipts, names) is tracked.
  */
 export function MessageRow(props: {
   message: Message;
@@ -129,22 +136,41 @@ export function MessageRow(props: {
   attachments: AttachmentStore;
   onRemovePreview: () => void;
 }) {
-  const { message } = props;
-  // What a message keeps for life (sender, time, whether it is a system note) is read from the plain object. Read
-  // through the store in a tracked scope, each field would cost every message ever rendered a signal of its own,
-  // kept while the message is loaded: with thousands loaded, the garbage collector's work while scrolling.
+  const { message, myId, isGroup } = props;
+  // Read from the plain object: through the store, in a tracked scope, each field would cost every message ever
+  // rendered a signal of its own, kept while the message is loaded.
   const fixed = unwrap(message);
   const previous = () => unwrap(props.previous);
   const isNewDay = createMemo(() => {
     const before = previous();
     return !before || dayKey(before.createdAt) !== dayKey(fixed.createdAt);
   });
+  const dayLine = () => {
+    if (!isNewDay()) return undefined;
+    // A value, not a call, inside the line: a call would be tracked by a computation of its own.
+    const day = dayFormat.format(new Date(fixed.createdAt));
+    return <p class="my-4 text-center text-xs font-medium text-fg-muted">{day}</p>;
+  };
+  const divider = () => props.isFirstUnread && <NewMessagesDivider />;
+  if (fixed.content.type === 'system') {
+    const { event } = fixed.content;
+    return (
+      <>
+        {dayLine()}
+        {divider()}
+        <p class="my-2 text-center text-xs text-fg-muted">{describeSystemEvent(event, myId, props.nameOf)}</p>
+      </>
+    );
+  }
+
+  const isMine = fixed.senderId === myId;
+  const senderId = fixed.senderId ?? '';
+  const time = timeFormat.format(new Date(fixed.createdAt));
+  // In a group, who wrote what shows by picture too (not beside my own, nor in a direct conversation).
+  const hasAvatarColumn = isGroup && !isMine;
   const isContinued = createMemo(() => !isNewDay() && !props.isFirstUnread && continuesGroup(previous(), fixed));
   // A change of content (an edit, a delete) replaces it whole: tracked as one, its fields are read as they are.
   const content = createMemo(() => unwrap(message.content));
-  const isMine = () => fixed.senderId === props.myId;
-  const describeNote = (note: MessageContent) =>
-    note.type === 'system' ? describeSystemEvent(note.event, props.myId, props.nameOf) : '';
   const body = (shown: MessageContent) =>
     shown.type === 'text' ? (
       <MessageText text={shown.text} />
@@ -152,104 +178,102 @@ export function MessageRow(props: {
       <AttachmentContent
         attachment={shown.attachment}
         caption={shown.caption}
-        isMine={isMine()}
+        isMine={isMine}
         store={props.attachments}
       />
     ) : (
       <em class="opacity-70">This message was deleted.</em>
     );
-  // In a group, who wrote what shows by picture too (not beside my own, nor in a direct conversation).
-  const hasAvatarColumn = () => props.isGroup && !isMine();
-  const receipt = createMemo(() => props.receipt);
+  // Ticks are for my messages only: others' make no receipt at all.
+  const receipt = isMine ? createMemo(() => props.receipt) : () => undefined;
+  // Tests as functions, not inline in the JSX: there, the compiler would wrap each part in a computation of its own.
+  const quickReactions = () => (message.reactions.length > 0 ? props.reactions : undefined);
+  const isEdited = () => Boolean(message.editedAt) && content().type === 'text';
+  // The notes under a bubble are rare: one test stands for both while there are none.
+  const hasNotes = () => isEdited() || Boolean(message.pinnedBy);
   return (
     <>
-      <Show when={isNewDay()}>
-        <p class="my-4 text-center text-xs font-medium text-fg-muted">{dayFormat.format(new Date(fixed.createdAt))}</p>
-      </Show>
-      <Show when={props.isFirstUnread}>
-        <NewMessagesDivider />
-      </Show>
-      <Show
-        when={fixed.content.type !== 'system'}
-        fallback={<p class="my-2 text-center text-xs text-fg-muted">{describeNote(content())}</p>}
-      >
-        <div
-          class={`group flex gap-2 ${isMine() ? 'justify-end' : 'justify-start'} ${isContinued() ? 'mt-0.5' : 'mt-3'}`}
-        >
-          <Show when={hasAvatarColumn()}>
-            <span class="w-8 flex-none pt-5">
-              <Show when={!isContinued()}>
-                <Avatar
-                  name={props.nameOf(fixed.senderId ?? '')}
-                  avatarKey={props.avatarOf(fixed.senderId ?? '')}
-                  class="h-8 w-8 bg-line-strong text-xs text-fg"
-                />
-              </Show>
-            </span>
-          </Show>
-          <div class={`max-w-[85%] sm:max-w-[75%] ${isMine() ? 'items-end' : 'items-start'} flex min-w-0 flex-col`}>
-            <Show when={!isContinued()}>
-              <p class="mb-1 px-1 text-xs text-fg-muted">
-                <span class="font-medium text-fg">{props.nameOf(fixed.senderId ?? '')}</span>{' '}
-                {timeFormat.format(new Date(fixed.createdAt))}
+      {dayLine()}
+      {divider()}
+      <div class={`group flex gap-2 ${isMine ? 'justify-end' : 'justify-start'} ${isContinued() ? 'mt-0.5' : 'mt-3'}`}>
+        {hasAvatarColumn && (
+          <span class="w-8 flex-none pt-5">
+            {!isContinued() && (
+              <Avatar
+                name={props.nameOf(senderId)}
+                avatarKey={props.avatarOf(senderId)}
+                class="h-8 w-8 bg-line-strong text-xs text-fg"
+              />
+            )}
+          </span>
+        )}
+        <div class={`max-w-[85%] sm:max-w-[75%] ${isMine ? 'items-end' : 'items-start'} flex min-w-0 flex-col`}>
+          {!isContinued() && (
+            <p class="mb-1 px-1 text-xs text-fg-muted">
+              <span class="font-medium text-fg">{props.nameOf(senderId)}</span> {time}
+            </p>
+          )}
+          {props.quote}
+          <Show when={forwardedFrom(content())}>
+            {(from) => (
+              <p class="mb-0.5 px-1 text-xs italic text-fg-muted" data-testid="forwarded-from">
+                <span aria-hidden="true">↪ </span>Forwarded from {from().senderName ?? 'someone'}
               </p>
-            </Show>
-            {props.quote}
-            <Show when={forwardedFrom(content())}>
-              {(from) => (
-                <p class="mb-0.5 px-1 text-xs italic text-fg-muted" data-testid="forwarded-from">
-                  <span aria-hidden="true">↪ </span>Forwarded from {from().senderName ?? 'someone'}
-                </p>
-              )}
-            </Show>
-            <div class="flex max-w-full items-end gap-1.5">
+            )}
+          </Show>
+          <div class="flex max-w-full items-end gap-1.5">
+            {isMine && (
               <Show when={receipt()}>
-                {(mark) => <ReceiptMark receipt={mark()} isGroup={props.isGroup} nameOf={props.nameOf} />}
+                {(mark) => <ReceiptMark receipt={mark()} isGroup={isGroup} nameOf={props.nameOf} />}
               </Show>
-              <div
-                class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl ${content().type === 'attachment' ? 'p-1' : 'px-3.5 py-2'} text-sm focus:outline focus:outline-2 focus:outline-offset-2 focus:outline-accent ${
-                  isMine() ? 'bg-accent text-accent-contrast' : 'bg-surface-sunken text-fg'
-                }`}
-                data-testid="message"
-                data-receipt={receipt()?.state}
-                // Focused by a reply's quote, to show where the replied message is.
-                tabIndex={-1}
-              >
-                {body(content())}
-              </div>
-              {/* Every message but a system note offers a link to itself at least. What else it offers is worked out
-                  as the menu opens: worked out for every row, it would read half the message through the store. */}
-              <MessageActions actions={props.actions} isMine={isMine()} reactions={props.reactions} />
+            )}
+            <div
+              class={`min-w-0 whitespace-pre-wrap break-words rounded-2xl ${content().type === 'attachment' ? 'p-1' : 'px-3.5 py-2'} text-sm focus:outline focus:outline-2 focus:outline-offset-2 focus:outline-accent ${
+                isMine ? 'bg-accent text-accent-contrast' : 'bg-surface-sunken text-fg'
+              }`}
+              data-testid="message"
+              data-receipt={receipt()?.state}
+              // Focused by a reply's quote, to show where the replied message is.
+              tabIndex={-1}
+            >
+              {body(content())}
             </div>
-            <Show when={message.linkPreview}>
-              {(preview) => <LinkPreviewCard preview={preview()} isMine={isMine()} onRemove={props.onRemovePreview} />}
-            </Show>
-            <Show when={props.reactions}>
-              {(reactions) => (
-                <ReactionBar
-                  reactions={message.reactions}
-                  myId={props.myId}
-                  isMine={isMine()}
-                  nameOf={props.nameOf}
-                  onToggle={reactions().onReact}
-                  onPickMore={reactions().onMore}
-                />
-              )}
-            </Show>
-            <Show when={message.editedAt && content().type === 'text'}>
-              <p class="px-1 text-xs text-fg-muted">(edited)</p>
-            </Show>
-            <Show when={message.pinnedBy}>
-              {(pinnedBy) => (
-                <p class="px-1 text-xs text-fg-muted" data-testid="pinned-mark">
-                  <span aria-hidden="true">📌 </span>Pinned by{' '}
-                  {pinnedBy() === props.myId ? 'you' : props.nameOf(pinnedBy())}
-                </p>
-              )}
-            </Show>
+            {/* Every message but a system note offers a link to itself at least. What else it offers is worked out
+                as the menu opens: worked out for every row, it would read half the message through the store. */}
+            <MessageActions actions={props.actions} isMine={isMine} reactions={props.reactions} />
           </div>
+          <Show when={message.linkPreview}>
+            {(preview) => <LinkPreviewCard preview={preview()} isMine={isMine} onRemove={props.onRemovePreview} />}
+          </Show>
+          <Show when={quickReactions()}>
+            {(reactions) => (
+              <ReactionBar
+                reactions={message.reactions}
+                myId={myId}
+                isMine={isMine}
+                nameOf={props.nameOf}
+                onToggle={reactions().onReact}
+                onPickMore={reactions().onMore}
+              />
+            )}
+          </Show>
+          {hasNotes() && (
+            <>
+              <Show when={isEdited()}>
+                <p class="px-1 text-xs text-fg-muted">(edited)</p>
+              </Show>
+              <Show when={message.pinnedBy}>
+                {(pinnedBy) => (
+                  <p class="px-1 text-xs text-fg-muted" data-testid="pinned-mark">
+                    <span aria-hidden="true">📌 </span>Pinned by{' '}
+                    {pinnedBy() === myId ? 'you' : props.nameOf(pinnedBy())}
+                  </p>
+                )}
+              </Show>
+            </>
+          )}
         </div>
-      </Show>
+      </div>
     </>
   );
 }
