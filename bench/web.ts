@@ -15,7 +15,7 @@
  *   apart.
  *
  *   bun run bench:web -- [--loads 5] [--messages 10000] [--photo-every 100] [--reaction-every 5]
- *     [--trace scroll.json] [--heap-snapshot after-scroll.heapsnapshot]
+ *     [--trace scroll.json] [--heap-snapshot after-scroll.heapsnapshot] [--allocations scroll.heapprofile]
  *
  * PROFILE_BUILD=1 builds the app unminified, so that a trace names functions as the source does.
  *
@@ -39,6 +39,12 @@ import { type Browser, chromium, type ViewportSize } from 'playwright-core';
 import { percentile, round } from './stats.ts';
 import { coldLoadMarks, loadWholeHistory, scrollThrough, watchColdLoad, watchLongTasks } from './web-page.ts';
 
+/** Chromium's running totals of the main thread's task and script time (`Performance.getMetrics`), in seconds. */
+function mainThreadBusy(metrics: { name: string; value: number }[]) {
+  const metric = (name: string) => metrics.find((entry) => entry.name === name)?.value ?? Number.NaN;
+  return { taskSeconds: metric('TaskDuration'), scriptSeconds: metric('ScriptDuration') };
+}
+
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
@@ -52,6 +58,8 @@ const { values } = parseArgs({
     trace: { type: 'string' },
     /** Writes a heap snapshot taken after the scroll to this file. */
     'heap-snapshot': { type: 'string' },
+    /** Writes a sampling profile of what the scroll allocates to this file (DevTools' Memory panel reads it). */
+    allocations: { type: 'string' },
   },
 });
 const coldLoads = Number(values.loads);
@@ -214,10 +222,27 @@ try {
       ],
     });
   }
+  const cdp = await context.newCDPSession(page);
+  if (values.allocations) {
+    // Everything allocated, collected since or not: one sample per 32 KB on average, cheap enough not to change much.
+    await cdp.send('HeapProfiler.startSampling', {
+      samplingInterval: 32_768,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
+  // The main thread's busy time over the scroll, in all and in script (garbage collection included): steadier
+  // figures than a count of long tasks, which a quiet machine may show none of either way.
+  await cdp.send('Performance.enable');
+  const busyBefore = mainThreadBusy((await cdp.send('Performance.getMetrics')).metrics);
   const scroll = await page.evaluate(scrollThrough);
+  const busyAfter = mainThreadBusy((await cdp.send('Performance.getMetrics')).metrics);
   if (values.trace) await browser.stopTracing();
+  if (values.allocations) {
+    const { profile } = await cdp.send('HeapProfiler.stopSampling');
+    await Bun.write(values.allocations, JSON.stringify(profile));
+  }
   if (values['heap-snapshot']) {
-    const cdp = await context.newCDPSession(page);
     const chunks: string[] = [];
     cdp.on('HeapProfiler.addHeapSnapshotChunk', (event) => chunks.push(event.chunk));
     await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
@@ -253,6 +278,12 @@ try {
       `no task > ${BUDGET.longTaskMs} ms`,
       verdict(scrollLongTasks.every((duration) => duration <= BUDGET.longTaskMs)),
     ],
+    [
+      'main thread busy while scrolling',
+      `${(busyAfter.taskSeconds - busyBefore.taskSeconds).toFixed(2)} s, of which script ${(busyAfter.scriptSeconds - busyBefore.scriptSeconds).toFixed(2)} s, over ${(gaps.reduce((sum, gap) => sum + gap, 0) / 1000).toFixed(1)} s`,
+      '–',
+      '–',
+    ],
     ['message bubbles in the DOM after scrolling', String(scroll.renderedMessages), '–', '–'],
     ['JS heap in use after scrolling', `${scroll.heapMb.toFixed(1)} MB`, '–', '–'],
   ];
@@ -277,6 +308,9 @@ try {
       scroll_longest_task_ms: scrollLongTasks.length ? Math.max(...scrollLongTasks) : 0,
       frame_gap_ms_p50: round(percentile(gaps, 50)),
       frame_gap_ms_p99: round(percentile(gaps, 99)),
+      frame_gap_ms_max: round(gaps.at(-1) ?? Number.NaN),
+      scroll_task_s: round(busyAfter.taskSeconds - busyBefore.taskSeconds),
+      scroll_script_s: round(busyAfter.scriptSeconds - busyBefore.scriptSeconds),
       heap_mb_after_scroll: round(scroll.heapMb),
     }),
   );
