@@ -41,6 +41,27 @@ describe('chat in the browser', () => {
   }
 
   /**
+   * Scrolls down half a screen a frame until `last` is rendered (a bounded number of frames, newer pages loading
+   * on the way): the texts of the messages passed, in order of seq, each once.
+   */
+  async function scrollDownTo(page: Page, last: string): Promise<string[]> {
+    return page.evaluate(async (lastText) => {
+      const list = document.querySelector<HTMLElement>('[data-testid="message-list"]');
+      if (!list) return [];
+      const bySeq = new Map<number, string>();
+      for (let frames = 0; frames < 3000 && ![...bySeq.values()].includes(lastText); frames++) {
+        for (const row of list.querySelectorAll('li[data-seq]')) {
+          const text = row.querySelector('[data-testid="message"]')?.textContent?.trim();
+          if (text) bySeq.set(Number(row.getAttribute('data-seq')), text);
+        }
+        list.scrollTop += list.clientHeight / 2;
+        await new Promise(requestAnimationFrame);
+      }
+      return [...bySeq].sort(([a], [b]) => a - b).map(([, text]) => text);
+    }, last);
+  }
+
+  /**
    * Starts a group of one named `title` on `page`, writes `count` messages ("label 1", …) in it through the API
    * (quicker than typing them), and opens it after a reload.
    */
@@ -461,7 +482,7 @@ describe('chat in the browser', () => {
     await kit.context.close();
   });
 
-  it('copies a message’s text, and a link to it that opens it in context, loading back to it', async () => {
+  it('copies a message’s text, and a link to it that opens it in context however far back, scrolled on to the newest', async () => {
     const nell = await web.personAt('nell');
     await nell.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await openOwnGroupOf(nell.page, 'Minutes', 'minute', 130);
@@ -480,7 +501,7 @@ describe('chat in the browser', () => {
     await expect(nell.page.evaluate(() => navigator.clipboard.readText())).resolves.toBe('minute 3');
     expect(new URL(link).pathname).toMatch(/^\/c\/[0-9a-f-]{36}\/m\/\d+$/);
 
-    // Opened afresh, three pages back from the newest: loaded back to, in view, and outlined.
+    // Opened afresh, pages back from the newest: the messages around it are loaded, and it is in view, outlined.
     const other = await nell.context.newPage();
     await other.goto(link);
     await other.waitForFunction(() => document.activeElement?.textContent === 'minute 3');
@@ -490,6 +511,24 @@ describe('chat in the browser', () => {
     ]);
     expect(box && listBox && box.y >= listBox.y && box.y + box.height <= listBox.y + listBox.height).toBe(true);
     await saveScreenshot(other, 'chat-message-link');
+
+    // The newest are not loaded, so a message that comes now waits on the server. Scrolling down loads the rest:
+    // every message once, in order, up to the newest, and the one that came. There, the pill goes.
+    expect(await bubbleOn(other, 'minute 130').count()).toBe(0);
+    await other.getByTestId('jump-to-latest').waitFor();
+    await write(nell.page, 'minute 131');
+    await bubbleOn(nell.page, 'minute 131').waitFor();
+    const passed = await scrollDownTo(other, 'minute 131');
+    expect(passed.slice(passed.indexOf('minute 3'))).toEqual(Array.from({ length: 129 }, (_, i) => `minute ${i + 3}`));
+    await other.getByTestId('jump-to-latest').waitFor({ state: 'hidden' });
+
+    // Sent from a window further back, a message goes after the newest, and the view goes there.
+    await other.goto(link);
+    await other.waitForFunction(() => document.activeElement?.textContent === 'minute 3');
+    await write(other, 'minute 132');
+    await bubbleOn(other, 'minute 132').waitFor();
+    await bubbleOn(other, 'minute 131').waitFor();
+    await other.getByTestId('jump-to-latest').waitFor({ state: 'hidden' });
     await nell.context.close();
   });
 });

@@ -101,7 +101,11 @@ export function fakeChatApi() {
 
 /** Pages through `messages` (ascending by seq) the way the server's history does. */
 export function historyOf(messages: readonly Message[]): ChatApi['listHistory'] {
-  return async ({ before, limit = 50 }) => {
+  return async ({ before, after, limit = 50 }) => {
+    if (after !== undefined) {
+      const newer = messages.filter((message) => message.seq > after);
+      return { messages: newer.slice(0, limit), hasMore: newer.length > limit } satisfies HistoryPage;
+    }
     const older = messages.filter((message) => before === undefined || message.seq < before);
     const page = older.slice(-limit);
     return { messages: page, hasMore: older.length > page.length } satisfies HistoryPage;

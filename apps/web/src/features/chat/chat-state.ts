@@ -10,6 +10,13 @@ export interface Timeline {
   /** Older messages exist on the server beyond the first loaded one. */
   hasOlder: boolean;
   isLoadingOlder: boolean;
+  /**
+   * Newer messages exist on the server beyond the last loaded one: the loaded
+   * part is a window further back (opened around a linked message), not the
+   * newest. Live messages wait on the server until it reaches them.
+   */
+  hasNewer: boolean;
+  isLoadingNewer: boolean;
   members: Record<string, Member>;
   /** Display names of everyone seen here, former members too: notes about people who left still name them. */
   names: Record<string, string>;
@@ -54,6 +61,8 @@ export const emptyTimeline = (): Timeline => ({
   unconfirmed: {},
   hasOlder: false,
   isLoadingOlder: false,
+  hasNewer: false,
+  isLoadingNewer: false,
   isCached: false,
 });
 
@@ -65,7 +74,7 @@ function fromSnapshot(snapshot: ChatSnapshot | undefined): Pick<ChatState, 'conv
     timelines: Object.fromEntries(
       Object.entries(snapshot.timelines).map(([id, cached]) => [
         id,
-        { ...cached, isLoadingOlder: false, unconfirmed: {}, isCached: true },
+        { ...cached, isLoadingOlder: false, hasNewer: false, isLoadingNewer: false, unconfirmed: {}, isCached: true },
       ]),
     ),
   };

@@ -121,6 +121,9 @@ export function createChat(deps: ChatDeps) {
     open: history.open,
     close: history.close,
     loadOlder: history.loadOlder,
+    loadNewer: history.loadNewer,
+    showNewest: history.showNewest,
+    openAround: history.openAround,
     markRead: receipts.markRead,
     /** Resolves once the outbox has gone as far as it can for now (sent, or waiting to retry). */
     send: outbox.send,

@@ -189,6 +189,11 @@ export function ConversationPane(props: {
               hasOlder={timeline()?.hasOlder ?? false}
               isLoadingOlder={timeline()?.isLoadingOlder ?? false}
               onLoadOlder={() => void chat.loadOlder(conversation().id)}
+              hasNewer={timeline()?.hasNewer ?? false}
+              isLoadingNewer={timeline()?.isLoadingNewer ?? false}
+              onLoadNewer={() => void chat.loadNewer(conversation().id)}
+              onShowNewest={() => chat.showNewest(conversation().id)}
+              onOpenAround={(seq) => void chat.openAround(conversation().id, seq)}
               onRetry={chat.retry}
               onDiscard={chat.discard}
               onSeen={(seq) => chat.markRead(conversation().id, seq)}

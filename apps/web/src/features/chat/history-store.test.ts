@@ -41,6 +41,8 @@ const cachedTimeline = (changes: Partial<Timeline>): Timeline => ({
   messages: [],
   hasOlder: false,
   isLoadingOlder: false,
+  hasNewer: false,
+  isLoadingNewer: false,
   members: {},
   names: {},
   pointers: {},
@@ -168,5 +170,102 @@ describe('HistoryStore', () => {
     t.server.answers.listMembers = async () => [member('bob')];
     await t.history.open('c1');
     expect(t.wanted).toEqual([['gone']]);
+  });
+
+  describe('a window further back', () => {
+    /** A conversation on a server that gets new messages: each page is read as the server stands when asked. */
+    async function serverWithWindow() {
+      const t = historyUnderTest();
+      const onServer = messages('c1', 1, 400);
+      t.server.answers.listHistory = async (input) => historyOf(onServer)(input);
+      t.store.setState('conversations', 'c1', summary('c1', { lastSeq: 400, lastReadSeq: 400 }));
+      await t.history.open('c1');
+      /** A new message: on the server, then live here. */
+      const arrive = (seq: number) => {
+        const arrived = message('c1', seq, 'bob');
+        onServer.push(arrived);
+        t.history.showInTimeline(arrived);
+        t.store.setState('conversations', 'c1', 'lastSeq', seq);
+      };
+      /** Holds the next page's answer, read as the server stands now, until `release`. */
+      const holdNextPage = () => {
+        let release = () => {};
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        t.server.answers.listHistory = async (input) => {
+          t.server.answers.listHistory = async (later) => historyOf(onServer)(later);
+          const page = await historyOf([...onServer])(input);
+          await released;
+          return page;
+        };
+        return release;
+      };
+      return { ...t, onServer, arrive, holdNextPage };
+    }
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
+
+    it('opens around a message however far back, and loads newer pages up to the newest', async () => {
+      const t = await serverWithWindow();
+      await t.history.openAround('c1', 100);
+      expect(t.seqsIn('c1')).toEqual(range(51, 150));
+      expect(t.state.timelines.c1).toMatchObject({ hasOlder: true, hasNewer: true, isLoadingNewer: false });
+
+      while (t.state.timelines.c1?.hasNewer) await t.history.loadNewer('c1');
+      expect(t.seqsIn('c1')).toEqual(range(51, 400));
+    });
+
+    it('holds back live messages past the window, and shows those that came while the page reaching them was read', async () => {
+      const t = await serverWithWindow();
+      await t.history.openAround('c1', 300);
+      expect(t.seqsIn('c1')).toEqual(range(251, 350));
+      t.arrive(401);
+      expect(t.seqsIn('c1')).toEqual(range(251, 350));
+
+      // Read while 402 was not there yet: one page short of the newest, so 402 waits for the next.
+      let release = t.holdNextPage();
+      let loading = t.history.loadNewer('c1');
+      t.arrive(402);
+      release();
+      await loading;
+      expect(t.seqsIn('c1')).toEqual(range(251, 400));
+      expect(t.state.timelines.c1?.hasNewer).toBe(true);
+
+      // This page reaches the newest: 403, which came while it was read, follows it.
+      release = t.holdNextPage();
+      loading = t.history.loadNewer('c1');
+      t.arrive(403);
+      release();
+      await loading;
+      expect(t.seqsIn('c1')).toEqual(range(251, 403));
+      expect(t.state.timelines.c1?.hasNewer).toBe(false);
+
+      t.arrive(404);
+      expect(t.seqsIn('c1')?.at(-1)).toBe(404);
+    });
+
+    it('shows an edit made while a window was read', async () => {
+      const t = await serverWithWindow();
+      const release = t.holdNextPage();
+      const opening = t.history.openAround('c1', 100);
+      const edited = { ...message('c1', 120, 'bob', 'edited'), revision: 2 };
+      t.history.showInTimeline(edited);
+      release();
+      await opening;
+      const shown = t.state.timelines.c1?.messages.find((m) => m.seq === 120);
+      expect(shown?.content).toEqual({ type: 'text', text: 'edited' });
+    });
+
+    it('goes back to the newest page, and a later load wins over one still under way', async () => {
+      const t = await serverWithWindow();
+      await t.history.openAround('c1', 100);
+      const release = t.holdNextPage();
+      const slow = t.history.loadNewer('c1');
+      await t.history.showNewest('c1');
+      release();
+      await slow;
+      expect(t.seqsIn('c1')).toEqual(range(351, 400));
+      expect(t.state.timelines.c1).toMatchObject({ hasOlder: true, hasNewer: false, isLoadingNewer: false });
+    });
   });
 });

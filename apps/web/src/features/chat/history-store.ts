@@ -3,7 +3,7 @@ import { batch } from 'solid-js';
 import { produce, unwrap } from 'solid-js/store';
 import { type PeopleDirectory, userIdsNamedIn } from '../people/directory.ts';
 import type { ChatApi } from './chat-deps.ts';
-import { type ChatStateStore, emptyTimeline } from './chat-state.ts';
+import { type ChatStateStore, emptyTimeline, type Timeline } from './chat-state.ts';
 import type { ReceiptsStore } from './receipts-store.ts';
 import { mergeMessages, messageIndexOf, withReactions } from './timeline.ts';
 
@@ -15,6 +15,15 @@ export const HISTORY_PAGE = 50;
  * and the rest is a scroll up away.
  */
 export const OPENING_PAGES_MAX = 4;
+
+/** A window's messages as loaded, ascending, and where they stand. */
+interface WindowPage {
+  messages: Message[];
+  /** Older messages exist before the first (for a load that can tell). */
+  hasOlder?: boolean;
+  /** Nothing was newer on the server when it was read. */
+  reachesNewest: boolean;
+}
 
 const byUserId = (members: Member[]) => Object.fromEntries(members.map((member) => [member.userId, member]));
 
@@ -35,6 +44,12 @@ export function createHistoryStore(deps: {
   const { state, setState } = deps.store;
   /** Conversations whose newest page is being fetched. */
   const loadingNewest = new Set<string>();
+  /**
+   * Per conversation, the window load under way (around a message, newer, or
+   * back to the newest), and the live messages that came meanwhile: the
+   * load's pages may have been read before them.
+   */
+  const windowLoads = new Map<string, { arrived: Message[] }>();
 
   /**
    * Looks up the people named in messages coming into a loaded timeline whom
@@ -117,9 +132,102 @@ export function createHistoryStore(deps: {
     }
   }
 
+  /** Whether `messages` end short of the conversation's newest message, as far as it is known here. */
+  const endsShortOfNewest = (conversationId: string, messages: readonly Message[]) =>
+    (messages.at(-1)?.seq ?? 0) < (state.conversations[conversationId]?.lastSeq ?? 0);
+
+  /**
+   * Puts a window of messages in place of the loaded ones, or beside them,
+   * once `load` has read it. Live messages are held back from a window short
+   * of the newest (a gap would open between them), so those that came while
+   * it was read are merged now: changes to what it holds, and, when it reaches
+   * the newest, everything after it (live messages come in order, none
+   * missed). A load started later wins over this one.
+   */
+  async function loadWindow(
+    conversationId: string,
+    load: () => Promise<WindowPage>,
+    place: (page: WindowPage, current: Timeline) => Pick<Timeline, 'messages'> & Partial<Timeline>,
+  ) {
+    const mine = { arrived: [] as Message[] };
+    windowLoads.set(conversationId, mine);
+    setState('timelines', conversationId, 'isLoadingNewer', true);
+    try {
+      const page = await load();
+      if (windowLoads.get(conversationId) !== mine || !state.timelines[conversationId]) return;
+      setState('timelines', conversationId, (current) => {
+        const placed = place(page, current);
+        const last = placed.messages.at(-1)?.seq ?? 0;
+        const messages = mergeMessages(
+          placed.messages,
+          mine.arrived.filter((message) => page.reachesNewest || message.seq <= last),
+        );
+        return { ...placed, messages, hasNewer: !page.reachesNewest || endsShortOfNewest(conversationId, messages) };
+      });
+      wantPeopleNamedIn(conversationId, page.messages);
+    } catch (error) {
+      deps.tell(deps.describe(error).userMessage);
+    } finally {
+      if (windowLoads.get(conversationId) === mine) {
+        windowLoads.delete(conversationId);
+        if (state.timelines[conversationId]) setState('timelines', conversationId, 'isLoadingNewer', false);
+      }
+    }
+  }
+
   return {
     wantPeopleNamedIn,
     loadNewest,
+
+    /**
+     * Loads the messages around `seq` in place of those loaded, e.g. for a
+     * link to a message far back: a page either side, scrolled on from there
+     * both ways.
+     */
+    openAround: (conversationId: string, seq: number) =>
+      loadWindow(
+        conversationId,
+        async () => {
+          const [older, newer] = await Promise.all([
+            deps.api.listHistory({ conversationId, before: seq + 1, limit: HISTORY_PAGE }),
+            deps.api.listHistory({ conversationId, after: seq, limit: HISTORY_PAGE }),
+          ]);
+          return {
+            messages: [...older.messages, ...newer.messages],
+            hasOlder: older.hasMore,
+            reachesNewest: !newer.hasMore,
+          };
+        },
+        ({ messages, hasOlder }) => ({ messages, hasOlder: hasOlder ?? false, isCached: false }),
+      ),
+
+    /** The page after the last loaded message, in a window short of the newest. */
+    async loadNewer(conversationId: string) {
+      const timeline = state.timelines[conversationId];
+      const last = timeline?.messages.at(-1);
+      if (!timeline?.hasNewer || !last || windowLoads.has(conversationId)) return;
+      await loadWindow(
+        conversationId,
+        async () => {
+          const page = await deps.api.listHistory({ conversationId, after: last.seq, limit: HISTORY_PAGE });
+          return { messages: page.messages, reachesNewest: !page.hasMore };
+        },
+        ({ messages }, current) => ({ messages: mergeMessages(current.messages, messages) }),
+      );
+    },
+
+    /** Back to the newest page from a window further back (to send, or to "Jump to latest"). */
+    async showNewest(conversationId: string) {
+      if (!state.timelines[conversationId]?.hasNewer) return;
+      await loadWindow(
+        conversationId,
+        async () => {
+          const page = await deps.api.listHistory({ conversationId, limit: HISTORY_PAGE });
+          return { messages: page.messages, hasOlder: page.hasMore, reachesNewest: true };
+        },
+        ({ messages, hasOlder }) => ({ messages, hasOlder: hasOlder ?? false }),
+      );
+    },
 
     /**
      * Shows a conversation: its newest page of history (once; a snapshot's copy
@@ -167,7 +275,11 @@ export function createHistoryStore(deps: {
     /** Puts a message (new, edited or deleted) in its timeline, if that is loaded. */
     showInTimeline(message: Message) {
       const { conversationId } = message;
-      if (!state.timelines[conversationId]) return;
+      const timeline = state.timelines[conversationId];
+      if (!timeline) return;
+      windowLoads.get(conversationId)?.arrived.push(message);
+      // Past a window short of the newest, it would leave a gap: it is loaded when the window gets there.
+      if (timeline.hasNewer && message.seq > (timeline.messages.at(-1)?.seq ?? 0)) return;
       setState('timelines', conversationId, 'messages', (messages) => mergeMessages(messages, [message]));
       wantPeopleNamedIn(conversationId, [message]);
     },

@@ -17,8 +17,6 @@ import { createVirtualRows } from './virtual-rows.ts';
 const BOTTOM_SLACK_PX = 80;
 /** Older history loads when the top comes this close. */
 const TOP_PRELOAD_PX = 200;
-/** Older pages loaded at most to reach a message a link names (2 000 messages back). */
-const LINK_PAGES_MAX = 40;
 /** How long a message shown from a reply's quote may take to be rendered before it is focused (about a second). */
 const FOCUS_WAIT_FRAMES = 60;
 
@@ -60,6 +58,14 @@ export function MessageList(props: {
   hasOlder: boolean;
   isLoadingOlder: boolean;
   onLoadOlder: () => void;
+  /** The loaded messages are a window further back: newer ones load as it is scrolled to its end. */
+  hasNewer: boolean;
+  isLoadingNewer: boolean;
+  onLoadNewer: () => void;
+  /** Puts the newest messages in place of a window further back; resolves once they are there. */
+  onShowNewest: () => Promise<void>;
+  /** Loads the messages around `seq` in place of those loaded (a link to a message far back). */
+  onOpenAround: (seq: number) => void;
   onRetry: (clientMessageId: string) => void;
   onDiscard: (clientMessageId: string) => void;
   onSeen: (seq: number) => void;
@@ -126,6 +132,8 @@ export function MessageList(props: {
       keyOf,
       scroller: () => scroller,
       endThreshold: BOTTOM_SLACK_PX,
+      // At the end of a window further back, what is added is the next page of it, not news to follow.
+      followsAppends: () => !props.hasNewer,
       // The rows in view changed: perhaps a newer message came on screen.
       onChange: () => reportSeen(),
     });
@@ -189,10 +197,13 @@ export function MessageList(props: {
   );
   createEffect(
     on(
-      () => props.messages.at(-1),
-      (newest, previous) => {
+      [() => props.messages.at(-1), () => props.hasNewer] as const,
+      ([newest, hasNewer], previousChange) => {
         // A short conversation does not scroll: what arrived may be on screen already.
         reportSeen();
+        const [previous, hadNewer] = previousChange ?? [];
+        // Added to a window further back, or in place of it: loaded history, not arrivals.
+        if (hasNewer || hadNewer) return;
         const hasArrived =
           newest && previous && newest.conversationId === previous.conversationId && newest.seq > previous.seq;
         if (!hasArrived || placedIn !== newest.conversationId) return;
@@ -206,17 +217,20 @@ export function MessageList(props: {
   // One of mine set off: it shows at the end, and the view goes there, however far up I was.
   createEffect(
     on([() => props.conversationId, () => props.outgoing.length], ([conversationId, count], previous) => {
-      if (previous && conversationId === previous[0] && count > previous[1]) dispatch({ type: 'sent' });
+      if (!previous || conversationId !== previous[0] || count <= previous[1]) return;
+      // From a window further back, the newest messages come first: mine goes after them.
+      if (props.hasNewer) void props.onShowNewest().then(() => dispatch({ type: 'sent' }));
+      else dispatch({ type: 'sent' });
     }),
   );
 
   const onScroll = () => {
     if (!scroller) return;
-    dispatch({
-      type: 'scrolled',
-      isAtBottom: scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < BOTTOM_SLACK_PX,
-    });
+    const belowView = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+    // The end of a window further back is not the newest.
+    dispatch({ type: 'scrolled', isAtBottom: belowView < BOTTOM_SLACK_PX && !props.hasNewer });
     if (scroller.scrollTop < TOP_PRELOAD_PX && props.hasOlder && !props.isLoadingOlder) props.onLoadOlder();
+    if (belowView < TOP_PRELOAD_PX && props.hasNewer && !props.isLoadingNewer) props.onLoadNewer();
   };
 
   const bubbleAt = (seq: number) =>
@@ -240,22 +254,24 @@ export function MessageList(props: {
     requestAnimationFrame(() => focusWhenRendered(seq));
   };
 
-  // A message's address opens it in context: older pages are loaded back to it (a bounded few), then it is shown.
-  // Until it is there, each page that has finished loading looks again; so does a change that took it away (the last
-  // visit's copy, in which it was shown, replaced by the server's newest page).
-  let link: { key: string; isShown: boolean; pagesLoaded: number } | undefined;
+  // A message's address opens it in context: when it is not loaded, the messages around it are, in place of those
+  // loaded (however far back it is), then it is shown. Until it is there, each change to the loaded messages looks
+  // again; so does a change that took it away (the last visit's copy, in which it was shown, replaced by the
+  // server's newest page).
+  let link: { key: string; isShown: boolean; isAskedFor: boolean } | undefined;
   createEffect(
     on(
-      [() => props.linkedSeq, placedCount, isReady, () => props.messages[0]?.seq, () => props.isLoadingOlder],
-      ([seq, , ready, oldest]) => {
-        if (seq === undefined || !ready || placedIn !== props.conversationId || props.isLoadingOlder) return;
+      [() => props.linkedSeq, placedCount, isReady, () => props.messages, () => props.isLoadingNewer],
+      ([seq, , ready, messages, isLoadingNewer]) => {
+        if (seq === undefined || !ready || placedIn !== props.conversationId || isLoadingNewer) return;
         const key = `${props.conversationId}/m/${seq}`;
-        if (link?.key !== key) link = { key, isShown: false, pagesLoaded: 0 };
-        if (messageAt(props.messages, seq) === undefined) {
+        if (link?.key !== key) link = { key, isShown: false, isAskedFor: false };
+        if (messageAt(messages, seq) === undefined) {
           link.isShown = false;
-          if (oldest !== undefined && seq < oldest && props.hasOlder && link.pagesLoaded < LINK_PAGES_MAX) {
-            link.pagesLoaded++;
-            props.onLoadOlder();
+          // Asked for once: a message that is not there (deleted for good, or never was) is not asked for again.
+          if (!link.isAskedFor) {
+            link.isAskedFor = true;
+            props.onOpenAround(seq);
           }
           return;
         }
@@ -366,13 +382,16 @@ export function MessageList(props: {
           {props.isLoadingOlder ? 'Loading earlier messages…' : ''}
         </p>
       </Show>
-      <Show when={jumpLabelOf(scroll())}>
+      <Show when={jumpLabelOf(scroll()) ?? (props.hasNewer ? 'Jump to latest' : undefined)}>
         {(label) => (
           <button
             type="button"
             class="btn-primary absolute bottom-4 left-1/2 -translate-x-1/2 rounded-full shadow-lg"
             data-testid="jump-to-latest"
-            onClick={() => dispatch({ type: 'jumped-to-latest' })}
+            onClick={() => {
+              if (props.hasNewer) void props.onShowNewest().then(() => dispatch({ type: 'jumped-to-latest' }));
+              else dispatch({ type: 'jumped-to-latest' });
+            }}
           >
             {label()}
             <span aria-hidden="true">↓</span>

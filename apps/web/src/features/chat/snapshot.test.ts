@@ -47,6 +47,14 @@ class MemoryStorage {
 }
 
 describe('chat snapshot', () => {
+  it('keeps no window further back: offline, it would pass for the newest', () => {
+    const snapshot = takeSnapshot([summary('c1'), summary('c2')], {
+      c1: { ...timeline('c1', 3), hasNewer: true },
+      c2: { ...timeline('c2', 3), hasNewer: false },
+    });
+    expect(Object.keys(snapshot.timelines)).toEqual(['c2']);
+  });
+
   it('keeps the newest page of each loaded history, noting that older messages exist', () => {
     const snapshot = takeSnapshot([summary('a'), summary('b')], { a: timeline('a', 80) });
     expect(snapshot.conversations.map((conversation) => conversation.id)).toEqual(['a', 'b']);

@@ -31,12 +31,13 @@ export interface ChatSnapshot {
 /** The snapshot of `conversations` (most recently active first) and the loaded part of their histories. */
 export function takeSnapshot(
   conversations: readonly ConversationSummary[],
-  timelines: Readonly<Record<string, CachedTimeline>>,
+  timelines: Readonly<Record<string, CachedTimeline & { hasNewer?: boolean }>>,
 ): ChatSnapshot {
   const kept: Record<string, CachedTimeline> = {};
   for (const { id } of conversations) {
     const timeline = timelines[id];
-    if (!timeline) continue;
+    // A window further back is not what the conversation would open with: offline, it would pass for the newest.
+    if (!timeline || timeline.hasNewer) continue;
     const { messages, hasOlder, members, names, pointers } = timeline;
     const newest = messages.slice(-SNAPSHOT_MESSAGES);
     kept[id] = { messages: newest, hasOlder: hasOlder || newest.length < messages.length, members, names, pointers };

@@ -31,6 +31,8 @@ export function createVirtualRows<Row>(options: {
   scroller: () => HTMLElement | undefined;
   /** Within this many pixels of the end counts as being at the end: rows added then are followed. */
   endThreshold: number;
+  /** Whether rows added at the end are followed at all. */
+  followsAppends: () => boolean;
   /** The rows in view changed, or were measured. */
   onChange: () => void;
 }) {
@@ -69,7 +71,9 @@ export function createVirtualRows<Row>(options: {
     // A page of older rows added above keeps the row at the top of the view where it is; a row
     // added at the end is followed only when the view is at the end.
     anchorTo: 'end',
-    followOnAppend: true,
+    get followOnAppend() {
+      return options.followsAppends();
+    },
     scrollEndThreshold: options.endThreshold,
     onChange: () => options.onChange(),
   });
