@@ -529,6 +529,11 @@ describe('chat in the browser', () => {
     await bubbleOn(other, 'minute 132').waitFor();
     await bubbleOn(other, 'minute 131').waitFor();
     await other.getByTestId('jump-to-latest').waitFor({ state: 'hidden' });
+
+    // The address of a conversation that is not mine: back to the list, saying why, and the address with it.
+    await other.goto(new URL(`/c/${crypto.randomUUID()}`, link).href);
+    await other.getByRole('alert').getByText('That conversation does not exist, or you are not in it.').waitFor();
+    await other.waitForURL((url) => url.pathname === '/');
     await nell.context.close();
   });
 });

@@ -144,7 +144,7 @@ describe('HistoryStore', () => {
     expect(t.state.timelines.c1?.isCached).toBe(false);
   });
 
-  it('offline, keeps the snapshot’s copy without a word; with none, closes the timeline and says why', async () => {
+  it('offline, keeps the snapshot’s copy without a word; with none, goes back to the list and says why', async () => {
     const store = createChatState(undefined);
     store.setState('timelines', 'cached', cachedTimeline({ messages: [message('cached', 1, 'bob')] }));
     const t = historyUnderTest(store);
@@ -157,6 +157,7 @@ describe('HistoryStore', () => {
 
     await t.history.open('fresh');
     expect(t.state.timelines.fresh).toBeUndefined();
+    expect(t.state.activeId).toBeUndefined();
     expect(t.told).toEqual([OFFLINE.userMessage]);
   });
 

@@ -122,9 +122,12 @@ export function createHistoryStore(deps: {
     } catch (error) {
       // Offline, the snapshot's copy is better than nothing, and no news.
       if (state.timelines[conversationId]?.isCached) return;
+      // Nothing to show (not mine to see, or out of reach): back to the list, which the address follows.
       setState(
-        'timelines',
-        produce((timelines) => void delete timelines[conversationId]),
+        produce((draft) => {
+          delete draft.timelines[conversationId];
+          if (draft.activeId === conversationId) draft.activeId = undefined;
+        }),
       );
       deps.tell(deps.describe(error).userMessage);
     } finally {
