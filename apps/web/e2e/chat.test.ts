@@ -411,7 +411,7 @@ describe('chat in the browser', () => {
   });
 
   // Regression guard for the virtualised list: rendering every loaded message made long conversations crawl.
-  it('renders only the messages near the view of a long conversation, and still reaches every one', async () => {
+  it('renders only the messages near the view of a long conversation, and still reaches every one, quotes too', async () => {
     const ivy = await web.personAt('ivy');
     await startConversation(ivy.page, 'Group', { title: 'Long read', usernames: [] });
     await using api = await apiAs(web.server.url, ivy.page);
@@ -432,6 +432,14 @@ describe('chat in the browser', () => {
     const list = ivy.page.getByTestId('message-list');
     const renderedCount = () => list.getByTestId('message').count();
     expect(await renderedCount()).toBeLessThan(60);
+
+    // Its quote names the first message, not loaded yet; followed, the messages around that one are, and it shows.
+    const quote = messageRowOf(ivy.page, 'long 300').getByTestId('reply-quote');
+    await quote.getByText('An earlier message').waitFor();
+    await quote.click();
+    await ivy.page.waitForFunction(() => document.activeElement?.textContent === 'long 1');
+    await ivy.page.getByRole('button', { name: 'Jump to latest' }).click();
+    await bubbleOn(ivy.page, 'long 300').waitFor();
 
     // Page by page up to the very first message; still only a window of them in the page.
     await scrollUpTo(ivy.page, 'long 1');

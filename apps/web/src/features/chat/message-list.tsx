@@ -254,37 +254,47 @@ export function MessageList(props: {
     requestAnimationFrame(() => focusWhenRendered(seq));
   };
 
-  // A message's address opens it in context: when it is not loaded, the messages around it are, in place of those
-  // loaded (however far back it is), then it is shown. Until it is there, each change to the loaded messages looks
-  // again; so does a change that took it away (the last visit's copy, in which it was shown, replaced by the
-  // server's newest page).
-  let link: { key: string; isShown: boolean; isAskedFor: boolean } | undefined;
+  // A message sought, by its address or from a reply's quote, is shown in context: when it is not loaded, the
+  // messages around it are, in place of those loaded (however far back it is), then it is shown. Until it is there,
+  // each change to the loaded messages looks again; so does a change that took it away (the last visit's copy, in
+  // which it was shown, replaced by the server's newest page). Each seeking is an object of its own: a quote
+  // followed twice is shown twice.
+  const [sought, setSought] = createSignal<{ seq: number }>();
+  createEffect(
+    on([() => props.conversationId, () => props.linkedSeq], ([, seq]) =>
+      setSought(seq === undefined ? undefined : { seq }),
+    ),
+  );
+  let seeking: { target: { seq: number }; isShown: boolean; isAskedFor: boolean } | undefined;
   createEffect(
     on(
-      [() => props.linkedSeq, placedCount, isReady, () => props.messages, () => props.isLoadingNewer],
-      ([seq, , ready, messages, isLoadingNewer]) => {
-        if (seq === undefined || !ready || placedIn !== props.conversationId || isLoadingNewer) return;
-        const key = `${props.conversationId}/m/${seq}`;
-        if (link?.key !== key) link = { key, isShown: false, isAskedFor: false };
-        if (messageAt(messages, seq) === undefined) {
-          link.isShown = false;
+      [sought, placedCount, isReady, () => props.messages, () => props.isLoadingNewer],
+      ([target, , ready, messages, isLoadingNewer]) => {
+        if (target === undefined || !ready || placedIn !== props.conversationId || isLoadingNewer) return;
+        if (seeking?.target !== target) seeking = { target, isShown: false, isAskedFor: false };
+        if (messageAt(messages, target.seq) === undefined) {
+          seeking.isShown = false;
           // Asked for once: a message that is not there (deleted for good, or never was) is not asked for again.
-          if (!link.isAskedFor) {
-            link.isAskedFor = true;
-            props.onOpenAround(seq);
+          if (!seeking.isAskedFor) {
+            seeking.isAskedFor = true;
+            props.onOpenAround(target.seq);
           }
           return;
         }
-        if (link.isShown) return;
-        link.isShown = true;
-        showMessageAt(seq);
+        if (seeking.isShown) return;
+        seeking.isShown = true;
+        showMessageAt(target.seq);
       },
     ),
   );
 
   const quoteOf = (replyToSeq: number | null | undefined) =>
     replyToSeq ? (
-      <ReplyQuote replied={messageAt(props.messages, replyToSeq)} nameOf={nameOf} onShow={showMessageAt} />
+      <ReplyQuote
+        replied={messageAt(props.messages, replyToSeq)}
+        nameOf={nameOf}
+        onShow={() => setSought({ seq: replyToSeq })}
+      />
     ) : undefined;
 
   const { actionsOn, reactionsOn } = createMessageMenu(props);

@@ -47,13 +47,14 @@ function ReceiptMark(props: { receipt: Receipt; isGroup: boolean; nameOf: (userI
 }
 
 /**
- * The quote above a reply: who wrote what it answers, and how it began. A
- * click goes to it when it is loaded; further back it is "an earlier message".
+ * The quote above a reply: who wrote what it answers, and how it began; "an
+ * earlier message" while that is not loaded. A click goes to it, loading the
+ * messages around it first when it is further back.
  */
 export function ReplyQuote(props: {
   replied: Message | undefined;
   nameOf: (userId: string) => string;
-  onShow: (seq: number) => void;
+  onShow: () => void;
 }) {
   const words = () => {
     const { replied } = props;
@@ -67,28 +68,16 @@ export function ReplyQuote(props: {
         return `${author}: message deleted`;
     }
   };
-  const quoteClass = 'mb-0.5 max-w-full truncate border-l-2 border-accent/60 px-2 text-left text-xs text-fg-muted';
   return (
-    <Show
-      when={props.replied}
-      fallback={
-        <p class={quoteClass} data-testid="reply-quote">
-          ↩ {words()}
-        </p>
-      }
+    <button
+      type="button"
+      class="mb-0.5 max-w-full truncate border-l-2 border-accent/60 px-2 text-left text-xs text-fg-muted hover:text-fg"
+      data-testid="reply-quote"
+      aria-label={`In reply to ${words()}. Show that message.`}
+      onClick={() => props.onShow()}
     >
-      {(replied) => (
-        <button
-          type="button"
-          class={`${quoteClass} hover:text-fg`}
-          data-testid="reply-quote"
-          aria-label={`In reply to ${words()}. Show that message.`}
-          onClick={() => props.onShow(replied().seq)}
-        >
-          ↩ {words()}
-        </button>
-      )}
-    </Show>
+      ↩ {words()}
+    </button>
   );
 }
 
