@@ -124,6 +124,14 @@ describe('scrolling a conversation in the browser', () => {
     await untilStill(t.page);
     expect((await placeIn(t.page, bubble(t.page, 'new 30'))).isAtBottom).toBe(true);
     await expect(divider.count()).resolves.toBe(0);
+
+    // Opened at its first unread, a conversation too short to scroll is at its newest: no pill offers to go there.
+    await t.say('short news', t.elsewhere.id);
+    await t.page.getByRole('button', { name: 'Back to conversations' }).click();
+    await open(t.page, 'Elsewhere');
+    await bubble(t.page, 'short news').waitFor();
+    await divider.waitFor();
+    await t.page.getByTestId('jump-to-latest').waitFor({ state: 'hidden' });
     await t.friend.close();
     await t.context.close();
   });

@@ -191,8 +191,10 @@ export function MessageList(props: {
       placedIn = conversationId;
       setPlacedCount((count) => count + 1);
       dispatch({ type: 'opened', messages: props.messages, readUpTo: props.readUpTo, myId: props.myId });
-      // A conversation too short to scroll sends no scroll event: what is on screen is seen now.
+      // A conversation too short to scroll sends no scroll event: what is on screen is seen now, and once placed, the
+      // view is at the newest (so no pill offers to go there).
       reportSeen();
+      requestAnimationFrame(onScroll);
     }),
   );
   createEffect(
