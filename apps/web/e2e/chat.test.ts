@@ -113,6 +113,28 @@ describe('chat in the browser', () => {
     await bob.context.close();
   });
 
+  it('shows the people a message mentions as chips, the reader’s own highlighted', async () => {
+    const cat = await web.personAt('cat');
+    const dan = await web.personAt('dan', { viewport: { width: 390, height: 780 } });
+    await web.personAt('eve');
+    await startConversation(cat.page, 'Group', { title: 'Mentions', usernames: ['dan', 'eve'] });
+    await write(cat.page, 'Thanks @dan and @Eve; `@dan` in code, @nobody and cat@example.com stay text');
+    await dan.page.getByTestId('conversation').filter({ hasText: 'Mentions' }).click();
+    const bubble = bubbleOn(dan.page, 'Thanks @dan and @Eve; @dan in code, @nobody and cat@example.com stay text');
+    const chips = bubble.getByTestId('mention');
+    await chips.first().waitFor();
+    await expect(chips.allTextContents()).resolves.toEqual(['@dan', '@Eve']);
+    // Dan's own mention stands out from Eve's.
+    const [own, other] = await Promise.all([
+      chips.nth(0).evaluate((chip) => getComputedStyle(chip).backgroundColor),
+      chips.nth(1).evaluate((chip) => getComputedStyle(chip).backgroundColor),
+    ]);
+    expect(own).not.toBe(other);
+    await saveScreenshot(dan.page, 'chat-mentions-390');
+    await cat.context.close();
+    await dan.context.close();
+  });
+
   it('shows the sender when their message was delivered and read, who is typing, and who is online', async () => {
     const iris = await web.personAt('iris');
     const jack = await web.personAt('jack');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DISPLAY_NAME_MAX_LENGTH, USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from './limits.ts';
+import { EVERYONE_MENTIONS } from './mentions.ts';
 
 /** Upper bound before any policy check, so a huge body costs nothing. */
 const ANY_PASSWORD = z.string().max(1024, 'That password is far too long.');
@@ -12,7 +13,11 @@ export const ZUsername = z
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
     'Usernames use letters, digits, "_", "." and "-", and start with a letter or digit.',
-  );
+  )
+  // `@all` and `@here` mention everyone: no one can be either.
+  .refine((name) => !(EVERYONE_MENTIONS as readonly string[]).includes(name.toLowerCase()), {
+    message: 'That username is kept for mentioning everyone. Pick another.',
+  });
 
 export const ZEmail = z
   .string()

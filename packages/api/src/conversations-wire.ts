@@ -1,6 +1,7 @@
 // What conversations send over the wire: types, free of zod so the web app's
 // main bundle can import them without the validator.
 
+import type { MessageMentions } from './mentions.ts';
 import type { UserProfile } from './users-wire.ts';
 
 /**
@@ -112,6 +113,8 @@ export interface Message {
    * sender removed it.
    */
   linkPreview?: LinkPreview;
+  /** Who its text (or caption) mentions, by `@username`, `@all` or `@here`; absent when no one. */
+  mentions?: MessageMentions;
 }
 
 /** What a page says of itself (OpenGraph, Twitter card, its title), as the server read it. */

@@ -7,6 +7,7 @@ export * from './conversations-wire.ts';
 export * from './errors.ts';
 export * from './limits.ts';
 export * from './links.ts';
+export * from './mentions.ts';
 export * from './reactions.ts';
 export * from './socket-wire.ts';
 export * from './storable-text.ts';

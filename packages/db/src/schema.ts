@@ -209,6 +209,12 @@ export type StoredLinkPreview =
   | { url: string; title: string; description: string | null; siteName: string | null }
   | { isRemoved: true };
 
+/** A message's mentions as stored: the wire's `MessageMentions`, written as clients read them. */
+export interface StoredMentions {
+  users: { id: string; username: string }[];
+  everyone?: 'all' | 'here';
+}
+
 /** A message's reaction as stored: the wire's `Reaction`, written as clients read it. */
 export interface StoredReaction {
   emoji: string;
@@ -225,7 +231,8 @@ export interface StoredReaction {
  * reaction changes the row under the same lock as an edit. `revision`
  * counts every change, so a client can tell which of two copies is newer.
  * A pinned message has `pinned_at` and `pinned_by`. `link_preview` is set
- * after the send, once the linked page was read.
+ * after the send, once the linked page was read. `mentions` are resolved as
+ * the message is written: a username names whoever was a member then.
  */
 export const messages = pgTable(
   'messages',
@@ -247,6 +254,8 @@ export const messages = pgTable(
     pinnedAt: timestamp('pinned_at', { withTimezone: true, mode: 'date' }),
     pinnedBy: uuid('pinned_by'),
     linkPreview: jsonb('link_preview').$type<StoredLinkPreview>(),
+    /** Who the text mentions, resolved to members when it was written or last edited; null: no one. */
+    mentions: jsonb('mentions').$type<StoredMentions>(),
   },
   (table) => [
     primaryKey({ columns: [table.conversationId, table.seq] }),

@@ -6,6 +6,8 @@ import type { AttachmentsForMessages } from './attachments-port.ts';
 import type { EventLog } from './event-log.ts';
 import { messageEvent, toMessage } from './message-view.ts';
 import { createConversationRepo } from './repo.ts';
+import { everyoneRefused, mayMentionEveryone, mentionsOf } from './send-batch.ts';
+import { mentionsWritten } from './sends.ts';
 
 /** Changes to a message once sent: editing its text, deleting it. */
 export function createMessageChanges(deps: {
@@ -18,9 +20,11 @@ export function createMessageChanges(deps: {
 
   return {
     async edit(userId: string, input: { conversationId: string; seq: number; content: TTextContentInput }) {
+      const { conversationId } = input;
+      const mentioned = mentionsWritten(input.content.text);
       return log.write(async (tx) => {
         const on = createConversationRepo(tx);
-        await requireRole(on, input.conversationId, userId);
+        const role = await requireRole(on, conversationId, userId);
         const row = await on.lockMessage(input.conversationId, input.seq);
         if (!row) throw new AppError('NOT_FOUND', 'That message does not exist.');
         if (row.senderId !== userId) throw new AppError('FORBIDDEN', 'You can only edit your own messages.');
@@ -31,9 +35,18 @@ export function createMessageChanges(deps: {
         }
         // Edited, it would put new words in the original sender's name.
         if (content.forwardedFrom) throw new AppError('INVALID_INPUT', 'A forwarded message cannot be edited.');
+        // Mentions as the text now stands: the same rules as a send's.
+        const facts = mentioned && {
+          ...(await on.mentionFacts(conversationId, mentioned.usernames)),
+          memberships: new Map([[`${conversationId}/${userId}`, role]]),
+        };
+        const change = { conversationId, senderId: userId, mentioned };
+        if (facts && mentioned?.everyone && !mayMentionEveryone(change, facts))
+          throw everyoneRefused(mentioned.everyone);
         const updated = await on.updateMessage(input.conversationId, input.seq, {
           content: input.content,
           editedAt: now(),
+          mentions: facts ? mentionsOf(change, facts) : null,
           // A card removed stays removed; any other is read again for the text as edited.
           linkPreview: row.linkPreview && 'isRemoved' in row.linkPreview ? row.linkPreview : null,
         });
@@ -63,6 +76,7 @@ export function createMessageChanges(deps: {
           pinnedAt: null,
           pinnedBy: null,
           linkPreview: null,
+          mentions: null,
         });
         return {
           result: { message: toMessage(updated), releasedObjects },

@@ -20,6 +20,7 @@ export function toMessage(row: MessageRow): Message {
     pinnedAt: row.pinnedAt?.toISOString() ?? null,
     pinnedBy: row.pinnedBy,
     ...(row.linkPreview && !('isRemoved' in row.linkPreview) && { linkPreview: row.linkPreview }),
+    ...(row.mentions && { mentions: row.mentions }),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   conversations,
   messages,
   type StoredLinkPreview,
+  type StoredMentions,
   type StoredReaction,
   users,
 } from '@gopherchat/db';
@@ -86,6 +87,15 @@ export function createConversationRepo(db: Database) {
       .limit(1);
 
   return {
+    /** The members `usernames` (lower case) name in a conversation, and its size: what the send path reads for mentions. */
+    async mentionFacts(conversationId: string, usernames: readonly string[]) {
+      const mentionable = await run(
+        conversationStatements.mentionable(usernames.map((username) => ({ conversationId, username }))),
+      );
+      const sizes = await run(conversationStatements.conversationSizes([conversationId]));
+      return { mentionable, sizes };
+    },
+
     async findDirect(directKey: string): Promise<ConversationRow | undefined> {
       const [row] = await db.select().from(conversations).where(eq(conversations.directKey, directKey)).limit(1);
       return row;
@@ -290,6 +300,7 @@ export function createConversationRepo(db: Database) {
         pinnedAt?: Date | null;
         pinnedBy?: string | null;
         linkPreview?: StoredLinkPreview | null;
+        mentions?: StoredMentions | null;
       },
     ): Promise<MessageRow> {
       const [row] = await db

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import type { Message, MessageContent } from '@gopherchat/api';
+import { EVERYONE_MENTION_OPEN_MAX_MEMBERS, type Message, type MessageContent, mentionedNames } from '@gopherchat/api';
 import { AppError } from '../../errors.ts';
 import { planSends, type SendBatchFacts, type SendRequest, triageSends } from './send-batch.ts';
 import { type MessageRow, type NewMessage, placeAfter } from './statements.ts';
@@ -28,6 +28,9 @@ function storedRow(
   return row as MessageRow;
 }
 
+/** Memberships, as `conversationId/userId` keys, all in the member role. */
+const membersOf = (...keys: string[]) => new Map(keys.map((key) => [key, 'member' as const]));
+
 /**
  * Triages and plans `batch` as the send transaction does, with ids id-1,
  * id-2, … in the order they are taken. Unless told otherwise everyone is a
@@ -43,8 +46,10 @@ function plan(
 ) {
   const facts: SendBatchFacts = {
     sentBefore: [],
-    memberships: new Set(batch.map((request) => `${request.conversationId}/${request.senderId}`)),
+    memberships: membersOf(...batch.map((request) => `${request.conversationId}/${request.senderId}`)),
     lastSeqs: new Map(),
+    mentionable: new Map(),
+    sizes: new Map(),
     ...options.facts,
   };
   const triage = triageSends(batch, facts, options.hasConversationBudget ?? (() => true));
@@ -151,7 +156,7 @@ describe('triageSends and planSends', () => {
               storedRow({ seq: 2, clientMessageId: 'place' }),
               storedRow({ seq: 3, clientMessageId: 'reply' }),
             ],
-            memberships: new Set(['x/alice', 'y/alice']),
+            memberships: membersOf('x/alice', 'y/alice'),
             lastSeqs: new Map([['x', 3]]),
           },
         },
@@ -184,7 +189,7 @@ describe('triageSends and planSends', () => {
           send({ clientMessageId: 'intruder', senderId: 'mallory' }),
           send({ clientMessageId: 'a2' }),
         ],
-        { facts: { memberships: new Set(['x/alice']) } },
+        { facts: { memberships: membersOf('x/alice') } },
       );
       expect(outcomes.map(outcomeOf)).toEqual(['x#1', 'NOT_FOUND', 'x#2']);
       expect(messages.map((row) => row.seq)).toEqual([1, 2]);
@@ -212,7 +217,7 @@ describe('triageSends and planSends', () => {
           send({ clientMessageId: 'words' }),
         ],
         {
-          facts: { memberships: new Set(['x/alice', 'y/alice']) },
+          facts: { memberships: membersOf('x/alice', 'y/alice') },
           claimed: (claims) => new Set(claims.filter((id) => id !== 'file-2')),
         },
       );
@@ -243,7 +248,7 @@ describe('triageSends and planSends', () => {
         {
           facts: {
             sentBefore: [storedRow({ seq: 1, clientMessageId: 'retry' })],
-            memberships: new Set(['x/alice']),
+            memberships: membersOf('x/alice'),
             lastSeqs: new Map([['x', 1]]),
           },
           hasConversationBudget: (conversationId) => {
@@ -257,6 +262,51 @@ describe('triageSends and planSends', () => {
       expect(asked).toEqual(['x', 'x', 'x']);
       expect(outcomes.map(outcomeOf)).toEqual(['NOT_FOUND', 'x#1', 'x#2', 'x#2', 'x#3', 'RATE_LIMITED']);
       expect(messages.map((row) => row.seq)).toEqual([2, 3]);
+    });
+  });
+
+  describe('mentions', () => {
+    const ada = { id: 'ada-id', username: 'Ada' };
+    const mentioning = (clientMessageId: string, words: string, senderId = 'alice') =>
+      send({ clientMessageId, senderId, content: text(words), mentioned: mentionedNames(words) });
+    const group = (memberCount: number) => new Map([['x', { kind: 'group' as const, memberCount }]]);
+
+    it('stores the members a message names, leaves other names as text, and @all only in a group', () => {
+      const { messages } = plan(
+        [mentioning('one', '@ada and @nobody'), mentioning('two', 'no one'), mentioning('three', '@all @ADA')],
+        { facts: { mentionable: new Map([['x/ada', ada]]), sizes: group(3) } },
+      );
+      expect(messages.map((row) => row.mentions)).toEqual([{ users: [ada] }, null, { users: [ada], everyone: 'all' }]);
+
+      const direct = plan([mentioning('four', '@here')], {
+        facts: { sizes: new Map([['x', { kind: 'direct' as const, memberCount: 2 }]]) },
+      });
+      expect(direct.messages[0]?.mentions).toBeNull();
+    });
+
+    it('takes @all and @here in a large group from its owner and admins only, and the rest of the batch still goes', () => {
+      const { outcomes } = plan(
+        [
+          mentioning('member', '@here, lunch?'),
+          mentioning('admin', '@all: the release is out', 'bea'),
+          mentioning('by-name', '@ada only'),
+        ],
+        {
+          facts: {
+            memberships: new Map([
+              ['x/alice', 'member'],
+              ['x/bea', 'admin'],
+            ]),
+            sizes: group(EVERYONE_MENTION_OPEN_MAX_MEMBERS + 1),
+          },
+        },
+      );
+      expect(outcomes.map(outcomeOf)).toEqual(['FORBIDDEN', 'x#1', 'x#2']);
+      expect(
+        plan([mentioning('small', '@here')], {
+          facts: { sizes: group(EVERYONE_MENTION_OPEN_MAX_MEMBERS) },
+        }).outcomes.map(outcomeOf),
+      ).toEqual(['x#1']);
     });
   });
 });

@@ -5,29 +5,50 @@
  * Every send gets its own outcome: one refused send never fails the rest.
  */
 
-import type { Message, MessageContent, TSendMessageInput } from '@gopherchat/api';
+import {
+  EVERYONE_MENTION_OPEN_MAX_MEMBERS,
+  type EveryoneMention,
+  type MemberRole,
+  type Message,
+  type MessageContent,
+  type MessageMentions,
+  type mentionedNames,
+  type TSendMessageInput,
+} from '@gopherchat/api';
 import { AppError } from '../../errors.ts';
 import { NOT_A_MEMBER } from './access.ts';
 import type { AttachmentClaim } from './attachments-port.ts';
 import type { PendingEvent } from './event-log.ts';
 import { messageEvent, toMessage } from './message-view.ts';
-import { type MessageRow, type PointerUpdate, placeAfter } from './statements.ts';
+import {
+  type ConversationSize,
+  type MentionedUser,
+  type MessageRow,
+  type PointerUpdate,
+  placeAfter,
+} from './statements.ts';
 
 /** A send as it is stored: an attachment's facts filled in, its id kept to claim it in the transaction. */
 export interface SendRequest extends Omit<TSendMessageInput, 'content'> {
   senderId: string;
   content: MessageContent;
   attachmentId?: string;
+  /** Who its text or caption names (`mentionedNames`), resolved to members in the transaction. */
+  mentioned?: ReturnType<typeof mentionedNames>;
 }
 
 /** What the batch's first round trip read, under the event log's lock. */
 export interface SendBatchFacts {
   /** Messages already stored under the batch's client ids: the originals of retries. */
   sentBefore: MessageRow[];
-  /** Which of the batch's (conversation, sender) pairs are memberships, as `conversationId/userId` keys. */
-  memberships: Set<string>;
+  /** Which of the batch's (conversation, sender) pairs are memberships, as `conversationId/userId` keys, and roles. */
+  memberships: Map<string, MemberRole>;
   /** Where each of the batch's conversations' sequences ends; every writer of it holds the same lock. */
   lastSeqs: Map<string, number>;
+  /** The members the batch's `@username`s name, as `conversationId/username` keys (lower case). */
+  mentionable: Map<string, MentionedUser>;
+  /** The conversations where the batch mentions `@all` or `@here`: their kinds and sizes. */
+  sizes: Map<string, ConversationSize>;
 }
 
 type Outcome = Message | Error;
@@ -77,6 +98,39 @@ const isRetryOf = (row: MessageRow, send: SendRequest) =>
   canonicalJson(row.content) === canonicalJson(send.content) &&
   (row.replyToSeq ?? undefined) === send.replyToSeq;
 
+/** In a large group, `@all` and `@here` reach many people: its owner and admins may use them; in a small one, anyone. */
+export function mayMentionEveryone(
+  send: Pick<SendRequest, 'conversationId' | 'senderId'>,
+  facts: Pick<SendBatchFacts, 'memberships' | 'sizes'>,
+): boolean {
+  const size = facts.sizes.get(send.conversationId);
+  if (size?.kind !== 'group' || size.memberCount <= EVERYONE_MENTION_OPEN_MAX_MEMBERS) return true;
+  return facts.memberships.get(`${send.conversationId}/${send.senderId}`) !== 'member';
+}
+
+export const everyoneRefused = (everyone: EveryoneMention) =>
+  new AppError(
+    'FORBIDDEN',
+    `In a group of more than ${EVERYONE_MENTION_OPEN_MAX_MEMBERS} people, only its owner and admins can mention @${everyone}. Mention people by name instead.`,
+  );
+
+/**
+ * Who a send mentions, as stored: the `@username`s that name members of its
+ * conversation (others stay text), and `@all` or `@here` in a group (in a
+ * direct conversation, the other person is everyone anyway).
+ */
+export function mentionsOf(
+  send: Pick<SendRequest, 'conversationId' | 'mentioned'>,
+  facts: Pick<SendBatchFacts, 'mentionable' | 'sizes'>,
+): MessageMentions | null {
+  const { mentioned, conversationId } = send;
+  if (!mentioned) return null;
+  const users = mentioned.usernames.flatMap((username) => facts.mentionable.get(`${conversationId}/${username}`) ?? []);
+  const everyone = facts.sizes.get(conversationId)?.kind === 'group' ? mentioned.everyone : undefined;
+  if (users.length === 0 && !everyone) return null;
+  return { users, ...(everyone && { everyone }) };
+}
+
 const clientIdReused = () =>
   new AppError('CONFLICT', 'That message id was already used for a different message. Send it with a new id.');
 
@@ -113,6 +167,8 @@ export function triageSends(
       );
     } else if (send.replyToSeq !== undefined && send.replyToSeq > (facts.lastSeqs.get(send.conversationId) ?? 0)) {
       outcomes[index] = new AppError('INVALID_INPUT', 'The message you replied to does not exist.');
+    } else if (send.mentioned?.everyone && !mayMentionEveryone(send, facts)) {
+      outcomes[index] = everyoneRefused(send.mentioned.everyone);
     } else {
       firstIndexByKey.set(key, index);
       const indexes = freshByConversation.get(send.conversationId) ?? [];
@@ -138,7 +194,7 @@ export function triageSends(
  */
 export function planSends(
   triage: SendTriage,
-  facts: Pick<SendBatchFacts, 'lastSeqs'>,
+  facts: Pick<SendBatchFacts, 'lastSeqs' | 'mentionable' | 'sizes'>,
   claimed: ReadonlySet<string>,
   stamp: { at: Date; newId: () => string },
 ): SendPlan {
@@ -178,6 +234,7 @@ export function planSends(
           content: send.content,
           replyToSeq: send.replyToSeq ?? null,
           createdAt: stamp.at,
+          mentions: mentionsOf(send, facts),
         };
       }),
     );

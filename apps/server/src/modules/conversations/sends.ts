@@ -1,14 +1,26 @@
-import type { Message, TSendMessageInput } from '@gopherchat/api';
+import { MENTIONS_MAX, type Message, mentionedNames, type TSendMessageInput } from '@gopherchat/api';
 import { uuidv7 } from 'uuidv7';
 import { AppError } from '../../errors.ts';
 import { createGroupCommit } from '../../lib/group-commit.ts';
 import type { TokenBuckets } from '../../lib/token-buckets.ts';
 import type { Clock } from '../../platform/clock/index.ts';
-import { isRefusedData } from '../../platform/database/index.ts';
+import { isRefusedData, type PipelinedTransaction } from '../../platform/database/index.ts';
 import type { AttachmentsForMessages } from './attachments-port.ts';
 import type { EventLog } from './event-log.ts';
-import { planSends, type SendRequest, triageSends } from './send-batch.ts';
+import { planSends, type SendBatchFacts, type SendRequest, triageSends } from './send-batch.ts';
 import { conversationStatements } from './statements.ts';
+
+/** Who `text` names, when anyone; refused past `MENTIONS_MAX` people, which is a broadcast. */
+export function mentionsWritten(text: string): SendRequest['mentioned'] {
+  const mentioned = mentionedNames(text);
+  if (mentioned.usernames.length > MENTIONS_MAX) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `A message can mention at most ${MENTIONS_MAX} people. To reach a whole group, mention @all.`,
+    );
+  }
+  return mentioned.usernames.length > 0 || mentioned.everyone ? mentioned : undefined;
+}
 
 /**
  * The send path: sends are group-committed, each batch in one transaction
@@ -33,14 +45,7 @@ export function createSends(deps: {
     return log.writePipelined(async (tx) => {
       const at = new Date(clock.now());
       // With the log's lock and BEGIN: one round trip.
-      const [sentBefore, memberships, lastSeqs] = await tx.send([
-        conversationStatements.findByClientIds(batch),
-        conversationStatements.existingMemberships(
-          batch.map((request) => ({ conversationId: request.conversationId, userId: request.senderId })),
-        ),
-        conversationStatements.lastSeqs([...new Set(batch.map((request) => request.conversationId))]),
-      ]);
-      const facts = { sentBefore, memberships, lastSeqs };
+      const facts = await readFacts(tx, batch);
       const triage = triageSends(
         batch,
         facts,
@@ -61,6 +66,33 @@ export function createSends(deps: {
         ],
       };
     });
+  }
+
+  /** What the batch's sends are decided on, read in one round trip; mentions are looked up only when there are some. */
+  async function readFacts(tx: PipelinedTransaction, batch: SendRequest[]): Promise<SendBatchFacts> {
+    const always = [
+      conversationStatements.findByClientIds(batch),
+      conversationStatements.existingMemberships(
+        batch.map((request) => ({ conversationId: request.conversationId, userId: request.senderId })),
+      ),
+      conversationStatements.lastSeqs([...new Set(batch.map((request) => request.conversationId))]),
+    ] as const;
+    const named = batch.flatMap(({ conversationId, mentioned }) =>
+      (mentioned?.usernames ?? []).map((username) => ({ conversationId, username })),
+    );
+    const everyoneIn = [
+      ...new Set(batch.filter((send) => send.mentioned?.everyone).map((send) => send.conversationId)),
+    ];
+    if (named.length === 0 && everyoneIn.length === 0) {
+      const [sentBefore, memberships, lastSeqs] = await tx.send(always);
+      return { sentBefore, memberships, lastSeqs, mentionable: new Map(), sizes: new Map() };
+    }
+    const [sentBefore, memberships, lastSeqs, mentionable, sizes] = await tx.send([
+      ...always,
+      conversationStatements.mentionable(named),
+      conversationStatements.conversationSizes(everyoneIn),
+    ] as const);
+    return { sentBefore, memberships, lastSeqs, mentionable, sizes };
   }
 
   const sends = createGroupCommit<SendRequest, Message>({
@@ -95,13 +127,15 @@ export function createSends(deps: {
     async send(userId: string, input: TSendMessageInput): Promise<Message> {
       takeSenderBudget(userId);
       const { content } = input;
-      if (content.type === 'text') return sends.submit({ ...input, content, senderId: userId });
+      const mentioned = mentionsWritten(content.type === 'text' ? content.text : (content.caption ?? ''));
+      if (content.type === 'text') return sends.submit({ ...input, content, senderId: userId, mentioned });
       const attachment = await attachments.factsForSend(userId, content.attachmentId);
       return sends.submit({
         ...input,
         content: { type: 'attachment', attachment, caption: content.caption || null },
         attachmentId: attachment.id,
         senderId: userId,
+        mentioned,
       });
     },
 

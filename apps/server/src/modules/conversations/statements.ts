@@ -1,5 +1,5 @@
-import type { MessageContent } from '@gopherchat/api';
-import { conversationMembers, conversations, messages } from '@gopherchat/db';
+import type { ConversationKind, MemberRole, MessageContent } from '@gopherchat/api';
+import { conversationMembers, conversations, messages, users } from '@gopherchat/db';
 import { getTableColumns, sql } from 'drizzle-orm';
 import { prepared, type Statement } from '../../platform/database/index.ts';
 
@@ -25,6 +25,18 @@ export interface PointerRow {
   userId: string;
   lastDeliveredSeq: number;
   lastReadSeq: number;
+}
+
+/** Someone `@username` named, a member where it was written. */
+export interface MentionedUser {
+  id: string;
+  username: string;
+}
+
+/** What decides who may mention everyone in a conversation. */
+export interface ConversationSize {
+  kind: ConversationKind;
+  memberCount: number;
 }
 
 export interface ClientIdPair {
@@ -75,24 +87,66 @@ export const conversationStatements = {
     };
   },
 
-  /** Which of these (conversation, user) pairs are memberships, as `conversationId/userId` keys. */
-  existingMemberships(pairs: { conversationId: string; userId: string }[]): Statement<Set<string>> {
+  /** Which of these (conversation, user) pairs are memberships, as `conversationId/userId` keys, and in what role. */
+  existingMemberships(pairs: { conversationId: string; userId: string }[]): Statement<Map<string, MemberRole>> {
     const wanted = JSON.stringify(
       pairs.map((pair) => ({ conversation_id: pair.conversationId, user_id: pair.userId })),
     );
     return {
       // A lateral lookup per pair, for the reason given at findByClientIds.
       query: prepared(sql`
-        select found.conversation_id, found.user_id
+        select found.conversation_id, found.user_id, found.role
         from jsonb_to_recordset(${wanted}::jsonb) as wanted(conversation_id uuid, user_id uuid)
         cross join lateral (
-          select m.conversation_id, m.user_id from ${conversationMembers} m
+          select m.conversation_id, m.user_id, m.role from ${conversationMembers} m
           where m.conversation_id = wanted.conversation_id and m.user_id = wanted.user_id
           offset 0
         ) found`),
-      read: (rows) => new Set(rows.map((row) => `${row.conversation_id}/${row.user_id}`)),
+      read: (rows) => new Map(rows.map((row) => [`${row.conversation_id}/${row.user_id}`, row.role as MemberRole])),
     };
   },
+
+  /**
+   * The members `@username` names in these conversations, as
+   * `conversationId/username` keys (usernames in lower case, as the unique
+   * index has them): each pair probes that index, then the membership.
+   */
+  mentionable(pairs: { conversationId: string; username: string }[]): Statement<Map<string, MentionedUser>> {
+    const wanted = JSON.stringify(
+      pairs.map((pair) => ({ conversation_id: pair.conversationId, username: pair.username })),
+    );
+    return {
+      // A lateral lookup per pair, for the reason given at findByClientIds.
+      query: prepared(sql`
+        select wanted.conversation_id, wanted.username as wanted_name, found.id, found.username
+        from jsonb_to_recordset(${wanted}::jsonb) as wanted(conversation_id uuid, username text)
+        cross join lateral (
+          select u.id, u.username from ${users} u
+          join ${conversationMembers} m on m.user_id = u.id and m.conversation_id = wanted.conversation_id
+          where lower(u.username) = wanted.username
+          offset 0
+        ) found`),
+      read: (rows) =>
+        new Map(
+          rows.map((row) => [
+            `${row.conversation_id}/${row.wanted_name}`,
+            { id: row.id as string, username: row.username as string },
+          ]),
+        ),
+    };
+  },
+
+  /** These conversations' kinds and member counts: whether `@all` and `@here` are everyone's to use there. */
+  conversationSizes: (conversationIds: string[]): Statement<Map<string, ConversationSize>> => ({
+    query: prepared(sql`
+      select c.id, c.kind, (select count(*) from ${conversationMembers} m where m.conversation_id = c.id) as members
+      from jsonb_array_elements_text(${JSON.stringify(conversationIds)}::jsonb) as wanted(id)
+      join ${conversations} c on c.id = wanted.id::uuid`),
+    read: (rows) =>
+      new Map(
+        rows.map((row) => [row.id as string, { kind: row.kind as ConversationKind, memberCount: Number(row.members) }]),
+      ),
+  }),
 
   /** Where each of these conversations' sequences ends now. */
   lastSeqs: (conversationIds: string[]): Statement<Map<string, number>> => ({
@@ -141,15 +195,16 @@ export const conversationStatements = {
         created_at: row.createdAt,
         edited_at: row.editedAt,
         deleted_at: row.deletedAt,
+        mentions: row.mentions,
       })),
     );
     return {
       query: prepared(sql`
         insert into ${messages} (conversation_id, seq, id, sender_id, client_message_id, content, reply_to_seq,
-                                 created_at, edited_at, deleted_at)
+                                 created_at, edited_at, deleted_at, mentions)
         select * from jsonb_to_recordset(${json}::jsonb) as placed(
           conversation_id uuid, seq bigint, id uuid, sender_id uuid, client_message_id text, content jsonb,
-          reply_to_seq bigint, created_at timestamptz, edited_at timestamptz, deleted_at timestamptz)`),
+          reply_to_seq bigint, created_at timestamptz, edited_at timestamptz, deleted_at timestamptz, mentions jsonb)`),
       read: () => undefined,
     };
   },
@@ -208,6 +263,7 @@ export function placeAfter(conversationId: string, seqBefore: number, rows: NewM
     pinnedAt: null,
     pinnedBy: null,
     linkPreview: null,
+    mentions: null,
     ...row,
     conversationId,
     seq: seqBefore + 1 + index,

@@ -224,3 +224,37 @@ describe('wordsOf', () => {
     expect(wordsOf({ type: 'deleted' })).toBe('');
   });
 });
+
+describe('mentions in markdown', () => {
+  const mentions = { users: [{ id: 'ada-id', username: 'Ada' }], everyone: 'here' as const };
+
+  it('draws the @names the server resolved as mentions, in any case and inside markers, and leaves the rest as text', () => {
+    expect(parseMarkdown('hi @ada and @bob, **@ADA** @here @all', mentions)).toEqual([
+      paragraph(
+        text('hi '),
+        { type: 'mention', text: '@ada', userId: 'ada-id' },
+        text(' and @bob, '),
+        { type: 'strong', children: [{ type: 'mention', text: '@ADA', userId: 'ada-id' }] },
+        text(' '),
+        { type: 'mention', text: '@here' },
+        text(' '),
+        { type: 'mention', text: '@all' },
+      ),
+    ]);
+  });
+
+  it('leaves names in code, in links and without resolved mentions alone', () => {
+    expect(parseMarkdown('`@ada` https://example.com/@ada', mentions)).toEqual([
+      paragraph({ type: 'code', text: '@ada' }, text(' '), {
+        type: 'link',
+        text: 'https://example.com/@ada',
+        href: 'https://example.com/@ada',
+      }),
+    ]);
+    expect(parseMarkdown('@ada')).toEqual([paragraph(text('@ada'))]);
+    expect(parseMarkdown('- @ada\n> @here', mentions)).toEqual([
+      { type: 'bullet-list', items: [[{ type: 'mention', text: '@ada', userId: 'ada-id' }]] },
+      { type: 'quote', children: [paragraph({ type: 'mention', text: '@here' })] },
+    ]);
+  });
+});

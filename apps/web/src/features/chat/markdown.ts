@@ -1,4 +1,11 @@
-import { type FoundLink, findLinks, type MessageContent } from '@gopherchat/api';
+import {
+  backtickRuns,
+  type FoundLink,
+  findLinks,
+  findMentions,
+  type MessageContent,
+  type MessageMentions,
+} from '@gopherchat/api';
 
 /**
  * Light markdown for message bodies: **bold**, *italic* or _italic_,
@@ -17,6 +24,8 @@ import { type FoundLink, findLinks, type MessageContent } from '@gopherchat/api'
  */
 export type InlineNode =
   | { type: 'text'; text: string }
+  /** `@name` that named a member (`userId`) or everyone, when the message was written: drawn as a chip. */
+  | { type: 'mention'; text: string; userId?: string }
   | { type: 'link'; text: string; href: string }
   | { type: 'code'; text: string }
   | { type: 'strong' | 'emphasis' | 'strike'; children: InlineNode[] };
@@ -42,9 +51,53 @@ const QUOTE = /^ {0,3}> ?/;
 const BULLET_ITEM = /^ {0,3}[-*+] +(\S.*)$/;
 const NUMBERED_ITEM = /^ {0,3}(\d{1,9})[.)] +(\S.*)$/;
 
-/** Parses a message body into blocks. */
-export function parseMarkdown(text: string): BlockNode[] {
-  return parseBlocks(text.split(/\r?\n/), 0);
+/**
+ * Parses a message body into blocks; with the message's `mentions`, the
+ * `@name`s in its text (not in code or links, as the server found them) that
+ * name someone become mention nodes.
+ */
+export function parseMarkdown(text: string, mentions?: MessageMentions): BlockNode[] {
+  const blocks = parseBlocks(text.split(/\r?\n/), 0);
+  return mentions ? blocks.map((block) => withMentionsInBlock(block, mentions)) : blocks;
+}
+
+function withMentionsInBlock(block: BlockNode, mentions: MessageMentions): BlockNode {
+  const inline = (nodes: InlineNode[]) => withMentions(nodes, mentions);
+  switch (block.type) {
+    case 'paragraph':
+      return { ...block, children: inline(block.children) };
+    case 'quote':
+      return { ...block, children: block.children.map((child) => withMentionsInBlock(child, mentions)) };
+    case 'bullet-list':
+    case 'numbered-list':
+      return { ...block, items: block.items.map(inline) };
+    case 'code-block':
+      return block;
+  }
+}
+
+function withMentions(nodes: InlineNode[], mentions: MessageMentions): InlineNode[] {
+  const userIdOf = new Map(mentions.users.map((user) => [user.username.toLowerCase(), user.id]));
+  return nodes.flatMap((node): InlineNode[] => {
+    if (node.type === 'strong' || node.type === 'emphasis' || node.type === 'strike') {
+      return [{ ...node, children: withMentions(node.children, mentions) }];
+    }
+    if (node.type !== 'text') return [node];
+    const split: InlineNode[] = [];
+    let from = 0;
+    for (const found of findMentions(node.text)) {
+      const name = found.name.toLowerCase();
+      const userId = userIdOf.get(name);
+      const isEveryone = mentions.everyone !== undefined && (name === 'all' || name === 'here');
+      if (userId === undefined && !isEveryone) continue;
+      if (found.start > from) split.push({ type: 'text', text: node.text.slice(from, found.start) });
+      split.push({ type: 'mention', text: node.text.slice(found.start, found.end), ...(userId && { userId }) });
+      from = found.end;
+    }
+    if (from === 0) return [node];
+    if (from < node.text.length) split.push({ type: 'text', text: node.text.slice(from) });
+    return split;
+  });
 }
 
 function parseBlocks(lines: string[], quoteDepth: number): BlockNode[] {
@@ -129,23 +182,6 @@ const isWhitespace = (char: string | undefined) => char === undefined || /\s/.te
 const isAlphanumeric = (char: string | undefined) => char !== undefined && /[\p{L}\p{N}]/u.test(char);
 // Backticks are not escapable: in code a backslash is itself, and code may end with one.
 const isEscapable = (char: string | undefined) => char !== undefined && char !== '`' && /[!-/:-@[-^{-~]/.test(char);
-
-/** Where each run of backticks is closed: by the next run of the same length, as in CommonMark. */
-function backtickRuns(text: string) {
-  const runs: Array<{ start: number; end: number; closer: number | undefined }> = [];
-  for (let at = text.indexOf('`'); at !== -1; at = text.indexOf('`', at)) {
-    const start = at;
-    while (text[at] === '`') at++;
-    runs.push({ start, end: at, closer: undefined });
-  }
-  const laterByLength = new Map<number, number>();
-  for (let run = runs.length - 1; run >= 0; run--) {
-    const { start, end } = runs[run] as (typeof runs)[number];
-    (runs[run] as (typeof runs)[number]).closer = laterByLength.get(end - start);
-    laterByLength.set(end - start, run);
-  }
-  return runs;
-}
 
 /** CommonMark's trim of code: line breaks are spaces, and one space on both sides is padding. */
 function codeText(raw: string): string {

@@ -162,7 +162,8 @@ export function MessageRow(props: {
   const content = createMemo(() => unwrap(message.content));
   const body = (shown: MessageContent) =>
     shown.type === 'text' ? (
-      <MessageText text={shown.text} />
+      // Mentions change with the text (an edit): read as it is shown, untracked like the rest of the message.
+      <MessageText text={shown.text} mentions={fixed.mentions} myId={myId} />
     ) : shown.type === 'attachment' ? (
       <AttachmentContent
         attachment={shown.attachment}
