@@ -113,13 +113,21 @@ describe('chat in the browser', () => {
     await bob.context.close();
   });
 
-  it('shows the people a message mentions as chips, the reader’s own highlighted', async () => {
+  it('shows the people a message mentions as chips, the reader’s own highlighted, and mentions of me in the list', async () => {
     const cat = await web.personAt('cat');
     const dan = await web.personAt('dan', { viewport: { width: 390, height: 780 } });
     await web.personAt('eve');
-    await startConversation(cat.page, 'Group', { title: 'Mentions', usernames: ['dan', 'eve'] });
+    await startConversation(cat.page, 'Group', { title: 'Plans', usernames: ['dan', 'eve'] });
     await write(cat.page, 'Thanks @dan and @Eve; `@dan` in code, @nobody and cat@example.com stay text');
-    await dan.page.getByTestId('conversation').filter({ hasText: 'Mentions' }).click();
+
+    // Dan's list marks the mention apart from the unread count, and the Mentions filter keeps only what mentions him.
+    const entry = dan.page.getByTestId('conversation').filter({ hasText: 'Plans' });
+    await entry.getByTestId('unread-mentions').getByText('1').waitFor();
+    await dan.page.getByRole('button', { name: 'Mentions', exact: true }).click();
+    await expect(dan.page.getByTestId('conversation').count()).resolves.toBe(1);
+    await saveScreenshot(dan.page, 'chat-mentions-filter-390');
+
+    await entry.click();
     const bubble = bubbleOn(dan.page, 'Thanks @dan and @Eve; @dan in code, @nobody and cat@example.com stay text');
     const chips = bubble.getByTestId('mention');
     await chips.first().waitFor();
@@ -131,6 +139,12 @@ describe('chat in the browser', () => {
     ]);
     expect(own).not.toBe(other);
     await saveScreenshot(dan.page, 'chat-mentions-390');
+
+    // Read, it is no longer an unread mention: back in the list, the filter has nothing left.
+    await dan.page.getByRole('button', { name: 'Back to conversations' }).click();
+    await dan.page.getByText('No unread mentions of you.').waitFor();
+    await dan.page.getByRole('button', { name: 'All', exact: true }).click();
+    await expect(entry.getByTestId('unread-mentions').count()).resolves.toBe(0);
     await cat.context.close();
     await dan.context.close();
   });

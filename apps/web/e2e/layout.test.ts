@@ -81,6 +81,8 @@ describe('layout on phones and desktops', () => {
     await expectTouchTargets({
       'user menu': page.getByRole('button', { name: /account, theme and sign out$/ }),
       'new conversation': page.getByRole('button', { name: 'New conversation' }),
+      'all filter': page.getByRole('button', { name: 'All', exact: true }),
+      'mentions filter': page.getByRole('button', { name: 'Mentions', exact: true }),
       conversation: list.getByTestId('conversation').first(),
     });
     await saveScreenshot(page, 'layout-list-390');

@@ -180,6 +180,12 @@ export interface ConversationSummary {
   lastDeliveredSeq: number;
   lastReadSeq: number;
   unreadCount: number;
+  /**
+   * My unread messages here that mention me, by name or with `@all`, oldest
+   * first (the first 99). `@here` is for whoever is here as it is sent: it
+   * leaves no mention for later.
+   */
+  unreadMentionSeqs: number[];
   lastMessage: Message | null;
   createdAt: string;
 }

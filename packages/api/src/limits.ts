@@ -101,3 +101,6 @@ export const SAVED_MESSAGES_MAX = 500;
 export const SAVED_PAGE_MAX = 50;
 /** Longest emoji accepted, in UTF-16 units: the longest RGI sequences (couples with skin tones) have 15. */
 export const EMOJI_MAX_LENGTH = 32;
+
+/** Unread messages that mention me listed per conversation: more shows as 99+. */
+export const UNREAD_MENTIONS_LISTED = 99;

@@ -263,6 +263,8 @@ export const messages = pgTable(
     uniqueIndex('messages_client_id_key').on(table.senderId, table.clientMessageId),
     // A conversation's pins, newest first, without reading its messages.
     index('messages_pinned_idx').on(table.conversationId, table.pinnedAt).where(sql`${table.pinnedAt} is not null`),
+    // The unread messages that mention someone, without reading those that mention no one.
+    index('messages_mentions_idx').on(table.conversationId, table.seq).where(sql`${table.mentions} is not null`),
   ],
 );
 

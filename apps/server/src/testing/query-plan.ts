@@ -10,6 +10,7 @@ export interface PlanNode {
   'Node Type': string;
   'Index Name'?: string;
   'Scan Direction'?: string;
+  'Relation Name'?: string;
   Plans?: PlanNode[];
 }
 

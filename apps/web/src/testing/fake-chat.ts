@@ -134,6 +134,7 @@ export const summary = (id: string, changes: Partial<ConversationSummary> = {}):
   lastDeliveredSeq: 0,
   lastReadSeq: 0,
   unreadCount: 0,
+  unreadMentionSeqs: [],
   lastMessage: null,
   createdAt: '2030-01-01T00:00:00.000Z',
   ...changes,

@@ -29,6 +29,7 @@ export function createConversationReads(deps: {
         lastDeliveredSeq: row.lastDeliveredSeq,
         lastReadSeq: row.lastReadSeq,
         unreadCount: Math.max(0, row.conversation.lastSeq - row.lastReadSeq),
+        unreadMentionSeqs: row.unreadMentionSeqs,
         lastMessage: row.lastMessage ? toMessage(row.lastMessage) : null,
         createdAt: row.conversation.createdAt.toISOString(),
       };

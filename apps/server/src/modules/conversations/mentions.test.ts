@@ -45,6 +45,29 @@ describe.each(backends)('mentions over $name', ({ database, bus }) => {
     expect(bySeq.get(everyone.seq)).toBeUndefined();
   });
 
+  it('lists each member’s unread mentions of them, by name or @all, until read', async () => {
+    await using t = await start();
+    const [ada, bob, cy] = [await person(t), await person(t), await person(t)];
+    const { id: conversationId } = await ada.api.conversations.createGroup.mutate({
+      title: 'Crew',
+      memberIds: [bob.id, cy.id],
+    });
+    const byName = await send(ada, conversationId, `@${bob.username} hi`);
+    const toAll = await send(ada, conversationId, '@all meeting at 3');
+    await send(ada, conversationId, '@here anyone around?');
+    const later = await send(cy, conversationId, `@${bob.username} later`);
+    const unreadMentionsOf = async (who: Person) =>
+      (await who.api.conversations.get.query({ conversationId })).unreadMentionSeqs;
+
+    expect(await unreadMentionsOf(bob)).toEqual([byName.seq, toAll.seq, later.seq]);
+    // Cy's own message read everything before it; Ada mentioned no one but others.
+    expect(await unreadMentionsOf(cy)).toEqual([]);
+    expect(await unreadMentionsOf(ada)).toEqual([]);
+    await bob.api.receipts.markRead.mutate({ conversationId, seq: toAll.seq });
+    expect(await unreadMentionsOf(bob)).toEqual([later.seq]);
+    expect((await bob.api.conversations.list.query())[0]?.unreadMentionSeqs).toEqual([later.seq]);
+  });
+
   it('refuses more than the most people a message may name, and changes nothing', async () => {
     await using t = await start();
     const [ada, bob] = [await person(t), await person(t)];

@@ -1,4 +1,9 @@
-import { type MemberRole, type MessageContent, PINS_PER_CONVERSATION_MAX } from '@gopherchat/api';
+import {
+  type MemberRole,
+  type MessageContent,
+  PINS_PER_CONVERSATION_MAX,
+  UNREAD_MENTIONS_LISTED,
+} from '@gopherchat/api';
 import {
   conversationMembers,
   conversations,
@@ -48,6 +53,7 @@ export interface SummaryRow {
   lastReadSeq: number;
   memberCount: number;
   lastMessage: MessageRow | null;
+  unreadMentionSeqs: number[];
 }
 
 export interface HistoryPageQuery {
@@ -74,6 +80,38 @@ export function historyQuery(db: Database, conversationId: string, page: History
     )
     .orderBy(page.after !== undefined ? asc(messages.seq) : desc(messages.seq))
     .limit(page.limit + 1);
+}
+
+/**
+ * A member's conversation summaries (one, with `conversationId`), most
+ * recently active first. Exported so a test can EXPLAIN it: the unread
+ * mentions must be read through the partial index of messages that mention
+ * anyone, not by walking every unread message.
+ */
+export function summariesQuery(db: Database, userId: string, conversationId?: string) {
+  return db
+    .select({
+      conversation: conversations,
+      myRole: conversationMembers.role,
+      lastDeliveredSeq: conversationMembers.lastDeliveredSeq,
+      lastReadSeq: conversationMembers.lastReadSeq,
+      memberCount: sql<number>`(select count(*)::int from ${conversationMembers} as m where m.conversation_id = ${conversations.id})`,
+      lastMessage: messages,
+      // Through the partial index of messages that mention anyone: unread messages that mention no one cost nothing.
+      unreadMentionSeqs: sql<string[]>`array(
+        select mm.seq from ${messages} as mm
+        where mm.conversation_id = ${conversations.id} and mm.seq > ${conversationMembers.lastReadSeq}
+          and mm.mentions is not null and mm.sender_id is distinct from ${userId}::uuid
+          and (mm.mentions -> 'users' @> ${JSON.stringify([{ id: userId }])}::jsonb or mm.mentions ->> 'everyone' = 'all')
+        order by mm.seq limit ${UNREAD_MENTIONS_LISTED})`,
+    })
+    .from(conversationMembers)
+    .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+    .leftJoin(messages, and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)))
+    .where(
+      and(eq(conversationMembers.userId, userId), conversationId ? eq(conversations.id, conversationId) : undefined),
+    )
+    .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`));
 }
 
 /** Queries over conversations, members and messages; run them on a transaction where they must agree. */
@@ -217,26 +255,8 @@ export function createConversationRepo(db: Database) {
 
     /** The user's conversations, most recently active first, each with its newest message. */
     async listSummaries(userId: string, conversationId?: string): Promise<SummaryRow[]> {
-      const rows = await db
-        .select({
-          conversation: conversations,
-          myRole: conversationMembers.role,
-          lastDeliveredSeq: conversationMembers.lastDeliveredSeq,
-          lastReadSeq: conversationMembers.lastReadSeq,
-          memberCount: sql<number>`(select count(*)::int from ${conversationMembers} as m where m.conversation_id = ${conversations.id})`,
-          lastMessage: messages,
-        })
-        .from(conversationMembers)
-        .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
-        .leftJoin(messages, and(eq(messages.conversationId, conversations.id), eq(messages.seq, conversations.lastSeq)))
-        .where(
-          and(
-            eq(conversationMembers.userId, userId),
-            conversationId ? eq(conversations.id, conversationId) : undefined,
-          ),
-        )
-        .orderBy(desc(sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`));
-      return rows;
+      const rows = await summariesQuery(db, userId, conversationId);
+      return rows.map((row) => ({ ...row, unreadMentionSeqs: row.unreadMentionSeqs.map(Number) }));
     },
 
     /**

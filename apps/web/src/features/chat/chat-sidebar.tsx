@@ -1,13 +1,25 @@
 import { liveStatusOf, type Me } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
-import { createEffect } from 'solid-js';
+import { createEffect, createMemo, createSignal, For } from 'solid-js';
 import { navigate } from '../../lib/router.ts';
 import { userIdsNamedIn } from '../people/directory.ts';
 import { SavedDialog } from '../saved/saved-dialog.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
+import { conversationsShown, type ListFilter } from './conversation-filter.ts';
 import { ConversationList } from './conversation-list.tsx';
 import { NewConversationDialog } from './new-conversation-dialog.tsx';
 import type { ChatStore } from './store.ts';
+
+const FILTERS: [ListFilter, string][] = [
+  ['all', 'All'],
+  ['unread', 'Unread'],
+  ['mentions', 'Mentions'],
+];
+const EMPTY_TEXT: Record<ListFilter, string> = {
+  all: 'No conversations yet. Start one by finding someone by name.',
+  unread: 'Nothing unread.',
+  mentions: 'No unread mentions of you.',
+};
 
 /** The conversations, newest activity first, under a way to start a new one and the connection's state. */
 export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversationId: string) => void }) {
@@ -16,6 +28,8 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
   createEffect(() =>
     chat.people.want(userIdsNamedIn(chat.conversationList().flatMap((summary) => summary.lastMessage ?? []))),
   );
+  const [filter, setFilter] = createSignal<ListFilter>('all');
+  const shown = createMemo(() => conversationsShown(chat.conversationList(), filter(), chat.state.activeId));
   // Direct conversations show the other person's picture, which comes with their profile.
   createEffect(() => chat.people.want(chat.conversationList().flatMap((summary) => summary.peer?.userId ?? [])));
   return (
@@ -35,9 +49,26 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
         <NewConversationDialog myId={props.me.id} onStartDirect={chat.startDirect} onStartGroup={chat.startGroup} />
       </div>
       <ConnectionBanner />
+      <fieldset class="flex gap-1 px-3 pt-2" aria-label="Show conversations">
+        <For each={FILTERS}>
+          {([value, label]) => (
+            <button
+              type="button"
+              class={`min-h-11 min-w-11 rounded-full px-3 text-xs font-medium md:min-h-8 ${
+                filter() === value ? 'bg-accent text-accent-contrast' : 'bg-surface-sunken text-fg-muted hover:text-fg'
+              }`}
+              aria-pressed={filter() === value}
+              onClick={() => setFilter(value)}
+            >
+              {label}
+            </button>
+          )}
+        </For>
+      </fieldset>
       <ConversationList
         myId={props.me.id}
-        conversations={chat.conversationList()}
+        conversations={shown()}
+        emptyText={EMPTY_TEXT[filter()]}
         presence={chat.state.presence}
         avatarOf={(userId) => chat.people.avatars[userId]}
         // Read as the list renders: one that lapsed goes at the next change.

@@ -1,4 +1,10 @@
-import type { AttachmentKind, ConversationSummary, UserPresence, UserStatus } from '@gopherchat/api';
+import {
+  type AttachmentKind,
+  type ConversationSummary,
+  UNREAD_MENTIONS_LISTED,
+  type UserPresence,
+  type UserStatus,
+} from '@gopherchat/api';
 import { For, Show } from 'solid-js';
 import { Avatar } from '../../lib/ui/avatar.tsx';
 import { statusLine } from '../status/status-times.ts';
@@ -37,10 +43,16 @@ function preview(summary: ConversationSummary, myId: string, nameOf: (userId: st
   }
 }
 
+/** Unread mentions of me in a conversation, as the badge shows them. */
+const mentionCount = (summary: ConversationSummary) =>
+  summary.unreadMentionSeqs.length >= UNREAD_MENTIONS_LISTED
+    ? `${UNREAD_MENTIONS_LISTED}+`
+    : summary.unreadMentionSeqs.length;
+
 /** The conversations, most recently active first, with what is new in each and who is online. */
 export function ConversationList(props: {
   myId: string;
-  conversations: ConversationSummary[];
+  conversations: readonly ConversationSummary[];
   presence: Record<string, UserPresence>;
   /** The status a person set, while it lasts. */
   statusOf: (userId: string) => UserStatus | undefined;
@@ -52,14 +64,14 @@ export function ConversationList(props: {
   /** What was written in a conversation and not sent: shown instead of its last message, except in the open one. */
   draftOf: (conversationId: string) => string;
   onOpen: (conversationId: string) => void;
+  /** What an empty list says. */
+  emptyText: string;
 }) {
   return (
     <nav id="conversation-list" tabIndex={-1} aria-label="Conversations" class="min-h-0 flex-1 overflow-y-auto">
       <Show
         when={props.conversations.length > 0}
-        fallback={
-          <p class="px-4 py-6 text-sm text-fg-muted">No conversations yet. Start one by finding someone by name.</p>
-        }
+        fallback={<p class="px-4 py-6 text-sm text-fg-muted">{props.emptyText}</p>}
       >
         <ul class="flex flex-col gap-0.5 p-2">
           <For each={props.conversations}>
@@ -129,6 +141,16 @@ export function ConversationList(props: {
                             <span class="font-medium text-danger">Draft:</span> {draft().replace(/\s+/g, ' ')}
                           </span>
                         )}
+                      </Show>
+                      <Show when={summary.unreadMentionSeqs.length > 0}>
+                        <span
+                          class="min-w-5 flex-none rounded-full bg-amber-400 px-1.5 text-center text-xs font-semibold leading-5 text-black"
+                          data-testid="unread-mentions"
+                        >
+                          <span class="sr-only">Mentions of you: </span>
+                          <span aria-hidden="true">@</span>
+                          {mentionCount(summary)}
+                        </span>
                       </Show>
                       <Show when={summary.unreadCount > 0}>
                         <span

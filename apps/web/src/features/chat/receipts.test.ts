@@ -34,15 +34,17 @@ describe('summaryAfterMyPointers', () => {
     lastDeliveredSeq: 10,
     lastReadSeq: 4,
     unreadCount: 6,
+    unreadMentionSeqs: [5, 9],
     lastMessage: null,
     createdAt: new Date(0).toISOString(),
   };
 
-  it('counts what is left after the read pointer as unread', () => {
+  it('counts what is left after the read pointer as unread, mentions too', () => {
     expect(summaryAfterMyPointers(summary, { lastDeliveredSeq: 8, lastReadSeq: 8 })).toMatchObject({
       lastDeliveredSeq: 10,
       lastReadSeq: 8,
       unreadCount: 2,
+      unreadMentionSeqs: [9],
     });
     expect(summaryAfterMyPointers(summary, { lastDeliveredSeq: 10, lastReadSeq: 10 }).unreadCount).toBe(0);
   });

@@ -21,6 +21,7 @@ export function summaryAfterMyPointers(summary: ConversationSummary, pointers: R
     ...moved,
     unreadCount:
       moved.lastReadSeq > summary.lastReadSeq ? Math.max(0, summary.lastSeq - moved.lastReadSeq) : summary.unreadCount,
+    unreadMentionSeqs: summary.unreadMentionSeqs.filter((seq) => seq > moved.lastReadSeq),
   };
 }
 

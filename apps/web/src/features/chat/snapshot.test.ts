@@ -22,6 +22,7 @@ const summary = (id: string): ConversationSummary => ({
   lastDeliveredSeq: 0,
   lastReadSeq: 0,
   unreadCount: 0,
+  unreadMentionSeqs: [],
   lastMessage: null,
   createdAt: '2025-01-01T00:00:00.000Z',
 });

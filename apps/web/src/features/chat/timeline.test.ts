@@ -5,6 +5,7 @@ import {
   byActivity,
   continuesGroup,
   excerpt,
+  mentionsReader,
   mergeMessages,
   messageAt,
   summaryAfterMessage,
@@ -36,6 +37,7 @@ const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSumm
   lastDeliveredSeq: 2,
   lastReadSeq: 2,
   unreadCount: 0,
+  unreadMentionSeqs: [],
   lastMessage: message(2),
   createdAt: at(0),
   ...overrides,
@@ -136,5 +138,26 @@ describe('conversation order and message grouping', () => {
     expect(continuesGroup(message(1), message(2, { senderId: 'bob' }))).toBe(false);
     expect(continuesGroup(message(1), message(20))).toBe(false);
     expect(continuesGroup(undefined, message(1))).toBe(false);
+  });
+});
+
+describe('unread mentions', () => {
+  const mentioning = (seq: number, senderId: string, mentions: Message['mentions']) => ({
+    ...message(seq),
+    senderId,
+    ...(mentions && { mentions }),
+  });
+
+  it('counts a message that names me or mentions all, not @here, mine, or others’ names', () => {
+    const me = { id: 'bob', username: 'bob' };
+    let shown = summary();
+    shown = summaryAfterMessage(shown, mentioning(3, 'ada', { users: [me] }), 'bob');
+    shown = summaryAfterMessage(shown, mentioning(4, 'ada', { users: [], everyone: 'here' }), 'bob');
+    shown = summaryAfterMessage(shown, mentioning(5, 'ada', { users: [{ id: 'cy', username: 'cy' }] }), 'bob');
+    shown = summaryAfterMessage(shown, mentioning(6, 'ada', { users: [], everyone: 'all' }), 'bob');
+    expect(shown.unreadMentionSeqs).toEqual([3, 6]);
+    expect(mentionsReader(mentioning(7, 'bob', { users: [me] }), 'bob')).toBe(false);
+    // Mine, sent: everything before it is read.
+    expect(summaryAfterMessage(shown, mentioning(7, 'bob', undefined), 'bob').unreadMentionSeqs).toEqual([]);
   });
 });

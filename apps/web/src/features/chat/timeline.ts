@@ -1,4 +1,10 @@
-import type { ConversationSummary, Message, MessageReactions, SystemEvent } from '@gopherchat/api';
+import {
+  type ConversationSummary,
+  type Message,
+  type MessageReactions,
+  type SystemEvent,
+  UNREAD_MENTIONS_LISTED,
+} from '@gopherchat/api';
 
 /**
  * Merges messages into a conversation's loaded ones: ascending by `seq`, one
@@ -118,8 +124,18 @@ export function summaryAfterMessage(summary: ConversationSummary, message: Messa
     lastDeliveredSeq: isMine ? message.seq : summary.lastDeliveredSeq,
     lastReadSeq: isMine ? message.seq : summary.lastReadSeq,
     unreadCount: isMine ? 0 : summary.unreadCount + 1,
+    unreadMentionSeqs: isMine
+      ? []
+      : mentionsReader(message, myId) && summary.unreadMentionSeqs.length < UNREAD_MENTIONS_LISTED
+        ? [...summary.unreadMentionSeqs, message.seq]
+        : summary.unreadMentionSeqs,
   };
 }
+
+/** Whether a message mentions the reader: by name, or everyone with `@all` (`@here` leaves no mention for later). */
+export const mentionsReader = (message: Message, myId: string): boolean =>
+  message.senderId !== myId &&
+  (message.mentions?.everyone === 'all' || (message.mentions?.users.some((user) => user.id === myId) ?? false));
 
 /** Calendar day of a timestamp in the reader's time zone, for day separators. */
 export function dayKey(isoTimestamp: string): string {

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_mentions_idx" ON "messages" USING btree ("conversation_id","seq") WHERE "messages"."mentions" is not null;
