@@ -118,6 +118,21 @@ describe('chat in the browser', () => {
     const dan = await web.personAt('dan', { viewport: { width: 390, height: 780 } });
     await web.personAt('eve');
     await startConversation(cat.page, 'Group', { title: 'Plans', usernames: ['dan', 'eve'] });
+
+    // Typed after an @, names are offered: the members but me, and everyone in a group.
+    const field = cat.page.getByRole('textbox', { name: 'Message' });
+    const suggestions = cat.page.getByTestId('mention-suggestions');
+    await field.pressSequentially('Thanks @d');
+    await suggestions.getByRole('option', { name: /@dan/ }).waitFor();
+    await expect(suggestions.getByRole('option').count()).resolves.toBe(1);
+    await saveScreenshot(cat.page, 'chat-mention-suggestions');
+    await field.press('Enter');
+    await expect(field.inputValue()).resolves.toBe('Thanks @dan ');
+    await field.pressSequentially('and @');
+    await suggestions.getByRole('option', { name: /@all/ }).waitFor();
+    await expect(suggestions.getByRole('option', { name: /@cat/ }).count()).resolves.toBe(0);
+    await field.press('Escape');
+    await suggestions.waitFor({ state: 'hidden' });
     await write(cat.page, 'Thanks @dan and @Eve; `@dan` in code, @nobody and cat@example.com stay text');
 
     // Dan's list marks the mention apart from the unread count, and the Mentions filter keeps only what mentions him.

@@ -9,6 +9,8 @@ import type { EmojiPrefs } from '../emoji/emoji-prefs.ts';
 import { loadEmojiIndex } from '../emoji/load-emoji.ts';
 import { createShortcodeCompletion } from '../emoji/shortcode-completion.tsx';
 import type { DraftStore } from './drafts.ts';
+import { createMentionCompletion } from './mention-completion.tsx';
+import type { MentionCandidate } from './mention-token.ts';
 import { messageLength } from './message-length.ts';
 import { excerpt } from './timeline.ts';
 import { createTypingSignals } from './typing.ts';
@@ -68,6 +70,12 @@ export function Composer(props: {
   onEditLast: () => void;
   /** Emoji from the picker (the smiley button) and `:shortcode` completion. */
   emoji: { prefs: EmojiPrefs; pick: (request: EmojiRequest) => void };
+  /** `@name` completion: who can be mentioned here, whether `@all` and `@here` can, and people's pictures. */
+  mentions: {
+    people: () => readonly MentionCandidate[];
+    isGroup: () => boolean;
+    avatarOf: (userId: string) => string | null | undefined;
+  };
 }) {
   let field: HTMLTextAreaElement | undefined;
   const [draft, setDraft] = createSignal('');
@@ -129,10 +137,10 @@ export function Composer(props: {
     typing.changed(props.conversationId, field.value);
   };
 
-  /** Puts `emoji` between `start` and `end` of the field, the caret after it. */
-  const insert = (start: number, end: number, emoji: string) => {
+  /** Puts `text` between `start` and `end` of the field, the caret after it. */
+  const insert = (start: number, end: number, text: string) => {
     if (!field) return;
-    field.setRangeText(emoji, start, end, 'end');
+    field.setRangeText(text, start, end, 'end');
     field.focus();
     changed();
   };
@@ -146,6 +154,9 @@ export function Composer(props: {
     },
     shown: (emoji) => inSkinTone(emoji, props.emoji.prefs.skinTone()),
   });
+  const mentions = createMentionCompletion({ id: 'composer', ...props.mentions, replace: insert });
+  // One word is before the caret at a time: at most one of the two lists is open.
+  const completions = [shortcodes, mentions];
 
   /** What was written went out: the field starts afresh, and the others hear that typing stopped. */
   const clear = () => {
@@ -216,6 +227,7 @@ export function Composer(props: {
       </Show>
       <div class="relative flex items-end gap-2">
         <shortcodes.List />
+        <mentions.List />
         <AttachButton onFiles={attach} disabled={isEditing()} />
         <button
           type="button"
@@ -242,12 +254,17 @@ export function Composer(props: {
           aria-describedby="composer-length"
           placeholder="Write a message"
           aria-label="Message"
-          {...shortcodes.fieldProps()}
+          aria-autocomplete="list"
+          {...(mentions.isOpen() ? mentions.fieldProps() : shortcodes.fieldProps())}
           onInput={(event) => {
             changed();
-            shortcodes.update(event.currentTarget.value, event.currentTarget.selectionStart);
+            for (const completion of completions) {
+              completion.update(event.currentTarget.value, event.currentTarget.selectionStart);
+            }
           }}
-          onBlur={() => shortcodes.close()}
+          onBlur={() => {
+            for (const completion of completions) completion.close();
+          }}
           onPaste={(event) => {
             const files = pastedFiles(event.clipboardData);
             if (files.length === 0 || isEditing()) return;
@@ -255,7 +272,7 @@ export function Composer(props: {
             attach(files);
           }}
           onKeyDown={(event) => {
-            if (shortcodes.handleKey(event)) return;
+            if (completions.some((completion) => completion.handleKey(event))) return;
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
               event.preventDefault();
               submit();

@@ -1,14 +1,10 @@
 import type { ConversationSummary } from '@gopherchat/api';
+import { foldForMatching } from '../../lib/fold.ts';
 
 /** Conversations whose name holds what was typed, ignoring case and accents ("zoe" finds "Zoë"). */
 export function conversationsMatching(conversations: readonly ConversationSummary[], query: string) {
-  const fold = (text: string) =>
-    text
-      .normalize('NFD')
-      .replace(/\p{Diacritic}/gu, '')
-      .toLocaleLowerCase();
-  const wanted = fold(query.trim());
-  return wanted ? conversations.filter((summary) => fold(summary.title).includes(wanted)) : conversations;
+  const wanted = foldForMatching(query.trim());
+  return wanted ? conversations.filter((summary) => foldForMatching(summary.title).includes(wanted)) : conversations;
 }
 
 /** Which conversations the list shows: all, those with unread messages, or those with unread mentions of me. */

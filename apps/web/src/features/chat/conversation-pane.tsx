@@ -248,6 +248,12 @@ export function ConversationPane(props: {
               onTargetDone={() => setComposerTarget(undefined)}
               onTyping={chat.signalTyping}
               emoji={{ prefs: chat.emoji, pick: emojiPicker.open }}
+              mentions={{
+                people: () =>
+                  Object.values(timeline()?.members ?? {}).filter((member) => member.userId !== props.me.id),
+                isGroup: () => conversation().kind === 'group',
+                avatarOf: (userId) => chat.people.avatars[userId],
+              }}
               onEditLast={() => {
                 const last = messages().findLast((message) => canEdit(message, props.me.id));
                 if (last) setComposerTarget(editTargetOf(last));
