@@ -55,6 +55,21 @@ describe('offline and reconnecting in the browser', () => {
     await context.close();
   });
 
+  it('shows the sign-in screen, from the service worker’s cache, when reloaded signed out and offline', async () => {
+    const context = await web.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(web.server.url.href);
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    await saveScreenshot(page, 'offline-sign-in');
+    await context.close();
+  });
+
   it('says in words how it is reconnecting, and tries at once when the network is back or when asked', async () => {
     const context = await web.browser.newContext();
     const page = await context.newPage();

@@ -208,6 +208,9 @@ export async function restoreSession() {
   const remembered = outcome === 'unreachable' ? rememberedUser() : undefined;
   if (remembered && session().status === 'restoring') enter(remembered);
   else if (providerError) setSession({ status: 'signed-out', reason: providerError });
+  // No server and no one to carry on as: the sign-in screen, not "Loading…" until the server answers. (It keeps
+  // being asked: a session it still holds comes back by itself.)
+  else if (session().status === 'restoring') setSession({ status: 'signed-out' });
 }
 
 export const signIn = (login: string, password: string) =>
