@@ -26,9 +26,15 @@ function serviceWorker(): Plugin {
         this.error('index.html or sw.js is missing from the build');
       const html = String(index.source);
       const loaded = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1] as string);
+      // The sign-in screen is a chunk of its own (the signed-in app never shows it), but a reload while signed out
+      // and offline must still show it.
+      const signIn = Object.values(bundle).flatMap((file) =>
+        file.type === 'chunk' && file.facadeModuleId?.endsWith('/auth-screen.tsx') ? [`/${file.fileName}`] : [],
+      );
+      if (signIn.length !== 1) this.error('the sign-in screen is not a chunk of its own');
       const build = {
         version: createHash('sha256').update(html).digest('hex').slice(0, 16),
-        shell: ['/index.html', ...new Set(loaded)],
+        shell: ['/index.html', ...new Set([...loaded, ...signIn])],
       };
       worker.code = worker.code.replaceAll('__SW_BUILD__', JSON.stringify(build));
     },

@@ -1,9 +1,13 @@
 import { CONVERSATION_TITLE_MAX_LENGTH, type UserProfile } from '@gopherchat/api';
-import { createSignal, Show } from 'solid-js';
+import { createSignal, lazy, Show, Suspense } from 'solid-js';
 import { ErrorAlert } from '../../lib/ui/error-alert.tsx';
 import { Field } from '../../lib/ui/field.tsx';
 import { createSubmission } from '../../lib/ui/submission.ts';
-import { PeoplePicker } from '../people/people-picker.tsx';
+
+// Opened now and then: the picker (and its search) is a chunk of its own, out of the app's first load.
+const PeoplePicker = lazy(() =>
+  import('../people/people-picker.tsx').then((module) => ({ default: module.PeoplePicker })),
+);
 
 /**
  * Starts a direct conversation with one person, or a group with several,
@@ -68,54 +72,56 @@ export function NewConversationDialog(props: {
         class="dialog-panel"
       >
         <Show when={isOpen()}>
-          <form class="flex flex-col gap-4 p-5" onSubmit={(event) => void submission.submit(event)}>
-            <h2 id="new-conversation-title" class="text-lg font-semibold">
-              New conversation
-            </h2>
-            <div role="tablist" class="flex gap-1 rounded-xl bg-surface-sunken p-1 text-sm">
-              <KindTabs kind={kind()} onPick={setKind} />
-            </div>
-            <Show
-              when={kind() === 'direct'}
-              fallback={
-                <>
-                  <Field
-                    id="group-title"
-                    label="Group name"
-                    value={title()}
-                    onInput={submission.edit(setTitle)}
-                    required
-                    maxLength={CONVERSATION_TITLE_MAX_LENGTH}
-                  />
-                  <PeoplePicker
-                    id="group-members"
-                    label="Members"
-                    myId={props.myId}
-                    picked={members()}
-                    onChange={pickMembers}
-                    isMultiple
-                  />
-                </>
-              }
-            >
-              <PeoplePicker
-                id="direct-person"
-                label="Person"
-                myId={props.myId}
-                picked={person() ? [person() as UserProfile] : []}
-                onChange={pickPerson}
-              />
-            </Show>
-            <ErrorAlert message={submission.error()} />
-            <div class="flex justify-end gap-2">
-              <button type="button" class="btn hover:bg-surface-sunken" onClick={() => dialog?.close()}>
-                Cancel
-              </button>
-              <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
-                {kind() === 'direct' ? 'Start' : 'Create group'}
-              </button>
-            </div>
-          </form>
+          <Suspense>
+            <form class="flex flex-col gap-4 p-5" onSubmit={(event) => void submission.submit(event)}>
+              <h2 id="new-conversation-title" class="text-lg font-semibold">
+                New conversation
+              </h2>
+              <div role="tablist" class="flex gap-1 rounded-xl bg-surface-sunken p-1 text-sm">
+                <KindTabs kind={kind()} onPick={setKind} />
+              </div>
+              <Show
+                when={kind() === 'direct'}
+                fallback={
+                  <>
+                    <Field
+                      id="group-title"
+                      label="Group name"
+                      value={title()}
+                      onInput={submission.edit(setTitle)}
+                      required
+                      maxLength={CONVERSATION_TITLE_MAX_LENGTH}
+                    />
+                    <PeoplePicker
+                      id="group-members"
+                      label="Members"
+                      myId={props.myId}
+                      picked={members()}
+                      onChange={pickMembers}
+                      isMultiple
+                    />
+                  </>
+                }
+              >
+                <PeoplePicker
+                  id="direct-person"
+                  label="Person"
+                  myId={props.myId}
+                  picked={person() ? [person() as UserProfile] : []}
+                  onChange={pickPerson}
+                />
+              </Show>
+              <ErrorAlert message={submission.error()} />
+              <div class="flex justify-end gap-2">
+                <button type="button" class="btn hover:bg-surface-sunken" onClick={() => dialog?.close()}>
+                  Cancel
+                </button>
+                <button type="submit" class="btn-primary" disabled={submission.isBusy()}>
+                  {kind() === 'direct' ? 'Start' : 'Create group'}
+                </button>
+              </div>
+            </form>
+          </Suspense>
         </Show>
       </dialog>
     </>
