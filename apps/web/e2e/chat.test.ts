@@ -114,54 +114,60 @@ describe('chat in the browser', () => {
   });
 
   it('shows the people a message mentions as chips, the reader’s own highlighted, and mentions of me in the list', async () => {
-    const cat = await web.personAt('cat');
-    const dan = await web.personAt('dan', { viewport: { width: 390, height: 780 } });
-    await web.personAt('eve');
-    await startConversation(cat.page, 'Group', { title: 'Plans', usernames: ['dan', 'eve'] });
+    const otto = await web.personAt('otto');
+    const pia = await web.personAt('pia', { viewport: { width: 390, height: 780 } });
+    await web.personAt('quinn');
+    await startConversation(otto.page, 'Group', { title: 'Plans', usernames: ['pia', 'quinn'] });
 
     // Typed after an @, names are offered: the members but me, and everyone in a group.
-    const field = cat.page.getByRole('textbox', { name: 'Message' });
-    const suggestions = cat.page.getByTestId('mention-suggestions');
-    await field.pressSequentially('Thanks @d');
-    await suggestions.getByRole('option', { name: /@dan/ }).waitFor();
+    const field = otto.page.getByRole('textbox', { name: 'Message' });
+    const suggestions = otto.page.getByTestId('mention-suggestions');
+    await field.pressSequentially('Thanks @p');
+    await suggestions.getByRole('option', { name: /@pia/ }).waitFor();
     await expect(suggestions.getByRole('option').count()).resolves.toBe(1);
-    await saveScreenshot(cat.page, 'chat-mention-suggestions');
+    await saveScreenshot(otto.page, 'chat-mention-suggestions');
     await field.press('Enter');
-    await expect(field.inputValue()).resolves.toBe('Thanks @dan ');
+    await expect(field.inputValue()).resolves.toBe('Thanks @pia ');
     await field.pressSequentially('and @');
     await suggestions.getByRole('option', { name: /@all/ }).waitFor();
-    await expect(suggestions.getByRole('option', { name: /@cat/ }).count()).resolves.toBe(0);
+    await expect(suggestions.getByRole('option', { name: /@otto/ }).count()).resolves.toBe(0);
     await field.press('Escape');
     await suggestions.waitFor({ state: 'hidden' });
-    await write(cat.page, 'Thanks @dan and @Eve; `@dan` in code, @nobody and cat@example.com stay text');
+    await write(otto.page, 'Thanks @pia and @Quinn; `@pia` in code, @nobody and otto@example.com stay text');
 
-    // Dan's list marks the mention apart from the unread count, and the Mentions filter keeps only what mentions him.
-    const entry = dan.page.getByTestId('conversation').filter({ hasText: 'Plans' });
+    // Pia's list marks the mention apart from the unread count, and the Mentions filter keeps only what mentions her.
+    const entry = pia.page.getByTestId('conversation').filter({ hasText: 'Plans' });
     await entry.getByTestId('unread-mentions').getByText('1').waitFor();
-    await dan.page.getByRole('button', { name: 'Mentions', exact: true }).click();
-    await expect(dan.page.getByTestId('conversation').count()).resolves.toBe(1);
-    await saveScreenshot(dan.page, 'chat-mentions-filter-390');
+    // The tab says so too, in its title and on its icon, seen from other tabs and the taskbar.
+    await pia.page.waitForFunction(() => document.title === '(1) GopherChat');
+    await expect(
+      pia.page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href.startsWith('data:')),
+    ).resolves.toBe(true);
+    await pia.page.getByRole('button', { name: 'Mentions', exact: true }).click();
+    await expect(pia.page.getByTestId('conversation').count()).resolves.toBe(1);
+    await saveScreenshot(pia.page, 'chat-mentions-filter-390');
 
     await entry.click();
-    const bubble = bubbleOn(dan.page, 'Thanks @dan and @Eve; @dan in code, @nobody and cat@example.com stay text');
+    const bubble = bubbleOn(pia.page, 'Thanks @pia and @Quinn; @pia in code, @nobody and otto@example.com stay text');
     const chips = bubble.getByTestId('mention');
     await chips.first().waitFor();
-    await expect(chips.allTextContents()).resolves.toEqual(['@dan', '@Eve']);
-    // Dan's own mention stands out from Eve's.
+    await expect(chips.allTextContents()).resolves.toEqual(['@pia', '@Quinn']);
+    // Pia's own mention stands out from Quinn's.
     const [own, other] = await Promise.all([
       chips.nth(0).evaluate((chip) => getComputedStyle(chip).backgroundColor),
       chips.nth(1).evaluate((chip) => getComputedStyle(chip).backgroundColor),
     ]);
     expect(own).not.toBe(other);
-    await saveScreenshot(dan.page, 'chat-mentions-390');
+    await saveScreenshot(pia.page, 'chat-mentions-390');
 
     // Read, it is no longer an unread mention: back in the list, the filter has nothing left.
-    await dan.page.getByRole('button', { name: 'Back to conversations' }).click();
-    await dan.page.getByText('No unread mentions of you.').waitFor();
-    await dan.page.getByRole('button', { name: 'All', exact: true }).click();
+    await pia.page.getByRole('button', { name: 'Back to conversations' }).click();
+    await pia.page.getByText('No unread mentions of you.').waitFor();
+    await pia.page.waitForFunction(() => document.title === 'GopherChat');
+    await pia.page.getByRole('button', { name: 'All', exact: true }).click();
     await expect(entry.getByTestId('unread-mentions').count()).resolves.toBe(0);
-    await cat.context.close();
-    await dan.context.close();
+    await otto.context.close();
+    await pia.context.close();
   });
 
   it('shows the sender when their message was delivered and read, who is typing, and who is online', async () => {

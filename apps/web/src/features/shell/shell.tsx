@@ -4,6 +4,7 @@ import { currentRoute, navigate, type Route } from '../../lib/router.ts';
 import { clearMyStatus, connectionState, setMyStatus, signOut } from '../../lib/session.ts';
 import { conversationAfter, isTypingTarget, shortcutOf } from '../../lib/shortcuts.ts';
 import { Toast } from '../../lib/ui/toast.tsx';
+import { showAttentionInTab } from '../chat/attention.ts';
 import { ChatSidebar } from '../chat/chat-sidebar.tsx';
 import { ConversationPane } from '../chat/conversation-pane.tsx';
 import { createChatStore } from '../chat/store.ts';
@@ -39,6 +40,8 @@ export function Shell(props: { user: Me }) {
   // For the whole signed-in session, not only while a conversation shows: away from it I am still online.
   const chat = createChatStore(props.user);
   const { state } = chat;
+  // Unread mentions of me in the tab's title and icon, seen from other tabs and the taskbar.
+  showAttentionInTab(chat.conversationList);
   const go = (route: Route) => navigate(route);
   const toChats = () => navigate({ page: 'chats' });
 
