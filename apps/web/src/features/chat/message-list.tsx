@@ -7,6 +7,7 @@ import { describeArrival } from './arrivals.ts';
 import { createArrivalsLog } from './arrivals-log.tsx';
 import { createMessageMenu } from './message-menu.ts';
 import { MessageRow, OutgoingRow, ReplyQuote } from './message-row.tsx';
+import { createMessageSeeking } from './message-seeking.ts';
 import type { OutgoingMessage } from './outbox.ts';
 import { receiptOf } from './receipts.ts';
 import { AT_NEWEST, jumpLabelOf, type ScrollEvent, type ScrollState, transition } from './scroll-policy.ts';
@@ -256,46 +257,25 @@ export function MessageList(props: {
     requestAnimationFrame(() => focusWhenRendered(seq));
   };
 
-  // A message sought, by its address or from a reply's quote, is shown in context: when it is not loaded, the
-  // messages around it are, in place of those loaded (however far back it is), then it is shown. Until it is there,
-  // each change to the loaded messages looks again; so does a change that took it away (the last visit's copy, in
-  // which it was shown, replaced by the server's newest page). Each seeking is an object of its own: a quote
-  // followed twice is shown twice.
-  const [sought, setSought] = createSignal<{ seq: number }>();
-  createEffect(
-    on([() => props.conversationId, () => props.linkedSeq], ([, seq]) =>
-      setSought(seq === undefined ? undefined : { seq }),
-    ),
-  );
-  let seeking: { target: { seq: number }; isShown: boolean; isAskedFor: boolean } | undefined;
-  createEffect(
-    on(
-      [sought, placedCount, isReady, () => props.messages, () => props.isLoadingNewer],
-      ([target, , ready, messages, isLoadingNewer]) => {
-        if (target === undefined || !ready || placedIn !== props.conversationId || isLoadingNewer) return;
-        if (seeking?.target !== target) seeking = { target, isShown: false, isAskedFor: false };
-        if (messageAt(messages, target.seq) === undefined) {
-          seeking.isShown = false;
-          // Asked for once: a message that is not there (deleted for good, or never was) is not asked for again.
-          if (!seeking.isAskedFor) {
-            seeking.isAskedFor = true;
-            props.onOpenAround(target.seq);
-          }
-          return;
-        }
-        if (seeking.isShown) return;
-        seeking.isShown = true;
-        showMessageAt(target.seq);
-      },
-    ),
-  );
+  const seeking = createMessageSeeking({
+    conversationId: () => props.conversationId,
+    linkedSeq: () => props.linkedSeq,
+    messages: () => props.messages,
+    isSettled: () => {
+      // Placed again (another visit of the same conversation) counts as a change too.
+      placedCount();
+      return isReady() && placedIn === props.conversationId && !props.isLoadingNewer;
+    },
+    openAround: (seq) => props.onOpenAround(seq),
+    show: showMessageAt,
+  });
 
   const quoteOf = (replyToSeq: number | null | undefined) =>
     replyToSeq ? (
       <ReplyQuote
         replied={messageAt(props.messages, replyToSeq)}
         nameOf={nameOf}
-        onShow={() => setSought({ seq: replyToSeq })}
+        onShow={() => seeking.seek(replyToSeq)}
       />
     ) : undefined;
 
