@@ -1,7 +1,7 @@
 import type { ConversationSummary, Member, Message, ReadPointers } from '@gopherchat/api';
 
 /** Bumped whenever the shape changes: an older snapshot is ignored rather than misread. */
-const SNAPSHOT_VERSION = 2;
+const SNAPSHOT_VERSION = 3;
 /** Per conversation, the newest messages kept: a page, as opening it would load. */
 export const SNAPSHOT_MESSAGES = 50;
 /** How many conversations keep their messages, the most recently active first. */
