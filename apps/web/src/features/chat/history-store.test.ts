@@ -245,6 +245,13 @@ describe('HistoryStore', () => {
       expect(t.seqsIn('c1')?.at(-1)).toBe(404);
     });
 
+    it('takes no window for a conversation that is not open', async () => {
+      const t = await serverWithWindow();
+      await t.history.openAround('elsewhere', 5);
+      expect(t.state.timelines.elsewhere).toBeUndefined();
+      expect(t.told).toEqual([]);
+    });
+
     it('shows an edit made while a window was read', async () => {
       const t = await serverWithWindow();
       const release = t.holdNextPage();

@@ -152,6 +152,8 @@ export function createHistoryStore(deps: {
     load: () => Promise<WindowPage>,
     place: (page: WindowPage, current: Timeline) => Pick<Timeline, 'messages'> & Partial<Timeline>,
   ) {
+    // Only an open conversation's timeline takes a window.
+    if (!state.timelines[conversationId]) return;
     const mine = { arrived: [] as Message[] };
     windowLoads.set(conversationId, mine);
     setState('timelines', conversationId, 'isLoadingNewer', true);
