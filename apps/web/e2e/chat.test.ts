@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'bun:test';
 import { CLOSE_SERVICE_RESTART } from '@gopherchat/api';
+import { signUpClient } from '@gopherchat/server/testing';
 import type { Page } from 'playwright-core';
 import {
   apiAs,
@@ -168,6 +169,77 @@ describe('chat in the browser', () => {
     await expect(entry.getByTestId('unread-mentions').count()).resolves.toBe(0);
     await otto.context.close();
     await pia.context.close();
+  });
+
+  it('tells of a direct message with a desktop notification while the tab is hidden, once turned on', async () => {
+    const rae = await web.personAt('rae');
+    const sam = await signUpClient(web.server.url, 'sam');
+    // The browser's own notifications, noted as they are made: headless, there is no screen to see them on. Nor
+    // can a headless tab be hidden (another in front leaves it visible): `hideTab` says it is, as a browser would.
+    await rae.page.addInitScript(() => {
+      const Real = window.Notification;
+      const made: Notification[] = [];
+      class Noted extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          made.push(this);
+        }
+      }
+      Object.defineProperty(Noted, 'permission', { get: () => Real.permission });
+      Noted.requestPermission = (callback) => Real.requestPermission(callback);
+      let isHidden = false;
+      Object.defineProperty(document, 'visibilityState', { get: () => (isHidden ? 'hidden' : 'visible') });
+      const hideTab = () => {
+        isHidden = true;
+        document.dispatchEvent(new Event('visibilitychange'));
+      };
+      Object.assign(window, { Notification: Noted, madeNotifications: made, hideTab });
+    });
+    await rae.page.reload();
+    const offer = rae.page.getByRole('region', { name: 'Desktop notifications' });
+    await offer.waitFor();
+    await saveScreenshot(rae.page, 'notifications-offer');
+    await rae.context.grantPermissions(['notifications']);
+    await offer.getByRole('button', { name: 'Turn on' }).click();
+    await offer.waitFor({ state: 'hidden' });
+
+    const raeProfile = await sam.api.users.find.query({ username: 'rae' });
+    const { id: conversationId } = await sam.api.conversations.createDirect.mutate({ userId: raeProfile.id });
+    await rae.page.getByTestId('conversation').filter({ hasText: 'sam' }).waitFor();
+    // Seen arrive while the tab shows: no notification, as the one below proves by coming alone.
+    await sam.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: 'shown-tab',
+      content: { type: 'text', text: 'While you look' },
+    });
+    await rae.page.getByTestId('conversation').filter({ hasText: 'While you look' }).waitFor();
+    await rae.page.evaluate(() => (window as unknown as { hideTab: () => void }).hideTab());
+    const { seq } = await sam.api.messages.send.mutate({
+      conversationId,
+      clientMessageId: 'hidden-tab',
+      content: { type: 'text', text: 'Are you **there**?' },
+    });
+    const made = () =>
+      rae.page.evaluate(() =>
+        (window as unknown as { madeNotifications: Notification[] }).madeNotifications.map((notification) => ({
+          title: notification.title,
+          body: notification.body,
+          tag: notification.tag,
+        })),
+      );
+    await rae.page.waitForFunction(
+      () => (window as unknown as { madeNotifications: unknown[] }).madeNotifications.length > 0,
+    );
+    await expect(made()).resolves.toEqual([{ title: 'sam', body: 'Are you there?', tag: conversationId }]);
+
+    // Its click opens the message.
+    await rae.page.evaluate(() => {
+      const [notification] = (window as unknown as { madeNotifications: Notification[] }).madeNotifications;
+      notification?.onclick?.(new Event('click'));
+    });
+    await rae.page.waitForURL((url) => url.pathname === `/c/${conversationId}/m/${seq}`);
+    await sam.close();
+    await rae.context.close();
   });
 
   it('shows the sender when their message was delivered and read, who is typing, and who is online', async () => {

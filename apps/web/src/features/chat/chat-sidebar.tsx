@@ -2,6 +2,7 @@ import { liveStatusOf, type Me } from '@gopherchat/api';
 import { toAppError } from '@gopherchat/sdk';
 import { createEffect, createMemo, createSignal, For } from 'solid-js';
 import { navigate } from '../../lib/router.ts';
+import { createDesktopNotifications } from '../notifications/desktop-notifications.tsx';
 import { userIdsNamedIn } from '../people/directory.ts';
 import { SavedDialog } from '../saved/saved-dialog.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
@@ -28,6 +29,12 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
   createEffect(() =>
     chat.people.want(userIdsNamedIn(chat.conversationList().flatMap((summary) => summary.lastMessage ?? []))),
   );
+  const notifications = createDesktopNotifications({
+    myId: props.me.id,
+    conversations: chat.conversationList,
+    senderName: (userId, summary) => summary.peer?.displayName ?? chat.people.names[userId] ?? 'Someone',
+    open: (conversationId, seq) => navigate({ page: 'conversation', conversationId, seq }),
+  });
   const [filter, setFilter] = createSignal<ListFilter>('all');
   const shown = createMemo(() => conversationsShown(chat.conversationList(), filter(), chat.state.activeId));
   // Direct conversations show the other person's picture, which comes with their profile.
@@ -49,6 +56,7 @@ export function ChatSidebar(props: { me: Me; chat: ChatStore; onOpen: (conversat
         <NewConversationDialog myId={props.me.id} onStartDirect={chat.startDirect} onStartGroup={chat.startGroup} />
       </div>
       <ConnectionBanner />
+      <notifications.Offer />
       <fieldset class="flex gap-1 px-3 pt-2" aria-label="Show conversations">
         <For each={FILTERS}>
           {([value, label]) => (
