@@ -83,6 +83,8 @@ describe('layout on phones and desktops', () => {
       'new conversation': page.getByRole('button', { name: 'New conversation' }),
       'all filter': page.getByRole('button', { name: 'All', exact: true }),
       'mentions filter': page.getByRole('button', { name: 'Mentions', exact: true }),
+      'turn on notifications': page.getByRole('button', { name: 'Turn on' }),
+      'not now': page.getByRole('button', { name: 'Not now' }),
       conversation: list.getByTestId('conversation').first(),
     });
     await saveScreenshot(page, 'layout-list-390');
