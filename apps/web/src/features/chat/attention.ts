@@ -1,5 +1,5 @@
 import { type ConversationSummary, UNREAD_MENTIONS_LISTED } from '@gopherchat/api';
-import { createEffect, onCleanup } from 'solid-js';
+import { createEffect, createMemo, onCleanup } from 'solid-js';
 
 /** What calls for me across my conversations: mentions of me, and whether anything at all is unread. */
 export interface Attention {
@@ -54,10 +54,13 @@ export function showAttentionInTab(conversations: () => readonly ConversationSum
   const icon = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
   const ownIcon = icon?.href;
   const ownTitle = document.title;
+  // Each message changes the list; the title and icon change far less often, and a new icon is fetched anew.
+  const attention = createMemo(() => attentionOf(conversations()), undefined, {
+    equals: (a, b) => a.mentions === b.mentions && a.hasUnread === b.hasUnread,
+  });
   createEffect(() => {
-    const attention = attentionOf(conversations());
-    document.title = titleFor(attention, ownTitle);
-    if (icon && ownIcon) icon.href = iconFor(attention) ?? ownIcon;
+    document.title = titleFor(attention(), ownTitle);
+    if (icon && ownIcon) icon.href = iconFor(attention()) ?? ownIcon;
   });
   onCleanup(() => {
     document.title = ownTitle;
