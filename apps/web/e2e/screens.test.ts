@@ -10,7 +10,8 @@ const THEMES = ['light', 'dark'] as const;
 /**
  * The main screens for review, in both themes and at a desktop's and a
  * phone's width (test-artifacts/screen-*.png): a conversation with
- * reactions, a pin, a link's preview and a forwarded message; the emoji
+ * reactions, a pin, a mention, a link's preview and a forwarded message
+ * (beside the list's filters and the notifications offer on a desktop); the emoji
  * picker; a group's settings (a member's status); the keyboard shortcuts;
  * forwarding; the saved messages; setting a status.
  */
@@ -25,7 +26,7 @@ describe('the main screens, for review', () => {
     await write(page, 'Release notes are in the doc. **Ship on Thursday?**');
     await tess.page.getByTestId('conversation').filter({ hasText: 'Launch' }).click();
     await write(tess.page, 'Yes, with the migration first 🚀');
-    await write(page, 'Deal. https://example.com/runbook for the steps');
+    await write(page, 'Deal, @tess.screens: https://example.com/runbook for the steps');
     await using api = await apiAs(web.server.url, page);
     await using tessApi = await apiAs(web.server.url, tess.page);
     const [launch] = await api.api.conversations.list.query();
@@ -56,6 +57,7 @@ describe('the main screens, for review', () => {
         await page.emulateMedia({ colorScheme: theme });
         const name = (screen: string) => `screen-${screen}-${size.label}-${theme}`;
         await page.getByTestId('reaction').first().waitFor();
+        await page.getByTestId('mention').first().waitFor();
         await saveScreenshot(page, name('conversation'));
 
         await page.getByRole('button', { name: 'Insert emoji' }).click();

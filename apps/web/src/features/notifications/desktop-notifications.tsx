@@ -64,29 +64,29 @@ export function createDesktopNotifications(deps: {
     return (
       <Show when={isSupported && permission() === 'default' && !isPutOff()}>
         <section
-          class="flex flex-wrap items-center gap-2 border-b border-line bg-accent-soft px-3 py-2 text-xs"
+          class="flex flex-col gap-2 border-b border-line bg-accent-soft px-3 py-2 text-xs"
           aria-label="Desktop notifications"
         >
-          <p class="min-w-40 flex-1">
-            Get notified of direct messages and mentions while GopherChat is in the background.
-          </p>
-          <button
-            type="button"
-            class="btn-primary min-h-11 px-3 text-xs md:min-h-8"
-            onClick={() => void Notification.requestPermission().then(setPermission)}
-          >
-            Turn on
-          </button>
-          <button
-            type="button"
-            class="btn min-h-11 px-3 text-xs hover:bg-surface-sunken md:min-h-8"
-            onClick={() => {
-              localStorage.setItem(PUT_OFF_KEY, '1');
-              setIsPutOff(true);
-            }}
-          >
-            Not now
-          </button>
+          <p>Get notified of direct messages and mentions while GopherChat is in the background.</p>
+          <div class="flex justify-end gap-2">
+            <button
+              type="button"
+              class="btn min-h-11 px-3 text-xs hover:bg-surface-sunken md:min-h-8"
+              onClick={() => {
+                localStorage.setItem(PUT_OFF_KEY, '1');
+                setIsPutOff(true);
+              }}
+            >
+              Not now
+            </button>
+            <button
+              type="button"
+              class="btn-primary min-h-11 px-3 text-xs md:min-h-8"
+              onClick={() => void Notification.requestPermission().then(setPermission)}
+            >
+              Turn on
+            </button>
+          </div>
         </section>
       </Show>
     );
