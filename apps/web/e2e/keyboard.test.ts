@@ -12,6 +12,8 @@ describe('keyboard use in the browser', () => {
     await write(page, 'first words');
     await startConversation(page, 'Group', { title: 'Newer', usernames: [] });
     await write(page, 'typo here');
+    // Sent, not still on its way (only a sent message can be edited): its row has its place in the conversation.
+    await page.getByTestId('message-list').locator('li[data-seq]').filter({ hasText: 'typo here' }).waitFor();
     const title = page.getByTestId('conversation-title');
     await title.getByText('Newer').waitFor();
 
